@@ -1,0 +1,118 @@
+//! Phases, thematic areas, tables and sessions: the calendar of a process.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+/// A thematic area (area tematica) chosen for a process. Areas are data, seeded from
+/// a regional catalogue, because every plan cycle and every Ambito words them anew.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThematicArea {
+    pub id: i64,
+    pub name: String,
+    /// The code of the regional catalogue entry this area comes from, if any.
+    pub catalogue_code: Option<String>,
+}
+
+/// A thematic table (tavolo tematico): a working group on one or more areas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub id: i64,
+    /// As the notice numbers it: "1", "5", "A".
+    pub label: String,
+    pub title: String,
+    pub area_ids: Vec<i64>,
+}
+
+/// A phase (fase) of the process, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// Sessione di concertazione: with unions, the health agency, the staff.
+    Concertation,
+    /// A thematic table's meeting.
+    Table,
+    /// Sessione plenaria: all participants together.
+    Plenary,
+    /// A meeting of the Coordinamento Istituzionale.
+    Institutional,
+    /// A conference: the general concertation conference, the services conference.
+    Conference,
+    Other,
+}
+
+impl SessionKind {
+    pub const ALL: [SessionKind; 6] = [
+        SessionKind::Concertation,
+        SessionKind::Table,
+        SessionKind::Plenary,
+        SessionKind::Institutional,
+        SessionKind::Conference,
+        SessionKind::Other,
+    ];
+
+    /// The stable code used in storage and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionKind::Concertation => "concertation",
+            SessionKind::Table => "table",
+            SessionKind::Plenary => "plenary",
+            SessionKind::Institutional => "institutional",
+            SessionKind::Conference => "conference",
+            SessionKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SessionKind> {
+        SessionKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// One meeting of the process. Notices often leave a table's date "to be fixed", so
+/// the date and times are optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    pub id: i64,
+    pub kind: SessionKind,
+    pub title: String,
+    pub phase_id: Option<i64>,
+    pub table_id: Option<i64>,
+    pub date: Option<NaiveDate>,
+    pub start: Option<NaiveTime>,
+    pub end: Option<NaiveTime>,
+    pub venue: Option<String>,
+    pub area_ids: Vec<i64>,
+    /// Who is invited, as the notice says it ("organizzazioni sindacali, ASL").
+    pub invited: Option<String>,
+    /// Bumped on every change, for the calendar feed's SEQUENCE.
+    pub sequence: i32,
+    pub cancelled: bool,
+}
+
+impl Session {
+    /// Undated sessions are shown as "data da definire" and left out of the feed.
+    pub fn is_dated(&self) -> bool {
+        self.date.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_kind_codes_round_trip() {
+        for kind in SessionKind::ALL {
+            assert_eq!(SessionKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(SessionKind::from_code("party"), None);
+    }
+}

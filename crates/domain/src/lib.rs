@@ -1,0 +1,23 @@
+//! The types and rules of the participatory planning of a Piano Sociale di Zona.
+//!
+//! Everything here is pure: no I/O, no async, no clock. Callers pass the current
+//! instant in, which keeps every rule testable and lets tests set the time.
+
+pub mod ambito;
+pub mod calendar;
+pub mod deadline;
+pub mod italian;
+pub mod process;
+pub mod validation;
+
+pub use ambito::{Ambito, Contacts, NewAmbito};
+pub use calendar::{Phase, Session, SessionKind, Table, ThematicArea};
+pub use deadline::{Deadline, DeadlineError, TimeLeft};
+pub use process::{
+    ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
+    Process, ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
+};
+pub use validation::{FieldError, FieldErrors};
+
+/// The time zone of every date and time a user reads or writes.
+pub const ROME: chrono_tz::Tz = chrono_tz::Europe::Rome;
