@@ -187,6 +187,55 @@ impl Process {
     pub fn sessions_of_phase(&self, phase_id: i64) -> impl Iterator<Item = &Session> {
         self.sessions.iter().filter(move |s| s.phase_id == Some(phase_id))
     }
+
+    /// The process as a new one, with ids turned back into positions: the start of
+    /// a copy for the next plan cycle.
+    pub fn to_new(&self) -> NewProcess {
+        let position = |ids: &[i64], id: i64| ids.iter().position(|&x| x == id);
+        let area_ids: Vec<i64> = self.areas.iter().map(|a| a.id).collect();
+        let table_ids: Vec<i64> = self.tables.iter().map(|t| t.id).collect();
+        let phase_ids: Vec<i64> = self.phases.iter().map(|p| p.id).collect();
+        let areas_of = |ids: &[i64]| ids.iter().filter_map(|&id| position(&area_ids, id)).collect();
+        NewProcess {
+            header: self.header.clone(),
+            phases: self
+                .phases
+                .iter()
+                .map(|p| NewPhase {
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                    starts_on: p.starts_on,
+                    ends_on: p.ends_on,
+                })
+                .collect(),
+            areas: self
+                .areas
+                .iter()
+                .map(|a| NewThematicArea { name: a.name.clone(), catalogue_code: a.catalogue_code.clone() })
+                .collect(),
+            tables: self
+                .tables
+                .iter()
+                .map(|t| NewTable { label: t.label.clone(), title: t.title.clone(), areas: areas_of(&t.area_ids) })
+                .collect(),
+            sessions: self
+                .sessions
+                .iter()
+                .map(|s| NewSession {
+                    kind: s.kind,
+                    title: s.title.clone(),
+                    phase: s.phase_id.and_then(|id| position(&phase_ids, id)),
+                    table: s.table_id.and_then(|id| position(&table_ids, id)),
+                    date: s.date,
+                    start: s.start,
+                    end: s.end,
+                    venue: s.venue.clone(),
+                    areas: areas_of(&s.area_ids),
+                    invited: s.invited.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn is_valid_slug(slug: &str) -> bool {

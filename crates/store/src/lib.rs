@@ -1,1 +1,152 @@
-//! placeholder
+//! Persistence for Concerto: SQLite embedded by default, PostgreSQL when configured.
+//!
+//! Each query is written once, in SQL that both backends accept, and run on the
+//! typed pool of the backend in use through [`on_pool!`]. The few statements that
+//! differ live in [`dialect`]. All SQL of the project lives in this crate.
+
+mod dialect;
+mod migrate;
+mod processes;
+mod rows;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("indirizzo del database non valido: {0}")]
+    InvalidUrl(String),
+    #[error("errore del database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("dato non valido nel database ({column}): {detail}")]
+    Corrupt { column: &'static str, detail: String },
+    #[error("esiste già un elemento con lo stesso identificativo: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Invalid(#[from] concerto_domain::FieldErrors),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+enum Pool {
+    /// SQLite allows one writer at a time; a dedicated single-connection writer pool
+    /// queues writers in the process instead of failing them with SQLITE_BUSY.
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The handle every adapter uses to reach the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Runs `$body` with `$pool` bound to the typed pool of the backend in use. The
+/// body is compiled once per backend, so it is written once and type-checked twice.
+/// `read` picks the pool for queries that only read.
+macro_rules! on_pool {
+    ($store:expr, read |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite { read: $pool, .. } => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+    ($store:expr, write |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite { write: $pool, .. } => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Pool::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::InvalidUrl(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options.read_only(true))
+                .await?;
+            Pool::Sqlite { read, write }
+        } else {
+            return Err(StoreError::InvalidUrl(format!(
+                "{url}: usare sqlite://percorso oppure postgres://…"
+            )));
+        };
+        Ok(Store { pool })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite { .. } => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Answers when the database answers: the health check.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, read |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Runs a statement outside any transaction, such as `CREATE DATABASE`.
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) async fn execute_admin(&self, statement: &str) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::raw_sql(statement).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}

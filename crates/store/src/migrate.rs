@@ -1,0 +1,79 @@
+//! Schema migrations, embedded in the binary, one script per backend and version.
+
+use sqlx::Connection;
+
+use crate::{Pool, Result, Store, dialect};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "processes",
+        sqlite: include_str!("../migrations/sqlite/0001_processes.sql"),
+        postgres: include_str!("../migrations/postgres/0001_processes.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "regional_areas",
+        sqlite: include_str!("../migrations/0002_regional_areas.sql"),
+        postgres: include_str!("../migrations/0002_regional_areas.sql"),
+    },
+];
+
+/// Applies, on one connection, each migration whose version is not yet recorded,
+/// running the script named by `$script` in the migration's own transaction.
+macro_rules! apply_pending {
+    ($conn:expr, $script:ident) => {{
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+        )
+        .execute(&mut *$conn)
+        .await?;
+        for m in MIGRATIONS {
+            let applied: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *$conn)
+                    .await?;
+            if applied.is_some() {
+                continue;
+            }
+            let mut tx = $conn.begin().await?;
+            sqlx::raw_sql(m.$script).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
+                .bind(m.version)
+                .bind(m.name)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version = m.version, name = m.name, "migration applied");
+        }
+        Ok::<_, sqlx::Error>(())
+    }};
+}
+
+impl Store {
+    /// Brings the schema up to date. Safe to run from several instances at once.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite { write, .. } => {
+                let mut conn = write.acquire().await?;
+                apply_pending!(conn, sqlite)?;
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query(dialect::PG_MIGRATION_LOCK).execute(&mut *conn).await?;
+                let outcome = async { apply_pending!(conn, postgres) }.await;
+                sqlx::query(dialect::PG_MIGRATION_UNLOCK).execute(&mut *conn).await?;
+                outcome?;
+            }
+        }
+        Ok(())
+    }
+}
