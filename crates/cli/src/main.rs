@@ -1,1 +1,139 @@
-fn main() {}
+//! `concerto`: the one binary. Configuration comes from flags, which fall back to
+//! `CONCERTO_*` environment variables.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use concerto_store::Store;
+use concerto_web::{AppState, Clock, WebConfig};
+
+#[derive(Parser)]
+#[command(name = "concerto", version, about = "Programmazione partecipata dei Piani Sociali di Zona")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (migrates the database and loads the demo if empty).
+    Serve(ServeArgs),
+    /// Read a notice (text or PDF; `-` for standard input) and print a draft process as JSON.
+    ImportNotice {
+        /// The notice file, or `-` to read standard input.
+        file: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Database URL: `sqlite://path` (default `sqlite://data/concerto.db`) or `postgres://…`.
+    #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+    database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "CONCERTO_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The address the public reaches this server at, used in links of feeds and e-mails.
+    #[arg(long, env = "CONCERTO_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Do not load the demo processes into an empty database.
+    #[arg(long, env = "CONCERTO_NO_DEMO")]
+    no_demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::ImportNotice { file } => import_notice(&file),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    ensure_sqlite_dir(&args.database_url)?;
+    let store = Store::open(&args.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&args.database_url)))?;
+    if !args.no_demo {
+        demo::load_if_empty(&store).await.context("loading the demo processes")?;
+    }
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://{}", args.listen));
+    let state = AppState { store: store.clone(), clock: Clock::system(), config: WebConfig { public_url } };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    tracing::info!("Concerto listening on http://{}", args.listen);
+    concerto_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// SQLite creates the file but not its folder.
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+fn import_notice(file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).context("reading standard input")?;
+        buf
+    } else {
+        std::fs::read(file).with_context(|| format!("reading {}", file.display()))?
+    };
+    let draft = concerto_notice::import(&bytes)?;
+    println!("{}", serde_json::to_string_pretty(&draft)?);
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(super::redact("postgres://u:secret@db:5432/x"), "postgres://…@db:5432/x");
+        assert_eq!(super::redact("sqlite://data/concerto.db"), "sqlite://data/concerto.db");
+    }
+}

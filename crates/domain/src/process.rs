@@ -159,6 +159,11 @@ pub struct ProcessSummary {
 }
 
 impl ProcessHeader {
+    /// Drafts belong to their plan office; everything else is public.
+    pub fn is_public(&self) -> bool {
+        self.status != ProcessStatus::Draft
+    }
+
     /// Is the online form accepting expressions at `now`?
     pub fn accepts_expressions_at(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.status == ProcessStatus::Published

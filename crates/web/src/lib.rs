@@ -1,1 +1,92 @@
-//! placeholder
+//! Concerto's HTTP interface: public pages in Italian and English, the calendar
+//! feed and the JSON API. Handlers turn requests into domain values, ask the store,
+//! and render; they hold no SQL and no process rules.
+
+mod api;
+mod assets;
+mod calendar_feed;
+pub mod clock;
+mod error;
+pub mod i18n;
+mod page;
+mod public;
+mod security;
+mod view;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use concerto_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use clock::Clock;
+
+/// Settings the web layer needs from the configuration.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// The address the public reaches the server at, for links in feeds and e-mails.
+    pub public_url: String,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    pub config: WebConfig,
+}
+
+/// The largest request body accepted (uploads get their own limit where they exist).
+const BODY_LIMIT: usize = 256 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(public::routes())
+        .merge(api::routes())
+        .route("/healthz", get(health))
+        .route("/static/{file}", get(assets::serve))
+        .fallback(public::not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(page::remember_language))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// A process the public may see, or not found: drafts stay with their office.
+async fn public_process(store: &Store, slug: &str) -> Result<concerto_domain::Process, error::WebError> {
+    store
+        .process_by_slug(slug)
+        .await?
+        .filter(|p| p.header.is_public())
+        .ok_or(error::WebError::NotFound)
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+    match state.store.ping().await {
+        Ok(()) => axum::http::StatusCode::OK,
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

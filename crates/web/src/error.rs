@@ -1,0 +1,97 @@
+//! Errors at the edge: each becomes a precise status and a message in the reader's
+//! language, as a page for people and as JSON for programs.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use concerto_store::StoreError;
+
+use crate::page::PageContext;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Render(#[from] askama::Error),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(_) | WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+}
+
+/// An error shown as a page.
+pub struct PageError {
+    pub ctx: PageContext,
+    pub error: WebError,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: &'a PageContext,
+    title: &'static str,
+    text: &'static str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.error.log();
+        let status = self.error.status();
+        let (title, text) = if status == StatusCode::NOT_FOUND {
+            ("error.not_found.title", "error.not_found.text")
+        } else {
+            ("error.internal.title", "error.internal.text")
+        };
+        let page = ErrorPage { ctx: &self.ctx, title: self.ctx.t(title), text: self.ctx.t(text) };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, self.ctx.t(title)).into_response(),
+        }
+    }
+}
+
+/// An error answered as JSON: `{"errors": [{"field", "code", "message"}]}`.
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let status = self.0.status();
+        let body = match &self.0 {
+            WebError::Store(StoreError::Invalid(errors)) => serde_json::json!({ "errors": errors.errors }),
+            WebError::NotFound => serde_json::json!({
+                "errors": [{ "field": null, "code": "not_found", "message": "Risorsa non trovata." }]
+            }),
+            WebError::Store(StoreError::Conflict(what)) => serde_json::json!({
+                "errors": [{ "field": null, "code": "conflict", "message": format!("Esiste già: {what}.") }]
+            }),
+            _ => serde_json::json!({
+                "errors": [{ "field": null, "code": "internal", "message": "Errore interno del servizio. Riprova più tardi." }]
+            }),
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,125 @@
+//! Processes prepared for reading: formatted dates, localized labels, the calendar
+//! as rows. Shared by the pages, so each page template stays a layout.
+
+use chrono::{DateTime, Utc};
+use concerto_domain::{Deadline, Process, ProcessStatus, Session, SessionKind, TimeLeft, italian};
+
+use crate::i18n::Locale;
+
+/// One row of the calendar table, laid out like the notices' own tables.
+pub struct CalendarRow {
+    /// "Tavolo 1", "Plenaria".
+    pub label: String,
+    /// The session's title when it says more than its label.
+    pub title: Option<String>,
+    pub kind: &'static str,
+    pub date: String,
+    pub long_date: Option<String>,
+    pub dated: bool,
+    pub start: String,
+    pub end: String,
+    pub areas: Vec<String>,
+    pub venue: String,
+    pub invited: Option<String>,
+    pub cancelled: bool,
+}
+
+pub struct PhaseView {
+    pub name: String,
+    pub description: String,
+    pub period: Option<String>,
+    pub rows: Vec<CalendarRow>,
+}
+
+pub fn kind_label(kind: SessionKind, locale: Locale) -> &'static str {
+    locale.t(match kind {
+        SessionKind::Concertation => "kind.concertation",
+        SessionKind::Table => "kind.table",
+        SessionKind::Plenary => "kind.plenary",
+        SessionKind::Institutional => "kind.institutional",
+        SessionKind::Conference => "kind.conference",
+        SessionKind::Other => "kind.other",
+    })
+}
+
+pub fn status_label(status: ProcessStatus, locale: Locale) -> &'static str {
+    locale.t(match status {
+        ProcessStatus::Draft => "status.draft",
+        ProcessStatus::Published => "status.published",
+        ProcessStatus::Closed => "status.closed",
+    })
+}
+
+pub fn calendar_row(process: &Process, session: &Session, locale: Locale) -> CalendarRow {
+    let table = session.table_id.and_then(|id| process.table(id));
+    let label = match table {
+        Some(t) => format!("{} {}", kind_label(SessionKind::Table, locale), t.label),
+        None => kind_label(session.kind, locale).to_string(),
+    };
+    let title = (session.title != label).then(|| session.title.clone());
+    CalendarRow {
+        label,
+        title,
+        kind: session.kind.code(),
+        date: session.date.map_or_else(|| locale.t("calendar.undated").to_string(), italian::date),
+        long_date: session.date.map(italian::long_date),
+        dated: session.is_dated(),
+        start: session.start.map(italian::time).unwrap_or_default(),
+        end: session.end.map(italian::time).unwrap_or_default(),
+        areas: session.area_ids.iter().filter_map(|&id| process.area(id)).map(|a| a.name.clone()).collect(),
+        venue: session.venue.clone().unwrap_or_default(),
+        invited: session.invited.clone(),
+        cancelled: session.cancelled,
+    }
+}
+
+/// The whole calendar: dated sessions by date, then those still to be fixed.
+pub fn calendar(process: &Process, locale: Locale) -> Vec<CalendarRow> {
+    process.sessions_in_calendar_order().into_iter().map(|s| calendar_row(process, s, locale)).collect()
+}
+
+pub fn phases(process: &Process, locale: Locale) -> Vec<PhaseView> {
+    process
+        .phases
+        .iter()
+        .map(|phase| PhaseView {
+            name: phase.name.clone(),
+            description: phase.description.clone(),
+            period: match (phase.starts_on, phase.ends_on) {
+                (Some(a), Some(b)) => Some(format!("{} – {}", italian::date(a), italian::date(b))),
+                (Some(a), None) => Some(italian::date(a)),
+                _ => None,
+            },
+            rows: process.sessions_of_phase(phase.id).map(|s| calendar_row(process, s, locale)).collect(),
+        })
+        .collect()
+}
+
+/// "13/06/2022 alle 12:00" style parts of a deadline in Rome.
+pub struct DeadlineView {
+    pub date: String,
+    pub time: String,
+    pub iso: String,
+    pub left: String,
+    pub open: bool,
+}
+
+pub fn deadline(deadline: Deadline, now: DateTime<Utc>, locale: Locale) -> DeadlineView {
+    let local = deadline.local();
+    let left = match deadline.time_left(now) {
+        TimeLeft::Closed => locale.t("left.closed").to_string(),
+        TimeLeft::Open { days, hours, .. } if days > 0 => {
+            locale.tf("left.days", &[("days", &days.to_string()), ("hours", &hours.to_string())])
+        }
+        TimeLeft::Open { hours, minutes, .. } => {
+            locale.tf("left.hours", &[("hours", &hours.to_string()), ("minutes", &minutes.to_string())])
+        }
+    };
+    DeadlineView {
+        date: italian::date(local.date_naive()),
+        time: italian::time(local.time()),
+        iso: local.to_rfc3339(),
+        left,
+        open: deadline.is_open_at(now),
+    }
+}

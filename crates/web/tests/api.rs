@@ -1,0 +1,61 @@
+//! The JSON API.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::app;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_process_list_has_the_five_demo_processes() {
+    let app = app().await;
+    let reply = app.get("/api/v1/processes").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    let slugs: Vec<_> = json["processes"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(slugs.len(), 5);
+    assert!(slugs.contains(&"lecce-2014-2016"));
+}
+
+#[tokio::test]
+async fn casarano_has_its_deadline_with_offset_and_its_sessions() {
+    let app = app().await;
+    let reply = app.get("/api/v1/processes/casarano-2022-2024").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let p: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(p["deadline"], "2022-06-08T12:00:00+02:00");
+    assert_eq!(p["ambito"]["name"], "Casarano");
+    assert_eq!(p["ambito"]["municipalities"].as_array().unwrap().len(), 7);
+    assert_eq!(p["accepting_expressions"], false);
+
+    let areas = p["areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 7);
+    assert!(areas.iter().all(|a| a["id"].is_i64() && a["name"].is_string()));
+
+    let sessions = p["sessions"].as_array().unwrap();
+    let table = |title: &str| sessions.iter().find(|s| s["title"] == title).unwrap();
+    assert_eq!(table("Tavolo 1")["kind"], "table");
+    assert_eq!(table("Tavolo 1")["date"], "2022-06-13");
+    assert_eq!(table("Tavolo 1")["start"], "09:00");
+    assert_eq!(table("Tavolo 1")["end"], "13:00");
+    assert!(table("Tavolo 3")["date"].is_null());
+    assert!(table("Tavolo 3")["start"].is_null());
+    assert!(table("Tavolo 6")["date"].is_null());
+    let area_ids: Vec<_> = areas.iter().map(|a| a["id"].clone()).collect();
+    for s in sessions {
+        for id in s["area_ids"].as_array().unwrap() {
+            assert!(area_ids.contains(id), "session areas point to the process's areas");
+        }
+    }
+    let plenary = sessions.iter().find(|s| s["kind"] == "plenary").unwrap();
+    assert_eq!(plenary["date"], "2022-06-21");
+}
+
+#[tokio::test]
+async fn an_unknown_process_is_a_json_404() {
+    let app = app().await;
+    let reply = app.get("/api/v1/processes/nessuno").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["errors"][0]["code"], "not_found");
+}

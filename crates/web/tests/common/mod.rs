@@ -1,0 +1,68 @@
+//! A Concerto router on a fresh database with the demo loaded, and requests to it
+//! through the public HTTP interface.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use concerto_demo::demo_processes;
+use concerto_store::Store;
+use concerto_store::testing::fresh_store;
+use concerto_web::{AppState, Clock, WebConfig, router};
+use tower::ServiceExt;
+
+/// The day the demo is loaded in tests, and the clock's start.
+pub fn demo_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+pub fn noon_utc(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(12, 0, 0).unwrap().and_utc()
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub clock: Clock,
+}
+
+pub async fn app() -> TestApp {
+    let store = fresh_store().await;
+    for demo in demo_processes(demo_day()) {
+        let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
+        store.create_process(ambito, &demo.process).await.unwrap();
+    }
+    let clock = Clock::fixed(noon_utc(demo_day()));
+    let state = AppState {
+        store: store.clone(),
+        clock: clock.clone(),
+        config: WebConfig { public_url: "http://concerto.test".into() },
+    };
+    TestApp { router: router(state), store, clock }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_with(&self, uri: &str, header: &str, value: &str) -> Reply {
+        self.send(Request::get(uri).header(header, value).body(Body::empty()).unwrap()).await
+    }
+}
