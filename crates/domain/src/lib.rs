@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod italian;
 pub mod process;
+pub mod tax_code;
 pub mod validation;
 
 pub use ambito::{Ambito, Contacts, NewAmbito};
@@ -17,6 +18,7 @@ pub use process::{
     ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
     Process, ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
 };
+pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{FieldError, FieldErrors};
 
 /// The time zone of every date and time a user reads or writes.

@@ -6,10 +6,13 @@
 
 mod dialect;
 mod migrate;
+mod outbox;
 mod processes;
 mod rows;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+
+pub use outbox::{NewEmail, OutgoingEmail};
 
 use std::str::FromStr;
 use std::time::Duration;

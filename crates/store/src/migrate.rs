@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0002_regional_areas.sql"),
         postgres: include_str!("../migrations/0002_regional_areas.sql"),
     },
+    Migration {
+        version: 3,
+        name: "outbox",
+        sqlite: include_str!("../migrations/sqlite/0003_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0003_outbox.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,
