@@ -73,6 +73,7 @@ pub fn header(slug: &str, title: &str, from: i32, to: i32) -> ProcessHeader {
         description: String::new(),
         eligibility: String::new(),
         signatory: None,
+        minimum_age: None,
     }
 }
 

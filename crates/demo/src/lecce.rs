@@ -49,6 +49,8 @@ pub fn demo() -> DemoProcess {
     header.contact_person = Some("Sportello di segretariato sociale, dal lunedì al venerdì dalle 09:00 alle 13:00, tel. 800 724292; fax 0832 315842".into());
     header.description = "Al fine di valorizzare e coinvolgere tutti gli attori sociali pubblici e privati e i soggetti del terzo settore nelle attività di co-progettazione dei servizi, l'Ambito Territoriale Sociale di Lecce comunica l'avvio del percorso di concertazione e programmazione partecipata per la stesura del Piano Sociale di Zona 2014-2016.".into();
     header.eligibility = "Sono invitati tutti gli attori sociali, pubblici e privati e liberi cittadini del territorio (OdV, APS, cooperative sociali, enti di formazione, organizzazioni no profit, associazioni di categoria, Onlus, parrocchie, istituti scolastici) interessati alla pianificazione sociale. L'intervento nella prima sessione vale quale adesione alla concertazione. I Patti di partecipazione si sottoscrivono con le organizzazioni del terzo settore costituite da almeno un anno alla data del 14 novembre 2013.".into();
+    header.minimum_age = date(2013, 11, 14)
+        .map(|reference_date| concerto_domain::MinimumAge { years: 1, reference_date });
     header.signatory = signatory("Il Responsabile dell'Ufficio di Piano", "Dott.ssa Anna Maria Perulli");
 
     let mut p = ProcessBuilder::new(header);

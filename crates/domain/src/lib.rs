@@ -6,17 +6,26 @@
 pub mod ambito;
 pub mod calendar;
 pub mod deadline;
+pub mod expression;
 pub mod italian;
 pub mod process;
+pub mod receipt;
 pub mod tax_code;
 pub mod validation;
 
 pub use ambito::{Ambito, Contacts, NewAmbito};
 pub use calendar::{Phase, Session, SessionKind, Table, ThematicArea};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
+pub use expression::{
+    Applicant, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm, MinimumAge,
+    Participation, Proposal, Representative, validate_expression,
+};
 pub use process::{
     ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
     Process, ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
+};
+pub use receipt::{
+    ExpressionStatus, ProtocolNumber, ReceivedExpression, canonical_submission, sha256_hex,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{FieldError, FieldErrors};

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::{Ambito, Deadline, FieldErrors, Phase, Session, SessionKind, Table, ThematicArea};
+use crate::{Ambito, Deadline, FieldErrors, MinimumAge, Phase, Session, SessionKind, Table, ThematicArea};
 
 /// The three years a Piano Sociale di Zona covers, e.g. 2022-2024.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +81,8 @@ pub struct ProcessHeader {
     /// Who may take part, and the rules of participation.
     pub eligibility: String,
     pub signatory: Option<Signatory>,
+    /// Organizations must be this old to sign the pact, when the process says so.
+    pub minimum_age: Option<MinimumAge>,
 }
 
 /// A thematic area of a new process.
@@ -315,6 +317,7 @@ mod tests {
                 description: String::new(),
                 eligibility: String::new(),
                 signatory: None,
+                minimum_age: None,
             },
             phases: vec![],
             areas: vec![NewThematicArea { name: "Welfare d'accesso".into(), catalogue_code: None }],

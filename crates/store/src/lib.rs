@@ -5,6 +5,7 @@
 //! differ live in [`dialect`]. All SQL of the project lives in this crate.
 
 mod dialect;
+mod expressions;
 mod migrate;
 mod outbox;
 mod processes;
@@ -12,6 +13,7 @@ mod rows;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
 
 use std::str::FromStr;
@@ -29,8 +31,10 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("dato non valido nel database ({column}): {detail}")]
     Corrupt { column: &'static str, detail: String },
-    #[error("esiste già un elemento con lo stesso identificativo: {0}")]
+    #[error("conflitto: {0}")]
     Conflict(String),
+    #[error("elemento non trovato")]
+    NotFound,
     #[error(transparent)]
     Invalid(#[from] concerto_domain::FieldErrors),
 }

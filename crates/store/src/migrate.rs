@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0003_outbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "expressions",
+        sqlite: include_str!("../migrations/sqlite/0004_expressions.sql"),
+        postgres: include_str!("../migrations/postgres/0004_expressions.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use concerto_domain::{
-    Ambito, ApplicationChannels, Contacts, Deadline, NewAmbito, NewProcess, Phase, PlanCycle,
+    Ambito, ApplicationChannels, Contacts, Deadline, MinimumAge, NewAmbito, NewProcess, Phase, PlanCycle,
     Process, ProcessHeader, ProcessStatus, ProcessSummary, Session, SessionKind, Signatory, Table,
     ThematicArea,
 };
@@ -26,8 +26,9 @@ const UPSERT_AMBITO: &str = "INSERT INTO ambiti
 const INSERT_PROCESS: &str = "INSERT INTO processes
     (ambito_id, slug, title, cycle_from, cycle_to, regional_plan, legal_references, status,
      deadline_at, apply_email, apply_pec, apply_url, online_form, contact_person, description,
-     eligibility, signatory_role, signatory_name, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+     eligibility, signatory_role, signatory_name, minimum_age_years, minimum_age_reference,
+     created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
     RETURNING id";
 
 const SELECT_PROCESS: &str = "SELECT p.*, a.slug AS a_slug, a.name AS a_name, a.number AS a_number,
@@ -101,7 +102,7 @@ impl Store {
         process.validate()?;
         let h = &process.header;
         if self.process_exists(&h.slug).await? {
-            return Err(StoreError::Conflict(h.slug.clone()));
+            return Err(StoreError::Conflict(format!("esiste già un processo con l'indirizzo «{}»", h.slug)));
         }
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
@@ -125,6 +126,8 @@ impl Store {
                 .bind(&h.eligibility)
                 .bind(h.signatory.as_ref().map(|s| s.role.as_str()))
                 .bind(h.signatory.as_ref().map(|s| s.name.as_str()))
+                .bind(h.minimum_age.map(|m| m.years as i32))
+                .bind(h.minimum_age.map(|m| m.reference_date))
                 .bind(Utc::now())
                 .fetch_one(&mut *tx)
                 .await?;
@@ -364,6 +367,10 @@ fn header_from_row(row: &impl Columns) -> Result<ProcessHeader> {
         description: row.text("description")?,
         eligibility: row.text("eligibility")?,
         signatory,
+        minimum_age: match (row.opt_small("minimum_age_years")?, row.opt_date("minimum_age_reference")?) {
+            (Some(years), Some(reference_date)) => Some(MinimumAge { years: years.max(0) as u32, reference_date }),
+            _ => None,
+        },
     })
 }
 

@@ -15,9 +15,11 @@ pub(crate) trait Columns {
     fn flag(&self, column: &'static str) -> Result<bool>;
     fn text(&self, column: &'static str) -> Result<String>;
     fn opt_int(&self, column: &'static str) -> Result<Option<i64>>;
+    fn opt_small(&self, column: &'static str) -> Result<Option<i32>>;
     fn opt_text(&self, column: &'static str) -> Result<Option<String>>;
     fn opt_date(&self, column: &'static str) -> Result<Option<NaiveDate>>;
     fn opt_time(&self, column: &'static str) -> Result<Option<NaiveTime>>;
+    fn instant(&self, column: &'static str) -> Result<DateTime<Utc>>;
     fn opt_instant(&self, column: &'static str) -> Result<Option<DateTime<Utc>>>;
 }
 
@@ -29,9 +31,11 @@ macro_rules! impl_columns {
             fn flag(&self, c: &'static str) -> Result<bool> { Ok(self.try_get(c)?) }
             fn text(&self, c: &'static str) -> Result<String> { Ok(self.try_get(c)?) }
             fn opt_int(&self, c: &'static str) -> Result<Option<i64>> { Ok(self.try_get(c)?) }
+            fn opt_small(&self, c: &'static str) -> Result<Option<i32>> { Ok(self.try_get(c)?) }
             fn opt_text(&self, c: &'static str) -> Result<Option<String>> { Ok(self.try_get(c)?) }
             fn opt_date(&self, c: &'static str) -> Result<Option<NaiveDate>> { Ok(self.try_get(c)?) }
             fn opt_time(&self, c: &'static str) -> Result<Option<NaiveTime>> { Ok(self.try_get(c)?) }
+            fn instant(&self, c: &'static str) -> Result<DateTime<Utc>> { Ok(self.try_get(c)?) }
             fn opt_instant(&self, c: &'static str) -> Result<Option<DateTime<Utc>>> { Ok(self.try_get(c)?) }
         }
     };

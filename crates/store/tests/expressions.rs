@@ -1,0 +1,200 @@
+//! Receiving expressions of interest: protocol numbers, amendments, the outbox.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use concerto_demo::demo_processes;
+use concerto_domain::{
+    Applicant, ApplicantKind, Expression, ExpressionStatus, LegalForm, Participation, Process,
+    Representative, TaxCode,
+};
+use concerto_store::testing::fresh_store;
+use concerto_store::{NewEmail, Receipt, Store, StoreError, Submission};
+
+async fn store_with_esempio() -> (Store, Process) {
+    let store = fresh_store().await;
+    let demo = demo_processes(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).pop().unwrap();
+    let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
+    store.create_process(ambito, &demo.process).await.unwrap();
+    let process = store.process_by_slug("esempio-2026-2028").await.unwrap().unwrap();
+    (store, process)
+}
+
+/// A valid 11-digit tax code: `n` as ten digits and its Luhn check digit.
+fn entity_code(n: u64) -> TaxCode {
+    let body = format!("{n:010}");
+    let sum: u32 = body
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c.to_digit(10).unwrap();
+            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+        })
+        .sum();
+    TaxCode::parse(&format!("{body}{}", (10 - sum % 10) % 10)).unwrap()
+}
+
+fn expression(process: &Process, n: u64, name: &str) -> Expression {
+    Expression {
+        applicant: Applicant {
+            kind: ApplicantKind::Organization,
+            name: name.into(),
+            legal_form: Some(LegalForm::Aps),
+            tax_code: entity_code(n),
+            legal_representative: Some("Mario Rossi".into()),
+            address: "Via Roma 1".into(),
+            municipality: "Esempio".into(),
+            email: format!("org{n}@example.org"),
+            pec: None,
+            phone: None,
+            founded_on: NaiveDate::from_ymd_opt(2010, 1, 1),
+        },
+        participations: vec![Participation {
+            area_id: process.areas[0].id,
+            representative: Representative { name: "Anna".into(), email: "anna@example.org".into(), phone: None },
+        }],
+        proposal: None,
+        eligible_for_pact: true,
+    }
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn receipt_email(r: &Receipt) -> NewEmail {
+    NewEmail {
+        dedup_key: format!("receipt:{}", r.protocol),
+        recipient: "org@example.org".into(),
+        subject: format!("Ricevuta n. {}", r.protocol),
+        body: r.sha256.clone(),
+    }
+}
+
+async fn submit(store: &Store, process: &Process, e: &Expression, token: &str, amends: Option<&str>) -> Result<Receipt, StoreError> {
+    let submission = Submission {
+        process,
+        expression: e,
+        received_at: at("2026-11-23T09:00:00Z"),
+        manage_token_digest: token.into(),
+        amends: amends.map(Into::into),
+    };
+    store.submit_expression(&submission, receipt_email).await
+}
+
+#[tokio::test]
+async fn a_submission_gets_a_protocol_number_a_fingerprint_and_a_queued_receipt() {
+    let (store, process) = store_with_esempio().await;
+    let e = expression(&process, 1, "Associazione Uno");
+    let receipt = submit(&store, &process, &e, "t1", None).await.unwrap();
+    assert_eq!(receipt.protocol.to_string(), "2026/0000001");
+    assert_eq!(receipt.sha256.len(), 64);
+    assert_eq!(receipt.supersedes, None);
+    assert_eq!(store.pending_email_count().await.unwrap(), 1);
+
+    let stored = store.expression_by_token("t1").await.unwrap().unwrap();
+    assert_eq!(stored.expression, e);
+    assert_eq!(stored.status, ExpressionStatus::Active);
+    assert_eq!(stored.sha256, receipt.sha256);
+}
+
+#[tokio::test]
+async fn a_second_expression_from_the_same_tax_code_amends_the_first() {
+    let (store, process) = store_with_esempio().await;
+    let first = submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
+    let second = submit(&store, &process, &expression(&process, 1, "Seconda"), "t2", None).await.unwrap();
+    assert_eq!(second.supersedes, Some(first.protocol));
+    let active = store.active_expressions(process.id).await.unwrap();
+    assert_eq!(active.len(), 1, "one organization, not two");
+    assert_eq!(active[0].expression.applicant.name, "Seconda");
+    let history = store.expression_history(process.id, &entity_code(1)).await.unwrap();
+    let statuses: Vec<_> = history.iter().map(|h| h.status).collect();
+    assert_eq!(statuses, [ExpressionStatus::Superseded, ExpressionStatus::Active]);
+}
+
+#[tokio::test]
+async fn an_amendment_through_the_link_moves_the_link_and_keeps_the_history() {
+    let (store, process) = store_with_esempio().await;
+    submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
+    let amended = submit(&store, &process, &expression(&process, 1, "Rettificata"), "t1-next", Some("t1")).await.unwrap();
+    assert_eq!(amended.protocol.sequence, 2);
+    assert!(store.expression_by_token("t1").await.unwrap().is_none(), "the old link moved");
+    let current = store.expression_by_token("t1-next").await.unwrap().unwrap();
+    assert_eq!(current.expression.applicant.name, "Rettificata");
+    assert_eq!(store.expression_history(process.id, &entity_code(1)).await.unwrap().len(), 2);
+
+    let other = expression(&process, 2, "Altra");
+    let err = submit(&store, &process, &other, "t3", Some("t1-next")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "an amendment cannot change the tax code");
+}
+
+#[tokio::test]
+async fn a_withdrawn_expression_leaves_the_list_but_not_the_register() {
+    let (store, process) = store_with_esempio().await;
+    submit(&store, &process, &expression(&process, 1, "Uno"), "t1", None).await.unwrap();
+    store.withdraw_expression("t1", at("2026-11-24T09:00:00Z")).await.unwrap();
+    assert!(store.active_expressions(process.id).await.unwrap().is_empty());
+    assert_eq!(store.expression_by_token("t1").await.unwrap().unwrap().status, ExpressionStatus::Withdrawn);
+    assert!(matches!(store.withdraw_expression("t1", at("2026-11-24T10:00:00Z")).await, Err(StoreError::NotFound)));
+}
+
+#[tokio::test]
+async fn the_register_restarts_each_year_in_rome() {
+    let (store, process) = store_with_esempio().await;
+    for (n, instant) in [(1, "2026-12-31T22:59:00Z"), (2, "2026-12-31T23:00:00Z")] {
+        let e = expression(&process, n, "Org");
+        let submission = Submission {
+            process: &process,
+            expression: &e,
+            received_at: at(instant),
+            manage_token_digest: format!("t{n}"),
+            amends: None,
+        };
+        store.submit_expression(&submission, receipt_email).await.unwrap();
+    }
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1]);
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2027).await.unwrap(), [1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_submissions_get_distinct_gapless_numbers() {
+    let (store, process) = store_with_esempio().await;
+    let process = Arc::new(process);
+    let mut tasks = Vec::new();
+    for n in 0..200u64 {
+        let store = store.clone();
+        let process = process.clone();
+        tasks.push(tokio::spawn(async move {
+            let e = expression(&process, 1000 + n, "Concorrente");
+            submit(&store, &process, &e, &format!("token-{n}"), None).await.unwrap().protocol.sequence
+        }));
+    }
+    let mut numbers = Vec::new();
+    for task in tasks {
+        numbers.push(task.await.unwrap());
+    }
+    numbers.sort();
+    assert_eq!(numbers, (1..=200).collect::<Vec<i64>>());
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), numbers);
+    assert_eq!(store.pending_email_count().await.unwrap(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_submissions_from_one_applicant_leave_one_current_expression() {
+    let (store, process) = store_with_esempio().await;
+    let process = Arc::new(process);
+    let tasks: Vec<_> = (0..8)
+        .map(|n| {
+            let store = store.clone();
+            let process = process.clone();
+            tokio::spawn(async move {
+                submit(&store, &process, &expression(&process, 7, "Stessa"), &format!("same-{n}"), None).await.unwrap()
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(store.active_expressions(process.id).await.unwrap().len(), 1);
+    assert_eq!(store.expression_history(process.id, &entity_code(7)).await.unwrap().len(), 8);
+}
