@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use concerto_mail::{MailConfig, Mailer, OutboxWaker, run_outbox_worker};
 use concerto_store::Store;
 use concerto_web::{AppState, Clock, WebConfig};
 
@@ -43,6 +44,16 @@ struct ServeArgs {
     /// Do not load the demo processes into an empty database.
     #[arg(long, env = "CONCERTO_NO_DEMO")]
     no_demo: bool,
+    /// SMTP server for outgoing mail (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://…`). Without one, messages are written as .eml files to --outbox-dir.
+    #[arg(long, env = "CONCERTO_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    #[arg(long, env = "CONCERTO_MAIL_FROM", default_value = "Concerto <noreply@concerto.invalid>")]
+    mail_from: String,
+    /// Where messages go as .eml files when no SMTP server is configured.
+    #[arg(long, env = "CONCERTO_OUTBOX_DIR", default_value = "data/outbox")]
+    outbox_dir: PathBuf,
 }
 
 #[tokio::main]
@@ -68,12 +79,30 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::load_if_empty(&store).await.context("loading the demo processes")?;
     }
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let state = AppState { store: store.clone(), clock: Clock::system(), config: WebConfig { public_url } };
+    let mailer = Mailer::from_config(&MailConfig {
+        smtp_url: args.smtp_url,
+        from: args.mail_from,
+        outbox_dir: args.outbox_dir,
+    })
+    .context("configuring outgoing mail")?;
+    let outbox = OutboxWaker::new();
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(run_outbox_worker(store.clone(), mailer, outbox.clone(), async {
+        let _ = worker_stopped.await;
+    }));
+    let state = AppState {
+        store: store.clone(),
+        clock: Clock::system(),
+        config: WebConfig { public_url },
+        outbox,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Concerto listening on http://{}", args.listen);
     concerto_web::serve(listener, state, shutdown_signal()).await?;
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     store.close().await;
     Ok(())
 }

@@ -17,7 +17,8 @@ pub use ambito::{Ambito, Contacts, NewAmbito};
 pub use calendar::{Phase, Session, SessionKind, Table, ThematicArea};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{
-    Applicant, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm, MinimumAge,
+    Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
+    MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
     Participation, Proposal, Representative, validate_expression,
 };
 pub use process::{

@@ -9,7 +9,7 @@ use concerto_domain::{
 use sqlx::Connection;
 
 use crate::outbox::enqueue_on;
-use crate::rows::{Columns, corrupt};
+use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
 
 /// One expression to receive.
@@ -322,11 +322,6 @@ impl Store {
             Ok(expressions)
         })
     }
-}
-
-enum Key<'a> {
-    Int(i64),
-    Text(&'a str),
 }
 
 fn expression_from_row(

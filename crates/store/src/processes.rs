@@ -10,7 +10,7 @@ use concerto_domain::{
 };
 use sqlx::Connection;
 
-use crate::rows::{Columns, corrupt};
+use crate::rows::{Columns, Key, corrupt};
 use crate::{Result, Store, StoreError, on_pool};
 
 const UPSERT_AMBITO: &str = "INSERT INTO ambiti
@@ -35,7 +35,7 @@ const SELECT_PROCESS: &str = "SELECT p.*, a.slug AS a_slug, a.name AS a_name, a.
     a.province AS a_province, a.region AS a_region, a.lead_municipality AS a_lead,
     a.managing_body AS a_managing_body, a.address AS a_address, a.email AS a_email,
     a.pec AS a_pec, a.phone AS a_phone, a.website AS a_website
-    FROM processes p JOIN ambiti a ON a.id = p.ambito_id WHERE p.slug = $1";
+    FROM processes p JOIN ambiti a ON a.id = p.ambito_id";
 
 const SELECT_SUMMARIES: &str = "SELECT p.slug, p.title, p.cycle_from, p.cycle_to, p.status,
     p.deadline_at, a.slug AS a_slug, a.name AS a_name, a.province AS a_province
@@ -258,9 +258,24 @@ impl Store {
 
     /// A process with its Ambito and whole calendar.
     pub async fn process_by_slug(&self, slug: &str) -> Result<Option<Process>> {
+        self.load_process(Key::Text(slug)).await
+    }
+
+    pub async fn process_by_id(&self, id: i64) -> Result<Option<Process>> {
+        self.load_process(Key::Int(id)).await
+    }
+
+    async fn load_process(&self, key: Key<'_>) -> Result<Option<Process>> {
         on_pool!(self, read |pool| {
             let mut conn = pool.acquire().await?;
-            let Some(row) = sqlx::query(SELECT_PROCESS).bind(slug).fetch_optional(&mut *conn).await? else {
+            let column = if matches!(key, Key::Int(_)) { "p.id" } else { "p.slug" };
+            let sql = format!("{SELECT_PROCESS} WHERE {column} = $1");
+            let query = sqlx::query(&sql);
+            let query = match key {
+                Key::Int(id) => query.bind(id),
+                Key::Text(slug) => query.bind(slug),
+            };
+            let Some(row) = query.fetch_optional(&mut *conn).await? else {
                 return Ok(None);
             };
             let id = row.int("id")?;

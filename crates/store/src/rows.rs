@@ -43,6 +43,12 @@ macro_rules! impl_columns {
 impl_columns!(SqliteRow);
 impl_columns!(PgRow);
 
+/// What a row is looked up by.
+pub(crate) enum Key<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
 /// A stored code that no longer names a known value.
 pub(crate) fn corrupt(column: &'static str, value: &str) -> StoreError {
     StoreError::Corrupt { column, detail: format!("valore sconosciuto «{value}»") }

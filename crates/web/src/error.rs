@@ -17,6 +17,8 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Render(#[from] askama::Error),
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl WebError {
@@ -25,7 +27,8 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Store(_) | WebError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
+            WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

@@ -7,6 +7,7 @@ mod assets;
 mod calendar_feed;
 pub mod clock;
 mod error;
+mod expressions;
 pub mod i18n;
 mod page;
 mod public;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub config: WebConfig,
+    /// Wakes the mail worker when a change has queued a message.
+    pub outbox: concerto_mail::OutboxWaker,
 }
 
 /// The largest request body accepted (uploads get their own limit where they exist).
@@ -47,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(expressions::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

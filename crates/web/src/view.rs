@@ -56,13 +56,15 @@ pub fn calendar_row(process: &Process, session: &Session, locale: Locale) -> Cal
         Some(t) => format!("{} {}", kind_label(SessionKind::Table, locale), t.label),
         None => kind_label(session.kind, locale).to_string(),
     };
-    let title = (session.title != label).then(|| session.title.clone());
+    // A table's session is usually titled after its table: saying it twice helps nobody.
+    let redundant = session.title == label || table.is_some_and(|t| t.title == session.title);
+    let title = (!redundant).then(|| session.title.clone());
     CalendarRow {
         label,
         title,
         kind: session.kind.code(),
         date: session.date.map_or_else(|| locale.t("calendar.undated").to_string(), italian::date),
-        long_date: session.date.map(italian::long_date),
+        long_date: session.date.map(|d| long_date(d, locale)),
         dated: session.is_dated(),
         start: session.start.map(italian::time).unwrap_or_default(),
         end: session.end.map(italian::time).unwrap_or_default(),
@@ -76,6 +78,14 @@ pub fn calendar_row(process: &Process, session: &Session, locale: Locale) -> Cal
 /// The whole calendar: dated sessions by date, then those still to be fixed.
 pub fn calendar(process: &Process, locale: Locale) -> Vec<CalendarRow> {
     process.sessions_in_calendar_order().into_iter().map(|s| calendar_row(process, s, locale)).collect()
+}
+
+/// `lunedì 13 giugno 2022`, or `Monday 13 June 2022` for English readers.
+pub fn long_date(date: chrono::NaiveDate, locale: Locale) -> String {
+    match locale {
+        Locale::It => italian::long_date(date),
+        Locale::En => date.format("%A %-d %B %Y").to_string(),
+    }
 }
 
 pub fn phases(process: &Process, locale: Locale) -> Vec<PhaseView> {

@@ -27,7 +27,7 @@ pub async fn not_found(ctx: PageContext) -> Response {
 }
 
 /// Renders a page template, or the error page in the reader's language.
-fn render(ctx: &PageContext, template: &impl askama::Template) -> Result<Response, PageError> {
+pub(crate) fn render(ctx: &PageContext, template: &impl askama::Template) -> Result<Response, PageError> {
     template
         .render()
         .map(|html| Html(html).into_response())

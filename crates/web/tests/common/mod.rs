@@ -39,6 +39,7 @@ pub async fn app() -> TestApp {
         store: store.clone(),
         clock: clock.clone(),
         config: WebConfig { public_url: "http://concerto.test".into() },
+        outbox: concerto_mail::OutboxWaker::new(),
     };
     TestApp { router: router(state), store, clock }
 }
@@ -62,7 +63,43 @@ impl TestApp {
         self.send(Request::get(uri).body(Body::empty()).unwrap()).await
     }
 
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
+        self.send(
+            Request::post(uri)
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Request::post(uri)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn get_with(&self, uri: &str, header: &str, value: &str) -> Reply {
         self.send(Request::get(uri).header(header, value).body(Body::empty()).unwrap()).await
     }
+}
+
+/// Percent-encoding for form bodies.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,0 +1,383 @@
+//! The HTML form: shown empty, shown again with its errors beside the fields and
+//! everything typed kept, or prefilled for an amendment.
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::{
+    ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, FieldErrors, LegalForm,
+    ParticipationInput, Process, ProposalInput, RepresentativeInput,
+};
+
+use super::{SubmitError, receipt_path, receive, token_digest};
+use crate::AppState;
+use crate::error::{PageError, WebError};
+use crate::page::PageContext;
+use crate::public::render;
+
+/// The form's fields as typed, and the errors to show beside them.
+#[derive(Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    areas: HashSet<i64>,
+    proposal_areas: HashSet<i64>,
+    errors: Vec<(String, String)>,
+}
+
+impl FormState {
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.value(name) == value
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.iter().find(|(n, _)| n == name).map(|(_, m)| m.as_str())
+    }
+
+    pub fn has_area(&self, id: &i64) -> bool {
+        self.areas.contains(id)
+    }
+
+    pub fn has_proposal_area(&self, id: &i64) -> bool {
+        self.proposal_areas.contains(id)
+    }
+
+    pub fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    /// The element id of a field, for labels and the error summary's links.
+    pub fn id(&self, name: &str) -> String {
+        format!("f-{}", name.replace('.', "-"))
+    }
+
+    fn from_pairs(pairs: Vec<(String, String)>) -> FormState {
+        let mut form = FormState::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "area" => form.areas.extend(value.trim().parse::<i64>().ok()),
+                "proposal.area" => form.proposal_areas.extend(value.trim().parse::<i64>().ok()),
+                _ => {
+                    form.values.insert(name, value);
+                }
+            }
+        }
+        form
+    }
+
+    /// The input the domain validates, with participations in the process's area order.
+    fn to_input(&self, process: &Process) -> (ExpressionInput, Vec<i64>) {
+        let text = |name: &str| self.value(name).to_string();
+        let optional = |name: &str| Some(text(name)).filter(|v| !v.trim().is_empty());
+        let chosen: Vec<i64> = process.areas.iter().map(|a| a.id).filter(|id| self.areas.contains(id)).collect();
+        let participations = chosen
+            .iter()
+            .map(|id| ParticipationInput {
+                area_id: AreaRef::Id(*id),
+                representative: RepresentativeInput {
+                    name: text(&format!("rep.{id}.name")),
+                    email: text(&format!("rep.{id}.email")),
+                    phone: optional(&format!("rep.{id}.phone")),
+                },
+            })
+            .collect();
+        let proposal_areas: Vec<AreaRef> =
+            process.areas.iter().filter(|a| self.proposal_areas.contains(&a.id)).map(|a| AreaRef::Id(a.id)).collect();
+        let proposal = (!self.value("proposal.title").trim().is_empty()
+            || !self.value("proposal.text").trim().is_empty())
+        .then(|| ProposalInput { title: text("proposal.title"), text: text("proposal.text"), area_ids: proposal_areas });
+        let input = ExpressionInput {
+            applicant: ApplicantInput {
+                kind: text("applicant.kind"),
+                name: text("applicant.name"),
+                legal_form: optional("applicant.legal_form"),
+                tax_code: text("applicant.tax_code"),
+                legal_representative: optional("applicant.legal_representative"),
+                address: text("applicant.address"),
+                municipality: text("applicant.municipality"),
+                email: text("applicant.email"),
+                pec: optional("applicant.pec"),
+                phone: optional("applicant.phone"),
+                founded_on: optional("applicant.founded_on"),
+            },
+            participations,
+            proposal,
+            privacy_accepted: !self.value("privacy_accepted").is_empty(),
+            declaration_accepted: !self.value("declaration_accepted").is_empty(),
+        };
+        (input, chosen)
+    }
+
+    /// Puts each domain error beside the form field it is about.
+    fn with_errors(mut self, errors: FieldErrors, chosen: &[i64]) -> FormState {
+        for e in errors.errors {
+            let field = form_field(&e.field, chosen);
+            if self.error(&field).is_none() {
+                self.errors.push((field, e.message));
+            }
+        }
+        self
+    }
+
+    fn from_expression(e: &Expression) -> FormState {
+        let a = &e.applicant;
+        let mut values: HashMap<String, String> = [
+            ("applicant.kind", a.kind.code().to_string()),
+            ("applicant.name", a.name.clone()),
+            ("applicant.legal_form", a.legal_form.map(|f| f.code().to_string()).unwrap_or_default()),
+            ("applicant.tax_code", a.tax_code.to_string()),
+            ("applicant.legal_representative", a.legal_representative.clone().unwrap_or_default()),
+            ("applicant.address", a.address.clone()),
+            ("applicant.municipality", a.municipality.clone()),
+            ("applicant.email", a.email.clone()),
+            ("applicant.pec", a.pec.clone().unwrap_or_default()),
+            ("applicant.phone", a.phone.clone().unwrap_or_default()),
+            ("applicant.founded_on", a.founded_on.map(|d| d.to_string()).unwrap_or_default()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        for p in &e.participations {
+            let r = &p.representative;
+            values.insert(format!("rep.{}.name", p.area_id), r.name.clone());
+            values.insert(format!("rep.{}.email", p.area_id), r.email.clone());
+            values.insert(format!("rep.{}.phone", p.area_id), r.phone.clone().unwrap_or_default());
+        }
+        let mut proposal_areas = HashSet::new();
+        if let Some(p) = &e.proposal {
+            values.insert("proposal.title".into(), p.title.clone());
+            values.insert("proposal.text".into(), p.text.clone());
+            proposal_areas.extend(p.area_ids.iter().copied());
+        }
+        FormState {
+            values,
+            areas: e.participations.iter().map(|p| p.area_id).collect(),
+            proposal_areas,
+            errors: vec![],
+        }
+    }
+}
+
+/// `participations[1].representative.email` is the field `rep.{area}.email`.
+fn form_field(field: &str, chosen: &[i64]) -> String {
+    if let Some(rest) = field.strip_prefix("participations[") {
+        let area = rest.split(']').next().and_then(|i| i.parse::<usize>().ok()).and_then(|i| chosen.get(i));
+        return match (area, rest.split_once("].representative.")) {
+            (Some(id), Some((_, part))) => format!("rep.{id}.{part}"),
+            _ => "area".into(),
+        };
+    }
+    if field == "participations" {
+        return "area".into();
+    }
+    if field.starts_with("proposal.area_ids") {
+        return "proposal.area".into();
+    }
+    field.to_string()
+}
+
+/// A text input of the applicant's section.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub input_type: &'static str,
+    pub required: bool,
+    pub hint: Option<&'static str>,
+    pub autocomplete: &'static str,
+}
+
+fn applicant_fields(ctx: &PageContext) -> Vec<Field> {
+    let f = |name, label, input_type, required, hint: Option<&str>, autocomplete| Field {
+        name,
+        label: ctx.t(label),
+        input_type,
+        required,
+        hint: hint.map(|h| ctx.t(h)),
+        autocomplete,
+    };
+    vec![
+        f("applicant.name", "form.name", "text", true, None, "organization"),
+        f("applicant.tax_code", "form.tax_code", "text", true, Some("form.tax_code.hint"), "off"),
+        f("applicant.legal_representative", "form.legal_representative", "text", false, None, "name"),
+        f("applicant.address", "form.address", "text", true, None, "street-address"),
+        f("applicant.municipality", "form.municipality", "text", true, None, "address-level2"),
+        f("applicant.email", "form.email", "email", true, None, "email"),
+        f("applicant.pec", "form.pec", "email", false, None, "off"),
+        f("applicant.phone", "form.phone", "tel", false, None, "tel"),
+        f("applicant.founded_on", "form.founded_on", "date", false, Some("form.founded_on.hint"), "off"),
+    ]
+}
+
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "expression_form.html")]
+struct FormPage {
+    ctx: PageContext,
+    process: Process,
+    full_name: String,
+    action: String,
+    amending: bool,
+    form: FormState,
+    fields: Vec<Field>,
+    kinds: Vec<Choice>,
+    legal_forms: Vec<Choice>,
+}
+
+fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option<&str>) -> Result<Response, PageError> {
+    let action = match amend_token {
+        Some(token) => format!("/manifestazioni/{token}/modifica"),
+        None => format!("/processi/{}/manifestazione", process.header.slug),
+    };
+    let page = FormPage {
+        fields: applicant_fields(&ctx),
+        kinds: ApplicantKind::ALL
+            .iter()
+            .map(|k| Choice { code: k.code(), label: ctx.t(&format!("form.kind.{}", k.code())) })
+            .collect(),
+        legal_forms: LegalForm::ALL
+            .iter()
+            .map(|f| Choice { code: f.code(), label: ctx.t(&format!("legal.{}", f.code())) })
+            .collect(),
+        full_name: process.ambito.full_name(),
+        amending: amend_token.is_some(),
+        action,
+        process,
+        form,
+        ctx,
+    };
+    let status = if page.form.errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(&page.ctx, &page).map(|r| (status, r).into_response())
+}
+
+fn fail(ctx: &PageContext) -> impl Fn(WebError) -> PageError + '_ {
+    |error| PageError { ctx: ctx.clone(), error }
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let process = crate::public_process(&state.store, &slug).await.map_err(fail(&ctx))?;
+    let mut form = FormState::default();
+    form.values.insert("applicant.kind".into(), ApplicantKind::Organization.code().into());
+    if !process.header.accepts_expressions_at(state.clock.now()) {
+        form.errors.push(("form".into(), ctx.t("form.closed").into()));
+    }
+    page(ctx, process, form, None)
+}
+
+async fn handle(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    pairs: Vec<(String, String)>,
+    amend_token: Option<&str>,
+) -> Result<Response, PageError> {
+    let form = FormState::from_pairs(pairs);
+    let (input, chosen) = form.to_input(&process);
+    match receive(state, &process, &input, amend_token).await {
+        Ok(done) => Ok(Redirect::to(&receipt_path(&done.token)).into_response()),
+        Err(SubmitError::Invalid(errors)) => page(ctx, process, form.with_errors(errors, &chosen), amend_token),
+        Err(SubmitError::Web(error)) => Err(PageError { ctx, error }),
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let process = crate::public_process(&state.store, &slug).await.map_err(fail(&ctx))?;
+    handle(&state, ctx, process, pairs, None).await
+}
+
+/// The process of the expression behind a management link that is still current.
+async fn amendable(state: &AppState, ctx: &PageContext, token: &str) -> Result<(Process, Expression), PageError> {
+    let received = state
+        .store
+        .expression_by_token(&token_digest(token))
+        .await
+        .map_err(|e| fail(ctx)(e.into()))?
+        .ok_or_else(|| fail(ctx)(WebError::NotFound))?;
+    let process = state
+        .store
+        .process_by_id(received.process_id)
+        .await
+        .map_err(|e| fail(ctx)(e.into()))?
+        .ok_or_else(|| fail(ctx)(WebError::NotFound))?;
+    Ok((process, received.expression))
+}
+
+pub async fn amend_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let (process, expression) = amendable(&state, &ctx, &token).await?;
+    let mut form = FormState::from_expression(&expression);
+    if !process.header.accepts_expressions_at(state.clock.now()) {
+        form.errors.push(("form".into(), ctx.t("manage.closed").into()));
+    }
+    page(ctx, process, form, Some(&token))
+}
+
+pub async fn amend(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (process, _) = amendable(&state, &ctx, &token).await?;
+    handle(&state, ctx, process, pairs, Some(&token)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_field;
+
+    #[test]
+    fn domain_fields_map_to_form_fields() {
+        let chosen = [10, 12];
+        assert_eq!(form_field("participations[1].representative.email", &chosen), "rep.12.email");
+        assert_eq!(form_field("participations[0].area_id", &chosen), "area");
+        assert_eq!(form_field("participations", &chosen), "area");
+        assert_eq!(form_field("proposal.area_ids[0]", &chosen), "proposal.area");
+        assert_eq!(form_field("applicant.tax_code", &chosen), "applicant.tax_code");
+    }
+}
+
+#[cfg(test)]
+mod translation_tests {
+    use concerto_domain::{ApplicantKind, LegalForm};
+
+    use crate::i18n::Locale;
+
+    /// Labels built from codes are translated for every code.
+    #[test]
+    fn every_applicant_kind_and_legal_form_has_a_label() {
+        for locale in Locale::ALL {
+            for kind in ApplicantKind::ALL {
+                assert!(!locale.t(&format!("form.kind.{}", kind.code())).is_empty());
+            }
+            for form in LegalForm::ALL {
+                assert!(!locale.t(&format!("legal.{}", form.code())).is_empty());
+            }
+        }
+    }
+}
