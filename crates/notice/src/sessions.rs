@@ -1,0 +1,765 @@
+//! The calendar of sessions, from tab-separated tables and from prose lines
+//! that start with (or end with) a date and time.
+
+use crate::dates::{self, DateMention, PartialDate, YearHint, tail};
+use crate::draft::{Session, SessionKind};
+use crate::identity::shorten;
+use crate::lists::{self, quoted};
+use crate::times::{self, TimeMention};
+use chrono::{NaiveTime, Weekday};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Titles are what the reviewer reads in a list: one sentence, not a paragraph.
+const TITLE_MAX: usize = 160;
+/// Longest line read as the continuation of a venue ("Via Terni Lecce:").
+const VENUE_CONTINUATION_MAX: usize = 40;
+/// Lines of a wrapped sentence joined into a title.
+const TITLE_LINES: usize = 4;
+
+/// A session as written, before the years missing from its date are inferred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSession {
+    /// `None` when the notice leaves the date to be fixed.
+    pub date: Option<(PartialDate, Option<Weekday>)>,
+    pub start: Option<NaiveTime>,
+    pub end: Option<NaiveTime>,
+    pub kind: SessionKind,
+    pub title: String,
+    pub venue: Option<String>,
+    pub areas: Vec<String>,
+}
+
+/// Sessions in document order, and where all of them take place when the
+/// notice says so once ("Tutti gli incontri si svolgeranno presso …").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    pub sessions: Vec<RawSession>,
+    pub default_venue: Option<String>,
+    /// Periods ("Dal 29 ottobre al 08 novembre 2013") that are not meetings.
+    pub periods: Vec<String>,
+}
+
+pub fn find_calendar(lines: &[String]) -> Calendar {
+    let mut calendar = Calendar { default_venue: lines.iter().find_map(|l| default_venue(l)), ..Calendar::default() };
+    let mut phase: Option<&str> = None;
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index].as_str();
+        index = match role(lines, index) {
+            Role::Phase => {
+                phase = Some(line);
+                index + 1
+            }
+            Role::Table(columns) => table(lines, index, &columns, phase, &mut calendar.sessions),
+            Role::Anchor(anchor) => prose_session(lines, index, anchor, phase, &mut calendar.sessions),
+            Role::Undated(title) => {
+                let kind = kind_of(line).or_else(|| phase.and_then(kind_of)).unwrap_or(SessionKind::Other);
+                calendar.sessions.push(undated(title, kind, Vec::new()));
+                index + 1
+            }
+            Role::Text => {
+                if let Some(period) = period(line) {
+                    calendar.periods.push(period);
+                }
+                match tables_intro(line).then(|| lists::items(lines, index + 1)) {
+                    Some((items, end)) if !items.is_empty() => {
+                        let tables = items.into_iter().map(|item| undated(item.clone(), SessionKind::Table, vec![item]));
+                        calendar.sessions.extend(tables);
+                        end
+                    }
+                    _ => index + 1,
+                }
+            }
+        };
+    }
+    calendar
+}
+
+enum Role {
+    Phase,
+    Table(Columns),
+    Anchor(Anchor),
+    Undated(String),
+    Text,
+}
+
+static PHASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fase|step)\s+(?:[ivx]+|\d{1,2})\b").expect("valid regex"));
+
+static SESSION_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:tavol[oi]|session[ei]|plenaria|incontr[oi]|coordinamento|conferenza|concertazione|assemblea|laboratori[oi]|focus\s+group)\b")
+        .expect("valid regex")
+});
+
+static TO_BE_FIXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:data\s+)?(?:da\s+(?:definire|stabilire|destinarsi|concordare|comunicare|fissare|calendarizzare)|in\s+via\s+di\s+definizione)\b")
+        .expect("valid regex")
+});
+
+/// What a line is for the calendar. Cost is linear in the line.
+fn role(lines: &[String], index: usize) -> Role {
+    let line = lines[index].as_str();
+    if PHASE.is_match(line) {
+        return Role::Phase;
+    }
+    if let Some(columns) = Columns::from_header(line) {
+        return Role::Table(columns);
+    }
+    let mentions = dates::find_dates(line);
+    if let Some(anchor) = Anchor::find(lines, index, &mentions) {
+        return Role::Anchor(anchor);
+    }
+    if mentions.is_empty()
+        && SESSION_WORD.is_match(line)
+        && let Some(fixed) = TO_BE_FIXED.find(line)
+    {
+        return Role::Undated(tidy(&line[..fixed.start()]));
+    }
+    Role::Text
+}
+
+/// A line whose date (and usually time) opens a session in a prose calendar.
+struct Anchor {
+    mention: DateMention,
+    start: Option<NaiveTime>,
+    end: Option<NaiveTime>,
+    /// The line opens with the date: what follows is the venue.
+    date_first: bool,
+    /// The line without its date and times.
+    rest: String,
+}
+
+/// Dates that belong to an act or to the deadline rather than to a meeting:
+/// "n. 11 del 09 ottobre", "seduta del 20 maggio", "entro le ore 12,00 del".
+static NOT_A_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:entro|fino\s+al|non\s+oltre|scadenza|termine)\b[^;]{0,40}|\b(?:n\.|nr\.|n°|num\.)\s*\d+\s*,?\s*(?:del|in\s+data)\s*|\b(?:seduta|delibera\w*|determina\w*|decreto|verbale|nota|protocollo|prot\.|legge|burp|b\.u\.r\.p\.|g\.u\.|d\.\s?g\.\s?r\.|dgr|costituit\w+|alla\s+data)\b[^;]{0,40}?(?:del|dell'|in\s+data|il)\s*)$")
+        .expect("valid regex")
+});
+
+/// Bullets, articles and punctuation that may precede a calendar date.
+static LEADING_FILLER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[\s\-–—•*·:;,.()]*(?:(?:il|giorno|data)\s*:?\s*)?$").expect("valid regex"));
+
+impl Anchor {
+    fn find(lines: &[String], index: usize, mentions: &[DateMention]) -> Option<Anchor> {
+        let line = lines[index].as_str();
+        let previous = lines[..index].iter().rev().find(|l| !l.trim().is_empty()).map_or("", String::as_str);
+        let mention = mentions.iter().find(|m| {
+            let context = format!("{} {}", tail(previous, 60), tail(&line[..m.span.start], 60));
+            !m.is_range && !NOT_A_MEETING.is_match(&context)
+        })?;
+        let masked: Vec<Range<usize>> = mentions.iter().map(|m| m.span.clone()).collect();
+        let found = times::find_times(line, &masked);
+        let (start, end) = times::range_of(line, &found);
+        let date_first = LEADING_FILLER.is_match(&line[..mention.span.start]);
+        if start.is_none() && !date_first {
+            return None;
+        }
+        let mut cuts = vec![mention.span.clone()];
+        cuts.extend(time_cut(line, &found, end.is_some()));
+        Some(Anchor { mention: mention.clone(), start, end, date_first, rest: cut(line, cuts) })
+    }
+}
+
+/// Where the times sit in the line, with "dalle"/"ore" words before them.
+fn time_cut(line: &str, found: &[TimeMention], is_range: bool) -> Option<Range<usize>> {
+    static LEAD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:dalle|alle|ore|h\.?)(?:\s+ore)?\s*$").expect("valid regex"));
+    let first = found.first()?;
+    let last = if is_range { found.get(1)? } else { first };
+    let before = tail(&line[..first.span.start], 16);
+    let lead = LEAD.find(before).map_or(0, |m| before.len() - m.start());
+    Some(first.span.start - lead..last.span.end)
+}
+
+/// `line` without the `cuts`, tidied.
+fn cut(line: &str, mut cuts: Vec<Range<usize>>) -> String {
+    cuts.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(line.len());
+    let mut at = 0;
+    for range in cuts {
+        if range.start >= at {
+            out.push_str(&line[at..range.start]);
+            out.push(' ');
+            at = range.end;
+        }
+    }
+    out.push_str(&line[at.min(line.len())..]);
+    tidy(&out)
+}
+
+static EMPTY_PARENS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(\s*[-–,;:.]?\s*\)").expect("valid regex"));
+
+/// Collapses spaces and trims bullets, dashes and punctuation at both ends.
+fn tidy(text: &str) -> String {
+    let text = EMPTY_PARENS.replace_all(text, " ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.trim_matches(|c: char| c.is_whitespace() || "-–—•*·:;,.".contains(c)).to_string()
+}
+
+static SEGMENT_SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[–—]\s*|\s+-\s*|\s*-\s+").expect("valid regex"));
+static PARENTHESES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)").expect("valid regex"));
+static PRESSO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bpresso\s+(?:la\s+|il\s+|l')?").expect("valid regex"));
+
+/// Builds the session opened by `anchor` at `index` and returns the index of
+/// the first line after its description.
+fn prose_session(lines: &[String], index: usize, anchor: Anchor, phase: Option<&str>, out: &mut Vec<RawSession>) -> usize {
+    let line = lines[index].as_str();
+    let (mut title, mut venue) = if anchor.date_first { split_venue(&anchor.rest) } else { split_presso(&anchor.rest) };
+    let mut body_start = index + 1;
+    if anchor.date_first
+        && venue.is_some()
+        && !line.trim_end().ends_with(':')
+        && let Some((next, continuation)) = venue_continuation(lines, body_start)
+    {
+        let joiner = if line.trim_end().ends_with(['-', '–', '—']) { " – " } else { " " };
+        venue = venue.map(|v| format!("{v}{joiner}{continuation}"));
+        body_start = next + 1;
+    }
+    let mut body_end = body_start;
+    while body_end < lines.len() && matches!(role(lines, body_end), Role::Text) {
+        body_end += 1;
+    }
+    let body = &lines[body_start..body_end];
+    if title.is_empty() {
+        title = sentence(body);
+    }
+    let kind = kind_of(&title)
+        .or_else(|| kind_of(line))
+        .or_else(|| phase.and_then(kind_of))
+        .unwrap_or(SessionKind::Other);
+    if title.is_empty() {
+        title = default_title(kind).to_string();
+    }
+    let mut areas = areas_in(std::slice::from_ref(&lines[index]));
+    areas.extend(areas_in(body));
+    out.push(RawSession {
+        date: Some((anchor.mention.date, anchor.mention.weekday)),
+        start: anchor.start,
+        end: anchor.end,
+        kind,
+        title: capitalise(&shorten(&title, TITLE_MAX)),
+        venue: venue.filter(|v| !v.is_empty()),
+        areas,
+    });
+    body_end
+}
+
+/// After a leading date, the segments naming a meeting are its title and the
+/// others its venue ("– Ufficio di Piano – Via San Massimiliano Kolbe - Lecce:").
+fn split_venue(rest: &str) -> (String, Option<String>) {
+    let (mut title, mut venue) = (Vec::new(), Vec::new());
+    for segment in SEGMENT_SPLIT.split(rest) {
+        let segment = tidy(&PARENTHESES.replace_all(segment, " "));
+        if segment.is_empty() {
+            continue;
+        }
+        if SESSION_WORD.is_match(&segment) { title.push(segment) } else { venue.push(segment) }
+    }
+    (title.join(" – "), (!venue.is_empty()).then(|| venue.join(" – ")))
+}
+
+/// Prose that mentions the date inside a sentence: the sentence is the title,
+/// and a "presso …" phrase in it the venue.
+fn split_presso(rest: &str) -> (String, Option<String>) {
+    match PRESSO.find(rest) {
+        Some(m) => (tidy(&rest[..m.start()]), Some(tidy(&rest[m.end()..]))),
+        None => (rest.to_string(), None),
+    }
+}
+
+/// A short line right after the anchor that finishes its venue ("Lecce").
+fn venue_continuation(lines: &[String], from: usize) -> Option<(usize, String)> {
+    let (index, line) = lines.iter().enumerate().skip(from).find(|(_, l)| !l.trim().is_empty())?;
+    let text = tidy(line);
+    let fits = text.chars().count() <= VENUE_CONTINUATION_MAX
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && !lists::is_item(line)
+        && !SESSION_WORD.is_match(&text)
+        && matches!(role(lines, index), Role::Text);
+    fits.then_some((index, text))
+}
+
+/// The first sentence of a description, joined across wrapped lines.
+fn sentence(body: &[String]) -> String {
+    let mut text = String::new();
+    let mut lines = body.iter().map(|l| l.trim()).skip_while(|l| l.is_empty());
+    let Some(first) = lines.next() else { return text };
+    text.push_str(first);
+    let mut after_blank = false;
+    for next in lines.take(2 * TITLE_LINES) {
+        if next.is_empty() {
+            after_blank = true;
+            continue;
+        }
+        // PDF text breaks sentences with blank lines; a capital after one starts a new paragraph.
+        let new_paragraph = after_blank && !next.starts_with(char::is_lowercase);
+        if new_paragraph || text.ends_with([';', '.', ':']) || lists::is_item(next) || starts_with_date(next) {
+            break;
+        }
+        after_blank = false;
+        text.push(' ');
+        text.push_str(next);
+    }
+    let text = lists::strip_marker(&text);
+    let end = sentence_end(text);
+    tidy(&text[..end])
+}
+
+fn starts_with_date(line: &str) -> bool {
+    dates::find_dates(line).first().is_some_and(|m| LEADING_FILLER.is_match(&line[..m.span.start]))
+}
+
+/// Byte index of the first ";" or of a "." that ends a sentence (not "n." or "Dott.").
+fn sentence_end(text: &str) -> usize {
+    let mut word_len = 0usize;
+    let mut lowercase_word = true;
+    for (at, c) in text.char_indices() {
+        match c {
+            ';' => return at,
+            '.' if word_len >= 4 && lowercase_word => {
+                let after = &text[at + 1..];
+                if after.trim_start().chars().next().is_none_or(char::is_uppercase) {
+                    return at;
+                }
+            }
+            _ => {}
+        }
+        if c.is_alphabetic() {
+            lowercase_word &= word_len > 0 || c.is_lowercase();
+            word_len += 1;
+        } else {
+            word_len = 0;
+            lowercase_word = true;
+        }
+    }
+    text.len()
+}
+
+static AREA_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:are[ae]\s+tematic|tavol[oi]\s+tematic|ambit[oi]\s+tematic)").expect("valid regex")
+});
+
+/// Thematic areas named in a description: quoted after "area tematica", or
+/// listed under a line such as "Apertura tavoli:".
+fn areas_in(lines: &[String]) -> Vec<String> {
+    let mut areas = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index].as_str();
+        if tables_intro(line) {
+            let (items, end) = lists::items(lines, index + 1);
+            if !items.is_empty() {
+                areas.extend(items);
+                index = end;
+                continue;
+            }
+        }
+        if AREA_CONTEXT.is_match(line) {
+            areas.extend(quoted(line));
+        }
+        index += 1;
+    }
+    areas
+}
+
+/// A line announcing a list of tables or areas ("… ai seguenti tavoli tematici:").
+fn tables_intro(line: &str) -> bool {
+    static INTRO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:tavol[oi]|are[ae]\s+tematich[ea])\b").expect("valid regex"));
+    line.trim_end().ends_with(':') && INTRO.is_match(line) && dates::find_dates(line).is_empty()
+}
+
+/// The kind of meeting named in `text`, the most specific word first.
+pub fn kind_of(text: &str) -> Option<SessionKind> {
+    let lower = text.to_lowercase();
+    let kind = if lower.contains("plenari") {
+        SessionKind::Plenary
+    } else if ["coordinamento istituzionale", "conferenza dei sindaci", "conferenza dei servizi"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        SessionKind::Institutional
+    } else if lower.contains("tavol") {
+        SessionKind::Table
+    } else if lower.contains("concertazion") {
+        SessionKind::Concertation
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+fn default_title(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Plenary => "Sessione plenaria",
+        SessionKind::Table => "Tavolo tematico",
+        SessionKind::Concertation => "Sessione di concertazione",
+        SessionKind::Institutional => "Coordinamento Istituzionale",
+        SessionKind::Other => "Incontro",
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// "PLENARIA" → "Plenaria": table labels are often in capitals.
+fn sentence_case(text: &str) -> String {
+    if text.chars().any(char::is_lowercase) { text.to_string() } else { capitalise(&text.to_lowercase()) }
+}
+
+fn undated(title: String, kind: SessionKind, areas: Vec<String>) -> RawSession {
+    let title = if title.is_empty() { default_title(kind).to_string() } else { capitalise(&shorten(&title, TITLE_MAX)) };
+    RawSession { date: None, start: None, end: None, kind, title, venue: None, areas }
+}
+
+static DEFAULT_VENUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:tutti\s+gli\s+incontri|gli\s+incontri|tutte\s+le\s+sessioni|le\s+sessioni|i\s+tavoli|tutti\s+i\s+tavoli)\b[^.]{0,40}?\b(?:si\s+svolgeranno|si\s+terranno|avranno\s+luogo|si\s+svolgono|si\s+tengono)\s+(?:presso|nella|nel|in)\s+(?:la\s+|il\s+|l')?(.+?)\s*\.?\s*$")
+        .expect("valid regex")
+});
+
+fn default_venue(line: &str) -> Option<String> {
+    DEFAULT_VENUE.captures(line).map(|caps| tidy(&caps[1])).filter(|v| !v.is_empty())
+}
+
+/// A line opening with a period of days, reported so the reviewer can add it
+/// to the process as a phase if needed.
+fn period(line: &str) -> Option<String> {
+    let first = dates::find_dates(line).into_iter().next()?;
+    (first.is_range && LEADING_FILLER.is_match(&line[..first.span.start])).then(|| shorten(&tidy(line), 80))
+}
+
+/// Columns of a calendar table, found from its header row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Columns {
+    /// Number of header cells.
+    width: usize,
+    label: usize,
+    /// Header of the label column ("TAVOLO"), to name numbered rows.
+    label_header: String,
+    date: usize,
+    start: Option<usize>,
+    end: Option<usize>,
+    time: Option<usize>,
+    areas: Option<usize>,
+    venue: Option<usize>,
+}
+
+impl Columns {
+    fn from_header(line: &str) -> Option<Columns> {
+        let cells = cells(line)?;
+        if cells.len() < 3 || !dates::find_dates(line).is_empty() {
+            return None;
+        }
+        let find = |test: &dyn Fn(&str) -> bool| cells.iter().position(|c| test(&c.to_uppercase()));
+        let date = find(&|c| c.contains("DATA") || c.contains("GIORNO"))?;
+        let start = find(&|c| c.starts_with("DALLE") || c.contains("INIZIO"));
+        let end = find(&|c| c.starts_with("ALLE") || c.contains("FINE"));
+        let time = find(&|c| c.contains("ORARIO") || c == "ORE" || c == "ORA");
+        let areas = find(&|c| ["AREA", "AREE", "TEMA", "ARGOMENT", "OGGETTO", "DESCRIZIONE"].iter().any(|w| c.contains(w)));
+        let venue = find(&|c| ["SEDE", "LUOGO", "INDIRIZZO"].iter().any(|w| c.contains(w)));
+        let taken = [Some(date), start, end, time, areas, venue];
+        let label = find(&|c| ["TAVOL", "SESSION", "INCONTR", "N.", "N°", "NUMERO"].iter().any(|w| c.contains(w)))
+            .or_else(|| (0..cells.len()).find(|i| !taken.contains(&Some(*i))))?;
+        Some(Columns { width: cells.len(), label, label_header: cells[label].to_string(), date, start, end, time, areas, venue })
+    }
+
+    /// Puts the cells of a row with missing cells (PDF text drops empty ones)
+    /// under their columns by what they contain: a date, times, or text.
+    fn align<'t>(&self, cells: &[&'t str]) -> Vec<&'t str> {
+        if cells.len() == self.width {
+            return cells.to_vec();
+        }
+        let mut aligned = vec![""; self.width];
+        let mut text_columns = [Some(self.label), self.areas, self.venue].into_iter().flatten();
+        let mut time_columns = [self.start, self.end, self.time].into_iter().flatten();
+        for cell in cells.iter().copied().filter(|c| !c.is_empty()) {
+            let is_time = !times::find_times(cell, &[]).is_empty() && cell.chars().all(|c| !c.is_alphabetic() || "ore".contains(c));
+            let column = if aligned[self.date].is_empty() && !dates::find_dates(cell).is_empty() {
+                Some(self.date)
+            } else if is_time {
+                time_columns.next()
+            } else {
+                text_columns.next()
+            };
+            if let Some(column) = column.filter(|c| *c < self.width) {
+                aligned[column] = cell;
+            }
+        }
+        aligned
+    }
+}
+
+/// Cells of a table row: tab-separated, or a Markdown row "| a | b |".
+fn cells(line: &str) -> Option<Vec<&str>> {
+    let trimmed = line.trim();
+    if line.contains('\t') {
+        Some(line.split('\t').map(str::trim).collect())
+    } else if trimmed.starts_with('|') && trimmed.len() > 1 {
+        Some(trimmed.trim_matches('|').split('|').map(str::trim).collect())
+    } else {
+        None
+    }
+}
+
+/// Reads the rows under a table header; returns the index after the table.
+fn table(lines: &[String], header: usize, columns: &Columns, phase: Option<&str>, out: &mut Vec<RawSession>) -> usize {
+    let mut index = header + 1;
+    while index < lines.len() {
+        let line = &lines[index];
+        if line.trim().is_empty() || line.trim().trim_matches(['|', '-', ':', ' ']).is_empty() {
+            index += 1;
+            continue;
+        }
+        let Some(cells) = cells(line).filter(|c| c.len() >= 2) else { break };
+        out.push(row(&columns.align(&cells), columns, phase));
+        index += 1;
+    }
+    index
+}
+
+fn row(cells: &[&str], columns: &Columns, phase: Option<&str>) -> RawSession {
+    let cell = |column: Option<usize>| column.and_then(|c| cells.get(c)).copied().unwrap_or("");
+    let date_cell = cell(Some(columns.date));
+    let mention = dates::find_dates(date_cell).into_iter().find(|m| !m.is_range);
+    let time_of = |text: &str| times::find_times(text, &[]).first().map(|t| t.time);
+    let (mut start, mut end) = (columns.start.map(|c| cell(Some(c))).and_then(time_of), columns.end.map(|c| cell(Some(c))).and_then(time_of));
+    if start.is_none() {
+        let range_cell = columns.time.map_or(date_cell, |c| cell(Some(c)));
+        let masked: Vec<Range<usize>> = dates::find_dates(range_cell).into_iter().map(|m| m.span).collect();
+        (start, end) = times::range_of(range_cell, &times::find_times(range_cell, &masked));
+    }
+    let label = cell(Some(columns.label));
+    let areas_cell = cell(columns.areas);
+    let numbered = label.trim_end_matches(['.', '°', ')']).parse::<u32>().ok();
+    let title = match numbered {
+        Some(number) => format!("{} {number}", sentence_case(&columns.label_header)),
+        None if !label.is_empty() => sentence_case(label),
+        None => tidy(areas_cell),
+    };
+    let kind = kind_of(label)
+        .or_else(|| kind_of(&columns.label_header))
+        .or_else(|| kind_of(areas_cell))
+        .or_else(|| phase.and_then(kind_of))
+        .unwrap_or(SessionKind::Other);
+    let mut areas = quoted(areas_cell);
+    if areas.is_empty() && kind == SessionKind::Table && !areas_cell.is_empty() {
+        areas.push(tidy(areas_cell));
+    }
+    let venue = Some(tidy(cell(columns.venue))).filter(|v| !v.is_empty());
+    RawSession { date: mention.map(|m| (m.date, m.weekday)), start, end, kind, title: shorten(&title, TITLE_MAX), venue, areas }
+}
+
+/// Completes the calendar: years missing from dates, the shared venue, and a
+/// warning for each thing the reviewer must check.
+pub fn resolve(calendar: Calendar, fixed_hints: &[YearHint], warnings: &mut Vec<String>) -> Vec<Session> {
+    let explicit: Vec<Option<i32>> = calendar.sessions.iter().map(|s| s.date.and_then(|(d, _)| d.year)).collect();
+    let previous = running(explicit.iter().copied());
+    let mut next = running(explicit.iter().rev().copied());
+    next.reverse();
+    for period in &calendar.periods {
+        warnings.push(format!("Periodo «{period}» non trattato come sessione: verificare"));
+    }
+    calendar
+        .sessions
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            let neighbours = [previous[index], next[index]]
+                .into_iter()
+                .flatten()
+                .map(|year| YearHint { year, reason: "dalle altre date del calendario".into() });
+            let hints: Vec<YearHint> = neighbours.chain(fixed_hints.iter().cloned()).collect();
+            let label = shorten(&raw.title, 60);
+            let date = raw.date.and_then(|(partial, weekday)| {
+                let Some(done) = dates::complete(partial, weekday, &hints) else {
+                    warnings.push(format!("Sessione «{label}»: data non valida o anno non deducibile, da verificare"));
+                    return None;
+                };
+                dates::note_completion(&format!("Sessione «{label}»"), &done, weekday, warnings);
+                if raw.start.is_none() {
+                    warnings.push(format!("Sessione «{label}» del {}: orario non indicato", dates::italian(done.date)));
+                }
+                Some(done.date)
+            });
+            if raw.date.is_none() {
+                warnings.push(format!("Sessione «{label}»: data da definire"));
+            }
+            Session {
+                date,
+                start: raw.start,
+                end: raw.end,
+                kind: raw.kind,
+                title: raw.title,
+                venue: raw.venue.or_else(|| calendar.default_venue.clone()),
+                areas: raw.areas,
+            }
+        })
+        .collect()
+}
+
+/// For each position, the last `Some` seen before it.
+fn running(values: impl Iterator<Item = Option<i32>>) -> Vec<Option<i32>> {
+    let mut last = None;
+    values
+        .map(|value| {
+            let before = last;
+            last = value.or(last);
+            before
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar(text: &str) -> Vec<RawSession> {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        find_calendar(&lines).sessions
+    }
+
+    fn t(h: u32, m: u32) -> Option<NaiveTime> {
+        NaiveTime::from_hms_opt(h, m, 0)
+    }
+
+    fn pd(day: u32, month: u32, year: Option<i32>) -> PartialDate {
+        PartialDate { day, month, year }
+    }
+
+    #[test]
+    fn kinds_from_words() {
+        assert_eq!(kind_of("Sessione Plenaria – presentazione"), Some(SessionKind::Plenary));
+        assert_eq!(kind_of("Coordinamento Istituzionale per la concertazione"), Some(SessionKind::Institutional));
+        assert_eq!(kind_of("Tavoli tematici"), Some(SessionKind::Table));
+        assert_eq!(kind_of("sessione di concertazione"), Some(SessionKind::Concertation));
+        assert_eq!(kind_of("illustrazione dello schema"), None);
+    }
+
+    #[test]
+    fn tab_table_with_undated_rows_and_plenary() {
+        let text = "TAVOLO\tDATA\tDALLE ORE\tALLE ORE\tAREE TEMATICHE\n\
+            1\t13/06/2022\t9,00\t13,00\tConfronto sull'area tematica \"Le politiche familiari\"\n\
+            3\t\t\t\tConfronto sulle aree tematiche: \"Anziani\" e \"Disabili\"\n\
+            PLENARIA\t21/06/2022\t9,00\t13,00\tRestituzione dei lavori.\n\
+            Testo dopo la tabella";
+        let sessions = calendar(text);
+        assert_eq!(sessions.len(), 3);
+        assert_eq!(sessions[0].date, Some((pd(13, 6, Some(2022)), None)));
+        assert_eq!((sessions[0].start, sessions[0].end), (t(9, 0), t(13, 0)));
+        assert_eq!((sessions[0].kind, sessions[0].title.as_str()), (SessionKind::Table, "Tavolo 1"));
+        assert_eq!(sessions[0].areas, ["Le politiche familiari"]);
+        assert_eq!((sessions[1].date, sessions[1].areas.clone()), (None, vec!["Anziani".to_string(), "Disabili".to_string()]));
+        assert_eq!((sessions[2].kind, sessions[2].title.as_str()), (SessionKind::Plenary, "Plenaria"));
+        assert!(sessions[2].areas.is_empty());
+    }
+
+    #[test]
+    fn rows_missing_empty_cells_are_aligned_by_content() {
+        let text = "TAVOLO\tDATA\tDALLE ORE\tALLE ORE\tAREE TEMATICHE\n3\tConfronto sull'area tematica \"Anziani\"\n4\t15/06/2022\t9,00\t13,00";
+        let sessions = calendar(text);
+        assert_eq!((sessions[0].date, sessions[0].areas.clone()), (None, vec!["Anziani".to_string()]));
+        assert_eq!((sessions[1].start, sessions[1].end), (t(9, 0), t(13, 0)));
+        assert_eq!(sessions[1].date, Some((pd(15, 6, Some(2022)), None)));
+    }
+
+    #[test]
+    fn markdown_table_with_time_range_column() {
+        let text = "| Incontro | Data | Orario | Sede |\n|---|---|---|---|\n| Tavolo anziani | 26.07.2022 | 15:00 - 18:00 | Sala consiliare |";
+        let sessions = calendar(text);
+        assert_eq!(sessions.len(), 1);
+        assert_eq!((sessions[0].start, sessions[0].end), (t(15, 0), t(18, 0)));
+        assert_eq!(sessions[0].venue.as_deref(), Some("Sala consiliare"));
+        assert_eq!(sessions[0].title, "Tavolo anziani");
+    }
+
+    #[test]
+    fn prose_calendar_with_venue_and_description() {
+        let text = "Fase 1: Concertazione\n\
+            Giovedì 17 ottobre 2013 ore 09.00 – Ufficio di Piano – Via Kolbe - Lecce:\n\
+            -    Coordinamento Istituzionale di Ambito con la ASL per\n\n\
+            la concertazione;\n\
+            Martedì 22 ottobre (prima sessione) dalle ore 15:00 alle ore 20:00 – Sala Conferenze –\n\
+            Via Terni Lecce:\n\
+            - Sessione Plenaria – presentazione generale; altro\n\
+            - Apertura tavoli:\n\
+            1. Prima infanzia\n\
+            2. Contrasto alla povertà e\n\
+            percorsi di inclusione\n\n\
+            Mercoledì 13 novembre 2013 ore 09:00 – Ufficio di Piano:\n\
+            illustrazione dello schema con i sindacati";
+        let sessions = calendar(text);
+        assert_eq!(sessions.len(), 3);
+        let first = &sessions[0];
+        assert_eq!(first.kind, SessionKind::Institutional);
+        assert_eq!(first.title, "Coordinamento Istituzionale di Ambito con la ASL per la concertazione");
+        assert_eq!(first.venue.as_deref(), Some("Ufficio di Piano – Via Kolbe – Lecce"));
+        let second = &sessions[1];
+        assert_eq!(second.date, Some((pd(22, 10, None), Some(Weekday::Tue))));
+        assert_eq!((second.start, second.end), (t(15, 0), t(20, 0)));
+        assert_eq!(second.venue.as_deref(), Some("Sala Conferenze – Via Terni Lecce"));
+        assert_eq!(second.title, "Sessione Plenaria – presentazione generale");
+        assert_eq!(second.areas, ["Prima infanzia", "Contrasto alla povertà e percorsi di inclusione"]);
+        assert_eq!(sessions[2].kind, SessionKind::Concertation, "kind from the phase");
+    }
+
+    #[test]
+    fn date_inside_a_sentence() {
+        let sessions = calendar("- Sessione di concertazione con la ASL (09 giugno h. 9,30);");
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].title, "Sessione di concertazione con la ASL");
+        assert_eq!((sessions[0].start, sessions[0].kind), (t(9, 30), SessionKind::Concertation));
+    }
+
+    #[test]
+    fn acts_deadlines_and_periods_are_not_sessions() {
+        let text = "Con deliberazione del CdA n. 25 del 13 luglio 2022 il Consorzio\n\
+            nella seduta del 20 maggio ha definito\n\
+            le adesioni entro le ore 12,00 del 08/06/2022.\n\
+            entro e non oltre le\n\nore 12.00 del 18 ottobre 2013.\n\
+            Lecce, 09 ottobre 2013\n\
+            Dal 29 ottobre al 08 novembre 2013 (STESURA SCHEMA PIANO)\n\
+            dal Lunedì al Venerdì dalle ore 09,00 alle ore 13,00";
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let found = find_calendar(&lines);
+        assert!(found.sessions.is_empty(), "{:?}", found.sessions);
+        assert_eq!(found.periods, ["Dal 29 ottobre al 08 novembre 2013 (STESURA SCHEMA PIANO)"]);
+    }
+
+    #[test]
+    fn undated_sessions() {
+        let text = "Tavolo 3 – Disabilità: data da definire\n\
+            con riferimento ai seguenti tavoli tematici:\n\
+            - \"Le politiche familiari\";*\n\
+            - \"L'invecchiamento attivo\".*\n\n\
+            2. a partecipare";
+        let sessions = calendar(text);
+        let titles: Vec<&str> = sessions.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Tavolo 3 – Disabilità", "Le politiche familiari", "L'invecchiamento attivo"]);
+        assert!(sessions.iter().all(|s| s.date.is_none() && s.kind == SessionKind::Table));
+        assert_eq!(sessions[2].areas, ["L'invecchiamento attivo"]);
+    }
+
+    #[test]
+    fn shared_venue_and_year_inference() {
+        let text = "- Sessione di concertazione (08 giugno h. 9,30);\n\
+            Lunedì 13/06/2022 ore 9 Tavolo 1\n\
+            Tutti gli incontri si svolgeranno presso la sede dell'Ambito, in Viale Stazione n.44 – Casarano.";
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let mut warnings = Vec::new();
+        let sessions = resolve(find_calendar(&lines), &[], &mut warnings);
+        assert_eq!(sessions[0].date, chrono::NaiveDate::from_ymd_opt(2022, 6, 8));
+        assert_eq!(sessions[0].venue.as_deref(), Some("sede dell'Ambito, in Viale Stazione n.44 – Casarano"));
+        assert_eq!(sessions[1].title, "Tavolo 1");
+        assert_eq!(
+            warnings,
+            ["Sessione «Sessione di concertazione» del 08/06/2022: anno non indicato, dedotto dalle altre date del calendario"]
+        );
+    }
+}
