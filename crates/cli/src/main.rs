@@ -28,6 +28,15 @@ enum Command {
         /// The notice file, or `-` to read standard input.
         file: PathBuf,
     },
+    /// Check an Ambito's protocol register: one line per year with the count, the
+    /// last number, gaps and duplicates. Exits non-zero when the register is unsound.
+    Register {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        /// The Ambito's slug, e.g. `casarano`.
+        #[arg(long)]
+        ambito: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -67,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::ImportNotice { file } => import_notice(&file),
+        Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
     }
 }
 
@@ -124,6 +134,27 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
         _ => url.to_string(),
     }
+}
+
+async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> {
+    let store = Store::open(database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(database_url)))?;
+    let mut sound = true;
+    for (year, numbers) in store.protocol_register(ambito).await? {
+        let check = concerto_domain::RegisterCheck::of(&numbers);
+        sound &= check.is_sound();
+        println!(
+            "ambito={ambito} year={year} count={} last={} gaps={} duplicates={}",
+            check.count,
+            check.last,
+            check.gaps.len(),
+            check.duplicates.len()
+        );
+    }
+    store.close().await;
+    anyhow::ensure!(sound, "the protocol register of {ambito} has gaps or duplicates");
+    Ok(())
 }
 
 fn import_notice(file: &std::path::Path) -> anyhow::Result<()> {

@@ -26,7 +26,8 @@ pub use process::{
     Process, ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
 };
 pub use receipt::{
-    ExpressionStatus, ProtocolNumber, ReceivedExpression, canonical_submission, sha256_hex,
+    ExpressionStatus, ProtocolNumber, ReceivedExpression, RegisterCheck, canonical_submission,
+    sha256_hex,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{FieldError, FieldErrors};

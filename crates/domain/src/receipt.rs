@@ -99,6 +99,40 @@ pub fn canonical_submission(
     serde_json::to_string(&canonical).unwrap_or_default()
 }
 
+/// What a year of a protocol register looks like: numbers from 1 with no gaps and
+/// no number given twice is the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterCheck {
+    pub count: usize,
+    pub last: i64,
+    /// Numbers missing between 1 and the last one given.
+    pub gaps: Vec<i64>,
+    pub duplicates: Vec<i64>,
+}
+
+impl RegisterCheck {
+    pub fn of(sequences: &[i64]) -> RegisterCheck {
+        let mut sorted = sequences.to_vec();
+        sorted.sort_unstable();
+        let mut duplicates: Vec<i64> = sorted.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+        duplicates.dedup();
+        let last = sorted.last().copied().unwrap_or(0);
+        let mut present = sorted.iter().peekable();
+        let mut gaps = Vec::new();
+        for n in 1..=last {
+            while present.next_if(|&&x| x < n).is_some() {}
+            if present.peek() != Some(&&n) {
+                gaps.push(n);
+            }
+        }
+        RegisterCheck { count: sequences.len(), last, gaps, duplicates }
+    }
+
+    pub fn is_sound(&self) -> bool {
+        self.gaps.is_empty() && self.duplicates.is_empty()
+    }
+}
+
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -119,6 +153,16 @@ mod tests {
         // 23:30 UTC on New Year's Eve is already the new year in Rome.
         let instant: DateTime<Utc> = "2026-12-31T23:30:00Z".parse().unwrap();
         assert_eq!(ProtocolNumber::year_of(instant), 2027);
+    }
+
+    #[test]
+    fn the_register_check_finds_gaps_and_duplicates() {
+        assert!(RegisterCheck::of(&[3, 1, 2]).is_sound());
+        let check = RegisterCheck::of(&[1, 2, 2, 5]);
+        assert_eq!(check.gaps, [3, 4]);
+        assert_eq!(check.duplicates, [2]);
+        assert_eq!((check.count, check.last), (4, 5));
+        assert!(RegisterCheck::of(&[]).is_sound());
     }
 
     #[test]

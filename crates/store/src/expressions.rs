@@ -280,6 +280,29 @@ impl Store {
         })
     }
 
+    /// The protocol register of an Ambito: every year with the numbers given in it.
+    pub async fn protocol_register(&self, ambito_slug: &str) -> Result<Vec<(i32, Vec<i64>)>> {
+        on_pool!(self, read |pool| {
+            let rows = sqlx::query(
+                "SELECT e.protocol_year, e.protocol_sequence FROM expressions e JOIN ambiti a ON a.id = e.ambito_id
+                 WHERE a.slug = $1 ORDER BY e.protocol_year, e.protocol_sequence",
+            )
+            .bind(ambito_slug)
+            .fetch_all(pool)
+            .await?;
+            let mut years: Vec<(i32, Vec<i64>)> = Vec::new();
+            for row in &rows {
+                let year = row.small("protocol_year")?;
+                let sequence = row.int("protocol_sequence")?;
+                match years.last_mut() {
+                    Some((y, numbers)) if *y == year => numbers.push(sequence),
+                    _ => years.push((year, vec![sequence])),
+                }
+            }
+            Ok(years)
+        })
+    }
+
     async fn load_expressions(&self, sql: &str, key: Key<'_>) -> Result<Vec<ReceivedExpression>> {
         on_pool!(self, read |pool| {
             let mut conn = pool.acquire().await?;

@@ -4,6 +4,7 @@
 //! typed pool of the backend in use through [`on_pool!`]. The few statements that
 //! differ live in [`dialect`]. All SQL of the project lives in this crate.
 
+mod cache;
 mod dialect;
 mod expressions;
 mod migrate;
@@ -60,6 +61,7 @@ enum Pool {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    processes: std::sync::Arc<cache::ProcessCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the typed pool of the backend in use. The
@@ -113,7 +115,7 @@ impl Store {
                 "{url}: usare sqlite://percorso oppure postgres://…"
             )));
         };
-        Ok(Store { pool })
+        Ok(Store { pool, processes: Default::default() })
     }
 
     /// Connects and brings the schema up to date.

@@ -1,6 +1,7 @@
 //! Ambiti and processes with their calendars.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::Utc;
 use concerto_domain::{
@@ -81,6 +82,11 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM ambito_municipalities WHERE ambito_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            // Every page of the Ambito's processes shows its profile.
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -258,7 +264,22 @@ impl Store {
 
     /// A process with its Ambito and whole calendar.
     pub async fn process_by_slug(&self, slug: &str) -> Result<Option<Process>> {
-        self.load_process(Key::Text(slug)).await
+        let revision: Option<i32> = on_pool!(self, read |pool| {
+            sqlx::query_scalar("SELECT revision FROM processes WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(revision) = revision.map(i64::from) else { return Ok(None) };
+        if let Some(process) = self.processes.get(slug, revision) {
+            return Ok(Some(Process::clone(&process)));
+        }
+        let process = self.load_process(Key::Text(slug)).await?;
+        if let Some(p) = &process {
+            // Loaded after the revision was read, so at least that fresh.
+            self.processes.put(slug, revision, Arc::new(p.clone()));
+        }
+        Ok(process)
     }
 
     pub async fn process_by_id(&self, id: i64) -> Result<Option<Process>> {

@@ -100,3 +100,32 @@ async fn updating_an_ambito_profile_replaces_its_municipalities() {
     let second = store.upsert_ambito(&ambito).await.unwrap();
     assert_eq!(first, second);
 }
+
+#[tokio::test]
+async fn a_changed_ambito_profile_shows_on_its_processes_at_once() {
+    let store = store_with_demo().await;
+    let first = store.process_by_slug("casarano-2022-2024").await.unwrap().unwrap();
+    let cached = store.process_by_slug("casarano-2022-2024").await.unwrap().unwrap();
+    assert_eq!(first, cached);
+    let mut ambito = first.ambito.profile.clone();
+    ambito.address = Some("Piazza Nuova 1, Casarano".into());
+    store.upsert_ambito(&ambito).await.unwrap();
+    let after = store.process_by_slug("casarano-2022-2024").await.unwrap().unwrap();
+    assert_eq!(after.ambito.address.as_deref(), Some("Piazza Nuova 1, Casarano"));
+}
+
+#[tokio::test]
+async fn a_second_store_on_the_same_database_sees_changes_made_by_the_first() {
+    let url = concerto_store::testing::fresh_database_url().await;
+    let one = Store::open(&url).await.unwrap();
+    let two = Store::open(&url).await.unwrap();
+    let demo = demo_processes(today()).remove(0);
+    let ambito = one.upsert_ambito(&demo.ambito).await.unwrap();
+    one.create_process(ambito, &demo.process).await.unwrap();
+    assert!(two.process_by_slug("casarano-2022-2024").await.unwrap().is_some());
+    let mut profile = demo.ambito.clone();
+    profile.name = "Casarano (rinominato)".into();
+    two.upsert_ambito(&profile).await.unwrap();
+    let seen_by_one = one.process_by_slug("casarano-2022-2024").await.unwrap().unwrap();
+    assert_eq!(seen_by_one.ambito.name, "Casarano (rinominato)");
+}
