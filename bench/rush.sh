@@ -39,8 +39,10 @@ echo "accepted:           $created in ${SECONDS_EACH}s = $accepted_rps/s (reject
 echo "submission latency: p50 $p50 ms, p99 $p99 ms"
 echo "accepted/healthz:   $ratio"
 echo "register:           $register"
-if [ "$stored" != "$created" ] || grep -q "gaps=[1-9]" <<<"$register"; then
-  echo "FAIL: $created answered 201 but the register holds $stored (or has gaps)" >&2
+# Requests still in flight when wrk stops are received but never counted by it: the
+# register may hold up to one more per connection, never fewer than the 201s seen.
+if [ "$stored" -lt "$created" ] || [ "$stored" -gt $((created + CONNECTIONS)) ] || grep -q "gaps=[1-9]\|duplicates=[1-9]" <<<"$register"; then
+  echo "FAIL: $created answered 201 but the register holds $stored, or has gaps or duplicates" >&2
   exit 1
 fi
-echo "every 201 is in the database, numbers gapless"
+echo "every 201 is in the database ($((stored - created)) more were in flight when the load stopped); numbers gapless"

@@ -3,6 +3,9 @@
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Serialize, Serializer};
 
+/// The kinds of session are the domain's: a notice's plenary is a plenary.
+pub use concerto_domain::SessionKind;
+
 /// What a careful reader would copy from a notice into a new process.
 /// Every field is a suggestion for the plan office to review.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -54,15 +57,6 @@ pub struct Session {
     pub areas: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionKind {
-    Plenary,
-    Table,
-    Concertation,
-    Institutional,
-    Other,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Contacts {

@@ -7,6 +7,7 @@
 
 mod clean;
 mod contacts;
+mod convert;
 mod dates;
 mod deadline;
 mod draft;
@@ -21,6 +22,7 @@ mod sessions;
 mod times;
 
 pub use draft::{Contacts, Deadline, PlanPeriod, ProcessDraft, Session, SessionKind};
+pub use convert::ProcessProposal;
 pub use error::NoticeError;
 pub use pdf::extract_pdf_text;
 

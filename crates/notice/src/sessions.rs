@@ -400,6 +400,7 @@ fn default_title(kind: SessionKind) -> &'static str {
         SessionKind::Table => "Tavolo tematico",
         SessionKind::Concertation => "Sessione di concertazione",
         SessionKind::Institutional => "Coordinamento Istituzionale",
+        SessionKind::Conference => "Conferenza",
         SessionKind::Other => "Incontro",
     }
 }

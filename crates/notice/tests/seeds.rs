@@ -212,3 +212,34 @@ fn json_shape_matches_the_contract() {
     }
     assert!(json["contacts"]["phones"].is_array());
 }
+
+const SEEDS: [&str; 5] = [
+    include_str!("seeds/000_c7aa5ff5bb19b09b.txt"),
+    include_str!("seeds/001_de1f6638fdaff468.txt"),
+    include_str!("seeds/002_6fa560d22c46af22.txt"),
+    include_str!("seeds/003_be7d58f5d067bff0.txt"),
+    include_str!("seeds/004_e298aa1c7dba7099.txt"),
+];
+
+/// Every seed's draft becomes a process the store accepts.
+#[test]
+fn every_seed_converts_to_a_valid_process() {
+    for (i, text) in SEEDS.iter().enumerate() {
+        let proposal = parse_notice(text).to_new_process("importato");
+        assert_eq!(proposal.process.validate(), Ok(()), "seed {i}");
+    }
+}
+
+#[test]
+fn casarano_converts_with_its_tables_deadline_and_areas() {
+    let proposal = parse_notice(SEEDS[0]).to_new_process("casarano-importato");
+    let p = proposal.process;
+    assert_eq!(p.tables.len(), 6);
+    assert_eq!(p.tables[4].areas.len(), 2, "table 5 merges two areas");
+    assert_eq!(p.areas.len(), 7);
+    assert_eq!(p.header.deadline.unwrap().local().to_rfc3339(), "2022-06-08T12:00:00+02:00");
+    assert_eq!(p.header.channels.email.as_deref(), Some("udp@ambitodicasarano.it"));
+    assert_eq!(p.header.cycle.to_string(), "2022-2024");
+    let undated = p.sessions.iter().filter(|s| s.date.is_none()).count();
+    assert_eq!(undated, 2, "tables 3 and 6");
+}
