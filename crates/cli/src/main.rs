@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use concerto_mail::{MailConfig, Mailer, OutboxWaker, run_outbox_worker};
-use concerto_store::Store;
+use concerto_domain::Role;
+use concerto_store::{NewAccount, Store};
 use concerto_web::{AppState, Clock, WebConfig};
 
 #[derive(Parser)]
@@ -28,6 +29,9 @@ enum Command {
         /// The notice file, or `-` to read standard input.
         file: PathBuf,
     },
+    /// Accounts.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Check an Ambito's protocol register: one line per year with the count, the
     /// last number, gaps and duplicates. Exits non-zero when the register is unsound.
     Register {
@@ -36,6 +40,29 @@ enum Command {
         /// The Ambito's slug, e.g. `casarano`.
         #[arg(long)]
         ambito: String,
+    },
+    /// Check the audit log's hash chain; exits non-zero naming the first entry altered.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; its password is read from standard input (one line).
+    Add {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        #[arg(long)]
+        email: String,
+        /// platform-admin, ambito-admin, ambito-editor, representative or citizen.
+        #[arg(long)]
+        role: String,
+        /// The Ambito's slug, required for ambito-admin and ambito-editor.
+        #[arg(long)]
+        ambito: Option<String>,
+        /// The name shown in the workspace (defaults to the e-mail).
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -77,6 +104,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
+        Command::Audit(AuditCommand::Verify { database_url }) => verify_audit(&database_url).await,
+        Command::User(UserCommand::Add { database_url, email, role, ambito, name }) => {
+            add_user(&database_url, &email, &role, ambito.as_deref(), name).await
+        }
     }
 }
 
@@ -101,6 +132,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let _ = worker_stopped.await;
     }));
     let state = AppState {
+        sessions: store.session_store().await.context("preparing the session store")?,
         store: store.clone(),
         clock: Clock::system(),
         config: WebConfig { public_url },
@@ -136,6 +168,37 @@ fn redact(url: &str) -> String {
     }
 }
 
+async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&str>, name: Option<String>) -> anyhow::Result<()> {
+    let role = Role::from_code(role).with_context(|| {
+        format!("unknown role «{role}»: use platform-admin, ambito-admin, ambito-editor, representative or citizen")
+    })?;
+    anyhow::ensure!(!email.trim().is_empty() && email.contains('@'), "«{email}» is not an e-mail address");
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(password.chars().count() >= 10, "the password must have at least 10 characters");
+    ensure_sqlite_dir(database_url)?;
+    let store = Store::open(database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(database_url)))?;
+    let ambito_id = match (role.needs_ambito(), ambito) {
+        (true, None) => anyhow::bail!("the role {} needs --ambito SLUG", role.code()),
+        (_, Some(slug)) => Some(store.ambito_id(slug).await?.with_context(|| format!("no Ambito «{slug}»"))?),
+        (false, None) => None,
+    };
+    let account = NewAccount {
+        email: email.to_string(),
+        display_name: name.unwrap_or_else(|| email.to_string()),
+        role,
+        ambito_id,
+        password_hash: Some(concerto_web::auth::hash_password(password)),
+    };
+    let id = store.create_account(&account, chrono::Utc::now()).await?;
+    println!("account {id} created: {} ({})", account.email, role.code());
+    store.close().await;
+    Ok(())
+}
+
 async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> {
     let store = Store::open(database_url)
         .await
@@ -154,6 +217,29 @@ async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> 
     }
     store.close().await;
     anyhow::ensure!(sound, "the protocol register of {ambito} has gaps or duplicates");
+    Ok(())
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every entry and the recorded end of the chain.
+    Verify {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+    },
+}
+
+async fn verify_audit(database_url: &str) -> anyhow::Result<()> {
+    let store = Store::open(database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(database_url)))?;
+    let report = store.verify_audit().await;
+    store.close().await;
+    let report = report?;
+    if let Some(found) = report.first_break {
+        anyhow::bail!("audit: {found} (voci integre prima della rottura: {})", report.entries);
+    }
+    println!("audit: {} entries, chain intact, last hash {}", report.entries, report.last_hash);
     Ok(())
 }
 

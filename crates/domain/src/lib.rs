@@ -3,17 +3,22 @@
 //! Everything here is pure: no I/O, no async, no clock. Callers pass the current
 //! instant in, which keeps every rule testable and lets tests set the time.
 
+pub mod access;
 pub mod ambito;
+pub mod audit;
 pub mod calendar;
 pub mod deadline;
 pub mod expression;
 pub mod italian;
 pub mod process;
 pub mod receipt;
+pub mod report;
 pub mod tax_code;
 pub mod validation;
 
+pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};
 pub use ambito::{Ambito, Contacts, NewAmbito};
+pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, Table, ThematicArea};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{

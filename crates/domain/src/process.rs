@@ -150,6 +150,7 @@ pub struct Process {
 /// A line of a list of processes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcessSummary {
+    pub ambito_id: i64,
     pub slug: String,
     pub title: String,
     pub ambito_slug: String,

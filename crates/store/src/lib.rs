@@ -4,6 +4,8 @@
 //! typed pool of the backend in use through [`on_pool!`]. The few statements that
 //! differ live in [`dialect`]. All SQL of the project lives in this crate.
 
+mod accounts;
+mod audit;
 mod cache;
 mod dialect;
 mod expressions;
@@ -11,11 +13,15 @@ mod migrate;
 mod outbox;
 mod processes;
 mod rows;
+mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use accounts::{Credentials, NewAccount};
+pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
+pub use sessions::SessionBackend;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -36,6 +36,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_expressions.sql"),
         postgres: include_str!("../migrations/postgres/0004_expressions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "audit",
+        sqlite: include_str!("../migrations/sqlite/0005_audit.sql"),
+        postgres: include_str!("../migrations/postgres/0005_audit.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0006_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

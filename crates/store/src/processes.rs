@@ -38,7 +38,7 @@ const SELECT_PROCESS: &str = "SELECT p.*, a.slug AS a_slug, a.name AS a_name, a.
     a.pec AS a_pec, a.phone AS a_phone, a.website AS a_website
     FROM processes p JOIN ambiti a ON a.id = p.ambito_id";
 
-const SELECT_SUMMARIES: &str = "SELECT p.slug, p.title, p.cycle_from, p.cycle_to, p.status,
+const SELECT_SUMMARIES: &str = "SELECT p.ambito_id, p.slug, p.title, p.cycle_from, p.cycle_to, p.status,
     p.deadline_at, a.slug AS a_slug, a.name AS a_name, a.province AS a_province
     FROM processes p JOIN ambiti a ON a.id = p.ambito_id
     WHERE p.status <> 'draft' OR $1
@@ -252,6 +252,19 @@ impl Store {
         })
     }
 
+    /// Publishes, unpublishes (back to draft) or closes a process.
+    pub async fn set_process_status(&self, process_id: i64, status: ProcessStatus) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3 WHERE id = $1")
+                .bind(process_id)
+                .bind(status.code())
+                .bind(Utc::now())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// The regional catalogue of thematic areas: (code, name), in catalogue order.
     pub async fn regional_areas(&self) -> Result<Vec<(String, String)>> {
         on_pool!(self, read |pool| {
@@ -345,6 +358,7 @@ fn status(row: &impl Columns) -> Result<ProcessStatus> {
 
 fn summary_from_row(row: &impl Columns) -> Result<ProcessSummary> {
     Ok(ProcessSummary {
+        ambito_id: row.int("ambito_id")?,
         slug: row.text("slug")?,
         title: row.text("title")?,
         ambito_slug: row.text("a_slug")?,

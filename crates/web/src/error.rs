@@ -13,6 +13,8 @@ use crate::page::PageContext;
 pub enum WebError {
     #[error("not found")]
     NotFound,
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -25,6 +27,7 @@ impl WebError {
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
@@ -57,10 +60,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.error.log();
         let status = self.error.status();
-        let (title, text) = if status == StatusCode::NOT_FOUND {
-            ("error.not_found.title", "error.not_found.text")
-        } else {
-            ("error.internal.title", "error.internal.text")
+        let (title, text) = match status {
+            StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.text"),
+            StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.text"),
+            _ => ("error.internal.title", "error.internal.text"),
         };
         let page = ErrorPage { ctx: &self.ctx, title: self.ctx.t(title), text: self.ctx.t(text) };
         match page.render() {
@@ -87,6 +90,9 @@ impl IntoResponse for ApiError {
             WebError::Store(StoreError::Invalid(errors)) => serde_json::json!({ "errors": errors.errors }),
             WebError::NotFound => serde_json::json!({
                 "errors": [{ "field": null, "code": "not_found", "message": "Risorsa non trovata." }]
+            }),
+            WebError::Forbidden => serde_json::json!({
+                "errors": [{ "field": null, "code": "forbidden", "message": "Operazione non consentita." }]
             }),
             WebError::Store(StoreError::Conflict(what)) => serde_json::json!({
                 "errors": [{ "field": null, "code": "conflict", "message": format!("Esiste già: {what}.") }]

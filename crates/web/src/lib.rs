@@ -4,11 +4,13 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod calendar_feed;
 pub mod clock;
 mod error;
 mod expressions;
 pub mod i18n;
+mod office;
 mod page;
 mod public;
 mod security;
@@ -23,6 +25,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use clock::Clock;
 
@@ -33,6 +37,13 @@ pub struct WebConfig {
     pub public_url: String,
 }
 
+impl WebConfig {
+    /// Cookies travel only over TLS when the public address is https.
+    fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -41,20 +52,32 @@ pub struct AppState {
     pub config: WebConfig,
     /// Wakes the mail worker when a change has queued a message.
     pub outbox: concerto_mail::OutboxWaker,
+    /// Login sessions, in the database.
+    pub sessions: concerto_store::SessionBackend,
 }
 
 /// The largest request body accepted (uploads get their own limit where they exist).
 const BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name("concerto_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
         .merge(expressions::routes())
+        .merge(auth::routes())
+        .merge(office::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
         .with_state(state)
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(page::remember_language))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())

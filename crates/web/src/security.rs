@@ -1,6 +1,8 @@
 //! Security headers on every response: no inline script, no framing, no sniffing.
 
 use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
 use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::middleware::Next;
@@ -17,4 +19,27 @@ pub async fn headers(request: Request, next: Next) -> Response {
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another
+/// site: by `Sec-Fetch-Site`, or by an `Origin` that is not this host. Programs that
+/// send neither (API clients, curl) are not browsers carrying someone's cookies.
+pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) && is_cross_site(&request) {
+        return (StatusCode::FORBIDDEN, "Richiesta rifiutata: proviene da un altro sito.").into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split("://").nth(1).unwrap_or("");
+    origin == "null" || origin_host != host
 }

@@ -36,6 +36,7 @@ pub async fn app() -> TestApp {
     }
     let clock = Clock::fixed(noon_utc(demo_day()));
     let state = AppState {
+        sessions: store.session_store().await.unwrap(),
         store: store.clone(),
         clock: clock.clone(),
         config: WebConfig { public_url: "http://concerto.test".into() },
@@ -56,7 +57,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
@@ -86,6 +87,39 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    /// Signs in through `/accedi` and returns the session cookie.
+    pub async fn login(&self, email: &str, password: &str) -> Option<String> {
+        let reply = self.post_form("/accedi", &[("email", email), ("password", password)]).await;
+        if reply.status != StatusCode::SEE_OTHER {
+            return None;
+        }
+        reply
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("concerto_session="))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
+    }
+
+    /// Creates an account with a password, straight in the store.
+    pub async fn account(&self, email: &str, role: concerto_domain::Role, ambito: Option<&str>) -> String {
+        let ambito_id = match ambito {
+            Some(slug) => self.store.ambito_id(slug).await.unwrap(),
+            None => None,
+        };
+        let password = "una password lunga e sicura".to_string();
+        let account = concerto_store::NewAccount {
+            email: email.into(),
+            display_name: email.into(),
+            role,
+            ambito_id,
+            password_hash: Some(concerto_web::auth::hash_password(&password)),
+        };
+        self.store.create_account(&account, Utc::now()).await.unwrap();
+        password
     }
 
     pub async fn get_with(&self, uri: &str, header: &str, value: &str) -> Reply {

@@ -1,0 +1,156 @@
+//! Who may do what. Every authorization question of the project is answered here,
+//! by one function per kind of resource, so that handlers ask and never decide.
+
+use serde::{Deserialize, Serialize};
+
+/// The roles of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Runs the installation: every Ambito.
+    PlatformAdmin,
+    /// Runs one Ambito's plan office, its profile and its accounts.
+    AmbitoAdmin,
+    /// Works on one Ambito's processes.
+    AmbitoEditor,
+    /// Speaks for an organization: its expressions and pacts.
+    Representative,
+    Citizen,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] =
+        [Role::PlatformAdmin, Role::AmbitoAdmin, Role::AmbitoEditor, Role::Representative, Role::Citizen];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "platform-admin",
+            Role::AmbitoAdmin => "ambito-admin",
+            Role::AmbitoEditor => "ambito-editor",
+            Role::Representative => "representative",
+            Role::Citizen => "citizen",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Office roles belong to exactly one Ambito.
+    pub fn needs_ambito(self) -> bool {
+        matches!(self, Role::AmbitoAdmin | Role::AmbitoEditor)
+    }
+}
+
+/// A signed-in account, as far as authorization cares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub account_id: i64,
+    pub email: String,
+    pub role: Role,
+    /// The Ambito of an office role.
+    pub ambito_id: Option<i64>,
+}
+
+/// What can be done in the plan office's workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeAction {
+    /// See the workspace, its processes and their expressions.
+    View,
+    /// Change a process: calendar, status, sessions.
+    Edit,
+    /// Change the Ambito's profile and its accounts.
+    Administer,
+}
+
+/// The answer to "may this request do that?". Each maps to one HTTP answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Nobody is signed in: go to the login page.
+    SignIn,
+    /// Signed in, but this role never may.
+    Forbidden,
+    /// Another Ambito's resource: answered as if it did not exist, so that nothing
+    /// of one Ambito leaks to another.
+    Hidden,
+}
+
+/// May `who` reach the workspace at all?
+pub fn may_enter_workspace(who: Option<&Principal>) -> Decision {
+    match who {
+        None => Decision::SignIn,
+        Some(p) if matches!(p.role, Role::PlatformAdmin | Role::AmbitoAdmin | Role::AmbitoEditor) => Decision::Allow,
+        Some(_) => Decision::Forbidden,
+    }
+}
+
+/// May `who` do `action` on something that belongs to the Ambito `ambito_id`?
+pub fn may_act_on_ambito(who: Option<&Principal>, action: OfficeAction, ambito_id: i64) -> Decision {
+    let entry = may_enter_workspace(who);
+    let Some(p) = who.filter(|_| entry == Decision::Allow) else { return entry };
+    match p.role {
+        Role::PlatformAdmin => Decision::Allow,
+        Role::AmbitoAdmin | Role::AmbitoEditor if p.ambito_id != Some(ambito_id) => Decision::Hidden,
+        Role::AmbitoAdmin => Decision::Allow,
+        Role::AmbitoEditor if action == OfficeAction::Administer => Decision::Forbidden,
+        Role::AmbitoEditor => Decision::Allow,
+        Role::Representative | Role::Citizen => Decision::Forbidden,
+    }
+}
+
+/// The Ambiti whose processes a workspace list shows: `None` means all of them.
+pub fn visible_ambito(who: &Principal) -> Option<i64> {
+    match who.role {
+        Role::PlatformAdmin => None,
+        _ => Some(who.ambito_id.unwrap_or(-1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, ambito_id: Option<i64>) -> Principal {
+        Principal { account_id: 1, email: "x@example.org".into(), role, ambito_id }
+    }
+
+    #[test]
+    fn the_matrix_of_roles_and_ambiti() {
+        const A: i64 = 1;
+        const B: i64 = 2;
+        use Decision::*;
+        use OfficeAction::*;
+        let cases: [(Option<Principal>, [Decision; 6]); 6] = [
+            //            View A, Edit A, Admin A, View B, Edit B, Admin B
+            (None, [SignIn, SignIn, SignIn, SignIn, SignIn, SignIn]),
+            (Some(principal(Role::Citizen, None)), [Forbidden; 6]),
+            (Some(principal(Role::Representative, None)), [Forbidden; 6]),
+            (Some(principal(Role::AmbitoEditor, Some(A))), [Allow, Allow, Forbidden, Hidden, Hidden, Hidden]),
+            (Some(principal(Role::AmbitoAdmin, Some(A))), [Allow, Allow, Allow, Hidden, Hidden, Hidden]),
+            (Some(principal(Role::PlatformAdmin, None)), [Allow; 6]),
+        ];
+        for (who, expected) in cases {
+            let got: Vec<Decision> = [(View, A), (Edit, A), (Administer, A), (View, B), (Edit, B), (Administer, B)]
+                .into_iter()
+                .map(|(action, ambito)| may_act_on_ambito(who.as_ref(), action, ambito))
+                .collect();
+            assert_eq!(got, expected, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn role_codes_round_trip_and_office_roles_need_an_ambito() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+        assert!(Role::AmbitoEditor.needs_ambito());
+        assert!(!Role::PlatformAdmin.needs_ambito());
+    }
+
+    #[test]
+    fn an_office_account_sees_only_its_ambito() {
+        assert_eq!(visible_ambito(&principal(Role::AmbitoEditor, Some(7))), Some(7));
+        assert_eq!(visible_ambito(&principal(Role::PlatformAdmin, None)), None);
+    }
+}

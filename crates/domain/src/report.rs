@@ -1,0 +1,44 @@
+//! What the plan office counts: how many organizations and representatives per
+//! area and per table.
+
+use crate::{Process, ReceivedExpression};
+
+/// How many current expressions take part in one area or table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub id: i64,
+    pub name: String,
+    pub expressions: usize,
+}
+
+/// Expressions per area, in the process's area order.
+pub fn per_area(process: &Process, expressions: &[ReceivedExpression]) -> Vec<Tally> {
+    process
+        .areas
+        .iter()
+        .map(|area| Tally {
+            id: area.id,
+            name: area.name.clone(),
+            expressions: expressions.iter().filter(|e| takes_part_in(e, &[area.id])).count(),
+        })
+        .collect()
+}
+
+/// Expressions per table: an expression sits at a table when it chose any of the
+/// table's areas.
+pub fn per_table(process: &Process, expressions: &[ReceivedExpression]) -> Vec<Tally> {
+    process
+        .tables
+        .iter()
+        .map(|table| Tally {
+            id: table.id,
+            name: format!("{} – {}", table.label, table.title),
+            expressions: expressions.iter().filter(|e| takes_part_in(e, &table.area_ids)).count(),
+        })
+        .collect()
+}
+
+/// Does the expression take part in any of these areas?
+pub fn takes_part_in(e: &ReceivedExpression, areas: &[i64]) -> bool {
+    e.expression.participations.iter().any(|p| areas.contains(&p.area_id))
+}

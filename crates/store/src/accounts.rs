@@ -1,0 +1,149 @@
+//! Accounts and the record of failed logins.
+
+use chrono::{DateTime, Utc};
+use concerto_domain::{Principal, Role};
+
+use crate::rows::{Columns, corrupt};
+use crate::{Result, Store, StoreError, on_pool};
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The Ambito of an office role.
+    pub ambito_id: Option<i64>,
+    /// An Argon2id PHC string; `None` for accounts that sign in through SPID/CIE only.
+    pub password_hash: Option<String>,
+}
+
+/// What the login needs of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub principal: Principal,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+/// Addresses compare without regard to case or surrounding blanks.
+fn normalise(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn principal_from_row(row: &impl Columns) -> Result<Principal> {
+    let role = row.text("role")?;
+    Ok(Principal {
+        account_id: row.int("id")?,
+        email: row.text("email")?,
+        role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
+        ambito_id: row.opt_int("ambito_id")?,
+    })
+}
+
+impl Store {
+    pub async fn create_account(&self, account: &NewAccount, now: DateTime<Utc>) -> Result<i64> {
+        let email = normalise(&account.email);
+        if self.credentials(&email).await?.is_some() {
+            return Err(StoreError::Conflict(format!("esiste già un account con l'indirizzo {email}")));
+        }
+        on_pool!(self, write |pool| {
+            Ok(sqlx::query_scalar(
+                "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(&email)
+            .bind(&account.display_name)
+            .bind(account.role.code())
+            .bind(account.ambito_id)
+            .bind(&account.password_hash)
+            .bind(now)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
+    /// The account behind an e-mail address, for the login.
+    pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query("SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE email = $1")
+                .bind(normalise(email))
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| {
+                Ok(Credentials {
+                    principal: principal_from_row(&r)?,
+                    password_hash: r.opt_text("password_hash")?,
+                    disabled: r.flag("disabled")?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// The signed-in account of a session, unless it has been disabled since.
+    pub async fn principal(&self, account_id: i64) -> Result<Option<Principal>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query("SELECT id, email, role, ambito_id FROM accounts WHERE id = $1 AND NOT disabled")
+                .bind(account_id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(principal_from_row).transpose()
+        })
+    }
+
+    /// Replaces a password hash, for a reset or an upgraded hashing scheme.
+    pub async fn set_password_hash(&self, account_id: i64, hash: &str) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+                .bind(account_id)
+                .bind(hash)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn ambito_id(&self, slug: &str) -> Result<Option<i64>> {
+        on_pool!(self, read |pool| {
+            Ok(sqlx::query_scalar("SELECT id FROM ambiti WHERE slug = $1").bind(slug).fetch_optional(pool).await?)
+        })
+    }
+
+    pub async fn record_login_failure(&self, email: &str, address: &str, at: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
+                .bind(normalise(email))
+                .bind(address)
+                .bind(at)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Failed logins since `since`: (for this account, from this address).
+    pub async fn login_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
+        on_pool!(self, read |pool| {
+            let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
+                .bind(normalise(email))
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+            let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2")
+                .bind(address)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+            Ok((by_email, by_address))
+        })
+    }
+
+    /// A successful login forgets the account's failures.
+    pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(normalise(email)).execute(pool).await?;
+        });
+        Ok(())
+    }
+}

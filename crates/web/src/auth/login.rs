@@ -1,0 +1,141 @@
+//! `/accedi` and `/esci`.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Duration;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{ACCOUNT_KEY, ClientAddress, CurrentUser};
+use crate::AppState;
+use crate::error::{PageError, WebError};
+use crate::page::PageContext;
+use crate::public::render;
+
+/// Failed attempts tolerated within the window, per account and per address.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/accedi", get(form).post(login)).route("/esci", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: PageContext,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+    signed_in: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only paths of this site: never an open redirect to somewhere else.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/ufficio".to_string(),
+    }
+}
+
+fn page(ctx: PageContext, email: String, next: String, error: Option<&'static str>, status: StatusCode) -> Result<Response, PageError> {
+    let page = LoginPage { ctx, email, next, error, signed_in: None };
+    render(&page.ctx, &page).map(|r| (status, r).into_response())
+}
+
+pub async fn form(ctx: PageContext, CurrentUser(user): CurrentUser, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+    let page = LoginPage {
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+        signed_in: user.map(|u| u.email),
+        ctx,
+    };
+    render(&page.ctx, &page)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    session: Session,
+    ClientAddress(address): ClientAddress,
+    Form(input): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let fail = |error: WebError| PageError { ctx: ctx.clone(), error };
+    let next = safe_next(input.next.as_deref());
+    let now = state.clock.now();
+    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let (by_account, by_address) =
+        state.store.login_failures(&input.email, &address, since).await.map_err(|e| fail(e.into()))?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        return page(ctx, input.email, next, Some("login.throttled"), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let credentials = state.store.credentials(&input.email).await.map_err(|e| fail(e.into()))?;
+    let verified = match credentials.as_ref().filter(|c| !c.disabled).and_then(|c| c.password_hash.clone()) {
+        Some(hash) => {
+            let password = input.password.clone();
+            tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+                .await
+                .unwrap_or(false)
+        }
+        None => false,
+    };
+    let Some(credentials) = credentials.filter(|_| verified) else {
+        state.store.record_login_failure(&input.email, &address, now).await.map_err(|e| fail(e.into()))?;
+        return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED);
+    };
+    state.store.clear_login_failures(&input.email).await.map_err(|e| fail(e.into()))?;
+    // Hashes made with weaker parameters are upgraded while the password is at hand.
+    let obsolete = credentials.password_hash.as_deref().is_some_and(|h| password_auth::is_hash_obsolete(h).unwrap_or(false));
+    if obsolete {
+        let password = input.password.clone();
+        if let Ok(fresh) = tokio::task::spawn_blocking(move || super::hash_password(&password)).await {
+            state.store.set_password_hash(credentials.principal.account_id, &fresh).await.map_err(|e| fail(e.into()))?;
+        }
+    }
+    // A new session id at login: a session fixed before it is worth nothing after.
+    session.cycle_id().await.map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
+    session
+        .insert(ACCOUNT_KEY, credentials.principal.account_id)
+        .await
+        .map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
+    Ok(Redirect::to(&next).into_response())
+}
+
+pub async fn logout(session: Session) -> Response {
+    let _ = session.flush().await;
+    Redirect::to("/").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/ufficio/processi/x")), "/ufficio/processi/x");
+        assert_eq!(safe_next(Some("//evil.example")), "/ufficio");
+        assert_eq!(safe_next(Some("https://evil.example")), "/ufficio");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/ufficio");
+        assert_eq!(safe_next(None), "/ufficio");
+    }
+}

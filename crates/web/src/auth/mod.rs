@@ -1,0 +1,76 @@
+//! Signing in and out with e-mail and password, the signed-in account of a request,
+//! and the answers authorization decisions turn into.
+
+mod login;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use concerto_domain::{Decision, Principal};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::error::{PageError, WebError};
+use crate::page::PageContext;
+
+pub use login::routes;
+
+/// The session key that holds the signed-in account's id.
+const ACCOUNT_KEY: &str = "account_id";
+
+/// The account signed in on this request, if any.
+pub struct CurrentUser(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let id: Option<i64> = session.get(ACCOUNT_KEY).await.ok().flatten();
+        let Some(id) = id else { return Ok(CurrentUser(None)) };
+        match state.store.principal(id).await {
+            Ok(principal) => Ok(CurrentUser(principal)),
+            Err(e) => {
+                tracing::error!(error = %e, "loading the signed-in account");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+}
+
+/// The address a request comes from, for throttling logins.
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "sconosciuto".to_string(), |ConnectInfo(a)| a.ip().to_string());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// Turns a decision into the answer the request gets when it is not allowed:
+/// 302 to the login page, 403, or 404 for what belongs to another Ambito.
+pub fn enforce(decision: Decision, ctx: &PageContext) -> Result<(), Response> {
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::SignIn => {
+            let next = format!("/accedi?next={}", ctx.path);
+            Err((StatusCode::FOUND, [(header::LOCATION, next)]).into_response())
+        }
+        Decision::Forbidden => Err(PageError { ctx: ctx.clone(), error: WebError::Forbidden }.into_response()),
+        Decision::Hidden => Err(PageError { ctx: ctx.clone(), error: WebError::NotFound }.into_response()),
+    }
+}
+
+/// Argon2id with a fresh salt. Deliberately slow: call it off the async threads.
+pub fn hash_password(password: &str) -> String {
+    password_auth::generate_hash(password)
+}

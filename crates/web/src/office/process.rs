@@ -1,0 +1,211 @@
+//! One process in the workspace: expressions per area and per table, filters, the
+//! list, and the status buttons.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::report::{self, Tally};
+use concerto_domain::{OfficeAction, Process, ProcessStatus, ROME, ReceivedExpression, italian};
+use serde::Deserialize;
+
+use super::office_process;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::page::PageContext;
+use crate::public::render;
+use crate::view::{self, DeadlineView};
+
+/// The list's filters, from the query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    pub area: Option<String>,
+    pub table: Option<String>,
+    pub q: Option<String>,
+    pub eligible: Option<String>,
+}
+
+impl Filters {
+    fn id(value: &Option<String>) -> Option<i64> {
+        value.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+
+    /// Does the expression pass every filter set?
+    pub fn admit(&self, process: &Process, e: &ReceivedExpression) -> bool {
+        let by_area = Self::id(&self.area).is_none_or(|area| report::takes_part_in(e, &[area]));
+        let by_table = Self::id(&self.table)
+            .and_then(|id| process.table(id))
+            .is_none_or(|table| report::takes_part_in(e, &table.area_ids));
+        let by_text = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).is_none_or(|q| {
+            let q = q.to_lowercase();
+            let a = &e.expression.applicant;
+            a.name.to_lowercase().contains(&q)
+                || a.tax_code.as_str().to_lowercase().contains(&q)
+                || e.protocol.to_string().contains(&q)
+                || e.expression.participations.iter().any(|p| p.representative.name.to_lowercase().contains(&q))
+        });
+        let by_eligibility = match self.eligible.as_deref() {
+            Some("si") => e.expression.eligible_for_pact,
+            Some("no") => !e.expression.eligible_for_pact,
+            _ => true,
+        };
+        by_area && by_table && by_text && by_eligibility
+    }
+
+    pub fn is_area(&self, id: &i64) -> bool {
+        Self::id(&self.area) == Some(*id)
+    }
+
+    pub fn is_table(&self, id: &i64) -> bool {
+        Self::id(&self.table) == Some(*id)
+    }
+
+    pub fn text(&self) -> &str {
+        self.q.as_deref().unwrap_or("")
+    }
+
+    pub fn eligible_is(&self, value: &str) -> bool {
+        self.eligible.as_deref().unwrap_or("") == value
+    }
+}
+
+pub struct Row {
+    pub protocol: String,
+    pub received_at: String,
+    pub name: String,
+    pub tax_code: String,
+    pub kind: &'static str,
+    pub representatives: Vec<String>,
+    pub eligible: bool,
+    pub proposal: Option<String>,
+}
+
+fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
+    let a = &e.expression.applicant;
+    let local = e.received_at.with_timezone(&ROME);
+    Row {
+        protocol: e.protocol.to_string(),
+        received_at: format!("{} {}", italian::date(local.date_naive()), italian::time(local.time())),
+        name: a.name.clone(),
+        tax_code: a.tax_code.to_string(),
+        kind: a
+            .legal_form
+            .map(|f| ctx.t(&format!("legal.{}", f.code())))
+            .unwrap_or_else(|| ctx.t(&format!("form.kind.{}", a.kind.code()))),
+        representatives: e
+            .expression
+            .participations
+            .iter()
+            .map(|p| {
+                let area = process.area(p.area_id).map_or("", |a| a.name.as_str());
+                format!("{area}: {} <{}>", p.representative.name, p.representative.email)
+            })
+            .collect(),
+        eligible: e.expression.eligible_for_pact,
+        proposal: e.expression.proposal.as_ref().map(|p| p.title.clone()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "office_process.html")]
+struct ProcessWorkspace {
+    ctx: PageContext,
+    process: Process,
+    status: &'static str,
+    deadline: Option<DeadlineView>,
+    total: usize,
+    per_area: Vec<Tally>,
+    per_table: Vec<Tally>,
+    filters: Filters,
+    query: String,
+    rows: Vec<Row>,
+    /// The statuses the process can move to, with their buttons' labels.
+    status_changes: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let expressions = match state.store.active_expressions(process.id).await {
+        Ok(e) => e,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let rows: Vec<Row> = expressions.iter().filter(|e| filters.admit(&process, e)).map(|e| row(&process, e, &ctx)).collect();
+    let query = serde_urlencoded_query(&filters);
+    let status_changes = [
+        (ProcessStatus::Published, "office.status.publish"),
+        (ProcessStatus::Draft, "office.status.unpublish"),
+        (ProcessStatus::Closed, "office.status.close"),
+    ]
+    .into_iter()
+    .filter(|(status, _)| *status != process.header.status)
+    .map(|(status, label)| (status.code(), label))
+    .collect();
+    let page = ProcessWorkspace {
+        status_changes,
+        status: view::status_label(process.header.status, ctx.locale),
+        deadline: process.header.deadline.map(|d| view::deadline(d, state.clock.now(), ctx.locale)),
+        total: expressions.len(),
+        per_area: report::per_area(&process, &expressions),
+        per_table: report::per_table(&process, &expressions),
+        rows,
+        query,
+        filters,
+        process,
+        ctx,
+    };
+    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The filters as a query string, carried over to the export links.
+fn serde_urlencoded_query(f: &Filters) -> String {
+    let pairs = [("area", &f.area), ("table", &f.table), ("q", &f.q), ("eligible", &f.eligible)];
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let Some(status) = ProcessStatus::from_code(&form.status) else {
+        return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response();
+    };
+    if let Err(e) = state.store.set_process_status(process.id, status).await {
+        return WebError::from(e).into_page(&ctx);
+    }
+    Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()
+}

@@ -1,0 +1,217 @@
+// Shared helpers for Concerto's browser tests: the server under test, the list of
+// public pages, a headless Debian Chromium driven by playwright-core, and axe-core.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const E2E_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+export const REPO_DIR = dirname(dirname(E2E_DIR));
+export const ARTIFACTS_DIR = join(E2E_DIR, 'artifacts');
+
+/** The server under test, without a trailing slash. `run.sh` sets it. */
+export const BASE_URL = (() => {
+  const url = process.env.CONCERTO_URL;
+  if (!url) {
+    throw new Error('CONCERTO_URL is not set: run the tests through tests/e2e/run.sh, '
+      + 'or set CONCERTO_URL=http://127.0.0.1:8080 for a server already running');
+  }
+  return url.replace(/\/+$/, '');
+})();
+
+export const CHROMIUM = process.env.CONCERTO_CHROMIUM || '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** An absolute URL on the server under test. */
+export function url(path) {
+  return BASE_URL + path;
+}
+
+/** `path` with `?lang=CODE` (or `&lang=CODE`) added. */
+export function withLang(path, lang) {
+  return path + (path.includes('?') ? '&' : '?') + 'lang=' + lang;
+}
+
+/**
+ * Launches the Debian Chromium, headless, with a fresh temporary profile that
+ * `close()` removes. Never downloads a browser. Returns an object with the
+ * `browser` and a `newPage(options)` that opens a page in its own context.
+ */
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'concerto-e2e-profile-'));
+  // A persistent context is the way playwright accepts our own user-data-dir; the
+  // other contexts (per locale, without JavaScript, with CSP bypassed for axe) are
+  // opened as incognito contexts of the same browser.
+  const persistent = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+  const browser = persistent.browser();
+  if (!browser) throw new Error('playwright returned no browser for the persistent context');
+  return {
+    browser,
+    /**
+     * A new page in a fresh context.
+     * - locale: 'it' or 'en', sent as Accept-Language (default 'it')
+     * - javaScriptEnabled: false to browse as without JavaScript
+     * - bypassCSP: true only to inject axe-core (the site forbids inline scripts)
+     * - width/height: the viewport in CSS pixels (default 1280×800)
+     */
+    async newPage({ locale = 'it', javaScriptEnabled = true, bypassCSP = false, width = 1280, height = 800 } = {}) {
+      const context = await browser.newContext({
+        locale: locale === 'en' ? 'en-GB' : 'it-IT',
+        extraHTTPHeaders: { 'Accept-Language': locale === 'en' ? 'en-GB,en;q=0.9' : 'it-IT,it;q=0.9' },
+        javaScriptEnabled,
+        bypassCSP,
+        viewport: { width, height },
+        reducedMotion: 'reduce',
+      });
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      return page;
+    },
+    async close() {
+      try {
+        await persistent.close();
+      } finally {
+        rmSync(userDataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Closes a page together with its context. */
+export async function closePage(page) {
+  await page.context().close();
+}
+
+// ---------------------------------------------------------------------------
+// The public pages
+
+/** The slugs of every process, from the JSON API, so new processes are covered. */
+export async function processSlugs() {
+  const response = await fetch(url('/api/v1/processes'), { headers: { accept: 'application/json' } });
+  if (response.status !== 200) throw new Error(`GET /api/v1/processes answered ${response.status}`);
+  const body = await response.json();
+  if (!Array.isArray(body.processes)) throw new Error('GET /api/v1/processes: no "processes" array');
+  return body.processes.map((p) => p.slug);
+}
+
+/** The processes the demo is known to load: each must still be listed by the API. */
+export const DEMO_SLUGS = [
+  'casarano-2022-2024',
+  'lecce-2014-2016',
+  'fasano-2022-2024',
+  'nardo-2022-2024',
+  'esempio-2026-2028',
+];
+
+/**
+ * Every public HTML page as `{ path, status }`: home, each process page and its
+ * notice, the accessibility statement, the privacy page and a 404 page.
+ * Throws if a demo process is missing from the API.
+ */
+export async function publicPages() {
+  const slugs = await processSlugs();
+  const missing = DEMO_SLUGS.filter((s) => !slugs.includes(s));
+  if (missing.length) throw new Error(`the API does not list the demo processes ${missing.join(', ')}`);
+  const pages = [{ path: '/', status: 200 }];
+  for (const slug of slugs) {
+    pages.push({ path: `/processi/${slug}`, status: 200 });
+    pages.push({ path: `/processi/${slug}/avviso`, status: 200 });
+  }
+  pages.push({ path: '/accessibilita', status: 200 });
+  pages.push({ path: '/privacy', status: 200 });
+  pages.push({ path: '/processi/nessuno', status: 404 });
+  return pages;
+}
+
+/** Every public page in Italian (by Accept-Language) and in English (by `?lang=en`). */
+export async function publicPagesInBothLocales() {
+  const pages = await publicPages();
+  return [
+    ...pages.map((p) => ({ ...p, locale: 'it', target: p.path })),
+    ...pages.map((p) => ({ ...p, locale: 'en', target: withLang(p.path, 'en') })),
+  ];
+}
+
+/** Opens `target` and checks the HTTP status; returns the response. */
+export async function visit(page, target, expectedStatus = 200) {
+  const response = await page.goto(url(target), { waitUntil: 'load' });
+  if (!response) throw new Error(`no response for ${target}`);
+  if (response.status() !== expectedStatus) {
+    throw new Error(`GET ${target} answered ${response.status()}, expected ${expectedStatus}`);
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------------------
+// axe-core
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
+// Rules whose "needs review" (incomplete) results are certain defects all the same:
+// axe only hedges on aria-prohibited-attr because the element also has text, yet a
+// name on a role that prohibits naming (p, span, div…) is ignored or misread by
+// assistive technologies either way.
+const STRICT_INCOMPLETE = new Set(['aria-prohibited-attr']);
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules plus best practices) in the page
+ * and returns the violations of impact serious or critical (plus the "needs review"
+ * results of the rules in STRICT_INCOMPLETE). The page's context
+ * must have been opened with `bypassCSP: true`, or the injected script is blocked.
+ */
+export async function seriousViolations(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations', 'incomplete'],
+    });
+  });
+  const strict = results.incomplete
+    .filter((v) => STRICT_INCOMPLETE.has(v.id))
+    .map((v) => ({ ...v, id: `${v.id} (axe: needs review)` }));
+  return [...results.violations, ...strict]
+    .filter((v) => BLOCKING_IMPACTS.has(v.impact))
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary })),
+    }));
+}
+
+/** A readable account of axe violations, one rule per paragraph. */
+export function formatViolations(label, violations) {
+  const lines = [`${label}: ${violations.length} serious or critical accessibility violation(s)`];
+  for (const v of violations) {
+    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes.slice(0, 10)) {
+      lines.push(`      at ${n.target}`);
+      lines.push(`         ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
+      if (n.summary) lines.push(`         ${n.summary.replace(/\s*\n\s*/g, ' / ').slice(0, 300)}`);
+    }
+    if (v.nodes.length > 10) lines.push(`      … and ${v.nodes.length - 10} more`);
+  }
+  return lines.join('\n');
+}
