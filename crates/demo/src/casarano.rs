@@ -107,7 +107,7 @@ pub fn demo() -> DemoProcess {
         end: time(13, 0),
         venue: Some(VENUE.into()),
         areas: areas.clone(),
-        ..session(SessionKind::Plenary, "Plenaria: restituzione dei lavori dei Tavoli Tematici, discussione e condivisione delle priorità")
+        ..session(SessionKind::Plenary, "Restituzione dei lavori dei Tavoli Tematici, discussione e condivisione delle priorità")
     });
 
     DemoProcess { ambito, process: p.build() }

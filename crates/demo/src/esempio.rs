@@ -104,7 +104,7 @@ pub fn demo(today: NaiveDate) -> DemoProcess {
         end: time(13, 0),
         venue: Some(VENUE.into()),
         areas: areas.clone(),
-        ..session(SessionKind::Plenary, "Plenaria: restituzione dei lavori dei tavoli e condivisione delle priorità")
+        ..session(SessionKind::Plenary, "Restituzione dei lavori dei tavoli e condivisione delle priorità")
     });
     DemoProcess { ambito, process: p.build() }
 }

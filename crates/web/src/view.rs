@@ -14,6 +14,8 @@ pub struct CalendarRow {
     pub title: Option<String>,
     pub kind: &'static str,
     pub date: String,
+    /// `2022-06-13`, for the `datetime` attribute.
+    pub iso_date: String,
     pub long_date: Option<String>,
     pub dated: bool,
     pub start: String,
@@ -64,6 +66,7 @@ pub fn calendar_row(process: &Process, session: &Session, locale: Locale) -> Cal
         title,
         kind: session.kind.code(),
         date: session.date.map_or_else(|| locale.t("calendar.undated").to_string(), italian::date),
+        iso_date: session.date.map(|d| d.to_string()).unwrap_or_default(),
         long_date: session.date.map(|d| long_date(d, locale)),
         dated: session.is_dated(),
         start: session.start.map(italian::time).unwrap_or_default(),

@@ -66,7 +66,7 @@ async fn the_notice_page_has_the_letterhead_calendar_deadline_and_signature() {
     let body = &reply.body;
     for expected in [
         "Ambito Territoriale Sociale di Casarano",
-        "<span>Collepasso</span>",
+        "<li>Collepasso</li>",
         "L. 328/2000",
         "13/06/2022",
         "entro le ore 12:00 del 08/06/2022",

@@ -136,6 +136,8 @@ export async function publicPages() {
     pages.push({ path: `/processi/${slug}`, status: 200 });
     pages.push({ path: `/processi/${slug}/avviso`, status: 200 });
   }
+  pages.push({ path: '/processi/esempio-2026-2028/manifestazione', status: 200 });
+  pages.push({ path: '/accedi', status: 200 });
   pages.push({ path: '/accessibilita', status: 200 });
   pages.push({ path: '/privacy', status: 200 });
   pages.push({ path: '/processi/nessuno', status: 404 });
