@@ -104,9 +104,55 @@ impl Session {
     }
 }
 
+/// A session moved or cancelled by the plan office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUpdate {
+    pub date: Option<NaiveDate>,
+    pub start: Option<NaiveTime>,
+    pub end: Option<NaiveTime>,
+    pub venue: Option<String>,
+    pub cancelled: bool,
+}
+
+impl SessionUpdate {
+    pub fn validate(&self) -> Result<(), crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::default();
+        if let (Some(start), Some(end)) = (self.start, self.end) {
+            if end <= start {
+                errors.push("end", "end_before_start", "L'ora di fine precede l'ora di inizio.");
+            }
+        }
+        if self.date.is_none() && (self.start.is_some() || self.end.is_some()) {
+            errors.push("date", "time_without_date", "Indicare la data insieme all'orario.");
+        }
+        errors.into_result(())
+    }
+
+    /// Whether applying this to `session` changes anything a participant must know.
+    pub fn changes(&self, session: &Session) -> bool {
+        self.date != session.date
+            || self.start != session.start
+            || self.end != session.end
+            || self.venue != session.venue
+            || self.cancelled != session.cancelled
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_update_needs_a_forward_time_range_and_a_date_for_its_times() {
+        let nine = NaiveTime::from_hms_opt(9, 0, 0);
+        let eight = NaiveTime::from_hms_opt(8, 0, 0);
+        let date = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let update = SessionUpdate { date, start: nine, end: eight, venue: None, cancelled: false };
+        assert_eq!(update.validate().unwrap_err().errors[0].field, "end");
+        let undated = SessionUpdate { date: None, start: nine, end: None, venue: None, cancelled: false };
+        assert_eq!(undated.validate().unwrap_err().errors[0].field, "date");
+        assert!(SessionUpdate { date, start: eight, end: nine, venue: None, cancelled: false }.validate().is_ok());
+    }
 
     #[test]
     fn session_kind_codes_round_trip() {

@@ -19,7 +19,7 @@ pub mod validation;
 pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};
 pub use ambito::{Ambito, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
-pub use calendar::{Phase, Session, SessionKind, Table, ThematicArea};
+pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,

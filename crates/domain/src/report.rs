@@ -42,3 +42,27 @@ pub fn per_table(process: &Process, expressions: &[ReceivedExpression]) -> Vec<T
 pub fn takes_part_in(e: &ReceivedExpression, areas: &[i64]) -> bool {
     e.expression.participations.iter().any(|p| areas.contains(&p.area_id))
 }
+
+/// Who must hear of a change to `session`: the representatives registered for its
+/// areas, or every applicant and representative when the session has no areas
+/// (a plenary or a concertation session concerns everyone). Each address once.
+pub fn session_recipients(session: &crate::Session, expressions: &[ReceivedExpression]) -> Vec<String> {
+    let mut recipients: Vec<String> = Vec::new();
+    let mut add = |email: &str| {
+        let email = email.trim().to_lowercase();
+        if !email.is_empty() && !recipients.contains(&email) {
+            recipients.push(email);
+        }
+    };
+    for e in expressions {
+        if session.area_ids.is_empty() {
+            add(&e.expression.applicant.email);
+        }
+        for p in &e.expression.participations {
+            if session.area_ids.is_empty() || session.area_ids.contains(&p.area_id) {
+                add(&p.representative.email);
+            }
+        }
+    }
+    recipients
+}

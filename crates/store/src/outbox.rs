@@ -45,7 +45,6 @@ macro_rules! enqueue_on {
             .execute($executor)
     };
 }
-#[allow(unused_imports)] // the expressions module uses it inside its transaction
 pub(crate) use enqueue_on;
 
 impl Store {

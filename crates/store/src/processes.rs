@@ -6,13 +6,14 @@ use std::sync::Arc;
 use chrono::Utc;
 use concerto_domain::{
     Ambito, ApplicationChannels, Contacts, Deadline, MinimumAge, NewAmbito, NewProcess, Phase, PlanCycle,
-    Process, ProcessHeader, ProcessStatus, ProcessSummary, Session, SessionKind, Signatory, Table,
+    Process, ProcessHeader, ProcessStatus, ProcessSummary, Session, SessionKind, SessionUpdate, Signatory, Table,
     ThematicArea,
 };
 use sqlx::Connection;
 
+use crate::outbox::enqueue_on;
 use crate::rows::{Columns, Key, corrupt};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::{NewEmail, Result, Store, StoreError, on_pool};
 
 const UPSERT_AMBITO: &str = "INSERT INTO ambiti
     (slug, name, number, province, region, lead_municipality, managing_body, address, email, pec, phone, website)
@@ -263,6 +264,48 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+
+    /// Moves or cancels a session: its SEQUENCE goes up for calendar programs, the
+    /// process's pages are refreshed, and the participants' notices are queued, all
+    /// in one transaction. Returns the new sequence.
+    pub async fn update_session(
+        &self,
+        process_id: i64,
+        session_id: i64,
+        update: &SessionUpdate,
+        notices: &[NewEmail],
+        now: chrono::DateTime<Utc>,
+    ) -> Result<i32> {
+        update.validate()?;
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let sequence: Option<i32> = sqlx::query_scalar(
+                "UPDATE calendar_sessions SET date = $3, start_time = $4, end_time = $5, venue = $6,
+                 cancelled = $7, sequence = sequence + 1 WHERE id = $1 AND process_id = $2 RETURNING sequence",
+            )
+            .bind(session_id)
+            .bind(process_id)
+            .bind(update.date)
+            .bind(update.start)
+            .bind(update.end)
+            .bind(&update.venue)
+            .bind(update.cancelled)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let sequence = sequence.ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE processes SET revision = revision + 1, updated_at = $2 WHERE id = $1")
+                .bind(process_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            for email in notices {
+                enqueue_on!(&mut *tx, email, now).await?;
+            }
+            tx.commit().await?;
+            Ok(sequence)
+        })
     }
 
     /// The regional catalogue of thematic areas: (code, name), in catalogue order.

@@ -249,3 +249,48 @@ async fn publishing_from_the_workspace_shows_on_the_public_site() {
     let bad = post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=archived", Some(&c.admin_a)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let process = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let table1 = process.sessions.iter().find(|s| s.title == "Tavolo 1").unwrap().clone();
+    let area = table1.area_ids[0];
+    let body = json!({
+        "applicant": {"kind": "organization", "name": "Gamma ODV", "legal_form": "odv", "tax_code": "00743110157",
+                      "legal_representative": "R", "address": "Via 1", "municipality": "Esempio",
+                      "email": "gamma@example.org", "founded_on": "2001-01-01"},
+        "participations": [{"area_id": area, "representative": {"name": "Rita", "email": "rita@example.org"}}],
+        "privacy_accepted": true, "declaration_accepted": true
+    });
+    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    let pending_before = app.store.pending_email_count().await.unwrap();
+
+    let uri = format!("/ufficio/processi/{A_PROCESS}/sessioni/{}", table1.id);
+    assert_eq!(get(&app, &uri, Some(&c.editor_a)).await.status, StatusCode::OK);
+    let bad = post(&app, &uri, "date=2026-12-30&start=13:00&end=09:00", Some(&c.editor_a)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("L&#39;ora di fine precede") || bad.body.contains("L&#x27;ora di fine precede"));
+
+    let moved = post(&app, &uri, "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale", Some(&c.editor_a)).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.pending_email_count().await.unwrap(), pending_before + 1, "Rita is told");
+    let feed = app.get(&format!("/processi/{A_PROCESS}/calendario.ics")).await.body;
+    let event = feed.split("BEGIN:VEVENT").find(|e| e.contains("SUMMARY:Tavolo 1")).unwrap();
+    assert!(event.contains("DTSTART;TZID=Europe/Rome:20261230T100000"));
+    assert!(event.contains("SEQUENCE:1") && event.contains("STATUS:CONFIRMED"));
+    assert!(event.contains("LOCATION:Biblioteca comunale"));
+
+    let cancelled = post(&app, &uri, "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale&cancelled=1", Some(&c.editor_a)).await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    let feed = app.get(&format!("/processi/{A_PROCESS}/calendario.ics")).await.body;
+    let event = feed.split("BEGIN:VEVENT").find(|e| e.contains("SUMMARY:Tavolo 1")).unwrap();
+    assert!(event.contains("SEQUENCE:2") && event.contains("STATUS:CANCELLED"));
+    assert_eq!(app.store.pending_email_count().await.unwrap(), pending_before + 2);
+    assert!(app.get(&format!("/processi/{A_PROCESS}")).await.body.contains("annullata"));
+
+    let other = app.store.process_by_slug(B_PROCESS).await.unwrap().unwrap();
+    let foreign = format!("/ufficio/processi/{B_PROCESS}/sessioni/{}", other.sessions[0].id);
+    assert_eq!(post(&app, &foreign, "date=2026-12-30", Some(&c.editor_a)).await.status, StatusCode::NOT_FOUND);
+}

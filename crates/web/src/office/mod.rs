@@ -3,6 +3,7 @@
 
 mod exports;
 mod process;
+mod session;
 
 use askama::Template;
 use axum::Router;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio", get(dashboard))
         .route("/ufficio/processi/{slug}", get(process::page))
         .route("/ufficio/processi/{slug}/stato", post(process::set_status))
+        .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))
         .route("/ufficio/processi/{slug}/manifestazioni.csv", get(exports::csv))
         .route("/ufficio/processi/{slug}/manifestazioni.xlsx", get(exports::xlsx))
 }

@@ -1,0 +1,171 @@
+//! Moving or cancelling a session: the calendar feed carries the change (a higher
+//! SEQUENCE, STATUS:CANCELLED) and the registered participants are told by e-mail.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, NaiveTime};
+use concerto_domain::{FieldErrors, OfficeAction, Process, Session, SessionUpdate, report};
+use concerto_mail::templates::{SessionChange, SessionSlot, session_changed};
+use serde::Deserialize;
+
+use super::office_process;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::page::PageContext;
+use crate::public::render;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SessionForm {
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    venue: String,
+    cancelled: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "office_session.html")]
+struct SessionPage {
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    form: SessionForm,
+    errors: Vec<(String, String)>,
+    /// (name, label key, input type, value) of each input.
+    fields: Vec<(&'static str, &'static str, &'static str, String)>,
+}
+
+fn fields(form: &SessionForm) -> Vec<(&'static str, &'static str, &'static str, String)> {
+    vec![
+        ("date", "office.session.date", "date", form.date.clone()),
+        ("start", "office.session.start", "time", form.start.clone()),
+        ("end", "office.session.end", "time", form.end.clone()),
+        ("venue", "office.session.venue", "text", form.venue.clone()),
+    ]
+}
+
+impl SessionPage {
+    fn new(ctx: PageContext, process: Process, session: Session, form: SessionForm, errors: Vec<(String, String)>) -> Self {
+        SessionPage { fields: fields(&form), ctx, process, session, form, errors }
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+fn form_of(s: &Session) -> SessionForm {
+    SessionForm {
+        date: s.date.map(|d| d.to_string()).unwrap_or_default(),
+        start: s.start.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+        end: s.end.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+        venue: s.venue.clone().unwrap_or_default(),
+        cancelled: s.cancelled.then(|| "1".to_string()),
+    }
+}
+
+/// Parses the form; each unreadable field is named.
+fn parse(form: &SessionForm) -> Result<SessionUpdate, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let date = match form.date.trim() {
+        "" => None,
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| errors.push("date", "invalid_date", "Data non valida.")).ok(),
+    };
+    let mut time = |field: &'static str, text: &str| match text.trim() {
+        "" => None,
+        text => NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| errors.push(field, "invalid_time", "Orario non valido (HH:MM).")).ok(),
+    };
+    let start = time("start", &form.start);
+    let end = time("end", &form.end);
+    let venue = Some(form.venue.trim().to_string()).filter(|v| !v.is_empty());
+    let update = SessionUpdate { date, start, end, venue, cancelled: form.cancelled.is_some() };
+    errors.into_result(update).and_then(|u| u.validate().map(|()| u))
+}
+
+fn slot(date: Option<NaiveDate>, start: Option<NaiveTime>, end: Option<NaiveTime>, venue: Option<String>) -> SessionSlot {
+    SessionSlot { date, start, end, venue }
+}
+
+async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, id: i64) -> Result<(Process, Session), Response> {
+    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
+    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    Ok((process, session))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let form = form_of(&session);
+    let page = SessionPage::new(ctx, process, session, form, vec![]);
+    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<SessionForm>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let update = match parse(&form) {
+        Ok(update) => update,
+        Err(errors) => {
+            let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let page = SessionPage::new(ctx, process, session, form, errors);
+            return render(&page.ctx, &page)
+                .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+                .unwrap_or_else(IntoResponse::into_response);
+        }
+    };
+    if !update.changes(&session) {
+        return Redirect::to(&format!("/ufficio/processi/{slug}")).into_response();
+    }
+    let expressions = match state.store.active_expressions(process.id).await {
+        Ok(e) => e,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let sequence = session.sequence + 1;
+    let base = state.config.public_url.trim_end_matches('/');
+    let before = slot(session.date, session.start, session.end, session.venue.clone());
+    let after = (!update.cancelled).then(|| slot(update.date, update.start, update.end, update.venue.clone()));
+    let notices: Vec<_> = report::session_recipients(&session, &expressions)
+        .into_iter()
+        .map(|recipient| {
+            session_changed(&SessionChange {
+                dedup_key: format!("session:{}:{sequence}:{recipient}", session.id),
+                recipient,
+                process_title: process.header.title.clone(),
+                session_title: session.title.clone(),
+                before: before.clone(),
+                after: after.clone(),
+                process_url: format!("{base}/processi/{}", process.header.slug),
+            })
+        })
+        .collect();
+    match state.store.update_session(process.id, session.id, &update, &notices, state.clock.now()).await {
+        Ok(_) => {
+            state.outbox.wake();
+            Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()
+        }
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
