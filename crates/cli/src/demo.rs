@@ -3,7 +3,7 @@
 use chrono::Utc;
 use concerto_demo::demo_processes;
 use concerto_domain::ROME;
-use concerto_store::Store;
+use concerto_store::{Store, StoreError};
 
 pub async fn load_if_empty(store: &Store) -> anyhow::Result<()> {
     if store.has_processes().await? {
@@ -12,8 +12,15 @@ pub async fn load_if_empty(store: &Store) -> anyhow::Result<()> {
     let today = Utc::now().with_timezone(&ROME).date_naive();
     for demo in demo_processes(today) {
         let ambito = store.upsert_ambito(&demo.ambito).await?;
-        store.create_process(ambito, &demo.process).await?;
-        tracing::info!(slug = %demo.process.header.slug, "demo process loaded");
+        match store.create_process(ambito, &demo.process).await {
+            Ok(_) => tracing::info!(slug = %demo.process.header.slug, "demo process loaded"),
+            // Another instance starting on the same database loads it: let it.
+            Err(StoreError::Conflict(_)) => {
+                tracing::info!("the demo is being loaded by another instance");
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(())
 }

@@ -90,6 +90,16 @@ struct ServeArgs {
     /// Where messages go as .eml files when no SMTP server is configured.
     #[arg(long, env = "CONCERTO_OUTBOX_DIR", default_value = "data/outbox")]
     outbox_dir: PathBuf,
+    /// SPID/CIE login: the OpenID Connect provider's issuer URL (discovery is read
+    /// from `<issuer>/.well-known/openid-configuration`). Without it, no SPID/CIE login.
+    #[arg(long, env = "CONCERTO_OIDC_ISSUER", requires = "oidc_client_id")]
+    oidc_issuer: Option<String>,
+    /// This server's client id at the OpenID Connect provider.
+    #[arg(long, env = "CONCERTO_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
+    /// This server's client secret at the provider (omit it for a public client with PKCE only).
+    #[arg(long, env = "CONCERTO_OIDC_CLIENT_SECRET", hide_env_values = true, requires = "oidc_issuer")]
+    oidc_client_secret: Option<String>,
 }
 
 #[tokio::main]
@@ -126,6 +136,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         outbox_dir: args.outbox_dir,
     })
     .context("configuring outgoing mail")?;
+    let oidc = match (&args.oidc_issuer, &args.oidc_client_id) {
+        (Some(issuer), Some(client_id)) => Some(
+            concerto_web::auth::OidcConfig::new(issuer, client_id, args.oidc_client_secret.as_deref())
+                .context("configuring the SPID/CIE login")?,
+        ),
+        _ => None,
+    };
     let outbox = OutboxWaker::new();
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(run_outbox_worker(store.clone(), mailer, outbox.clone(), async {
@@ -135,7 +152,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sessions: store.session_store().await.context("preparing the session store")?,
         store: store.clone(),
         clock: Clock::system(),
-        config: WebConfig { public_url },
+        config: WebConfig { public_url, oidc },
         outbox,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -14,6 +14,7 @@ pub mod process;
 pub mod receipt;
 pub mod report;
 pub mod tax_code;
+pub mod template;
 pub mod validation;
 
 pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};

@@ -16,7 +16,10 @@ use crate::{MailError, Mailer};
 const BATCH: i64 = 32;
 /// Sends in flight at once: each SMTP message waits on a few round trips, so a
 /// handful of pooled connections multiply the throughput.
-const PARALLEL_SENDS: usize = 4;
+const PARALLEL_SENDS: usize = 8;
+/// How long a claimed message is this worker's: longer than an SMTP exchange may take,
+/// short enough that a crashed worker's messages go out again soon.
+const CLAIM_LEASE: TimeDelta = TimeDelta::seconds(120);
 /// How often the worker looks for due messages when nobody wakes it.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// After a store error, wait longer than a poll so a database outage is not hammered.
@@ -58,7 +61,7 @@ pub fn retry_delay(attempts: i32) -> TimeDelta {
 pub async fn deliver_due(store: &Store, mailer: &Mailer, now: DateTime<Utc>) -> Result<usize, MailError> {
     let mut sent = 0;
     loop {
-        let due = store.due_emails(now, BATCH).await?;
+        let due = store.claim_due_emails(now, now + CLAIM_LEASE, BATCH).await?;
         // Boxed and collected, so no closure type is held across an await: with one,
         // the worker's future fails the `Send` check of `tokio::spawn`
         // (rust-lang/rust#102211).

@@ -147,3 +147,110 @@ impl Store {
         Ok(())
     }
 }
+
+/// Signing in through SPID/CIE (OpenID Connect): accounts are found by the provider's
+/// subject, `issuer|sub`.
+impl Store {
+    pub async fn account_by_oidc_subject(&self, subject: &str) -> Result<Option<Credentials>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query(
+                "SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE oidc_subject = $1",
+            )
+            .bind(subject)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| {
+                Ok(Credentials {
+                    principal: principal_from_row(&r)?,
+                    password_hash: r.opt_text("password_hash")?,
+                    disabled: r.flag("disabled")?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// The account of a SPID/CIE identity: the one already linked to `subject`; else
+    /// the account with the same e-mail and no subject yet, which gets linked when
+    /// `link_by_email` allows it (its role is kept: a link never changes a role);
+    /// else a new citizen account without a password. An e-mail already linked to
+    /// another identity, or not allowed to link, is a conflict.
+    pub async fn link_or_create_oidc_account(
+        &self,
+        subject: &str,
+        email: &str,
+        display_name: &str,
+        link_by_email: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Credentials> {
+        let email = normalise(email);
+        // Two first logins of one identity at once: the loser finds the winner's row.
+        for _ in 0..2 {
+            let attempt = on_pool!(self, write |pool| {
+                async {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                    let linked = sqlx::query("SELECT id FROM accounts WHERE oidc_subject = $1")
+                        .bind(subject)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let id = match linked {
+                        Some(row) => row.int("id")?,
+                        None => {
+                            let same_email = sqlx::query("SELECT id, oidc_subject FROM accounts WHERE email = $1")
+                                .bind(&email)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            match same_email {
+                                Some(row) if link_by_email && row.opt_text("oidc_subject")?.is_none() => {
+                                    let id = row.int("id")?;
+                                    sqlx::query("UPDATE accounts SET oidc_subject = $2 WHERE id = $1 AND oidc_subject IS NULL")
+                                        .bind(id)
+                                        .bind(subject)
+                                        .execute(&mut *tx)
+                                        .await?;
+                                    id
+                                }
+                                Some(_) => {
+                                    return Err(StoreError::Conflict(format!(
+                                        "l'indirizzo {email} appartiene a un altro account"
+                                    )));
+                                }
+                                None => {
+                                    sqlx::query_scalar(
+                                        "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, oidc_subject, created_at)
+                                         VALUES ($1, $2, $3, NULL, NULL, $4, $5) RETURNING id",
+                                    )
+                                    .bind(&email)
+                                    .bind(display_name)
+                                    .bind(Role::Citizen.code())
+                                    .bind(subject)
+                                    .bind(now)
+                                    .fetch_one(&mut *tx)
+                                    .await?
+                                }
+                            }
+                        }
+                    };
+                    let row = sqlx::query("SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let credentials = Credentials {
+                        principal: principal_from_row(&row)?,
+                        password_hash: row.opt_text("password_hash")?,
+                        disabled: row.flag("disabled")?,
+                    };
+                    tx.commit().await?;
+                    Ok::<_, StoreError>(credentials)
+                }
+                .await
+            });
+            match attempt {
+                Err(StoreError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => continue,
+                outcome => return outcome,
+            }
+        }
+        self.account_by_oidc_subject(subject).await?.ok_or(StoreError::NotFound)
+    }
+}

@@ -96,9 +96,10 @@ pub(crate) struct Link {
 pub(crate) fn next_link(head: &impl Columns, entry: &AuditEntry) -> Result<Link> {
     let sequence = head.int("last_sequence")? + 1;
     let previous_hash = head.text("last_hash")?;
-    let at = entry.at.trunc_subsecs(6);
-    let hash = chain_hash(&previous_hash, sequence, &AuditEntry { at, ..entry.clone() });
-    Ok(Link { sequence, at, previous_hash, hash })
+    // The hash reads the instant to the microsecond already; the stored value is cut
+    // to match, so that SQLite gives back what PostgreSQL would.
+    let hash = chain_hash(&previous_hash, sequence, entry);
+    Ok(Link { sequence, at: entry.at.trunc_subsecs(6), previous_hash, hash })
 }
 
 /// Appends `$entry` (`&AuditEntry`) through `$conn`, a `&mut` connection inside the
@@ -140,7 +141,6 @@ macro_rules! audit_on {
         }
     };
 }
-#[allow(unused_imports)] // for the workspace's modules, which append inside their own transactions
 pub(crate) use audit_on;
 
 fn stored_from_row(row: &impl Columns) -> Result<StoredAuditEntry> {

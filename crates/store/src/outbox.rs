@@ -56,7 +56,25 @@ impl Store {
         Ok(())
     }
 
-    /// Messages due at `now`, oldest first.
+    /// Claims up to `limit` messages due at `now` for this worker until `lease_until`,
+    /// oldest first. Recording the outcome (sent, or failed with its retry time) ends
+    /// the lease early.
+    pub async fn claim_due_emails(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutgoingEmail>> {
+        let sql = crate::dialect::claim_due_emails(self.backend());
+        on_pool!(self, write |pool| {
+            let rows = sqlx::query(&sql).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?;
+            let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>>>()?;
+            emails.sort_by_key(|e| e.id);
+            Ok(emails)
+        })
+    }
+
+    /// Messages due at `now`, oldest first, without claiming them.
     pub async fn due_emails(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutgoingEmail>> {
         on_pool!(self, read |pool| {
             let rows = sqlx::query(
@@ -67,18 +85,7 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(OutgoingEmail {
-                        id: r.int("id")?,
-                        dedup_key: r.text("dedup_key")?,
-                        recipient: r.text("recipient")?,
-                        subject: r.text("subject")?,
-                        body: r.text("body")?,
-                        attempts: r.small("attempts")?,
-                    })
-                })
-                .collect()
+            rows.iter().map(email_from_row).collect()
         })
     }
 
@@ -112,4 +119,15 @@ impl Store {
             Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await?)
         })
     }
+}
+
+fn email_from_row(r: &impl Columns) -> Result<OutgoingEmail> {
+    Ok(OutgoingEmail {
+        id: r.int("id")?,
+        dedup_key: r.text("dedup_key")?,
+        recipient: r.text("recipient")?,
+        subject: r.text("subject")?,
+        body: r.text("body")?,
+        attempts: r.small("attempts")?,
+    })
 }

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use concerto_domain::{
-    Ambito, ApplicationChannels, Contacts, Deadline, MinimumAge, NewAmbito, NewProcess, Phase, PlanCycle,
+    Ambito, ApplicationChannels, AuditEntry, Contacts, Deadline, MinimumAge, NewAmbito, NewProcess, Phase, PlanCycle,
     Process, ProcessHeader, ProcessStatus, ProcessSummary, Session, SessionKind, SessionUpdate, Signatory, Table,
     ThematicArea,
 };
 use sqlx::Connection;
 
+use crate::audit::audit_on;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -106,6 +107,16 @@ impl Store {
 
     /// Stores a new process of an Ambito with its whole calendar, in one transaction.
     pub async fn create_process(&self, ambito_id: i64, process: &NewProcess) -> Result<i64> {
+        self.create_process_audited(ambito_id, process, None).await
+    }
+
+    /// Like [`Store::create_process`], recording `audit` in the same transaction.
+    pub async fn create_process_audited(
+        &self,
+        ambito_id: i64,
+        process: &NewProcess,
+        audit: Option<&AuditEntry>,
+    ) -> Result<i64> {
         process.validate()?;
         let h = &process.header;
         if self.process_exists(&h.slug).await? {
@@ -220,8 +231,18 @@ impl Store {
                         .await?;
                 }
             }
+            if let Some(entry) = audit {
+                audit_on!(&mut *tx, entry).await?;
+            }
             tx.commit().await?;
             Ok(process_id)
+        })
+        .map_err(|e| match e {
+            // Two instances loading the same process at once: one of them wins.
+            StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("esiste già un processo con l'indirizzo «{}»", h.slug))
+            }
+            other => other,
         })
     }
 
@@ -253,15 +274,19 @@ impl Store {
         })
     }
 
-    /// Publishes, unpublishes (back to draft) or closes a process.
-    pub async fn set_process_status(&self, process_id: i64, status: ProcessStatus) -> Result<()> {
+    /// Publishes, unpublishes (back to draft) or closes a process, with its audit entry.
+    pub async fn set_process_status(&self, process_id: i64, status: ProcessStatus, audit: &AuditEntry) -> Result<()> {
         on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
             sqlx::query("UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3 WHERE id = $1")
                 .bind(process_id)
                 .bind(status.code())
-                .bind(Utc::now())
-                .execute(pool)
+                .bind(audit.at)
+                .execute(&mut *tx)
                 .await?;
+            audit_on!(&mut *tx, audit).await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -275,8 +300,9 @@ impl Store {
         session_id: i64,
         update: &SessionUpdate,
         notices: &[NewEmail],
-        now: chrono::DateTime<Utc>,
+        audit: &AuditEntry,
     ) -> Result<i32> {
+        let now = audit.at;
         update.validate()?;
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
@@ -303,6 +329,7 @@ impl Store {
             for email in notices {
                 enqueue_on!(&mut *tx, email, now).await?;
             }
+            audit_on!(&mut *tx, audit).await?;
             tx.commit().await?;
             Ok(sequence)
         })

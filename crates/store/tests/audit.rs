@@ -89,7 +89,21 @@ async fn concurrent_appends_never_fork_the_chain() {
 
 #[tokio::test]
 async fn a_log_longer_than_a_page_is_checked_to_its_end() {
-    let store = store_with(2_100).await;
+    // Sixteen writers at once, so that PostgreSQL flushes their commits together.
+    let store = fresh_store().await;
+    let writers: Vec<_> = (0..16)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for i in (w..2_100).step_by(16) {
+                    store.append_audit(&entry(i, "casarano")).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
     let report = store.verify_audit().await.unwrap();
     assert!(report.is_intact(), "{:?}", report.first_break);
     assert_eq!((report.entries, report.last_sequence), (2_100, 2_100));

@@ -22,7 +22,6 @@ use axum::Router;
 use axum::routing::get;
 use concerto_store::Store;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -35,6 +34,8 @@ pub use clock::Clock;
 pub struct WebConfig {
     /// The address the public reaches the server at, for links in feeds and e-mails.
     pub public_url: String,
+    /// SPID/CIE login through an OpenID Connect provider, when configured.
+    pub oidc: Option<auth::OidcConfig>,
 }
 
 impl WebConfig {
@@ -56,7 +57,7 @@ pub struct AppState {
     pub sessions: concerto_store::SessionBackend,
 }
 
-/// The largest request body accepted (uploads get their own limit where they exist).
+/// The largest request body the extractors accept; the notice upload has its own.
 const BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
@@ -81,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(page::remember_language))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -248,6 +248,16 @@ async fn publishing_from_the_workspace_shows_on_the_public_site() {
     assert_eq!(app.get(&format!("/processi/{A_PROCESS}")).await.status, StatusCode::OK);
     let bad = post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=archived", Some(&c.admin_a)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Both changes are in the audit log, newest first, with who and before/after.
+    let log = app.store.audit_entries(Some("esempio"), 10, None).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].entry.action, "process.status");
+    assert!(log[0].entry.actor.contains("admin@esempio.invalid"));
+    assert_eq!(log[0].entry.before.as_deref(), Some("\"draft\""));
+    assert_eq!(log[0].entry.after.as_deref(), Some("\"published\""));
+    assert!(app.store.audit_entries(Some("casarano"), 10, None).await.unwrap().is_empty());
+    assert!(app.store.verify_audit().await.unwrap().is_intact());
 }
 
 #[tokio::test]
@@ -293,4 +303,72 @@ async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed
     let other = app.store.process_by_slug(B_PROCESS).await.unwrap().unwrap();
     let foreign = format!("/ufficio/processi/{B_PROCESS}/sessioni/{}", other.sessions[0].id);
     assert_eq!(post(&app, &foreign, "date=2026-12-30", Some(&c.editor_a)).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A multipart body with text fields and one optional file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "concerto-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"avviso.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn create(app: &TestApp, cookie: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Reply {
+    let (content_type, body) = multipart(fields, file);
+    app.send(
+        Request::post("/ufficio/processi/nuovo")
+            .header("content-type", content_type)
+            .header("cookie", cookie)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_office_creates_drafts_by_import_template_and_copy() {
+    let app = app().await;
+    let c = cast(&app).await;
+    assert_eq!(get(&app, "/ufficio/processi/nuovo", Some(&c.editor_a)).await.status, StatusCode::OK);
+
+    let notice = include_bytes!("../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt");
+    let reply = create(&app, &c.editor_a, &[("mode", "import"), ("slug", "importato-2022-2024")], Some(("notice_file", notice))).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", &reply.body[..reply.body.len().min(2000)]);
+    assert!(reply.body.contains("Da verificare"), "the importer's warnings are shown");
+    let imported = app.store.process_by_slug("importato-2022-2024").await.unwrap().unwrap();
+    assert_eq!(imported.ambito.slug, "esempio", "created in the editor's own Ambito");
+    assert_eq!(imported.tables.len(), 6);
+    assert!(!imported.header.is_public());
+
+    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let templated = app.store.process_by_slug("modello-2029-2031").await.unwrap().unwrap();
+    assert_eq!((templated.areas.len(), templated.tables.len()), (7, 7));
+    assert_eq!(templated.header.cycle.to, 2031);
+
+    let reply = create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "esempio-2029-2031"), ("previous", A_PROCESS)], None).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let copy = app.store.process_by_slug("esempio-2029-2031").await.unwrap().unwrap();
+    assert_eq!(copy.header.cycle.from, 2029);
+    assert!(copy.sessions.iter().all(|s| s.date.is_none()), "dates are set again for the new cycle");
+
+    let reply = create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "rubata-2025-2027"), ("previous", B_PROCESS)], None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "another Ambito's process cannot be copied");
+    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "Non Valido"), ("cycle_from", "2029")], None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("slug"));
+    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert_eq!(
+        create(&app, &c.citizen, &[("mode", "template"), ("slug", "x-1"), ("cycle_from", "2029")], None).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

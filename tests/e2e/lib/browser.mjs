@@ -177,11 +177,14 @@ const STRICT_INCOMPLETE = new Set(['aria-prohibited-attr']);
 /**
  * Runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules plus best practices) in the page
  * and returns the violations of impact serious or critical (plus the "needs review"
- * results of the rules in STRICT_INCOMPLETE). The page's context
- * must have been opened with `bypassCSP: true`, or the injected script is blocked.
+ * results of the rules in STRICT_INCOMPLETE). Works in any context, with or without
+ * `bypassCSP`.
  */
 export async function seriousViolations(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy
+  // does not govern, so this works in contexts with the real CSP too (a `<script>`
+  // added to the page would be blocked there).
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     return await axe.run(document, {
@@ -216,4 +219,64 @@ export function formatViolations(label, violations) {
     if (v.nodes.length > 10) lines.push(`      … and ${v.nodes.length - 10} more`);
   }
   return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// The keyboard
+
+/** A short description of the focused element (tag, id, name, type, href, text). */
+export async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { tag: 'body', id: '', name: '', type: '', text: '', href: null, value: '' };
+    return {
+      tag: el.tagName.toLowerCase(),
+      id: el.id,
+      name: el.getAttribute('name') || '',
+      type: el.getAttribute('type') || '',
+      text: (el.innerText || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 80),
+      href: el.getAttribute('href'),
+      value: 'value' in el ? String(el.value) : '',
+    };
+  });
+}
+
+/** `focused(page)` as one line, for messages. */
+export function describeFocus(f) {
+  const attrs = [
+    f.id ? ` id="${f.id}"` : '',
+    f.name ? ` name="${f.name}"` : '',
+    f.type ? ` type="${f.type}"` : '',
+    f.href ? ` href="${f.href}"` : '',
+  ].join('');
+  return `<${f.tag}${attrs}> "${f.text}"`;
+}
+
+/**
+ * Presses Tab (or `key`, e.g. 'Shift+Tab') until `predicate(focused)` holds, at most
+ * `max` times, and returns the focused element's description; fails listing the stops
+ * seen otherwise.
+ */
+export async function tabTo(page, predicate, what, max = 80, key = 'Tab') {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    seen.push(describeFocus(f));
+    if (predicate(f)) return f;
+  }
+  throw new Error(`${what} never got the focus in ${max} ${key} presses; focus went to:\n  ${seen.slice(-40).join('\n  ')}`);
+}
+
+/**
+ * Presses `key` (Enter on a link or a submit button) and waits for the document it
+ * loads; returns the main response (after redirects, the last one).
+ */
+export async function pressAndLoad(page, key = 'Enter') {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.keyboard.press(key),
+  ]);
+  if (!response) throw new Error(`pressing ${key} loaded no document`);
+  return response;
 }

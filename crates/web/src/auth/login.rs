@@ -33,6 +33,8 @@ struct LoginPage {
     next: String,
     error: Option<&'static str>,
     signed_in: Option<String>,
+    /// Whether SPID/CIE login is configured, for its button.
+    oidc: bool,
 }
 
 #[derive(Deserialize)]
@@ -41,24 +43,25 @@ pub struct NextQuery {
 }
 
 /// Only paths of this site: never an open redirect to somewhere else.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/ufficio".to_string(),
     }
 }
 
-fn page(ctx: PageContext, email: String, next: String, error: Option<&'static str>, status: StatusCode) -> Result<Response, PageError> {
-    let page = LoginPage { ctx, email, next, error, signed_in: None };
+pub(super) fn page(ctx: PageContext, email: String, next: String, error: Option<&'static str>, status: StatusCode, oidc: bool) -> Result<Response, PageError> {
+    let page = LoginPage { ctx, email, next, error, signed_in: None, oidc };
     render(&page.ctx, &page).map(|r| (status, r).into_response())
 }
 
-pub async fn form(ctx: PageContext, CurrentUser(user): CurrentUser, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
     let page = LoginPage {
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error: None,
         signed_in: user.map(|u| u.email),
+        oidc: state.config.oidc.is_some(),
         ctx,
     };
     render(&page.ctx, &page)
@@ -87,7 +90,7 @@ pub async fn login(
     let (by_account, by_address) =
         state.store.login_failures(&input.email, &address, since).await.map_err(|e| fail(e.into()))?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return page(ctx, input.email, next, Some("login.throttled"), StatusCode::TOO_MANY_REQUESTS);
+        return page(ctx, input.email, next, Some("login.throttled"), StatusCode::TOO_MANY_REQUESTS, state.config.oidc.is_some());
     }
     let credentials = state.store.credentials(&input.email).await.map_err(|e| fail(e.into()))?;
     let verified = match credentials.as_ref().filter(|c| !c.disabled).and_then(|c| c.password_hash.clone()) {
@@ -101,7 +104,7 @@ pub async fn login(
     };
     let Some(credentials) = credentials.filter(|_| verified) else {
         state.store.record_login_failure(&input.email, &address, now).await.map_err(|e| fail(e.into()))?;
-        return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED);
+        return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED, state.config.oidc.is_some());
     };
     state.store.clear_login_failures(&input.email).await.map_err(|e| fail(e.into()))?;
     // Hashes made with weaker parameters are upgraded while the password is at hand.

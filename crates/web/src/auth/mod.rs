@@ -2,6 +2,7 @@
 //! and the answers authorization decisions turn into.
 
 mod login;
+mod oidc;
 
 use std::net::SocketAddr;
 
@@ -16,7 +17,12 @@ use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
 
-pub use login::routes;
+pub use oidc::{OidcConfig, OidcConfigError};
+
+/// `/accedi`, `/esci` and the SPID/CIE login under `/accedi/spid`.
+pub fn routes() -> axum::Router<AppState> {
+    login::routes().merge(oidc::routes())
+}
 
 /// The session key that holds the signed-in account's id.
 const ACCOUNT_KEY: &str = "account_id";

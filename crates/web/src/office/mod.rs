@@ -1,6 +1,8 @@
 //! The plan office's workspace under `/ufficio`: its processes, the expressions
 //! received per area and per table, the exports, the process's status.
 
+mod audit;
+mod create;
 mod exports;
 mod process;
 mod session;
@@ -22,6 +24,10 @@ use crate::view::{self, DeadlineView};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ufficio", get(dashboard))
+        .route(
+            "/ufficio/processi/nuovo",
+            get(create::form).post(create::create).layer(axum::extract::DefaultBodyLimit::max(create::MAX_NOTICE_BYTES + 64 * 1024)),
+        )
         .route("/ufficio/processi/{slug}", get(process::page))
         .route("/ufficio/processi/{slug}/stato", post(process::set_status))
         .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))

@@ -204,7 +204,17 @@ pub async fn set_status(
     let Some(status) = ProcessStatus::from_code(&form.status) else {
         return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response();
     };
-    if let Err(e) = state.store.set_process_status(process.id, status).await {
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let audit = super::audit::entry(
+        who,
+        state.clock.now(),
+        "process.status",
+        super::audit::process_subject(&process),
+        &process.ambito.slug,
+        Some(&process.header.status),
+        Some(&status),
+    );
+    if let Err(e) = state.store.set_process_status(process.id, status, &audit).await {
         return WebError::from(e).into_page(&ctx);
     }
     Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()

@@ -161,11 +161,29 @@ pub async fn save(
             })
         })
         .collect();
-    match state.store.update_session(process.id, session.id, &update, &notices, state.clock.now()).await {
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let audit = super::audit::entry(
+        who,
+        state.clock.now(),
+        if update.cancelled { "session.cancel" } else { "session.move" },
+        format!("session:{}:{}", process.header.slug, session.id),
+        &process.ambito.slug,
+        Some(&before_json(&session)),
+        Some(&after_json(&update)),
+    );
+    match state.store.update_session(process.id, session.id, &update, &notices, &audit).await {
         Ok(_) => {
             state.outbox.wake();
             Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
+}
+
+fn before_json(s: &Session) -> serde_json::Value {
+    serde_json::json!({ "date": s.date, "start": s.start, "end": s.end, "venue": s.venue, "cancelled": s.cancelled })
+}
+
+fn after_json(u: &SessionUpdate) -> serde_json::Value {
+    serde_json::json!({ "date": u.date, "start": u.start, "end": u.end, "venue": u.venue, "cancelled": u.cancelled })
 }
