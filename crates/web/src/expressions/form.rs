@@ -205,7 +205,7 @@ fn applicant_fields(ctx: &PageContext) -> Vec<Field> {
         f("applicant.name", "form.name", "text", true, None, "organization"),
         f("applicant.tax_code", "form.tax_code", "text", true, Some("form.tax_code.hint"), "off"),
         f("applicant.legal_representative", "form.legal_representative", "text", false, None, "name"),
-        f("applicant.address", "form.address", "text", true, None, "street-address"),
+        f("applicant.address", "form.address", "text", true, None, "address-line1"),
         f("applicant.municipality", "form.municipality", "text", true, None, "address-level2"),
         f("applicant.email", "form.email", "email", true, None, "email"),
         f("applicant.pec", "form.pec", "email", false, None, "off"),
