@@ -228,9 +228,44 @@ struct FormPage {
     action: String,
     amending: bool,
     form: FormState,
+    /// The error summary's lines: (field, text naming the field).
+    summary: Vec<(String, String)>,
     fields: Vec<Field>,
     kinds: Vec<Choice>,
     legal_forms: Vec<Choice>,
+}
+
+/// What a field is called, so that each line of the error summary says which field
+/// it is about ("E-mail: Campo obbligatorio."), not only what is wrong.
+fn field_label(ctx: &PageContext, fields: &[Field], process: &Process, name: &str) -> String {
+    if let Some(f) = fields.iter().find(|f| f.name == name) {
+        return f.label.to_string();
+    }
+    let key = match name {
+        "applicant.kind" => "form.kind",
+        "applicant.legal_form" => "form.legal_form",
+        "area" => "form.areas",
+        "proposal.title" => "form.proposal.title",
+        "proposal.text" => "form.proposal.text",
+        "proposal.area" => "form.proposal.areas",
+        "privacy_accepted" => "form.privacy.accept",
+        "declaration_accepted" => "form.declaration.accept",
+        _ => {
+            // rep.{area}.{part}: the representative's field of one area.
+            let mut parts = name.split('.').skip(1);
+            let area = parts.next().and_then(|id| id.parse::<i64>().ok()).and_then(|id| process.area(id));
+            let label = match parts.next() {
+                Some("email") => ctx.t("form.rep.email"),
+                Some("phone") => ctx.t("form.rep.phone"),
+                _ => ctx.t("form.rep.name"),
+            };
+            return match area {
+                Some(a) => format!("{label} ({})", a.name),
+                None => label.to_string(),
+            };
+        }
+    };
+    ctx.t(key).to_string()
 }
 
 fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option<&str>) -> Result<Response, PageError> {
@@ -238,8 +273,22 @@ fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option
         Some(token) => format!("/manifestazioni/{token}/modifica"),
         None => format!("/processi/{}/manifestazione", process.header.slug),
     };
+    let fields = applicant_fields(&ctx);
+    let summary = form
+        .errors
+        .iter()
+        .map(|(name, message)| {
+            let text = if name == "form" {
+                message.clone()
+            } else {
+                format!("{}: {message}", field_label(&ctx, &fields, &process, name))
+            };
+            (name.clone(), text)
+        })
+        .collect();
     let page = FormPage {
-        fields: applicant_fields(&ctx),
+        summary,
+        fields,
         kinds: ApplicantKind::ALL
             .iter()
             .map(|k| Choice { code: k.code(), label: ctx.t(&format!("form.kind.{}", k.code())) })
