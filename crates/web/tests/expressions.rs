@@ -175,6 +175,7 @@ async fn the_html_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
     assert!(body.contains("Il modulo contiene errori"));
     assert!(body.contains("href=\"#f-applicant-tax_code\""), "the summary links to the field");
     assert!(body.contains("value=\"00743110158\""), "what was typed is kept");
+    assert!(body.contains("aria-describedby=\"h-f-applicant-tax_code e-f-applicant-tax_code\""), "hint and error both describe the field");
     assert!(body.contains("value=\"Cooperativa Sociale Aurora\""));
     assert!(body.contains(&format!("id=\"e-f-rep-{area}-name\"")), "the missing representative is named");
     assert!(body.contains("id=\"e-f-privacy_accepted\""));
