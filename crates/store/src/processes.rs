@@ -122,122 +122,127 @@ impl Store {
         if self.process_exists(&h.slug).await? {
             return Err(StoreError::Conflict(format!("esiste già un processo con l'indirizzo «{}»", h.slug)));
         }
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let process_id: i64 = sqlx::query_scalar(INSERT_PROCESS)
-                .bind(ambito_id)
-                .bind(&h.slug)
-                .bind(&h.title)
-                .bind(h.cycle.from)
-                .bind(h.cycle.to)
-                .bind(&h.regional_plan)
-                .bind(h.legal_references.join("\n"))
-                .bind(h.status.code())
-                .bind(h.deadline.map(|d| d.instant()))
-                .bind(&h.channels.email)
-                .bind(&h.channels.pec)
-                .bind(&h.channels.url)
-                .bind(h.channels.online_form)
-                .bind(&h.contact_person)
-                .bind(&h.description)
-                .bind(&h.eligibility)
-                .bind(h.signatory.as_ref().map(|s| s.role.as_str()))
-                .bind(h.signatory.as_ref().map(|s| s.name.as_str()))
-                .bind(h.minimum_age.map(|m| m.years as i32))
-                .bind(h.minimum_age.map(|m| m.reference_date))
-                .bind(Utc::now())
-                .fetch_one(&mut *tx)
-                .await?;
+        // In a block of its own, so that the `?`s below end the block and the map_err
+        // after it sees every error.
+        let outcome: Result<i64> = async {
+            on_pool!(self, write |pool| {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let process_id: i64 = sqlx::query_scalar(INSERT_PROCESS)
+                    .bind(ambito_id)
+                    .bind(&h.slug)
+                    .bind(&h.title)
+                    .bind(h.cycle.from)
+                    .bind(h.cycle.to)
+                    .bind(&h.regional_plan)
+                    .bind(h.legal_references.join("\n"))
+                    .bind(h.status.code())
+                    .bind(h.deadline.map(|d| d.instant()))
+                    .bind(&h.channels.email)
+                    .bind(&h.channels.pec)
+                    .bind(&h.channels.url)
+                    .bind(h.channels.online_form)
+                    .bind(&h.contact_person)
+                    .bind(&h.description)
+                    .bind(&h.eligibility)
+                    .bind(h.signatory.as_ref().map(|s| s.role.as_str()))
+                    .bind(h.signatory.as_ref().map(|s| s.name.as_str()))
+                    .bind(h.minimum_age.map(|m| m.years as i32))
+                    .bind(h.minimum_age.map(|m| m.reference_date))
+                    .bind(Utc::now())
+                    .fetch_one(&mut *tx)
+                    .await?;
 
-            let mut phase_ids = Vec::with_capacity(process.phases.len());
-            for (position, phase) in process.phases.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO phases (process_id, position, name, description, starts_on, ends_on)
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(process_id)
-                .bind(position as i32)
-                .bind(&phase.name)
-                .bind(&phase.description)
-                .bind(phase.starts_on)
-                .bind(phase.ends_on)
-                .fetch_one(&mut *tx)
-                .await?;
-                phase_ids.push(id);
-            }
-
-            let mut area_ids = Vec::with_capacity(process.areas.len());
-            for (position, area) in process.areas.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO areas (process_id, position, name, catalogue_code)
-                     VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(process_id)
-                .bind(position as i32)
-                .bind(&area.name)
-                .bind(&area.catalogue_code)
-                .fetch_one(&mut *tx)
-                .await?;
-                area_ids.push(id);
-            }
-
-            let mut table_ids = Vec::with_capacity(process.tables.len());
-            for (position, table) in process.tables.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO process_tables (process_id, position, label, title)
-                     VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(process_id)
-                .bind(position as i32)
-                .bind(&table.label)
-                .bind(&table.title)
-                .fetch_one(&mut *tx)
-                .await?;
-                for &area in &table.areas {
-                    sqlx::query("INSERT INTO table_areas (table_id, area_id) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(area_ids[area])
-                        .execute(&mut *tx)
-                        .await?;
+                let mut phase_ids = Vec::with_capacity(process.phases.len());
+                for (position, phase) in process.phases.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO phases (process_id, position, name, description, starts_on, ends_on)
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&phase.name)
+                    .bind(&phase.description)
+                    .bind(phase.starts_on)
+                    .bind(phase.ends_on)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    phase_ids.push(id);
                 }
-                table_ids.push(id);
-            }
 
-            for (position, s) in process.sessions.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO calendar_sessions (process_id, position, phase_id, table_id, kind,
-                        title, date, start_time, end_time, venue, invited)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(process_id)
-                .bind(position as i32)
-                .bind(s.phase.map(|p| phase_ids[p]))
-                .bind(s.table.map(|t| table_ids[t]))
-                .bind(s.kind.code())
-                .bind(&s.title)
-                .bind(s.date)
-                .bind(s.start)
-                .bind(s.end)
-                .bind(&s.venue)
-                .bind(&s.invited)
-                .fetch_one(&mut *tx)
-                .await?;
-                for &area in &s.areas {
-                    sqlx::query("INSERT INTO session_areas (session_id, area_id) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(area_ids[area])
-                        .execute(&mut *tx)
-                        .await?;
+                let mut area_ids = Vec::with_capacity(process.areas.len());
+                for (position, area) in process.areas.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO areas (process_id, position, name, catalogue_code)
+                         VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&area.name)
+                    .bind(&area.catalogue_code)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    area_ids.push(id);
                 }
-            }
-            if let Some(entry) = audit {
-                audit_on!(&mut *tx, entry).await?;
-            }
-            tx.commit().await?;
-            Ok(process_id)
-        })
-        .map_err(|e| match e {
+
+                let mut table_ids = Vec::with_capacity(process.tables.len());
+                for (position, table) in process.tables.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO process_tables (process_id, position, label, title)
+                         VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&table.label)
+                    .bind(&table.title)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for &area in &table.areas {
+                        sqlx::query("INSERT INTO table_areas (table_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area_ids[area])
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    table_ids.push(id);
+                }
+
+                for (position, s) in process.sessions.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO calendar_sessions (process_id, position, phase_id, table_id, kind,
+                            title, date, start_time, end_time, venue, invited)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(s.phase.map(|p| phase_ids[p]))
+                    .bind(s.table.map(|t| table_ids[t]))
+                    .bind(s.kind.code())
+                    .bind(&s.title)
+                    .bind(s.date)
+                    .bind(s.start)
+                    .bind(s.end)
+                    .bind(&s.venue)
+                    .bind(&s.invited)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for &area in &s.areas {
+                        sqlx::query("INSERT INTO session_areas (session_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area_ids[area])
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                if let Some(entry) = audit {
+                    audit_on!(&mut *tx, entry).await?;
+                }
+                tx.commit().await?;
+                Ok(process_id)
+            })
+        }
+        .await;
+        outcome.map_err(|e| match e {
             // Two instances loading the same process at once: one of them wins.
             StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 StoreError::Conflict(format!("esiste già un processo con l'indirizzo «{}»", h.slug))

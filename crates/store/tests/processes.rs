@@ -129,3 +129,16 @@ async fn a_second_store_on_the_same_database_sees_changes_made_by_the_first() {
     let seen_by_one = one.process_by_slug("casarano-2022-2024").await.unwrap().unwrap();
     assert_eq!(seen_by_one.ambito.name, "Casarano (rinominato)");
 }
+
+#[tokio::test]
+async fn two_stores_creating_the_same_process_at_once_get_one_success_and_one_conflict() {
+    let url = concerto_store::testing::fresh_database_url().await;
+    let one = Store::open(&url).await.unwrap();
+    let two = Store::open(&url).await.unwrap();
+    let demo = demo_processes(today()).remove(0);
+    let ambito = one.upsert_ambito(&demo.ambito).await.unwrap();
+    let (a, b) = tokio::join!(one.create_process(ambito, &demo.process), two.create_process(ambito, &demo.process));
+    let outcomes = [a, b];
+    assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(outcomes.iter().any(|r| matches!(r, Err(StoreError::Conflict(_)))), "{outcomes:?}");
+}
