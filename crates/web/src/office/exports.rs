@@ -5,10 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use concerto_documents::Sheet;
-use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression};
+use concerto_domain::{Process, ROME, ReceivedExpression};
 use serde::Deserialize;
 
-use super::office_process;
+use super::process_with_expressions;
 use super::process::Filters;
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -95,13 +95,9 @@ async fn export(
     query: ExportQuery,
     xlsx: bool,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
+    let (process, expressions) = match process_with_expressions(&state, &ctx, user.as_ref(), &slug).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let expressions = match state.store.active_expressions(process.id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let chosen: Vec<&ReceivedExpression> = expressions.iter().filter(|e| query.filters.admit(&process, e)).collect();
     let per_organization = query.per.as_deref() == Some("organizzazioni");

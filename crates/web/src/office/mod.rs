@@ -98,6 +98,19 @@ async fn office_process(
     Ok(process)
 }
 
+/// A process the user may view, with its current expressions: what the list and the
+/// exports both show.
+async fn process_with_expressions(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+) -> Result<(Process, Vec<concerto_domain::ReceivedExpression>), Response> {
+    let process = office_process(state, ctx, user, slug, concerto_domain::OfficeAction::View).await?;
+    let expressions = state.store.active_expressions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
+    Ok((process, expressions))
+}
+
 impl WebError {
     /// This error as a page in the reader's language.
     pub fn into_page(self, ctx: &PageContext) -> Response {

@@ -9,7 +9,7 @@ use concerto_domain::report::{self, Tally};
 use concerto_domain::{OfficeAction, Process, ProcessStatus, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
-use super::office_process;
+use super::{office_process, process_with_expressions};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -131,13 +131,9 @@ pub async fn page(
     Path(slug): Path<String>,
     Query(filters): Query<Filters>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
+    let (process, expressions) = match process_with_expressions(&state, &ctx, user.as_ref(), &slug).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let expressions = match state.store.active_expressions(process.id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let rows: Vec<Row> = expressions.iter().filter(|e| filters.admit(&process, e)).map(|e| row(&process, e, &ctx)).collect();
     let query = serde_urlencoded_query(&filters);
