@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use concerto_domain::{ApplicationChannels, Deadline, NewSession, ProcessStatus, SessionKind};
 
 use crate::builder::*;
-use crate::{DemoProcess, V_PLAN_AREA_CODES};
+use crate::{DemoProcess, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
 
 const VENUE: &str = "Sala consiliare, Piazza del Municipio 1 – Esempio";
 
@@ -46,15 +46,7 @@ pub fn demo(today: NaiveDate) -> DemoProcess {
     let mut p = ProcessBuilder::new(header);
     let preliminary = p.phase("Fase I: Concertazione e programmazione preliminare", "");
     let participatory = p.phase("Fase II: Programmazione partecipata", "");
-    let names = [
-        "Il sistema di welfare d'accesso",
-        "Le politiche familiari e la tutela dei minori",
-        "L'invecchiamento attivo",
-        "Le politiche per l'integrazione delle persone con disabilità e la presa in carico della non autosufficienza",
-        "La promozione dell'inclusione sociale ed il contrasto alle povertà",
-        "La prevenzione e contrasto di tutte le forme di maltrattamento e violenza su donne e minori",
-        "Le pari opportunità e la conciliazione vita-lavoro",
-    ];
+    let names = V_PLAN_AREA_NAMES;
     let areas: Vec<usize> =
         names.iter().zip(V_PLAN_AREA_CODES).map(|(n, c)| p.area(n, Some(c))).collect();
     let [access, family, ageing, disability, inclusion, violence, equality] = areas[..] else {

@@ -4,7 +4,7 @@
 use concerto_domain::{ApplicationChannels, NewSession, ProcessStatus, SessionKind};
 
 use crate::builder::*;
-use crate::{DemoProcess, V_PLAN_AREA_CODES};
+use crate::{DemoProcess, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
 
 pub fn demo() -> DemoProcess {
     let mut ambito = ambito("fasano", "Fasano", "BR", &["Fasano", "Cisternino", "Ostuni"]);
@@ -34,14 +34,9 @@ pub fn demo() -> DemoProcess {
 
     let mut p = ProcessBuilder::new(header);
     let participatory = p.phase("Concertazione e progettazione partecipata", "");
-    let names = [
-        "Il sistema di welfare d'accesso",
-        "Le politiche familiari e la tutela dei minori",
-        "Le politiche per l'integrazione delle persone con disabilità e la presa in carico della non autosufficienza",
-        "La promozione dell'inclusione sociale ed il contrasto alle povertà",
-    ];
-    let codes = [V_PLAN_AREA_CODES[0], V_PLAN_AREA_CODES[1], V_PLAN_AREA_CODES[3], V_PLAN_AREA_CODES[4]];
-    let areas: Vec<usize> = names.iter().zip(codes).map(|(n, c)| p.area(n, Some(c))).collect();
+    // The release names four of the seven regional areas.
+    let areas: Vec<usize> =
+        [0, 1, 3, 4].into_iter().map(|i| p.area(V_PLAN_AREA_NAMES[i], Some(V_PLAN_AREA_CODES[i]))).collect();
     let [access, family, disability, inclusion] = areas[..] else {
         unreachable!("four areas were just added")
     };

@@ -31,6 +31,18 @@ pub fn demo_processes(today: NaiveDate) -> Vec<DemoProcess> {
 pub const V_PLAN_AREA_CODES: [&str; 7] =
     ["pr5-1", "pr5-2", "pr5-3", "pr5-4", "pr5-5", "pr5-6", "pr5-7"];
 
+/// Their names as the regional catalogue words them; notices that reword them (seed
+/// 000) keep their own wording.
+pub const V_PLAN_AREA_NAMES: [&str; 7] = [
+    "Il sistema di welfare d'accesso",
+    "Le politiche familiari e la tutela dei minori",
+    "L'invecchiamento attivo",
+    "Le politiche per l'integrazione delle persone con disabilità e la presa in carico della non autosufficienza",
+    "La promozione dell'inclusione sociale ed il contrasto alle povertà",
+    "La prevenzione e contrasto di tutte le forme di maltrattamento e violenza su donne e minori",
+    "Le pari opportunità e la conciliazione vita-lavoro",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use concerto_domain::ProcessStatus;
 
 use crate::builder::*;
-use crate::{DemoProcess, V_PLAN_AREA_CODES};
+use crate::{DemoProcess, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
 
 pub fn demo() -> DemoProcess {
     let mut ambito = ambito(
@@ -36,15 +36,7 @@ pub fn demo() -> DemoProcess {
         date(2022, 5, 1),
         date(2022, 7, 31),
     );
-    let names = [
-        "Il sistema di welfare d'accesso",
-        "Le politiche familiari e la tutela dei minori",
-        "L'invecchiamento attivo",
-        "Le politiche per l'integrazione delle persone con disabilità e la presa in carico della non autosufficienza",
-        "La promozione dell'inclusione sociale ed il contrasto alle povertà",
-        "La prevenzione e contrasto di tutte le forme di maltrattamento e violenza su donne e minori",
-        "Le pari opportunità e la conciliazione vita-lavoro",
-    ];
+    let names = V_PLAN_AREA_NAMES;
     for (name, code) in names.iter().zip(V_PLAN_AREA_CODES) {
         p.area(name, Some(code));
     }
