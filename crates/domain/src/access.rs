@@ -42,6 +42,20 @@ impl Role {
     }
 }
 
+/// The shortest password an account may have.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A new password, chosen at a reset: long enough, and typed the same twice.
+pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), crate::FieldErrors> {
+    let mut errors = crate::FieldErrors::default();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        errors.push("password", "too_short", format!("La password deve avere almeno {MIN_PASSWORD_CHARS} caratteri."));
+    } else if password != confirmation {
+        errors.push("confirmation", "mismatch", "Le due password non coincidono.");
+    }
+    errors.into_result(())
+}
+
 /// A signed-in account, as far as authorization cares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Principal {
@@ -99,6 +113,14 @@ pub fn may_act_on_ambito(who: Option<&Principal>, action: OfficeAction, ambito_i
     }
 }
 
+/// May `who` see (`change` false) or edit (`change` true) the profile of the Ambito
+/// `ambito_id`? Its editors read it, for the letterhead and the contacts they use;
+/// only its administrators and the platform's change it.
+pub fn may_use_ambito_profile(who: Option<&Principal>, ambito_id: i64, change: bool) -> Decision {
+    let action = if change { OfficeAction::Administer } else { OfficeAction::View };
+    may_act_on_ambito(who, action, ambito_id)
+}
+
 /// The Ambiti whose processes a workspace list shows: `None` means all of them.
 pub fn visible_ambito(who: &Principal) -> Option<i64> {
     match who.role {
@@ -137,6 +159,28 @@ mod tests {
                 .collect();
             assert_eq!(got, expected, "{who:?}");
         }
+    }
+
+    #[test]
+    fn editors_read_the_ambito_profile_and_admins_change_it() {
+        use Decision::*;
+        let editor = principal(Role::AmbitoEditor, Some(1));
+        let admin = principal(Role::AmbitoAdmin, Some(1));
+        let platform = principal(Role::PlatformAdmin, None);
+        assert_eq!(may_use_ambito_profile(Some(&editor), 1, false), Allow);
+        assert_eq!(may_use_ambito_profile(Some(&editor), 1, true), Forbidden);
+        assert_eq!(may_use_ambito_profile(Some(&admin), 1, true), Allow);
+        assert_eq!(may_use_ambito_profile(Some(&admin), 2, false), Hidden);
+        assert_eq!(may_use_ambito_profile(Some(&platform), 2, true), Allow);
+        assert_eq!(may_use_ambito_profile(None, 1, false), SignIn);
+        assert_eq!(may_use_ambito_profile(Some(&principal(Role::Citizen, None)), 1, false), Forbidden);
+    }
+
+    #[test]
+    fn a_new_password_is_long_and_confirmed() {
+        assert_eq!(check_new_password("corta", "corta").unwrap_err().errors[0].field, "password");
+        assert_eq!(check_new_password("abbastanza lunga", "diversa").unwrap_err().errors[0].field, "confirmation");
+        assert_eq!(check_new_password("abbastanza lunga", "abbastanza lunga"), Ok(()));
     }
 
     #[test]

@@ -51,6 +51,51 @@ impl NewAmbito {
     }
 }
 
+/// The parts of an Ambito's profile its own office edits in the workspace. The
+/// privacy notice (informativa privacy) and the letterhead (intestazione) are text
+/// the office's documents and pages carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmbitoProfile {
+    /// Member municipalities, lead first.
+    pub municipalities: Vec<String>,
+    /// The lead municipality (Comune capofila).
+    pub lead_municipality: String,
+    pub address: Option<String>,
+    pub contacts: Contacts,
+    pub privacy_notice: Option<String>,
+    pub letterhead: Option<String>,
+}
+
+impl AmbitoProfile {
+    /// At least one municipality, none twice, the lead among them, and contacts
+    /// that look like addresses.
+    pub fn validate(&self) -> Result<(), crate::FieldErrors> {
+        let mut errors = crate::FieldErrors::default();
+        if self.municipalities.is_empty() {
+            errors.push("municipalities", "required", "Indicare almeno un Comune.");
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = self.municipalities.iter().find(|m| !seen.insert(m.to_lowercase())) {
+            errors.push("municipalities", "duplicate", format!("Il Comune «{twice}» è indicato due volte."));
+        }
+        if self.lead_municipality.trim().is_empty() {
+            errors.push("lead_municipality", "required", "Campo obbligatorio.");
+        } else if !self.municipalities.iter().any(|m| m.eq_ignore_ascii_case(&self.lead_municipality)) {
+            errors.push("lead_municipality", "not_a_member", "Il Comune capofila deve essere tra i Comuni dell'Ambito.");
+        }
+        let c = &self.contacts;
+        for (field, value) in [("email", &c.email), ("pec", &c.pec)] {
+            if value.as_deref().is_some_and(|v| !crate::expression::is_email(v)) {
+                errors.push(field, "invalid_email", "Indirizzo e-mail non valido.");
+            }
+        }
+        if c.website.as_deref().is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(' ')) {
+            errors.push("website", "invalid_url", "Indirizzo web non valido: deve iniziare con https://.");
+        }
+        errors.into_result(())
+    }
+}
+
 impl std::ops::Deref for Ambito {
     type Target = NewAmbito;
     fn deref(&self) -> &NewAmbito {
@@ -75,6 +120,23 @@ mod tests {
             address: None,
             contacts: Contacts::default(),
         }
+    }
+
+    #[test]
+    fn a_profile_keeps_its_lead_among_its_municipalities() {
+        let mut p = AmbitoProfile {
+            municipalities: vec!["Nardò".into(), "Galatone".into()],
+            lead_municipality: "Nardò".into(),
+            ..Default::default()
+        };
+        assert_eq!(p.validate(), Ok(()));
+        p.lead_municipality = "Lecce".into();
+        p.contacts.pec = Some("pec".into());
+        p.contacts.website = Some("www.example.it".into());
+        let fields: Vec<_> = p.validate().unwrap_err().errors.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["lead_municipality", "pec", "website"]);
+        p = AmbitoProfile { municipalities: vec!["Nardò".into(), "nardò".into()], lead_municipality: "Nardò".into(), ..Default::default() };
+        assert_eq!(p.validate().unwrap_err().errors[0].code, "duplicate");
     }
 
     #[test]

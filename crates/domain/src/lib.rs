@@ -8,6 +8,7 @@ pub mod ambito;
 pub mod audit;
 pub mod calendar;
 pub mod deadline;
+pub mod editing;
 pub mod expression;
 pub mod italian;
 pub mod process;
@@ -17,10 +18,11 @@ pub mod tax_code;
 pub mod template;
 pub mod validation;
 
-pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};
-pub use ambito::{Ambito, Contacts, NewAmbito};
+pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, may_use_ambito_profile, visible_ambito};
+pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};
+pub use editing::{AreaInput, PhaseInput, ProcessSettings, RemovalRefused, SessionInput, SessionSchedule, TableInput, may_remove_area, may_remove_session};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,

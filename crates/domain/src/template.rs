@@ -87,6 +87,23 @@ pub fn regional_template(slug: &str, title: &str, cycle: PlanCycle, catalogue: &
     }
 }
 
+/// The regional legal frame a blank draft starts from, as the notices of Puglia
+/// state it (seeds 000 and 002), for the office to adapt.
+const LEGAL_FRAME: &str = "La Legge 8 novembre 2000, n. 328 (artt. 1 e 3) affida ai Comuni, associati negli \
+Ambiti Territoriali Sociali, la programmazione del sistema integrato di interventi e servizi sociali con il \
+concorso dei soggetti del Terzo Settore. La Legge Regionale Puglia 10 luglio 2006, n. 19 (art. 4) e il \
+Regolamento Regionale 18 gennaio 2007, n. 4 (art. 16) prevedono che il Piano Sociale di Zona sia costruito \
+con la partecipazione delle organizzazioni sindacali, del Terzo Settore e della cittadinanza, attraverso \
+tavoli di concertazione e di co-progettazione.";
+
+/// A blank draft (da zero): no phases, areas, tables or sessions yet, the regional
+/// legal frame written out for the office to adapt, the online form as the channel.
+pub fn blank(slug: &str, title: &str, cycle: PlanCycle) -> NewProcess {
+    let mut header = draft_header(slug, title, cycle);
+    header.description = LEGAL_FRAME.to_string();
+    NewProcess { header, phases: vec![], areas: vec![], tables: vec![], sessions: vec![] }
+}
+
 /// The next cycle of a process: same areas, tables, phases and sessions, three years
 /// later, in draft, with every date, time and the deadline to be set again.
 pub fn next_cycle(previous: &Process, slug: &str, title: &str) -> NewProcess {
@@ -119,6 +136,16 @@ mod tests {
 
     fn catalogue() -> Vec<(String, String)> {
         (1..=7).map(|i| (format!("pr5-{i}"), format!("Area {i}"))).collect()
+    }
+
+    #[test]
+    fn a_blank_draft_carries_the_legal_frame_and_nothing_else() {
+        let p = blank("nuovo-2026-2028", "Piano 2026-2028", PlanCycle { from: 2026, to: 2028 });
+        assert_eq!(p.validate(), Ok(()));
+        assert!(p.header.description.contains("n. 328") && p.header.description.contains("n. 19"));
+        assert_eq!(p.header.legal_references.len(), 3);
+        assert!(p.phases.is_empty() && p.areas.is_empty() && p.tables.is_empty() && p.sessions.is_empty());
+        assert_eq!(p.header.status, ProcessStatus::Draft);
     }
 
     #[test]

@@ -24,12 +24,25 @@ pub struct Credentials {
     pub principal: Principal,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    /// Sessions signed in under another generation are over: a password reset moves it.
+    pub session_generation: i64,
 }
 
 /// Addresses compare without regard to case or surrounding blanks.
-fn normalise(email: &str) -> String {
+pub(crate) fn normalise(email: &str) -> String {
     email.trim().to_lowercase()
 }
+
+fn credentials_from_row(row: &impl Columns) -> Result<Credentials> {
+    Ok(Credentials {
+        principal: principal_from_row(row)?,
+        password_hash: row.opt_text("password_hash")?,
+        disabled: row.flag("disabled")?,
+        session_generation: row.int("session_generation")?,
+    })
+}
+
+const SELECT_CREDENTIALS: &str = "SELECT id, email, role, ambito_id, password_hash, disabled, session_generation FROM accounts";
 
 fn principal_from_row(row: &impl Columns) -> Result<Principal> {
     let role = row.text("role")?;
@@ -66,26 +79,23 @@ impl Store {
     /// The account behind an e-mail address, for the login.
     pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
         on_pool!(self, read |pool| {
-            let row = sqlx::query("SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE email = $1")
+            let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE email = $1"))
                 .bind(normalise(email))
                 .fetch_optional(pool)
                 .await?;
-            row.map(|r| {
-                Ok(Credentials {
-                    principal: principal_from_row(&r)?,
-                    password_hash: r.opt_text("password_hash")?,
-                    disabled: r.flag("disabled")?,
-                })
-            })
-            .transpose()
+            row.as_ref().map(credentials_from_row).transpose()
         })
     }
 
-    /// The signed-in account of a session, unless it has been disabled since.
-    pub async fn principal(&self, account_id: i64) -> Result<Option<Principal>> {
+    /// The signed-in account of a session, unless it has been disabled or its
+    /// password reset since the session began (under `generation`).
+    pub async fn principal(&self, account_id: i64, generation: i64) -> Result<Option<Principal>> {
         on_pool!(self, read |pool| {
-            let row = sqlx::query("SELECT id, email, role, ambito_id FROM accounts WHERE id = $1 AND NOT disabled")
-                .bind(account_id)
+            let row = sqlx::query(
+                "SELECT id, email, role, ambito_id FROM accounts WHERE id = $1 AND NOT disabled AND session_generation = $2",
+            )
+            .bind(account_id)
+            .bind(generation)
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(principal_from_row).transpose()
@@ -153,20 +163,11 @@ impl Store {
 impl Store {
     pub async fn account_by_oidc_subject(&self, subject: &str) -> Result<Option<Credentials>> {
         on_pool!(self, read |pool| {
-            let row = sqlx::query(
-                "SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE oidc_subject = $1",
-            )
-            .bind(subject)
-            .fetch_optional(pool)
-            .await?;
-            row.map(|r| {
-                Ok(Credentials {
-                    principal: principal_from_row(&r)?,
-                    password_hash: r.opt_text("password_hash")?,
-                    disabled: r.flag("disabled")?,
-                })
-            })
-            .transpose()
+            let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE oidc_subject = $1"))
+                .bind(subject)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(credentials_from_row).transpose()
         })
     }
 
@@ -232,15 +233,11 @@ impl Store {
                             }
                         }
                     };
-                    let row = sqlx::query("SELECT id, email, role, ambito_id, password_hash, disabled FROM accounts WHERE id = $1")
+                    let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE id = $1"))
                         .bind(id)
                         .fetch_one(&mut *tx)
                         .await?;
-                    let credentials = Credentials {
-                        principal: principal_from_row(&row)?,
-                        password_hash: row.opt_text("password_hash")?,
-                        disabled: row.flag("disabled")?,
-                    };
+                    let credentials = credentials_from_row(&row)?;
                     tx.commit().await?;
                     Ok::<_, StoreError>(credentials)
                 }

@@ -5,12 +5,15 @@
 //! differ live in [`dialect`]. All SQL of the project lives in this crate.
 
 mod accounts;
+mod ambiti;
 mod audit;
 mod cache;
 mod dialect;
+mod editing;
 mod expressions;
 mod migrate;
 mod outbox;
+mod password_resets;
 mod processes;
 mod rows;
 mod sessions;
@@ -18,6 +21,9 @@ mod sessions;
 pub mod testing;
 
 pub use accounts::{Credentials, NewAccount};
+pub use ambiti::AmbitoRecord;
+pub use editing::CalendarPart;
+pub use password_resets::ResetRequest;
 pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};

@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
     },
+    Migration {
+        version: 7,
+        name: "office",
+        sqlite: include_str!("../migrations/sqlite/0007_office.sql"),
+        postgres: include_str!("../migrations/postgres/0007_office.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -1,9 +1,11 @@
 //! The messages Concerto sends, as plain Italian text. Each template returns a
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
+mod password_reset;
 mod receipt;
 mod session_changed;
 
+pub use password_reset::password_reset;
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};
 

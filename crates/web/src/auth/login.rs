@@ -10,7 +10,7 @@ use chrono::Duration;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{ACCOUNT_KEY, ClientAddress, CurrentUser};
+use super::{ClientAddress, CurrentUser};
 use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
@@ -115,12 +115,7 @@ pub async fn login(
             state.store.set_password_hash(credentials.principal.account_id, &fresh).await.map_err(|e| fail(e.into()))?;
         }
     }
-    // A new session id at login: a session fixed before it is worth nothing after.
-    session.cycle_id().await.map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
-    session
-        .insert(ACCOUNT_KEY, credentials.principal.account_id)
-        .await
-        .map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
+    super::sign_in(&session, &credentials).await.map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
     Ok(Redirect::to(&next).into_response())
 }
 

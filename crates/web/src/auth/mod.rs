@@ -3,6 +3,7 @@
 
 mod login;
 mod oidc;
+mod reset;
 
 use std::net::SocketAddr;
 
@@ -21,11 +22,22 @@ pub use oidc::{OidcConfig, OidcConfigError};
 
 /// `/accedi`, `/esci` and the SPID/CIE login under `/accedi/spid`.
 pub fn routes() -> axum::Router<AppState> {
-    login::routes().merge(oidc::routes())
+    login::routes().merge(oidc::routes()).merge(reset::routes())
 }
 
 /// The session key that holds the signed-in account's id.
 const ACCOUNT_KEY: &str = "account_id";
+/// The session key that holds the account's session generation at sign-in; a
+/// password reset moves the account's, which ends the session.
+const GENERATION_KEY: &str = "account_generation";
+
+/// Makes `session` the signed-in session of `account`, under a new id: a session
+/// fixed before the login is worth nothing after it.
+pub(crate) async fn sign_in(session: &Session, account: &concerto_store::Credentials) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(ACCOUNT_KEY, account.principal.account_id).await?;
+    session.insert(GENERATION_KEY, account.session_generation).await
+}
 
 /// The account signed in on this request, if any.
 pub struct CurrentUser(pub Option<Principal>);
@@ -37,7 +49,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         let id: Option<i64> = session.get(ACCOUNT_KEY).await.ok().flatten();
         let Some(id) = id else { return Ok(CurrentUser(None)) };
-        match state.store.principal(id).await {
+        let generation: i64 = session.get(GENERATION_KEY).await.ok().flatten().unwrap_or(0);
+        match state.store.principal(id, generation).await {
             Ok(principal) => Ok(CurrentUser(principal)),
             Err(e) => {
                 tracing::error!(error = %e, "loading the signed-in account");

@@ -29,7 +29,6 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::ACCOUNT_KEY;
 use super::login::{page, safe_next};
 use crate::AppState;
 use crate::error::{PageError, WebError};
@@ -343,8 +342,7 @@ async fn callback(
         return failed(ctx, next, Failure::Disabled);
     }
     // A new session id at login, as for the password login.
-    session.cycle_id().await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
-    session.insert(ACCOUNT_KEY, account.principal.account_id).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
+    super::sign_in(&session, &account).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
     if let Some(tax_code) = &identity.tax_code {
         session.insert(TAX_CODE_KEY, tax_code.as_str()).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
     }

@@ -1,4 +1,4 @@
-//! A new process: from the regional template, as the next cycle of an earlier one,
+//! A new process: from scratch (a blank draft with the regional legal frame), from the regional template, as the next cycle of an earlier one,
 //! or imported from the text or PDF of a notice the office already wrote. Each one
 //! starts as a draft for the office to review.
 
@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use concerto_domain::template::{next_cycle, regional_template};
+use concerto_domain::template::{blank, next_cycle, regional_template};
 use concerto_domain::{NewProcess, OfficeAction, PlanCycle, Principal, Role, may_act_on_ambito, may_enter_workspace};
 
 use crate::AppState;
@@ -112,15 +112,21 @@ async fn read_fields(mut multipart: Multipart) -> Result<Fields, String> {
     Ok(f)
 }
 
+/// The three-year cycle starting in the year the form gives.
+fn cycle(f: &Fields) -> Result<PlanCycle, String> {
+    let from: i32 = f.cycle_from.parse().map_err(|_| "Indicare l'anno iniziale del ciclo (ad esempio 2026).".to_string())?;
+    Ok(PlanCycle { from, to: from + 2 })
+}
+
 /// Builds the new process the form asks for, with the importer's warnings.
 async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewProcess, Vec<String>), String> {
     let title = if f.title.is_empty() { "Programmazione partecipata del Piano Sociale di Zona".to_string() } else { f.title.clone() };
     match f.mode.as_str() {
         "template" => {
-            let from: i32 = f.cycle_from.parse().map_err(|_| "Indicare l'anno iniziale del ciclo (ad esempio 2026).".to_string())?;
             let catalogue = state.store.regional_areas().await.map_err(|e| e.to_string())?;
-            Ok((regional_template(&f.slug, &title, PlanCycle { from, to: from + 2 }, &catalogue), vec![]))
+            Ok((regional_template(&f.slug, &title, cycle(f)?, &catalogue), vec![]))
         }
+        "blank" => Ok((blank(&f.slug, &title, cycle(f)?), vec![])),
         "copy" => {
             let previous = state
                 .store

@@ -1,18 +1,24 @@
-//! The plan office's workspace under `/ufficio`: its processes, the expressions
-//! received per area and per table, the exports, the process's status.
+//! The plan office's workspace under `/ufficio`: its processes at a glance, the
+//! expressions received per area and per table, the exports, the process's status,
+//! settings and calendar, and the Ambito's profile.
 
 mod audit;
+mod calendar;
 mod create;
 mod exports;
+mod form;
 mod process;
+mod profile;
 mod session;
+mod settings;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use concerto_domain::{Process, may_enter_workspace, visible_ambito};
+use concerto_domain::report;
+use concerto_domain::{Process, may_enter_workspace, may_use_ambito_profile, visible_ambito};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, enforce};
@@ -33,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))
         .route("/ufficio/processi/{slug}/manifestazioni.csv", get(exports::csv))
         .route("/ufficio/processi/{slug}/manifestazioni.xlsx", get(exports::xlsx))
+        .route("/ufficio/processi/{slug}/impostazioni", get(settings::form).post(settings::save))
+        .route("/ufficio/ambiti/{slug}", get(profile::show).post(profile::save))
+        .merge(calendar::routes())
 }
 
 pub struct DashboardLine {
@@ -44,12 +53,58 @@ pub struct DashboardLine {
     pub deadline: Option<DeadlineView>,
 }
 
+/// A process still running, at a glance: expressions per area and per table, the
+/// deadline and the sessions to come.
+pub struct Overview {
+    pub slug: String,
+    pub title: String,
+    pub deadline: Option<DeadlineView>,
+    pub total: usize,
+    pub per_area: Vec<report::Tally>,
+    pub per_table: Vec<report::Tally>,
+    /// (date, time, title) of the next sessions, soonest first.
+    pub upcoming: Vec<(String, String, String)>,
+}
+
+/// How many sessions to come the dashboard lists per process.
+const UPCOMING: usize = 5;
+
 #[derive(Template)]
 #[template(path = "office_dashboard.html")]
 struct Dashboard {
     ctx: PageContext,
     email: String,
     lines: Vec<DashboardLine>,
+    overviews: Vec<Overview>,
+    /// (slug, name) of the Ambiti whose profile the account may see.
+    ambiti: Vec<(String, String)>,
+}
+
+async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Option<Overview>, WebError> {
+    let Some(process) = state.store.process_by_slug(slug).await? else { return Ok(None) };
+    let expressions = state.store.active_expressions(process.id).await?;
+    let now = state.clock.now();
+    let today = now.with_timezone(&concerto_domain::ROME).date_naive();
+    let upcoming = process
+        .sessions_in_calendar_order()
+        .into_iter()
+        .filter(|s| !s.cancelled && s.date.is_some_and(|d| d >= today))
+        .take(UPCOMING)
+        .map(|s| {
+            let date = s.date.map(concerto_domain::italian::date).unwrap_or_default();
+            let time = concerto_domain::italian::time_range(s.start, s.end).unwrap_or_default();
+            (date, time, s.title.clone())
+        })
+        .collect();
+    Ok(Some(Overview {
+        deadline: process.header.deadline.map(|d| view::deadline(d, now, ctx.locale)),
+        total: expressions.len(),
+        per_area: report::per_area(&process, &expressions),
+        per_table: report::per_table(&process, &expressions),
+        upcoming,
+        slug: process.header.slug,
+        title: process.header.title,
+    }))
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
@@ -63,9 +118,24 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
     };
     let visible = visible_ambito(&user);
     let now = state.clock.now();
+    let summaries: Vec<_> = summaries.into_iter().filter(|s| visible.is_none_or(|id| id == s.ambito_id)).collect();
+    let mut overviews = Vec::new();
+    for s in summaries.iter().filter(|s| s.status != concerto_domain::ProcessStatus::Closed) {
+        match overview(&state, &s.slug, &ctx).await {
+            Ok(found) => overviews.extend(found),
+            Err(e) => return e.into_page(&ctx),
+        }
+    }
+    let ambiti = match state.store.ambiti().await {
+        Ok(all) => all
+            .into_iter()
+            .filter(|(id, _, _)| may_use_ambito_profile(Some(&user), *id, false) == concerto_domain::Decision::Allow)
+            .map(|(_, slug, name)| (slug, name))
+            .collect(),
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
     let lines = summaries
         .into_iter()
-        .filter(|s| visible.is_none_or(|id| id == s.ambito_id))
         .map(|s| DashboardLine {
             status: view::status_label(s.status, ctx.locale),
             status_code: s.status.code(),
@@ -75,7 +145,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
             ambito: s.ambito_name,
         })
         .collect();
-    let page = Dashboard { email: user.email, lines, ctx };
+    let page = Dashboard { email: user.email, lines, overviews, ambiti, ctx };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
 }
 

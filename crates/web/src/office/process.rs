@@ -122,6 +122,21 @@ struct ProcessWorkspace {
     rows: Vec<Row>,
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
+    /// The editable parts but sessions: (address segment, heading, add link, [(id, name)]).
+    parts: Vec<(&'static str, &'static str, &'static str, Vec<(i64, String)>)>,
+}
+
+fn parts(process: &Process) -> Vec<(&'static str, &'static str, &'static str, Vec<(i64, String)>)> {
+    vec![
+        ("fasi", "office.phases", "office.phase.new", process.phases.iter().map(|p| (p.id, p.name.clone())).collect()),
+        ("aree", "office.areas", "office.area.new", process.areas.iter().map(|a| (a.id, a.name.clone())).collect()),
+        (
+            "tavoli",
+            "office.tables",
+            "office.table.new",
+            process.tables.iter().map(|t| (t.id, format!("{} – {}", t.label, t.title))).collect(),
+        ),
+    ]
 }
 
 pub async fn page(
@@ -148,6 +163,7 @@ pub async fn page(
     .collect();
     let page = ProcessWorkspace {
         status_changes,
+        parts: parts(&process),
         status: view::status_label(process.header.status, ctx.locale),
         deadline: process.header.deadline.map(|d| view::deadline(d, state.clock.now(), ctx.locale)),
         total: expressions.len(),

@@ -1,0 +1,122 @@
+//! The Ambito's profile in the workspace: municipalities, lead municipality,
+//! contacts, privacy notice and letterhead. Its editors read it; its administrators
+//! and the platform's change it.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::{AmbitoProfile, Contacts, FieldErrors, may_enter_workspace, may_use_ambito_profile};
+use concerto_store::{AmbitoRecord, StoreError};
+
+use super::form::{Field, FormPage, FormValues, Kind, Reader};
+use crate::AppState;
+use crate::auth::{CurrentUser, enforce};
+use crate::error::WebError;
+use crate::page::PageContext;
+
+fn values_of(p: &AmbitoProfile) -> FormValues {
+    let mut v = FormValues::default();
+    v.set("municipalities", p.municipalities.join("\n"));
+    v.set("lead_municipality", &p.lead_municipality);
+    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+    v.set("address", optional(&p.address));
+    v.set("email", optional(&p.contacts.email));
+    v.set("pec", optional(&p.contacts.pec));
+    v.set("phone", optional(&p.contacts.phone));
+    v.set("website", optional(&p.contacts.website));
+    v.set("privacy_notice", optional(&p.privacy_notice));
+    v.set("letterhead", optional(&p.letterhead));
+    v
+}
+
+fn read(v: &FormValues) -> Result<AmbitoProfile, FieldErrors> {
+    let r = Reader::new(v);
+    let profile = AmbitoProfile {
+        municipalities: r.text("municipalities").lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        lead_municipality: r.text("lead_municipality"),
+        address: r.optional("address"),
+        contacts: Contacts { email: r.optional("email"), pec: r.optional("pec"), phone: r.optional("phone"), website: r.optional("website") },
+        privacy_notice: r.optional("privacy_notice"),
+        letterhead: r.optional("letterhead"),
+    };
+    r.finish(profile, AmbitoProfile::validate)
+}
+
+fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext) -> FormPage {
+    FormPage {
+        fields: vec![
+            Field::new("municipalities", "office.profile.municipalities", Kind::TextArea, v).required().hint("office.profile.municipalities.hint"),
+            Field::new("lead_municipality", "office.profile.lead", Kind::Text, v).required(),
+            Field::new("address", "office.profile.address", Kind::Text, v),
+            Field::new("email", "office.profile.email", Kind::Email, v),
+            Field::new("pec", "office.profile.pec", Kind::Email, v),
+            Field::new("phone", "office.profile.phone", Kind::Tel, v),
+            Field::new("website", "office.profile.website", Kind::Url, v),
+            Field::new("privacy_notice", "office.profile.privacy", Kind::TextArea, v),
+            Field::new("letterhead", "office.profile.letterhead", Kind::TextArea, v).hint("office.profile.letterhead.hint"),
+        ],
+        back: ("/ufficio".to_string(), ctx.t("office.title").to_string()),
+        heading: ambito.full_name.clone(),
+        intro: Some("office.profile.intro"),
+        errors: vec![],
+        submit: "office.form.save",
+        remove: None,
+        read_only,
+        ctx,
+    }
+}
+
+/// The Ambito, once `who` may see (or, with `change`, edit) its profile.
+async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, change: bool) -> Result<AmbitoRecord, Response> {
+    enforce(may_enter_workspace(user), ctx)?;
+    let ambito = state
+        .store
+        .ambito_profile(slug)
+        .await
+        .map_err(|e| WebError::from(e).into_page(ctx))?
+        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    enforce(may_use_ambito_profile(user, ambito.id, change), ctx)?;
+    Ok(ambito)
+}
+
+pub async fn show(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    let ambito = match load(&state, &ctx, user.as_ref(), &slug, false).await {
+        Ok(a) => a,
+        Err(answer) => return answer,
+    };
+    let read_only = may_use_ambito_profile(user.as_ref(), ambito.id, true) != concerto_domain::Decision::Allow;
+    page(&ambito, &values_of(&ambito.profile), read_only, ctx).respond()
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ambito = match load(&state, &ctx, user.as_ref(), &slug, true).await {
+        Ok(a) => a,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let values = FormValues(pairs);
+    let profile = match read(&values) {
+        Ok(p) => p,
+        Err(errors) => return page(&ambito, &values, false, ctx).with_errors(errors).respond(),
+    };
+    let audit = super::audit::entry(
+        who,
+        state.clock.now(),
+        "ambito.profile",
+        format!("ambito:{}", ambito.slug),
+        &ambito.slug,
+        Some(&ambito.profile),
+        Some(&profile),
+    );
+    match state.store.update_ambito_profile(ambito.id, &profile, &audit).await {
+        Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{slug}")).into_response(),
+        Err(StoreError::Invalid(errors)) => page(&ambito, &values, false, ctx).with_errors(errors).respond(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
