@@ -96,6 +96,64 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
             assert_eq!(reply.status, *want, "POST status of {slug} as {role}");
         }
     }
+    // The process's settings and calendar, and the Ambito's profile.
+    let a = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let b = app.store.process_by_slug(B_PROCESS).await.unwrap().unwrap();
+    let mut reads = vec![];
+    for (p, ambito, expected) in [(&a, "esempio", on_a), (&b, "casarano", on_b)] {
+        let base = format!("/ufficio/processi/{}", p.header.slug);
+        reads.push((format!("{base}/impostazioni"), expected));
+        for part in ["fasi", "aree", "tavoli", "sessioni"] {
+            reads.push((format!("{base}/{part}/nuova"), expected));
+        }
+        reads.push((format!("{base}/fasi/{}/modifica", p.phases[0].id), expected));
+        reads.push((format!("{base}/aree/{}/modifica", p.areas[0].id), expected));
+        reads.push((format!("{base}/sessioni/{}/modifica", p.sessions[0].id), expected));
+        if let Some(t) = p.tables.first() {
+            reads.push((format!("{base}/tavoli/{}/modifica", t.id), expected));
+        }
+        reads.push((format!("/ufficio/ambiti/{ambito}"), expected));
+    }
+    for (uri, expected) in &reads {
+        for ((role, cookie), want) in roles.iter().zip(expected) {
+            assert_eq!(get(&app, uri, *cookie).await.status, *want, "GET {uri} as {role}");
+        }
+    }
+    let admin_a = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
+    for (p, ambito, expected, profile_expected) in [(&a, "esempio", writes_a, admin_a), (&b, "casarano", writes_b, writes_b)] {
+        let base = format!("/ufficio/processi/{}", p.header.slug);
+        let area = p.areas[0].id;
+        let writes = [
+            (format!("{base}/impostazioni"), format!("title={}&online_form=1", p.header.title.replace(' ', "+"))),
+            (format!("{base}/fasi/nuova"), "name=Fase+aggiunta".to_string()),
+            (format!("{base}/fasi/{}/modifica", p.phases[0].id), "name=Fase+rinominata".to_string()),
+            (format!("{base}/aree/nuova"), "name=Area+aggiunta".to_string()),
+            (format!("{base}/aree/{area}/modifica"), "name=Area+rinominata".to_string()),
+            (format!("{base}/tavoli/nuova"), format!("label=9&title=Tavolo+aggiunto&areas={area}")),
+            (format!("{base}/sessioni/nuova"), "kind=plenary&title=Plenaria+aggiunta".to_string()),
+            (format!("{base}/sessioni/{}/modifica", p.sessions[0].id), format!("kind=table&title={}", p.sessions[0].title.replace(' ', "+"))),
+        ];
+        for (uri, body) in &writes {
+            for ((role, cookie), want) in roles.iter().zip(&expected) {
+                assert_eq!(post(&app, uri, body, *cookie).await.status, *want, "POST {uri} as {role}");
+            }
+        }
+        // Each role removes a phase of its own making, so that a refusal is never a 404 by accident.
+        for ((role, cookie), want) in roles.iter().zip(&expected) {
+            let phase = app.store.save_phase(p.id, None, &phase_input(role), &audit_entry()).await.unwrap();
+            let reply = post(&app, &format!("{base}/fasi/{phase}/elimina"), "", *cookie).await;
+            assert_eq!(reply.status, *want, "POST remove a phase of {} as {role}", p.header.slug);
+        }
+        let profile = "municipalities=Uno%0ADue&lead_municipality=Uno";
+        for ((role, cookie), want) in roles.iter().zip(&profile_expected) {
+            let reply = post(&app, &format!("/ufficio/ambiti/{ambito}"), profile, *cookie).await;
+            assert_eq!(reply.status, *want, "POST profile of {ambito} as {role}");
+        }
+    }
+    // Nothing of B reached A's dashboard, whatever was done above.
+    let mine = get(&app, "/ufficio", Some(&c.editor_a)).await.body;
+    assert!(!mine.contains(B_PROCESS) && !mine.contains("Casarano") && !mine.contains("/ufficio/ambiti/casarano"));
+
     // The public API that changes data is open to everyone, signed in or not.
     for (role, cookie) in roles {
         let mut request = Request::post(format!("/api/v1/processes/{A_PROCESS}/expressions"))
@@ -105,6 +163,22 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
         }
         let reply = app.send(request.body(Body::from(json!({}).to_string())).unwrap()).await;
         assert_eq!(reply.status, S::UNPROCESSABLE_ENTITY, "API as {role}");
+    }
+}
+
+fn phase_input(name: &str) -> concerto_domain::PhaseInput {
+    concerto_domain::PhaseInput { name: format!("Fase di {name}"), description: String::new(), starts_on: None, ends_on: None }
+}
+
+fn audit_entry() -> concerto_domain::AuditEntry {
+    concerto_domain::AuditEntry {
+        actor: "test".into(),
+        at: chrono::Utc::now(),
+        action: "phase.create".into(),
+        subject: "phase".into(),
+        ambito: None,
+        before: None,
+        after: None,
     }
 }
 
@@ -360,6 +434,15 @@ async fn an_office_creates_drafts_by_import_template_and_copy() {
     assert_eq!(copy.header.cycle.from, 2029);
     assert!(copy.sessions.iter().all(|s| s.date.is_none()), "dates are set again for the new cycle");
 
+    let reply = create(&app, &c.editor_a, &[("mode", "blank"), ("slug", "vuoto-2029-2031"), ("cycle_from", "2029")], None).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let blank = app.store.process_by_slug("vuoto-2029-2031").await.unwrap().unwrap();
+    assert!(blank.areas.is_empty() && blank.sessions.is_empty() && blank.phases.is_empty());
+    assert!(blank.header.description.contains("n. 328") && blank.header.legal_references.len() == 3, "the legal frame");
+    assert_eq!(blank.header.cycle.to, 2031);
+    let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
+    assert_eq!(log[0].entry.action, "process.create.blank");
+
     let reply = create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "rubata-2025-2027"), ("previous", B_PROCESS)], None).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "another Ambito's process cannot be copied");
     let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "Non Valido"), ("cycle_from", "2029")], None).await;
@@ -371,4 +454,219 @@ async fn an_office_creates_drafts_by_import_template_and_copy() {
         create(&app, &c.citizen, &[("mode", "template"), ("slug", "x-1"), ("cycle_from", "2029")], None).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn editing_the_settings_names_bad_fields_keeps_input_and_reaches_the_public_page() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let uri = format!("/ufficio/processi/{A_PROCESS}/impostazioni");
+    let form = get(&app, &uri, Some(&c.editor_a)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"name="deadline_date""#) && form.body.contains(r#"name="apply_pec""#));
+
+    let bad = post(&app, &uri, "title=Piano&apply_email=non-un-indirizzo&deadline_time=12:00&minimum_age_years=due", Some(&c.editor_a)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["apply_email", "deadline_date", "minimum_age_years"] {
+        assert!(bad.body.contains(&format!(r##"href="#f-{field}""##)), "the summary links to {field}");
+    }
+    assert!(bad.body.contains(r#"value="non-un-indirizzo""#) && bad.body.contains(r#"value="due""#), "what was typed is kept");
+    assert!(bad.body.contains(r#"aria-invalid="true""#));
+
+    let good = "title=Piano+sociale+rinnovato&online_form=1&deadline_date=2026-12-20&deadline_time=10:30\
+        &apply_pec=ambito%40pec.esempio.it&apply_url=https%3A%2F%2Fesempio.it%2Fbando&minimum_age_years=2&minimum_age_reference=2026-12-20";
+    assert_eq!(post(&app, &uri, good, Some(&c.editor_a)).await.status, StatusCode::SEE_OTHER);
+    let process = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    assert_eq!(process.header.title, "Piano sociale rinnovato");
+    assert_eq!(process.header.deadline.unwrap().instant().to_rfc3339(), "2026-12-20T09:30:00+00:00", "10:30 in Rome");
+    assert_eq!(process.header.channels.pec.as_deref(), Some("ambito@pec.esempio.it"));
+    assert_eq!(process.header.minimum_age.unwrap().years, 2);
+    let public = app.get(&format!("/processi/{A_PROCESS}")).await.body;
+    assert!(public.contains("Piano sociale rinnovato") && public.contains("20/12/2026"), "the cached page moved with the revision");
+
+    let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
+    assert_eq!(log[0].entry.action, "process.settings");
+    assert!(log[0].entry.before.as_deref().unwrap().contains("\"title\""));
+    assert!(log[0].entry.after.as_deref().unwrap().contains("Piano sociale rinnovato"));
+}
+
+#[tokio::test]
+async fn the_calendar_is_edited_part_by_part_with_its_rules() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let base = format!("/ufficio/processi/{A_PROCESS}");
+    let send = |uri: String, body: String| {
+        let cookie = c.editor_a.clone();
+        let app = &app;
+        async move { post(app, &uri, &body, Some(&cookie)).await }
+    };
+    let phase = send(format!("{base}/fasi/nuova"), "name=Fase+VI&starts_on=2027-02-01&ends_on=2027-01-01".into()).await;
+    assert_eq!(phase.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(phase.body.contains("La data di fine precede") && phase.body.contains(r#"value="Fase VI""#));
+    assert_eq!(send(format!("{base}/fasi/nuova"), "name=Fase+VI&starts_on=01/01/2027".into()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(send(format!("{base}/aree/nuova"), "name=Politiche+abitative".into()).await.status, StatusCode::SEE_OTHER);
+    let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let area = p.areas.iter().find(|a| a.name == "Politiche abitative").unwrap().id;
+    assert!(p.phases.iter().any(|f| f.name == "Fase VI"));
+
+    let table = send(format!("{base}/tavoli/nuova"), "label=8&title=Casa".into()).await;
+    assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY, "a table needs an area");
+    assert!(table.body.contains(r##"href="#f-areas""##));
+    assert_eq!(send(format!("{base}/tavoli/nuova"), format!("label=8&title=Casa&areas={area}")).await.status, StatusCode::SEE_OTHER);
+    let session = send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}&start=09:00")).await;
+    assert_eq!(session.status, StatusCode::UNPROCESSABLE_ENTITY, "a time needs a date");
+    assert!(session.body.contains(r##"href="#f-date""##));
+    assert_eq!(send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}")).await.status, StatusCode::SEE_OTHER);
+    let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let new_table = p.tables.iter().find(|t| t.title == "Casa").unwrap();
+    assert_eq!(new_table.area_ids, [area]);
+    let undated = p.sessions.iter().find(|s| s.title == "Tavolo 8").unwrap().clone();
+    assert!(undated.date.is_none() && undated.area_ids == [area]);
+    assert!(app.get(&format!("/processi/{A_PROCESS}")).await.body.contains("Tavolo 8"), "the public calendar shows it");
+
+    let edit = format!("{base}/sessioni/{}/modifica", undated.id);
+    assert!(get(&app, &edit, Some(&c.editor_a)).await.body.contains(r#"value="Tavolo 8""#));
+    let renamed = format!("kind=table&title=Tavolo+8+-+Casa&table={}&areas={area}", new_table.id);
+    assert_eq!(send(edit.clone(), renamed).await.status, StatusCode::SEE_OTHER);
+    let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let session = p.sessions.iter().find(|s| s.id == undated.id).unwrap();
+    assert_eq!((session.title.as_str(), session.table_id, session.sequence), ("Tavolo 8 - Casa", Some(new_table.id), 1));
+
+    // A public session is cancelled, not removed; an area that expressions name stays.
+    let refused = send(format!("{base}/sessioni/{}/elimina", undated.id), String::new()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("annullarla"));
+    let used_area = p.areas[0].id;
+    let body = json!({
+        "applicant": {"kind": "organization", "name": "Delta APS", "legal_form": "aps", "tax_code": "00743110157",
+                      "legal_representative": "R", "address": "Via 1", "municipality": "Esempio",
+                      "email": "delta@example.org", "founded_on": "2001-01-01"},
+        "participations": [{"area_id": used_area, "representative": {"name": "Dora", "email": "dora@example.org"}}],
+        "privacy_accepted": true, "declaration_accepted": true
+    });
+    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    let refused = send(format!("{base}/aree/{used_area}/elimina"), String::new()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("manifestazioni di interesse già ricevute"));
+    assert_eq!(send(format!("{base}/tavoli/{}/elimina", new_table.id), String::new()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(send(format!("{base}/aree/{area}/elimina", ), String::new()).await.status, StatusCode::SEE_OTHER);
+    let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    assert!(p.table(new_table.id).is_none() && p.area(area).is_none());
+    assert!(p.sessions.iter().find(|s| s.id == undated.id).unwrap().area_ids.is_empty(), "the session lost the removed area");
+    assert_eq!(send(format!("{base}/aree/{area}/elimina"), String::new()).await.status, StatusCode::NOT_FOUND);
+
+    let actions: Vec<String> = app.store.audit_entries(Some("esempio"), 20, None).await.unwrap().into_iter().map(|e| e.entry.action).collect();
+    for action in ["phase.create", "area.create", "table.create", "session.create", "session.update", "table.remove", "area.remove"] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+    assert!(app.store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test]
+async fn editors_read_the_ambito_profile_and_admins_change_it() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let uri = "/ufficio/ambiti/esempio";
+    let read = get(&app, uri, Some(&c.editor_a)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains(r#"name="lead_municipality""#), "an editor gets no form");
+    let form = get(&app, uri, Some(&c.admin_a)).await;
+    assert!(form.body.contains(r#"name="lead_municipality""#) && form.body.contains(r#"name="letterhead""#));
+
+    let bad = post(&app, uri, "municipalities=Alfa%0ABeta&lead_municipality=Gamma&website=esempio.it", Some(&c.admin_a)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r##"href="#f-lead_municipality""##) && bad.body.contains(r##"href="#f-website""##));
+    assert!(bad.body.contains("Alfa\nBeta") && bad.body.contains(r#"value="Gamma""#));
+
+    let good = "municipalities=Alfa%0ABeta&lead_municipality=Alfa&pec=ufficio%40pec.esempio.it\
+        &privacy_notice=I+dati+sono+trattati+dall%27Ambito.&letterhead=Ambito+di+Esempio%0AUfficio+di+Piano";
+    assert_eq!(post(&app, uri, good, Some(&c.admin_a)).await.status, StatusCode::SEE_OTHER);
+    let saved = app.store.ambito_profile("esempio").await.unwrap().unwrap().profile;
+    assert_eq!(saved.municipalities, ["Alfa", "Beta"]);
+    assert_eq!(saved.letterhead.as_deref(), Some("Ambito di Esempio\nUfficio di Piano"));
+    let process = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    assert_eq!(process.ambito.lead_municipality, "Alfa", "the process's cached copy moved too");
+    assert!(get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#39;Ambito.")
+        || get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#x27;Ambito."));
+    let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
+    assert_eq!(log[0].entry.action, "ambito.profile");
+}
+
+/// The reset link in the last queued message to `recipient`.
+async fn reset_link(app: &TestApp, recipient: &str) -> Option<String> {
+    let emails = app.store.due_emails(chrono::Utc::now() + chrono::Duration::days(1), 100).await.unwrap();
+    let body = emails.into_iter().rev().find(|e| e.recipient == recipient && e.dedup_key.starts_with("password-reset:"))?.body;
+    let start = body.find("http://concerto.test/accedi/password/")?;
+    let link = body[start..].split_whitespace().next()?;
+    Some(link.trim_start_matches("http://concerto.test").to_string())
+}
+
+#[tokio::test]
+async fn a_password_is_reset_by_a_single_use_link_that_ends_the_old_sessions() {
+    let app = app().await;
+    let password = app.account("editor@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let old_session = app.login("editor@esempio.invalid", &password).await.unwrap();
+    assert_eq!(get(&app, "/accedi/password", None).await.status, StatusCode::OK);
+    assert!(get(&app, "/accedi", None).await.body.contains(r#"href="/accedi/password""#));
+
+    let before = app.store.pending_email_count().await.unwrap();
+    let unknown = app.post_form("/accedi/password", &[("email", "nessuno@esempio.invalid")]).await;
+    let known = app.post_form("/accedi/password", &[("email", "Editor@Esempio.invalid")]).await;
+    assert_eq!((unknown.status, known.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(unknown.body, known.body, "the answer never tells whether an account exists");
+    assert_eq!(app.store.pending_email_count().await.unwrap(), before + 1, "only the account gets a message");
+    let link = reset_link(&app, "editor@esempio.invalid").await.expect("a link in the message");
+    assert_eq!(app.get(&link).await.status, StatusCode::OK);
+    assert_eq!(app.get("/accedi/password/0123abcd").await.status, StatusCode::NOT_FOUND);
+
+    let short = app.post_form(&link, &[("password", "corta"), ("confirmation", "corta")]).await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("almeno 10 caratteri"));
+    let mismatch = app.post_form(&link, &[("password", "una nuova password"), ("confirmation", "un'altra")]).await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = app.post_form(&link, &[("password", "una nuova password"), ("confirmation", "una nuova password")]).await;
+    assert_eq!(done.status, StatusCode::OK);
+
+    assert_eq!(get(&app, "/ufficio", Some(&old_session)).await.status, StatusCode::FOUND, "the old session is over");
+    assert!(app.login("editor@esempio.invalid", &password).await.is_none(), "the old password is gone");
+    let fresh = app.login("editor@esempio.invalid", "una nuova password").await.expect("the new password works");
+    assert_eq!(get(&app, "/ufficio", Some(&fresh)).await.status, StatusCode::OK);
+    let again = app.post_form(&link, &[("password", "ancora un'altra"), ("confirmation", "ancora un'altra")]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "a link is used once");
+
+    // Throttled per address asked for, whether it has an account or not.
+    for _ in 0..2 {
+        assert_eq!(app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await.status, StatusCode::OK);
+    }
+    let throttled = app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    for _ in 0..2 {
+        app.post_form("/accedi/password", &[("email", "nessuno@esempio.invalid")]).await;
+    }
+    let throttled_unknown = app.post_form("/accedi/password", &[("email", "nessuno@esempio.invalid")]).await;
+    assert_eq!(throttled_unknown.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_running_processes_per_area_and_table_with_deadline_and_sessions() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let process = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
+    let body = json!({
+        "applicant": {"kind": "organization", "name": "Epsilon ODV", "legal_form": "odv", "tax_code": "00743110157",
+                      "legal_representative": "R", "address": "Via 1", "municipality": "Esempio",
+                      "email": "eps@example.org", "founded_on": "2001-01-01"},
+        "participations": [{"area_id": process.areas[0].id, "representative": {"name": "Eva", "email": "eva@example.org"}}],
+        "privacy_accepted": true, "declaration_accepted": true
+    });
+    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    let page = get(&app, "/ufficio", Some(&c.editor_a)).await.body;
+    assert!(page.contains("Processi in corso") && page.contains("Prossime sessioni"));
+    let area_line = format!("<li><span>{}</span> <strong>1</strong></li>", process.areas[0].name.replace('\'', "&#39;"));
+    assert!(page.contains(&area_line) || page.contains(&area_line.replace("&#39;", "&#x27;")), "one expression in the first area");
+    let deadline = process.header.deadline.unwrap().local().format("%d/%m/%Y").to_string();
+    assert!(page.contains(&deadline), "the deadline {deadline}");
+    let next = process.sessions_in_calendar_order().into_iter().find(|s| s.date.is_some_and(|d| d >= common::demo_day())).unwrap();
+    assert!(page.contains(&next.title), "the next session {}", next.title);
+    assert!(page.contains(r#"href="/ufficio/ambiti/esempio""#));
 }
