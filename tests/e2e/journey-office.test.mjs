@@ -9,51 +9,18 @@
 // It changes the status of a process for a moment: run.sh runs the files one at a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   launch, closePage, url, BASE_URL, seriousViolations, formatViolations,
   focused, describeFocus, tabTo, pressAndLoad,
 } from './lib/browser.mjs';
+import { DATABASE_URL, SKIP_REASON, createAccount } from './lib/accounts.mjs';
 
-const DATABASE_URL = process.env.CONCERTO_E2E_DATABASE_URL;
-const BINARY = process.env.CONCERTO_BIN
-  || join(process.env.CARGO_TARGET_DIR || '/var/tmp/concerto-target', 'release', 'concerto');
 const EMAIL = 'editor@esempio.invalid';
 const PASSWORD = 'tastiera-e2e-2026';
 const SLUG = 'esempio-2026-2028';
 const OTHER_AMBITO_SLUG = 'casarano-2022-2024';
 const PUBLIC = `/processi/${SLUG}`;
 const WORKSPACE = `/ufficio/processi/${SLUG}`;
-const SKIP_REASON = 'CONCERTO_E2E_DATABASE_URL is not set (an external CONCERTO_URL): '
-  + 'the test cannot create its account; run it through run.sh without CONCERTO_URL, '
-  + 'or set CONCERTO_E2E_DATABASE_URL to the database of the server under test';
-
-/** Creates the editor's account with the binary; an account left by an earlier run is fine. */
-function createAccount() {
-  if (!existsSync(BINARY)) throw new Error(`no concerto binary at ${BINARY} (set CARGO_TARGET_DIR or CONCERTO_BIN)`);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONCERTO_')));
-  const cwd = mkdtempSync(join(tmpdir(), 'concerto-e2e-user-'));
-  try {
-    execFileSync(BINARY, ['user', 'add', '--database-url', DATABASE_URL, '--email', EMAIL,
-      '--role', 'ambito-editor', '--ambito', 'esempio', '--name', 'Redazione E2E'], {
-      input: `${PASSWORD}\n`,
-      env: { ...env, NO_COLOR: '1', RUST_BACKTRACE: '0' },
-      cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
-  } catch (e) {
-    const stderr = String(e.stderr ?? '');
-    // The same account from an earlier run against the same database.
-    if (/esiste già un account|already exists/i.test(stderr)) return;
-    throw new Error(`concerto user add failed (${e.status ?? e.signal}): ${stderr || e.message}`);
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
 
 /** The public status of a path, asked by Node (not by the signed-in browser). */
 async function publicStatus(path) {
@@ -79,7 +46,7 @@ const isButton = (label) => (f) => f.tag === 'button' && f.text === label;
 let chromium;
 before(async () => {
   if (!DATABASE_URL) return;
-  createAccount();
+  createAccount({ email: EMAIL, password: PASSWORD, role: 'ambito-editor', ambito: 'esempio', name: 'Redazione E2E' });
   chromium = await launch();
 });
 after(async () => { await chromium?.close(); });

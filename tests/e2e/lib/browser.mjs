@@ -138,6 +138,7 @@ export async function publicPages() {
   }
   pages.push({ path: '/processi/esempio-2026-2028/manifestazione', status: 200 });
   pages.push({ path: '/accedi', status: 200 });
+  pages.push({ path: '/accedi/password', status: 200 });
   pages.push({ path: '/accessibilita', status: 200 });
   pages.push({ path: '/privacy', status: 200 });
   pages.push({ path: '/processi/nessuno', status: 404 });
