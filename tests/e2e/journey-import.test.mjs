@@ -6,7 +6,8 @@
 // Tavolo 3 the SMTP sink receives the change e-mail for that participant.
 //
 // Keyboard where a person would: Tab to links and buttons, typing into fields, Space on
-// boxes, Enter to submit; the file picker and the date pickers are filled directly.
+// boxes, Enter to submit; the file picker, the date and time pickers and the public
+// form (journey-apply.test.mjs types that one key by key) are filled directly.
 // Like journey-office.test.mjs it needs CONCERTO_E2E_DATABASE_URL for its account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,8 +98,8 @@ test('journey: the office imports a notice, fixes a warning, publishes, and a mo
     response = await pressAndLoad(page);
     assert.equal(response.status(), 200);
     await page.locator('input[name="date"]').fill('2027-03-15');
-    await typeInto(page, 'start', '09:30');
-    await typeInto(page, 'end', '12:30');
+    await page.locator('input[name="start"]').fill('09:30');
+    await page.locator('input[name="end"]').fill('12:30');
     await tabTo(page, (f) => f.tag === 'button' && f.type === 'submit', 'the button that saves the session');
     response = await pressAndLoad(page);
     assert.equal(new URL(page.url()).pathname, WORKSPACE, 'saving Tavolo 3 did not come back to the workspace');
@@ -112,7 +113,7 @@ test('journey: the office imports a notice, fixes a warning, publishes, and a mo
       await assertNoSeriousViolations(page, `${WORKSPACE}/impostazioni`);
     });
     await page.locator('input[name="deadline_date"]').fill('2027-02-28');
-    await typeInto(page, 'deadline_time', '12:00');
+    await page.locator('input[name="deadline_time"]').fill('12:00');
     if (!(await page.locator('input[name="online_form"]').isChecked())) {
       await tabTo(page, (f) => f.name === 'online_form', 'the box "online form"', 120);
       await page.keyboard.press('Space');
@@ -149,6 +150,7 @@ test('journey: the office imports a notice, fixes a warning, publishes, and a mo
       ]) {
         await visitor.locator(`[name="${name}"]`).fill(value);
       }
+      await visitor.locator('select[name="applicant.legal_form"]').selectOption('odv');
       await visitor.locator(`input[name="area"][value="${areaId}"]`).focus();
       await visitor.keyboard.press('Space');
       await visitor.locator(`[name="rep.${areaId}.name"]`).fill('Paolo Neri');

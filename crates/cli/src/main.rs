@@ -193,7 +193,8 @@ async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&s
     let mut password = String::new();
     std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    anyhow::ensure!(password.chars().count() >= 10, "the password must have at least 10 characters");
+    let min = concerto_domain::access::MIN_PASSWORD_CHARS;
+    anyhow::ensure!(password.chars().count() >= min, "the password must have at least {min} characters");
     ensure_sqlite_dir(database_url)?;
     let store = Store::open(database_url)
         .await

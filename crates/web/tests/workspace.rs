@@ -634,13 +634,23 @@ async fn a_password_is_reset_by_a_single_use_link_that_ends_the_old_sessions() {
     let again = app.post_form(&link, &[("password", "ancora un'altra"), ("confirmation", "ancora un'altra")]).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "a link is used once");
 
+    // A link expires: an hour later it opens nothing.
+    app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await;
+    let late = reset_link(&app, "editor@esempio.invalid").await.unwrap();
+    assert_ne!(late, link);
+    assert_eq!(app.get(&late).await.status, StatusCode::OK);
+    app.clock.set(app.clock.now() + chrono::Duration::minutes(61));
+    assert_eq!(app.get(&late).await.status, StatusCode::NOT_FOUND, "expired");
+    let refused = app.post_form(&late, &[("password", "troppo tardi davvero"), ("confirmation", "troppo tardi davvero")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
     // Throttled per address asked for, whether it has an account or not.
-    for _ in 0..2 {
+    for _ in 0..3 {
         assert_eq!(app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await.status, StatusCode::OK);
     }
     let throttled = app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
-    for _ in 0..2 {
+    for _ in 0..3 {
         app.post_form("/accedi/password", &[("email", "nessuno@esempio.invalid")]).await;
     }
     let throttled_unknown = app.post_form("/accedi/password", &[("email", "nessuno@esempio.invalid")]).await;

@@ -139,7 +139,8 @@ impl Kind {
             Kind::Email => "email",
             Kind::Url => "url",
             Kind::Tel => "tel",
-            Kind::Number => "number",
+            // Text with a numeric keyboard: a number input would drop a wrong entry
+            // instead of showing it back with its error.
             Kind::Date => "date",
             Kind::Time => "time",
             _ => "text",
@@ -193,6 +194,10 @@ impl Field {
             _ => "input",
         };
         name == kind
+    }
+
+    pub fn is_number(&self) -> bool {
+        self.kind == Kind::Number
     }
 
     /// The value shown on a page that only reads the form.
