@@ -244,7 +244,7 @@ fn detail_of(p: Process, now: chrono::DateTime<chrono::Utc>) -> ProcessDetail {
 
 /// One public process in full: Ambito, phases, areas, tables and calendar.
 #[utoipa::path(get, path = "/api/v1/processes/{slug}", tag = "processes",
-    params(("slug" = String, Path, description = "The process's address, e.g. `casarano-2022-2024`")),
+    params(("slug" = String, Path, description = "The process's address", example = "casarano-2022-2024")),
     responses(
         (status = 200, description = "The process", body = ProcessDetail),
         (status = 404, description = "No public process has this address", body = ErrorList),

@@ -33,7 +33,7 @@ pub fn unprocessable(errors: FieldErrors) -> Response {
 
 /// Sends an expression of interest (manifestazione di interesse) to an open process.
 #[utoipa::path(post, path = "/api/v1/processes/{slug}/expressions", tag = "expressions",
-    params(("slug" = String, Path, description = "The process's address")),
+    params(("slug" = String, Path, description = "The process's address", example = "esempio-2026-2028")),
     request_body(content = ExpressionInput, description = "The expression as typed: the server checks every rule"),
     responses(
         (status = 201, description = "Received: protocol number, fingerprint and the sender's links", body = Created),
