@@ -125,6 +125,9 @@ impl SessionUpdate {
         if self.date.is_none() && (self.start.is_some() || self.end.is_some()) {
             errors.push("date", "time_without_date", "Indicare la data insieme all'orario.");
         }
+        if let Some(venue) = &self.venue {
+            errors.check_line("venue", venue);
+        }
         errors.into_result(())
     }
 

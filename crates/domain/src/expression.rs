@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, Process, TaxCode, TaxCodeError, TaxCodeKind};
+use crate::{CONTROL_CHARACTERS_MESSAGE, FieldErrors, Process, has_control_characters, has_line_controls, TaxCode, TaxCodeError, TaxCodeKind};
 
 /// Who applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +57,7 @@ codes!(LegalForm {
 });
 
 /// An area reference as a client may send it: a number or a numeric string.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AreaRef {
@@ -74,6 +75,7 @@ impl AreaRef {
 }
 
 /// The input as typed, before any rule: every field may be missing or wrong.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExpressionInput {
@@ -84,6 +86,7 @@ pub struct ExpressionInput {
     pub declaration_accepted: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ApplicantInput {
@@ -100,6 +103,7 @@ pub struct ApplicantInput {
     pub founded_on: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipationInput {
     pub area_id: AreaRef,
@@ -107,6 +111,7 @@ pub struct ParticipationInput {
     pub representative: RepresentativeInput,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RepresentativeInput {
@@ -115,6 +120,7 @@ pub struct RepresentativeInput {
     pub phone: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProposalInput {
@@ -209,18 +215,27 @@ impl Check {
         let value = value.trim();
         if value.is_empty() {
             self.errors.push(field, "required", "Campo obbligatorio.");
-        } else if value.chars().count() > max {
-            self.errors.push(field, "too_long", format!("Al massimo {max} caratteri."));
+        } else {
+            self.text(field, value, max);
         }
         value.to_string()
     }
 
     fn optional(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.text(field, value, max);
+        Some(value.to_string())
+    }
+
+    /// Length, and no control characters: line breaks only where the text may have lines.
+    fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.errors.push(field, "too_long", format!("Al massimo {max} caratteri."));
         }
-        Some(value.to_string())
+        let controls = if max > MAX_SHORT { has_control_characters(value) } else { has_line_controls(value) };
+        if controls {
+            self.errors.push(field, "control_characters", CONTROL_CHARACTERS_MESSAGE);
+        }
     }
 
     fn email(&mut self, field: &str, value: &str) -> String {

@@ -38,7 +38,7 @@ pub use receipt::{
     sha256_hex,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
-pub use validation::{FieldError, FieldErrors};
+pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, has_control_characters, has_line_controls};
 
 /// The time zone of every date and time a user reads or writes.
 pub const ROME: chrono_tz::Tz = chrono_tz::Europe::Rome;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Ambito, Deadline, FieldErrors, MinimumAge, Phase, Session, SessionKind, Table, ThematicArea};
 
 /// The three years a Piano Sociale di Zona covers, e.g. 2022-2024.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanCycle {
     pub from: i32,

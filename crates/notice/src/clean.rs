@@ -41,6 +41,9 @@ fn normalise_chars(line: &str) -> String {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' | '\u{b4}' => out.push('\''),
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' | '\u{2033}' => out.push('"'),
             '\u{300}'..='\u{36f}' => compose_accent(&mut out, c),
+            // NUL, form feeds and other controls of PDF extraction are no text; tabs
+            // separate the cells of a calendar.
+            c if c.is_control() && c != '\t' => {}
             _ => out.push(c),
         }
     }
@@ -151,6 +154,11 @@ fn ends_with_broken_word(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_dropped_and_tabs_kept() {
+        assert_eq!(clean_lines("AVV\u{0}ISO\u{c}\u{1b}\r\n1\t13/06/2022"), ["AVVISO", "1\t13/06/2022"]);
+    }
 
     #[test]
     fn undoubles_pdf_doubled_lines() {

@@ -41,7 +41,7 @@ pub enum StoreError {
     #[error("indirizzo del database non valido: {0}")]
     InvalidUrl(String),
     #[error("errore del database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("dato non valido nel database ({column}): {detail}")]
     Corrupt { column: &'static str, detail: String },
     #[error("conflitto: {0}")]
@@ -50,6 +50,24 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Invalid(#[from] concerto_domain::FieldErrors),
+}
+
+/// PostgreSQL's SQLSTATE for a character its encoding cannot hold (NUL in text).
+const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
+
+impl From<sqlx::Error> for StoreError {
+    /// Text with NUL reaches PostgreSQL only where no rule refused it first (a lookup by
+    /// a typed address, say): it is bad input, never a server fault.
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.code().as_deref() == Some(CHARACTER_NOT_IN_REPERTOIRE) => {
+                let mut errors = concerto_domain::FieldErrors::default();
+                errors.push("text", "control_characters", concerto_domain::CONTROL_CHARACTERS_MESSAGE);
+                StoreError::Invalid(errors)
+            }
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -8,9 +8,10 @@ use axum::{Json, Router};
 use chrono::{NaiveDate, NaiveTime};
 use concerto_domain::{Deadline, PlanCycle, Process, ProcessSummary};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorList};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -26,23 +27,27 @@ fn hhmm(t: Option<NaiveTime>) -> Option<String> {
     t.map(|t| t.format("%H:%M").to_string())
 }
 
-#[derive(Serialize)]
-struct ProcessList {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ProcessList {
     processes: Vec<ProcessItem>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProcessItem {
     slug: String,
     title: String,
     ambito: AmbitoRef,
     cycle: PlanCycle,
+    /// `published` or `closed`: drafts are never public.
+    #[schema(value_type = String)]
     status: &'static str,
+    /// The deadline for expressions of interest, ISO 8601 with the Europe/Rome offset.
+    #[schema(format = DateTime)]
     deadline: Option<String>,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AmbitoRef {
     slug: String,
     name: String,
@@ -63,19 +68,26 @@ impl From<ProcessSummary> for ProcessItem {
     }
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<ProcessList>, ApiError> {
+/// The public processes, open and past.
+#[utoipa::path(get, path = "/api/v1/processes", tag = "processes",
+    responses((status = 200, description = "The public processes", body = ProcessList)))]
+pub(crate) async fn list(State(state): State<AppState>) -> Result<Json<ProcessList>, ApiError> {
     let processes = state.store.process_summaries(false).await?;
     Ok(Json(ProcessList { processes: processes.into_iter().map(ProcessItem::from).collect() }))
 }
 
-#[derive(Serialize)]
-struct ProcessDetail {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ProcessDetail {
     slug: String,
     title: String,
+    /// `published` or `closed`: drafts are never public.
+    #[schema(value_type = String)]
     status: &'static str,
     cycle: PlanCycle,
     regional_plan: Option<String>,
     legal_references: Vec<String>,
+    /// The deadline for expressions of interest, ISO 8601 with the Europe/Rome offset.
+    #[schema(format = DateTime)]
     deadline: Option<String>,
     accepting_expressions: bool,
     how_to_apply: HowToApply,
@@ -89,7 +101,7 @@ struct ProcessDetail {
     sessions: Vec<SessionItem>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct HowToApply {
     email: Option<String>,
     pec: Option<String>,
@@ -97,7 +109,7 @@ struct HowToApply {
     online_form: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AmbitoDetail {
     slug: String,
     name: String,
@@ -115,7 +127,7 @@ struct AmbitoDetail {
     website: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct PhaseItem {
     id: i64,
     name: String,
@@ -124,14 +136,14 @@ struct PhaseItem {
     ends_on: Option<NaiveDate>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct AreaItem {
     id: i64,
     name: String,
     catalogue_code: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct TableItem {
     id: i64,
     label: String,
@@ -139,13 +151,16 @@ struct TableItem {
     area_ids: Vec<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct SessionItem {
     id: i64,
+    #[schema(value_type = String)]
     kind: &'static str,
     title: String,
     date: Option<NaiveDate>,
+    /// `HH:MM`, Europe/Rome.
     start: Option<String>,
+    /// `HH:MM`, Europe/Rome.
     end: Option<String>,
     venue: Option<String>,
     area_ids: Vec<i64>,
@@ -227,7 +242,14 @@ fn detail_of(p: Process, now: chrono::DateTime<chrono::Utc>) -> ProcessDetail {
     }
 }
 
-async fn detail(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<ProcessDetail>, ApiError> {
+/// One public process in full: Ambito, phases, areas, tables and calendar.
+#[utoipa::path(get, path = "/api/v1/processes/{slug}", tag = "processes",
+    params(("slug" = String, Path, description = "The process's address", example = "casarano-2022-2024")),
+    responses(
+        (status = 200, description = "The process", body = ProcessDetail),
+        (status = 404, description = "No public process has this address", body = ErrorList),
+    ))]
+pub(crate) async fn detail(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<ProcessDetail>, ApiError> {
     let process = crate::public_process(&state.store, &slug).await?;
     Ok(Json(detail_of(process, state.clock.now())))
 }

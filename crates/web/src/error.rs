@@ -5,6 +5,7 @@ use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use concerto_domain::FieldErrors;
 use concerto_store::StoreError;
 
 use crate::page::PageContext;
@@ -63,6 +64,7 @@ impl IntoResponse for PageError {
         let (title, text) = match status {
             StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.text"),
             StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.text"),
+            StatusCode::UNPROCESSABLE_ENTITY => ("error.invalid.title", "error.invalid.text"),
             _ => ("error.internal.title", "error.internal.text"),
         };
         let page = ErrorPage { ctx: &self.ctx, title: self.ctx.t(title), text: self.ctx.t(text) };
@@ -73,7 +75,41 @@ impl IntoResponse for PageError {
     }
 }
 
-/// An error answered as JSON: `{"errors": [{"field", "code", "message"}]}`.
+/// One error in a JSON answer: the field it concerns (none for the whole request),
+/// a stable code for programs and a message in Italian for people.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorItem {
+    /// The field, as a dotted path into the request body (`applicant.tax_code`).
+    pub field: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+/// The body of every error answer of the JSON API: `{"errors": [{"field", "code", "message"}]}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorList {
+    pub errors: Vec<ErrorItem>,
+}
+
+impl ErrorList {
+    fn one(code: &str, message: String) -> ErrorList {
+        ErrorList { errors: vec![ErrorItem { field: None, code: code.into(), message }] }
+    }
+}
+
+impl From<&FieldErrors> for ErrorList {
+    fn from(errors: &FieldErrors) -> Self {
+        ErrorList {
+            errors: errors
+                .errors
+                .iter()
+                .map(|e| ErrorItem { field: Some(e.field.clone()), code: e.code.into(), message: e.message.clone() })
+                .collect(),
+        }
+    }
+}
+
+/// An error answered as JSON, as an [`ErrorList`].
 pub struct ApiError(pub WebError);
 
 impl<E: Into<WebError>> From<E> for ApiError {
@@ -87,19 +123,11 @@ impl IntoResponse for ApiError {
         self.0.log();
         let status = self.0.status();
         let body = match &self.0 {
-            WebError::Store(StoreError::Invalid(errors)) => serde_json::json!({ "errors": errors.errors }),
-            WebError::NotFound => serde_json::json!({
-                "errors": [{ "field": null, "code": "not_found", "message": "Risorsa non trovata." }]
-            }),
-            WebError::Forbidden => serde_json::json!({
-                "errors": [{ "field": null, "code": "forbidden", "message": "Operazione non consentita." }]
-            }),
-            WebError::Store(StoreError::Conflict(what)) => serde_json::json!({
-                "errors": [{ "field": null, "code": "conflict", "message": format!("Esiste già: {what}.") }]
-            }),
-            _ => serde_json::json!({
-                "errors": [{ "field": null, "code": "internal", "message": "Errore interno del servizio. Riprova più tardi." }]
-            }),
+            WebError::Store(StoreError::Invalid(errors)) => ErrorList::from(errors),
+            WebError::NotFound => ErrorList::one("not_found", "Risorsa non trovata.".into()),
+            WebError::Forbidden => ErrorList::one("forbidden", "Operazione non consentita.".into()),
+            WebError::Store(StoreError::Conflict(what)) => ErrorList::one("conflict", format!("Esiste già: {what}.")),
+            _ => ErrorList::one("internal", "Errore interno del servizio. Riprova più tardi.".into()),
         };
         (status, Json(body)).into_response()
     }

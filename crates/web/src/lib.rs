@@ -11,6 +11,7 @@ mod error;
 mod expressions;
 pub mod i18n;
 mod office;
+mod openapi;
 mod page;
 mod public;
 mod security;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(openapi::routes())
         .merge(expressions::routes())
         .merge(auth::routes())
         .merge(office::routes())
@@ -101,6 +103,10 @@ pub async fn serve(
 
 /// A process the public may see, or not found: drafts stay with their office.
 async fn public_process(store: &Store, slug: &str) -> Result<concerto_domain::Process, error::WebError> {
+    // No address holds a control character: such a request is answered without a query.
+    if concerto_domain::has_line_controls(slug) {
+        return Err(error::WebError::NotFound);
+    }
     store
         .process_by_slug(slug)
         .await?

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Reply, TestApp, app};
+use common::{Reply, TestApp, app, multipart};
 use concerto_domain::Role;
 use serde_json::json;
 
@@ -377,22 +377,6 @@ async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed
     let other = app.store.process_by_slug(B_PROCESS).await.unwrap().unwrap();
     let foreign = format!("/ufficio/processi/{B_PROCESS}/sessioni/{}", other.sessions[0].id);
     assert_eq!(post(&app, &foreign, "date=2026-12-30", Some(&c.editor_a)).await.status, StatusCode::NOT_FOUND);
-}
-
-/// A multipart body with text fields and one optional file.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "concerto-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-    }
-    if let Some((name, bytes)) = file {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"avviso.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes());
-        body.extend(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn create(app: &TestApp, cookie: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Reply {

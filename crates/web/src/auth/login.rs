@@ -45,7 +45,10 @@ pub struct NextQuery {
 /// Only paths of this site: never an open redirect to somewhere else.
 pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // A line break would end the Location header (and cost a 500 to build it).
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !concerto_domain::has_line_controls(n) => {
+            n.to_string()
+        }
         _ => "/ufficio".to_string(),
     }
 }
@@ -134,6 +137,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/ufficio");
         assert_eq!(safe_next(Some("https://evil.example")), "/ufficio");
         assert_eq!(safe_next(Some("/\\evil.example")), "/ufficio");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x=y")), "/ufficio");
+        assert_eq!(safe_next(Some("/ufficio\u{0}")), "/ufficio");
         assert_eq!(safe_next(None), "/ufficio");
     }
 }

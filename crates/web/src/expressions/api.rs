@@ -7,14 +7,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::{ExpressionInput, FieldErrors};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{SubmitError, manage_path, receipt_path, receive};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorList};
 
-#[derive(Serialize)]
-struct Created {
+/// The receipt of an expression received.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Created {
     protocol_number: String,
+    /// ISO 8601 with the Europe/Rome offset.
+    #[schema(format = DateTime)]
     received_at: String,
     sha256: String,
     receipt_url: String,
@@ -24,9 +28,18 @@ struct Created {
 
 /// 422 with field errors: the shape every client of the API reads.
 pub fn unprocessable(errors: FieldErrors) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(errors)).into_response()
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorList::from(&errors))).into_response()
 }
 
+/// Sends an expression of interest (manifestazione di interesse) to an open process.
+#[utoipa::path(post, path = "/api/v1/processes/{slug}/expressions", tag = "expressions",
+    params(("slug" = String, Path, description = "The process's address", example = "esempio-2026-2028")),
+    request_body(content = ExpressionInput, description = "The expression as typed: the server checks every rule"),
+    responses(
+        (status = 201, description = "Received: protocol number, fingerprint and the sender's links", body = Created),
+        (status = 404, description = "No public process has this address", body = ErrorList),
+        (status = 422, description = "The body is not JSON of this shape (or larger than 256 KB), or fields break the rules: one error per field", body = ErrorList),
+    ))]
 pub async fn submit(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::{ExpressionStatus, Process, ReceivedExpression, ROME, italian};
 use concerto_store::HistoryEntry;
 
-use super::{manage_path, token_digest};
+use super::{is_token, manage_path, token_digest};
 use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
@@ -143,6 +143,9 @@ pub async fn withdraw(
     Path(token): Path<String>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, PageError> {
+    if !is_token(&token) {
+        return Err(PageError { ctx, error: WebError::NotFound });
+    }
     // Without the confirmation box ticked, nothing happens: back to the page.
     if form.confirm.is_some() {
         match state.store.withdraw_expression(&token_digest(&token), state.clock.now()).await {

@@ -49,6 +49,11 @@ fn new_token() -> Result<String, WebError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Whether `text` can be a token of [`new_token`]: links with anything else open nothing.
+pub fn is_token(text: &str) -> bool {
+    text.len() == 48 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Only the digest of a token is stored, so a copy of the database opens no link.
 pub fn token_digest(token: &str) -> String {
     sha256_hex(token.as_bytes())

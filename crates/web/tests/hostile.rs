@@ -1,0 +1,363 @@
+//! Hostile strings sent to every form and JSON endpoint: script tags, SQL, bidi marks,
+//! NUL and other control characters, line breaks in headers and feeds, 10 MB fields and
+//! invalid UTF-8. Each is stored as text and shown escaped, or refused with a 4xx:
+//! never a 5xx, never reflected as markup.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Reply, TestApp, app, encode, multipart};
+use concerto_domain::Role;
+use serde_json::{Value, json};
+
+const PROCESS: &str = "esempio-2026-2028";
+
+/// What an attacker, a broken client or a copy-paste from a word processor sends.
+const HOSTILE: &[&str] = &[
+    "<script>alert('x')</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "'; DROP TABLE expressions; --",
+    "Robert'); DELETE FROM accounts WHERE ('1'='1",
+    "\u{202E}fdp.exe\u{200F} مؤسسة \u{200D}",
+    "nul\u{0}byte",
+    "bell\u{7}escape\u{1b}[31mdel\u{7f}c1\u{85}",
+    "line\r\nLocation: https://evil.example\r\nX: y",
+    "%00%0d%0a${jndi:ldap://x}{{7*7}}",
+];
+
+/// Markup that must never come back unescaped in a page.
+const RAW_MARKERS: &[&str] = &["<script>alert", "<img src=x"];
+
+fn ten_megabytes() -> String {
+    "A".repeat(10 * 1024 * 1024)
+}
+
+fn assert_safe(reply: &Reply, what: &str) {
+    let head: String = reply.body.chars().take(600).collect();
+    assert!(!reply.status.is_server_error(), "{what}: {} {head}", reply.status);
+    let html = reply.headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if html {
+        for marker in RAW_MARKERS {
+            assert!(!reply.body.contains(marker), "{what}: {marker} reflected unescaped");
+        }
+    }
+}
+
+/// A success must be a redirect or a creation, anything else a client error.
+fn assert_stored_or_refused(reply: &Reply, what: &str) {
+    assert_safe(reply, what);
+    assert!(
+        reply.status.is_client_error() || reply.status.is_redirection() || reply.status == StatusCode::CREATED,
+        "{what}: unexpected {}",
+        reply.status
+    );
+}
+
+fn location(reply: &Reply) -> Option<String> {
+    reply.headers.get("location").map(|v| v.to_str().unwrap().to_string())
+}
+
+async fn area_ids(app: &TestApp) -> Vec<i64> {
+    let p: Value = serde_json::from_str(&app.get(&format!("/api/v1/processes/{PROCESS}")).await.body).unwrap();
+    p["areas"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
+}
+
+fn form_pairs(area: i64) -> Vec<(String, String)> {
+    let area = area.to_string();
+    [
+        ("applicant.kind", "organization"),
+        ("applicant.name", "Cooperativa Sociale Aurora"),
+        ("applicant.legal_form", "social_cooperative"),
+        ("applicant.tax_code", "00743110157"),
+        ("applicant.legal_representative", "Giulia Neri"),
+        ("applicant.address", "Piazza Garibaldi 3"),
+        ("applicant.municipality", "Borgo Fittizio"),
+        ("applicant.email", "aurora@example.org"),
+        ("applicant.pec", "aurora@pec.example.org"),
+        ("applicant.phone", "0833 123456"),
+        ("applicant.founded_on", "2001-02-03"),
+        ("area", &area),
+        (&format!("rep.{area}.name"), "Paolo Blu"),
+        (&format!("rep.{area}.email"), "paolo@example.org"),
+        ("proposal.title", "Una proposta"),
+        ("proposal.text", "Il testo della proposta."),
+        ("privacy_accepted", "1"),
+        ("declaration_accepted", "1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+async fn post_pairs(app: &TestApp, uri: &str, pairs: &[(String, String)]) -> Reply {
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form(uri, &borrowed).await
+}
+
+async fn post_raw(app: &TestApp, uri: &str, content_type: &str, body: Vec<u8>, cookie: Option<&str>) -> Reply {
+    let mut request = Request::post(uri).header("content-type", content_type);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    app.send(request.body(Body::from(body)).unwrap()).await
+}
+
+async fn get_with_cookie(app: &TestApp, uri: &str, cookie: &str) -> Reply {
+    app.get_with(uri, "cookie", cookie).await
+}
+
+/// Follows a receipt redirect and checks the receipt and the management page.
+async fn check_receipt(app: &TestApp, receipt: &str, what: &str) {
+    let page = app.get(receipt).await;
+    assert_eq!(page.status, StatusCode::OK, "{what}: receipt");
+    assert_safe(&page, what);
+    assert_safe(&app.get(receipt.trim_end_matches("/ricevuta")).await, what);
+}
+
+#[tokio::test]
+async fn the_expression_form_stores_as_text_or_refuses_every_hostile_string() {
+    let app = app().await;
+    let area = area_ids(&app).await[0];
+    let uri = format!("/processi/{PROCESS}/manifestazione");
+    let valid = form_pairs(area);
+    let mut stored = 0;
+    for (field, _) in &valid {
+        for hostile in HOSTILE {
+            let pairs: Vec<_> =
+                valid.iter().map(|(k, v)| (k.clone(), if k == field { hostile.to_string() } else { v.clone() })).collect();
+            let what = format!("form {field} = {hostile:?}");
+            let reply = post_pairs(&app, &uri, &pairs).await;
+            assert_stored_or_refused(&reply, &what);
+            if let Some(receipt) = location(&reply) {
+                check_receipt(&app, &receipt, &what).await;
+                stored += 1;
+            }
+        }
+    }
+    assert!(stored > 0, "free-text fields take hostile text");
+
+    // The name, stored as typed, comes back escaped.
+    let pairs: Vec<_> = valid
+        .iter()
+        .map(|(k, v)| (k.clone(), if k == "applicant.name" { HOSTILE[0].to_string() } else { v.clone() }))
+        .collect();
+    let receipt = location(&post_pairs(&app, &uri, &pairs).await).expect("a name with markup is received");
+    let page = app.get(&receipt).await.body;
+    assert!(page.contains("&#60;script&#62;alert(") || page.contains("&lt;script&gt;alert("), "shown as text: {page}");
+
+    let big = post_pairs(&app, &uri, &[("applicant.name".into(), ten_megabytes())]).await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let invalid = post_raw(&app, &uri, "application/x-www-form-urlencoded", b"applicant.name=\xff\xfe%ff%c3(".to_vec(), None).await;
+    assert_stored_or_refused(&invalid, "invalid UTF-8 in the form");
+}
+
+/// Sets the value at a dotted path of a JSON object.
+fn set(body: &mut Value, path: &str, value: Value) {
+    let mut at = body;
+    for part in path.split('.') {
+        at = match part.parse::<usize>() {
+            Ok(i) => &mut at[i],
+            Err(_) => &mut at[part],
+        };
+    }
+    *at = value;
+}
+
+#[tokio::test]
+async fn the_json_api_stores_as_text_or_refuses_every_hostile_string() {
+    let app = app().await;
+    let area = area_ids(&app).await[0];
+    let uri = format!("/api/v1/processes/{PROCESS}/expressions");
+    let valid = json!({
+        "applicant": {"kind": "organization", "name": "Associazione Il Faro ODV", "legal_form": "odv",
+                      "tax_code": "00743110157", "legal_representative": "Maria Rossi",
+                      "address": "Via Roma 1", "municipality": "Esempio", "email": "info@ilfaro.example",
+                      "pec": "faro@pec.example", "phone": "0833 1234567", "founded_on": "2010-05-01"},
+        "participations": [{"area_id": area.to_string(),
+                            "representative": {"name": "Luca Verdi", "email": "luca@ilfaro.example", "phone": "0833 7654321"}}],
+        "proposal": {"title": "Proposta", "text": "Testo", "area_ids": [area]},
+        "privacy_accepted": true, "declaration_accepted": true
+    });
+    let fields = [
+        "applicant.kind", "applicant.name", "applicant.legal_form", "applicant.tax_code", "applicant.legal_representative",
+        "applicant.address", "applicant.municipality", "applicant.email", "applicant.pec", "applicant.phone",
+        "applicant.founded_on", "participations.0.area_id", "participations.0.representative.name",
+        "participations.0.representative.email", "participations.0.representative.phone", "proposal.title",
+        "proposal.text", "proposal.area_ids.0",
+    ];
+    for field in fields {
+        for hostile in HOSTILE {
+            let mut body = valid.clone();
+            set(&mut body, field, json!(hostile));
+            let what = format!("API {field} = {hostile:?}");
+            let reply = app.post_json(&uri, &body).await;
+            assert_stored_or_refused(&reply, &what);
+            assert!(reply.headers["content-type"].to_str().unwrap().starts_with("application/json"), "{what}");
+            if reply.status == StatusCode::CREATED {
+                let created: Value = serde_json::from_str(&reply.body).unwrap();
+                let receipt = created["receipt_url"].as_str().unwrap().trim_start_matches("http://concerto.test");
+                check_receipt(&app, receipt, &what).await;
+            }
+        }
+    }
+    let mut big = valid.clone();
+    set(&mut big, "applicant.name", json!(ten_megabytes()));
+    assert_eq!(app.post_json(&uri, &big).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for body in [
+        b"{\"applicant\": {\"name\": \"\xff\xfe\"}}".to_vec(),
+        "[".repeat(100_000).into_bytes(),
+        b"\x00\x00\x00".to_vec(),
+    ] {
+        let reply = post_raw(&app, &uri, "application/json", body, None).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn amend_and_withdraw_take_hostile_strings_and_hostile_links() {
+    let app = app().await;
+    let area = area_ids(&app).await[0];
+    let valid = form_pairs(area);
+    let reply = post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &valid).await;
+    let mut manage = location(&reply).expect("received").trim_end_matches("/ricevuta").to_string();
+    for field in ["applicant.name", "applicant.address", "proposal.text", "applicant.tax_code"] {
+        for hostile in HOSTILE {
+            let pairs: Vec<_> =
+                valid.iter().map(|(k, v)| (k.clone(), if k == field { hostile.to_string() } else { v.clone() })).collect();
+            let what = format!("amend {field} = {hostile:?}");
+            let reply = post_pairs(&app, &format!("{manage}/modifica"), &pairs).await;
+            assert_stored_or_refused(&reply, &what);
+            if let Some(receipt) = location(&reply) {
+                check_receipt(&app, &receipt, &what).await;
+                manage = receipt.trim_end_matches("/ricevuta").to_string();
+            }
+        }
+    }
+    for hostile in HOSTILE {
+        let reply = post_pairs(&app, &format!("{manage}/ritiro"), &[("confirm".into(), hostile.to_string())]).await;
+        assert_safe(&reply, &format!("withdraw confirm = {hostile:?}"));
+        let token = encode(hostile);
+        for path in [
+            format!("/manifestazioni/{token}"),
+            format!("/manifestazioni/{token}/ricevuta"),
+            format!("/manifestazioni/{token}/modifica"),
+            format!("/processi/{token}"),
+            format!("/processi/{token}/manifestazione"),
+            format!("/api/v1/processes/{token}"),
+        ] {
+            let reply = app.get(&path).await;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "GET {path}");
+            assert_safe(&reply, &path);
+        }
+        for path in [format!("/manifestazioni/{token}/ritiro"), format!("/manifestazioni/{token}/modifica")] {
+            let reply = post_pairs(&app, &path, &[("confirm".into(), "1".into())]).await;
+            assert_stored_or_refused(&reply, &format!("POST {path}"));
+        }
+    }
+    assert_eq!(
+        post_pairs(&app, &format!("{manage}/ritiro"), &[("confirm".into(), ten_megabytes())]).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+}
+
+#[tokio::test]
+async fn login_refuses_hostile_credentials_without_reflecting_them() {
+    let app = app().await;
+    // A hostile `next` after a good password stays on this site.
+    let password = app.account("editor@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    for next in ["//evil.example/", "https://evil.example/", "/\r\nSet-Cookie: x=y", "/ufficio\u{0}"] {
+        let pairs =
+            [("email".into(), "editor@esempio.invalid".to_string()), ("password".into(), password.clone()), ("next".into(), next.to_string())];
+        let reply = post_pairs(&app, "/accedi", &pairs).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "login with next {next:?}");
+        let to = location(&reply).unwrap();
+        assert!(to.starts_with('/') && !to.starts_with("//"), "next {next:?} led to {to:?}");
+    }
+
+    // Then hostile credentials, until the throttle answers 429 (a client error too).
+    for hostile in HOSTILE {
+        for (email, password, next) in
+            [(*hostile, "x", "/ufficio"), ("ufficio@esempio.invalid", *hostile, "/ufficio"), ("a@b.it", "x", *hostile)]
+        {
+            let pairs = [("email".into(), email.to_string()), ("password".into(), password.to_string()), ("next".into(), next.to_string())];
+            let reply = post_pairs(&app, "/accedi", &pairs).await;
+            assert_safe(&reply, &format!("login {email:?} {password:?} {next:?}"));
+            assert!(reply.status.is_client_error(), "login {email:?}: {}", reply.status);
+        }
+        let reply = app.get(&format!("/accedi?next={}", encode(hostile))).await;
+        assert_safe(&reply, &format!("GET /accedi?next={hostile:?}"));
+    }
+    let big = post_pairs(&app, "/accedi", &[("email".into(), ten_megabytes()), ("password".into(), "x".into())]).await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let invalid = post_raw(&app, "/accedi", "application/x-www-form-urlencoded", b"email=\xff%ff&password=\xc3(".to_vec(), None).await;
+    assert_safe(&invalid, "invalid UTF-8 at login");
+
+}
+
+#[tokio::test]
+async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_filters() {
+    let app = app().await;
+    let password = app.account("editor@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let cookie = app.login("editor@esempio.invalid", &password).await.unwrap();
+    let process = app.store.process_by_slug(PROCESS).await.unwrap().unwrap();
+    let session = format!("/ufficio/processi/{PROCESS}/sessioni/{}", process.sessions[0].id);
+    let valid = [("date", "2026-12-30"), ("start", "10:00"), ("end", "12:00"), ("venue", "Biblioteca")];
+    for (field, _) in valid {
+        for hostile in HOSTILE {
+            let body: Vec<String> = valid
+                .iter()
+                .map(|(k, v)| format!("{k}={}", encode(if *k == field { hostile } else { v })))
+                .collect();
+            let what = format!("session {field} = {hostile:?}");
+            let reply = post_raw(&app, &session, "application/x-www-form-urlencoded", body.join("&").into_bytes(), Some(&cookie)).await;
+            assert_stored_or_refused(&reply, &what);
+            assert_safe(&get_with_cookie(&app, &session, &cookie).await, &what);
+            let feed = app.get(&format!("/processi/{PROCESS}/calendario.ics")).await;
+            assert_eq!(feed.status, StatusCode::OK, "{what}");
+            assert!(!feed.body.contains("\r\nLocation:") && !feed.body.contains('\u{0}'), "{what}: the feed's lines stay whole");
+            assert_safe(&app.get(&format!("/processi/{PROCESS}")).await, &what);
+        }
+    }
+
+    let seed = String::from_utf8_lossy(include_bytes!("../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt")).into_owned();
+    for (i, hostile) in HOSTILE.iter().enumerate() {
+        let notice = format!("{hostile}\n{seed}\n{hostile}");
+        let slug = format!("ostile-{i}");
+        for fields in [
+            vec![("mode", "import"), ("slug", slug.as_str()), ("title", hostile), ("notice_text", notice.as_str())],
+            vec![("mode", "import"), ("slug", hostile), ("notice_text", notice.as_str())],
+            vec![("mode", hostile), ("slug", "x-1")],
+            vec![("mode", "template"), ("slug", "y-1"), ("cycle_from", hostile)],
+        ] {
+            let what = format!("notice import {fields:?}");
+            let (content_type, body) = multipart(&fields, None);
+            let reply = post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await;
+            assert_safe(&reply, &what);
+        }
+        let (content_type, body) = multipart(&[("mode", "import"), ("slug", "z-1")], Some(("notice_file", notice.as_bytes())));
+        assert_safe(&post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await, "notice file");
+        if let Some(created) = app.store.process_by_slug(&slug).await.unwrap() {
+            assert_safe(&get_with_cookie(&app, &format!("/ufficio/processi/{}", created.header.slug), &cookie).await, "draft");
+        }
+        for query in ["q", "area", "table", "eligible"] {
+            let uri = format!("/ufficio/processi/{PROCESS}?{query}={}", encode(hostile));
+            assert_safe(&get_with_cookie(&app, &uri, &cookie).await, &uri);
+        }
+        let status = post_raw(
+            &app,
+            &format!("/ufficio/processi/{PROCESS}/stato"),
+            "application/x-www-form-urlencoded",
+            format!("status={}", encode(hostile)).into_bytes(),
+            Some(&cookie),
+        )
+        .await;
+        assert_stored_or_refused(&status, &format!("status = {hostile:?}"));
+    }
+    let (content_type, body) = multipart(&[("mode", "import"), ("slug", "grande-1"), ("notice_text", &ten_megabytes())], None);
+    let big = post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await;
+    assert!(big.status.is_client_error(), "10 MB notice: {}", big.status);
+    let (content_type, mut body) = multipart(&[("mode", "import"), ("slug", "binario-1")], Some(("notice_file", b"%PDF-1.4\n\xff\xfe\x00\x01")));
+    body.extend(b"\xff\xfe");
+    assert_safe(&post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await, "a broken PDF");
+}
