@@ -238,5 +238,12 @@ impl Store {
             found(sqlx::query_scalar(&sql).bind(process_id).bind(id).fetch_optional(&mut *tx).await?)?
         })
         .map(|_: i64| ())
+        .map_err(|e| match e {
+            // An expression naming the area arrived between the check and the removal.
+            StoreError::Database(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                StoreError::Conflict(concerto_domain::RemovalRefused::AreaInUse.to_string())
+            }
+            other => other,
+        })
     }
 }

@@ -122,11 +122,14 @@ struct ProcessWorkspace {
     rows: Vec<Row>,
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
-    /// The editable parts but sessions: (address segment, heading, add link, [(id, name)]).
-    parts: Vec<(&'static str, &'static str, &'static str, Vec<(i64, String)>)>,
+    parts: Vec<EditList>,
 }
 
-fn parts(process: &Process) -> Vec<(&'static str, &'static str, &'static str, Vec<(i64, String)>)> {
+/// An editable kind of part, sessions aside: (address segment, heading, add link,
+/// [(id, name)]).
+type EditList = (&'static str, &'static str, &'static str, Vec<(i64, String)>);
+
+fn parts(process: &Process) -> Vec<EditList> {
     vec![
         ("fasi", "office.phases", "office.phase.new", process.phases.iter().map(|p| (p.id, p.name.clone())).collect()),
         ("aree", "office.areas", "office.area.new", process.areas.iter().map(|a| (a.id, a.name.clone())).collect()),
