@@ -13,6 +13,7 @@ pub mod italian;
 pub mod process;
 pub mod receipt;
 pub mod report;
+pub mod tables;
 pub mod tax_code;
 pub mod template;
 pub mod validation;
