@@ -14,6 +14,7 @@ mod outbox;
 mod processes;
 mod rows;
 mod sessions;
+mod tables;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -22,6 +23,10 @@ pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
 pub use sessions::SessionBackend;
+pub use tables::{
+    Attendance, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
+    NewTableProposal, ProgressComment, StoredBallot, StoredProposal, TableWork,
+};
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
     },
+    Migration {
+        version: 9,
+        name: "tables",
+        sqlite: include_str!("../migrations/sqlite/0009_tables.sql"),
+        postgres: include_str!("../migrations/postgres/0009_tables.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,
