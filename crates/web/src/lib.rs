@@ -14,6 +14,7 @@ mod office;
 mod page;
 mod public;
 mod security;
+mod tables;
 mod view;
 
 use std::time::Duration;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(expressions::routes())
         .merge(auth::routes())
         .merge(office::routes())
+        .merge(tables::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

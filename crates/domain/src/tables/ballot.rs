@@ -74,6 +74,12 @@ pub fn validate_ballot(points: &[(i64, String)], eligible: &[i64]) -> Result<Bal
     errors.into_result(Ballot { points: ballot })
 }
 
+/// Is a proposal on an organization's ballot? When it is still open (not merged into
+/// another) and shares an area with the organization's participation.
+pub fn on_ballot_of(proposal_areas: &[i64], merged: bool, organization_areas: &[i64]) -> bool {
+    !merged && proposal_areas.iter().any(|a| organization_areas.contains(a))
+}
+
 /// The ranking of `candidates` after `ballots`, by the rule of this module. Points
 /// given to proposals that are not candidates (merged meanwhile) are not counted.
 pub fn tally(candidates: &[Candidate], ballots: &[Ballot]) -> Vec<Ranked> {
@@ -116,6 +122,13 @@ mod tests {
 
     fn candidates(n: i64) -> Vec<Candidate> {
         (1..=n).map(|id| Candidate { id, submitted_at: at(0) }).collect()
+    }
+
+    #[test]
+    fn the_ballot_holds_the_open_proposals_of_the_organization_s_areas() {
+        assert!(on_ballot_of(&[1, 2], false, &[2, 3]));
+        assert!(!on_ballot_of(&[1], false, &[2, 3]));
+        assert!(!on_ballot_of(&[2], true, &[2]));
     }
 
     #[test]

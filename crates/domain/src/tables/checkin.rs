@@ -39,9 +39,77 @@ impl std::fmt::Display for CheckinCode {
     }
 }
 
+/// A registered representative expected at a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    pub tax_code: String,
+    pub organization: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Who is invited to `session`: the representatives registered for its areas, or
+/// every representative when it has none (a plenary concerns everyone). Each
+/// person of an organization once, however many areas they speak for.
+pub fn session_invitees(session: &crate::Session, expressions: &[crate::ReceivedExpression]) -> Vec<Invitee> {
+    let mut invitees: Vec<Invitee> = Vec::new();
+    for e in expressions {
+        for p in &e.expression.participations {
+            if !session.area_ids.is_empty() && !session.area_ids.contains(&p.area_id) {
+                continue;
+            }
+            let invitee = Invitee {
+                tax_code: e.expression.applicant.tax_code.to_string(),
+                organization: e.expression.applicant.name.clone(),
+                name: p.representative.name.clone(),
+                email: p.representative.email.trim().to_lowercase(),
+            };
+            if !invitees.iter().any(|i| i.tax_code == invitee.tax_code && i.email == invitee.email) {
+                invitees.push(invitee);
+            }
+        }
+    }
+    invitees
+}
+
+/// A walk-in (partecipante non registrato) as the staff types them in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkIn {
+    pub name: String,
+    pub organization: String,
+    pub email: Option<String>,
+}
+
+pub fn validate_walk_in(name: &str, organization: &str, email: &str) -> Result<WalkIn, crate::FieldErrors> {
+    let mut errors = crate::FieldErrors::default();
+    let (name, organization, email) = (name.trim(), organization.trim(), email.trim());
+    if name.is_empty() {
+        errors.push("name", "required", "Indicare nome e cognome.");
+    }
+    if organization.is_empty() {
+        errors.push("organization", "required", "Indicare l'organizzazione (o «a titolo personale»).");
+    }
+    if !email.is_empty() && !(email.contains('@') && !email.contains(' ')) {
+        errors.push("email", "invalid_email", "Indirizzo e-mail non valido.");
+    }
+    errors.into_result(WalkIn {
+        name: name.to_string(),
+        organization: organization.to_string(),
+        email: Some(email.to_lowercase()).filter(|e| !e.is_empty()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_in_needs_a_name_and_an_organization() {
+        let errors = validate_walk_in(" ", "", "non valida").unwrap_err();
+        let fields: Vec<_> = errors.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "organization", "email"]);
+        assert_eq!(validate_walk_in("Ada", "Comitato", "").unwrap().email, None);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -9,9 +9,11 @@ pub mod outcome;
 pub mod progress;
 pub mod proposal;
 
-pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, tally, validate_ballot};
+pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
 pub use board::{BoardCandidate, check_appointment};
-pub use checkin::{CHECKIN_ALPHABET, CheckinCode};
-pub use outcome::{Outcome, OutcomeDecision, decide_outcome};
-pub use progress::{InterventionNode, InterventionStatus, derived_progress, parse_progress};
+pub use checkin::{CHECKIN_ALPHABET, CheckinCode, Invitee, WalkIn, session_invitees, validate_walk_in};
+pub use outcome::{Outcome, OutcomeDecision, check_summary_complete, decide_outcome};
+pub use progress::{
+    InterventionNode, InterventionStatus, derived_progress, parse_progress, validate_milestone, validate_status,
+};
 pub use proposal::{ProposalDraft, validate_proposal};

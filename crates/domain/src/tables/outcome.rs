@@ -86,6 +86,19 @@ pub fn decide_outcome(
     errors.into_result(OutcomeDecision { outcome, motivation, merged_into })
 }
 
+/// The summary may be published once every proposal has its outcome; `decided`
+/// says, proposal by proposal, whether it has one.
+pub fn check_summary_complete(decided: &[bool]) -> Result<(), FieldErrors> {
+    let missing = decided.iter().filter(|d| !**d).count();
+    let mut errors = FieldErrors::default();
+    if decided.is_empty() {
+        errors.push("summary", "no_proposals", "Non ci sono proposte da includere nel prospetto.");
+    } else if missing > 0 {
+        errors.push("summary", "undecided", format!("{missing} proposte sono ancora senza esito."));
+    }
+    errors.into_result(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +120,13 @@ mod tests {
         assert_eq!(fields, ["motivation", "merged_into"]);
         let ok = decide_outcome(1, "merged", "Duplicato", Some(2), &[2]).unwrap();
         assert_eq!(ok.merged_into, Some(2));
+    }
+
+    #[test]
+    fn the_summary_waits_for_every_outcome() {
+        assert!(check_summary_complete(&[true, true]).is_ok());
+        assert_eq!(check_summary_complete(&[true, false]).unwrap_err().errors[0].code, "undecided");
+        assert_eq!(check_summary_complete(&[]).unwrap_err().errors[0].code, "no_proposals");
     }
 
     #[test]

@@ -98,6 +98,36 @@ pub fn parse_progress(text: &str) -> Result<u8, FieldErrors> {
     errors.into_result(value.unwrap_or_default())
 }
 
+/// An intervention's status and progress as the office types them.
+pub fn validate_status(status: &str, progress: &str) -> Result<(InterventionStatus, u8), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let status = InterventionStatus::from_code(status);
+    if status.is_none() {
+        errors.push("status", "required", "Scegliere lo stato dell'intervento.");
+    }
+    let progress = parse_progress(progress).map_err(|e| errors.errors.extend(e.errors)).ok();
+    match (status, progress) {
+        (Some(s), Some(p)) if errors.is_empty() => Ok((s, p)),
+        _ => Err(errors),
+    }
+}
+
+/// A milestone's title and optional due date (`AAAA-MM-GG`, as a date input sends it).
+pub fn validate_milestone(title: &str, due_on: &str) -> Result<(String, Option<chrono::NaiveDate>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let title = title.trim();
+    if title.is_empty() {
+        errors.push("milestone", "required", "Indicare la tappa.");
+    }
+    let due = match due_on.trim() {
+        "" => None,
+        text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| errors.push("due_on", "invalid_date", "Data non valida."))
+            .ok(),
+    };
+    errors.into_result((title.to_string(), due))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +149,15 @@ mod tests {
     fn a_cycle_stops_instead_of_looping() {
         let p = derived_progress(&[node(1, Some(2), 10), node(2, Some(1), 30)]);
         assert_eq!(p.len(), 2);
+    }
+
+    #[test]
+    fn status_and_milestones_are_checked() {
+        assert_eq!(validate_status("completed", "100").unwrap(), (InterventionStatus::Completed, 100));
+        let errors = validate_status("", "x").unwrap_err();
+        assert_eq!(errors.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["status", "progress"]);
+        assert!(validate_milestone("Avvio", "2027-03-01").is_ok());
+        assert_eq!(validate_milestone("", "01/03/2027").unwrap_err().errors.len(), 2);
     }
 
     #[test]
