@@ -24,7 +24,7 @@ pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
 pub use sessions::SessionBackend;
 pub use tables::{
-    Attendance, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
+    AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
     NewTableProposal, ProgressComment, StoredBallot, StoredProposal, TableWork,
 };
 

@@ -135,3 +135,19 @@ async fn interventions_nest_and_the_board_takes_one_referent_each() {
     assert!(matches!(store.appoint_board_member(process.id, &member, &audit("board.appoint")).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.board_members(process.id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn minutes_keep_their_text_and_attachments() {
+    let (store, process) = store_with_esempio().await;
+    let session = process.sessions[0].id;
+    assert_eq!(store.minutes(session).await.unwrap(), None);
+    store.save_minutes(session, "Prima stesura", false, None, &audit("minutes.save")).await.unwrap();
+    let pdf = b"%PDF-1.7 verbale".to_vec();
+    store.save_minutes(session, "Verbale", true, Some(("verbale.pdf", "application/pdf", &pdf)), &audit("minutes.save")).await.unwrap();
+    let minutes = store.minutes(session).await.unwrap().unwrap();
+    assert_eq!((minutes.body.as_str(), minutes.published, minutes.attachments.len()), ("Verbale", true, 1));
+    assert_eq!(minutes.attachments[0].size, pdf.len() as i64);
+    let file = store.minute_attachment(minutes.attachments[0].id).await.unwrap();
+    assert_eq!((file.session_id, file.content), (session, pdf));
+    assert!(matches!(store.minute_attachment(9999).await, Err(StoreError::NotFound)));
+}

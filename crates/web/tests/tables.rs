@@ -268,3 +268,57 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     assert_eq!(update.status, StatusCode::SEE_OTHER);
     assert!(app.get(&format!("/processi/{SLUG}/monitoraggio")).await.body.contains("<title>Servizi per la famiglia: 100 %</title>"));
 }
+
+/// A multipart body with the minutes' text, the published box and one file.
+fn multipart(text: &str, published: bool, file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "concertoBoundary42";
+    let mut body = Vec::new();
+    let mut part = |headers: String, content: &[u8]| {
+        body.extend(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+        body.extend(content);
+        body.extend(b"\r\n");
+    };
+    part("Content-Disposition: form-data; name=\"minutes\"".into(), text.as_bytes());
+    if published {
+        part("Content-Disposition: form-data; name=\"published\"".into(), b"1");
+    }
+    if let Some((name, bytes)) = file {
+        part(format!("Content-Disposition: form-data; name=\"attachment\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"), bytes);
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_minutes(app: &TestApp, uri: &str, cookie: &str, form: (String, Vec<u8>)) -> Reply {
+    let request = Request::post(uri).header("content-type", form.0).header("cookie", cookie).body(Body::from(form.1)).unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn minutes_are_internal_until_published_and_attachments_are_checked() {
+    let app = app().await;
+    let cookie = office(&app).await;
+    let p = process(&app).await;
+    let session = table_session(&p, first_area(&p));
+    let uri = format!("/ufficio/processi/{SLUG}/sessioni/{session}/verbale");
+
+    let fake = post_minutes(&app, &uri, &cookie, multipart("Verbale della seduta", true, Some(("verbale.pdf", b"<html>no</html>")))).await;
+    assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY, "the type is read from the content");
+    assert!(fake.body.contains("id=\"e-attachment\"") && fake.body.contains(">Verbale della seduta</textarea>"));
+    let internal = post_minutes(&app, &uri, &cookie, multipart("Bozza interna", false, Some(("verbale.pdf", b"%PDF-1.7 bozza")))).await;
+    assert_eq!(internal.status, StatusCode::SEE_OTHER, "{}", internal.body);
+    let public = app.get(&format!("/processi/{SLUG}/verbali")).await;
+    assert!(!public.body.contains("Bozza interna"), "internal minutes stay with the office");
+    let attachment = app.store.minutes(session).await.unwrap().unwrap().attachments[0].id;
+    assert_eq!(app.get(&format!("/processi/{SLUG}/verbali/allegati/{attachment}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &format!("/ufficio/processi/{SLUG}/verbali/allegati/{attachment}"), &cookie).await.status, StatusCode::OK);
+
+    let published = post_minutes(&app, &uri, &cookie, multipart("Presenti 12 organizzazioni.", true, None)).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let page = app.get(&format!("/processi/{SLUG}/verbali")).await;
+    assert!(page.body.contains("Presenti 12 organizzazioni.") && page.body.contains(&format!("/verbali/allegati/{attachment}")));
+    let file = app.get(&format!("/processi/{SLUG}/verbali/allegati/{attachment}")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers["content-type"], "application/pdf");
+    assert!(app.store.verify_audit().await.unwrap().is_intact());
+}

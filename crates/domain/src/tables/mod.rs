@@ -5,6 +5,7 @@
 pub mod ballot;
 pub mod board;
 pub mod checkin;
+pub mod minutes;
 pub mod outcome;
 pub mod progress;
 pub mod proposal;
@@ -12,6 +13,7 @@ pub mod proposal;
 pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
 pub use board::{BoardCandidate, check_appointment};
 pub use checkin::{CHECKIN_ALPHABET, CheckinCode, Invitee, WalkIn, session_invitees, validate_walk_in};
+pub use minutes::{CheckedAttachment, MAX_ATTACHMENT_BYTES, check_attachment, check_minutes};
 pub use outcome::{Outcome, OutcomeDecision, check_summary_complete, decide_outcome};
 pub use progress::{
     InterventionNode, InterventionStatus, derived_progress, parse_progress, validate_milestone, validate_status,

@@ -3,10 +3,12 @@
 //! audit entry, and any mail it causes, in its own transaction.
 
 mod attendance;
+mod minutes;
 mod monitoring;
 mod proposals;
 
 pub use attendance::{Attendance, CheckinEntry, NewAttendance, NewRepresentative};
+pub use minutes::{AttachmentFile, AttachmentInfo, Minutes};
 pub use monitoring::{BoardMember, Intervention, Milestone, NewIntervention, ProgressComment};
 pub use proposals::{NewTableProposal, StoredBallot, StoredProposal, TableWork};
 

@@ -4,6 +4,7 @@
 
 mod chart;
 mod checkin;
+mod minutes;
 mod office;
 mod outcome;
 mod participant;
@@ -38,6 +39,13 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{office}/sessioni/{{id}}/presenze/codice"), post(checkin::by_code))
         .route(&format!("{office}/sessioni/{{id}}/presenze/ospite"), post(checkin::walk_in))
         .route(&format!("{office}/sessioni/{{id}}/presenze/conteggi"), get(checkin::counts))
+        .route(
+            &format!("{office}/sessioni/{{id}}/verbale"),
+            get(minutes::form).post(minutes::save).layer(axum::extract::DefaultBodyLimit::max(minutes::MAX_BODY)),
+        )
+        .route(&format!("{office}/verbali/allegati/{{id}}"), get(minutes::office_file))
+        .route("/processi/{slug}/verbali", get(minutes::public_list))
+        .route("/processi/{slug}/verbali/allegati/{id}", get(minutes::public_file))
         .route(&format!("{office}/presenze.csv"), get(checkin::csv))
         .route(&format!("{office}/presenze.xlsx"), get(checkin::xlsx))
         .route("/manifestazioni/{token}/tavoli", get(participant::page))
