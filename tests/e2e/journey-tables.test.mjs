@@ -190,7 +190,7 @@ test('journey: attendance, proposals, priorities and the summary at the tables',
     await page.goto(url(`/processi/${SLUG}/priorita`));
     const ranking = await page.locator('#ranking tbody tr').allInnerTexts();
     assert.match(ranking[0], new RegExp(`${titles[0]}[\\s\\S]*6`), `first place: ${ranking[0]}`);
-    assert.equal(await page.locator('svg.chart title').first().innerText(), 'Punti ricevuti da ciascuna proposta');
+    assert.equal(await page.locator('svg.chart title').first().textContent(), 'Punti ricevuti da ciascuna proposta');
 
     // Outcomes: "not accepted" without a motivation is refused, then given one.
     const outcome = (id) => `${OFFICE}/proposte/${id}/esito`;

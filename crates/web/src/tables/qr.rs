@@ -16,10 +16,11 @@ pub fn svg(code: &str, label: &str) -> String {
     }
 }
 
-/// The symbol drawn with half-block characters, two modules per character row.
+/// The symbol drawn with half-block characters, two modules per character row, dark
+/// modules filled: for a plain-text e-mail read on a light background.
 pub fn text(code: &str) -> String {
     QrCode::new(code.as_bytes())
-        .map(|qr| qr.render::<unicode::Dense1x2>().dark_color(unicode::Dense1x2::Light).light_color(unicode::Dense1x2::Dark).build())
+        .map(|qr| qr.render::<unicode::Dense1x2>().quiet_zone(true).build())
         .unwrap_or_default()
 }
 
