@@ -80,13 +80,14 @@ fn attendance_from_row(r: &impl Columns) -> Result<Attendance> {
 
 impl Store {
     /// Invites `representatives` to a session: each gets a check-in code (the one
-    /// they have, or a new one from `new_code`) and the message `email` makes for it,
-    /// queued with the audit entry in one transaction. Returns the codes.
+    /// they have, or a new one from `new_code`, `None` when no random source answers)
+    /// and the message `email` makes for it, queued with the audit entry in one
+    /// transaction. Returns the codes.
     pub async fn invite_representatives(
         &self,
         process_id: i64,
         representatives: &[NewRepresentative],
-        mut new_code: impl FnMut() -> String,
+        mut new_code: impl FnMut() -> Option<String>,
         email: impl Fn(&CheckinEntry) -> NewEmail,
         audit: &AuditEntry,
     ) -> Result<Vec<CheckinEntry>> {
@@ -108,6 +109,10 @@ impl Store {
                         found = Some(entry_from_row(&row)?);
                         break;
                     }
+                    let code = new_code().ok_or_else(|| StoreError::Corrupt {
+                        column: "code",
+                        detail: "nessuna fonte casuale per i codici di accesso".into(),
+                    })?;
                     // A code already given to someone else is skipped, not an error.
                     sqlx::query(
                         "INSERT INTO checkin_codes (process_id, tax_code, organization, rep_name, rep_email, code, created_at)
@@ -118,7 +123,7 @@ impl Store {
                     .bind(&rep.organization)
                     .bind(&rep.rep_name)
                     .bind(&rep.rep_email)
-                    .bind(new_code())
+                    .bind(code)
                     .bind(audit.at)
                     .execute(&mut *tx)
                     .await?;

@@ -45,15 +45,12 @@ async fn invitees(state: &AppState, process: &Process, session: &Session) -> Res
     Ok((invitees, codes))
 }
 
-/// A fresh code from the system's random source.
-fn fresh_code() -> String {
+/// A fresh code from the system's random source; none without one, rather than a
+/// guessable code.
+fn fresh_code() -> Option<String> {
     let mut bytes = [0u8; 6];
-    // Without a random source there is no safe code; the store then refuses the
-    // repeated value instead of handing out a guessable one.
-    if getrandom::fill(&mut bytes).is_err() {
-        return String::new();
-    }
-    CheckinCode::from_random(bytes).to_string()
+    getrandom::fill(&mut bytes).ok()?;
+    Some(CheckinCode::from_random(bytes).to_string())
 }
 
 fn session_when(s: &Session) -> String {

@@ -106,9 +106,9 @@ async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, field
     let ballots = state.store.ballots(h.process.id).await?;
     let mine = ballots.iter().find(|b| b.tax_code == tax_code);
     let areas = participation_areas(&h.received);
-    let supporters_of = state.store.table_proposals(h.process.id).await?;
+    let all = state.store.table_proposals(h.process.id).await?;
     let organization = h.received.expression.applicant.name.clone();
-    let proposals = supporters_of
+    let proposals = all
         .iter()
         .filter(|p| !merged(p))
         .map(|p| {
