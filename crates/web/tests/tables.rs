@@ -253,11 +253,9 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     let page = app.get(&format!("/processi/{SLUG}/monitoraggio")).await;
     assert_eq!(page.status, StatusCode::OK);
     let stored = app.store.interventions(pid).await.unwrap();
-    let figures: Vec<(String, u32)> = page.body.split("data-progress=\"").skip(1).map(|s| {
-        let n: u32 = s.split('"').next().unwrap().parse().unwrap();
-        (s.to_string(), n)
-    }).map(|(s, n)| (s, n)).collect();
-    assert_eq!(figures.iter().map(|(_, n)| *n).collect::<Vec<_>>(), [63, 100, 25], "table rows in tree order");
+    let figures: Vec<u32> =
+        page.body.split("data-progress=\"").skip(1).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(figures, [63, 100, 25], "table rows in tree order");
     assert_eq!((stored[1].progress, stored[2].progress), (100, 25), "the figures come from the data");
     assert!(page.body.contains("<title>Servizi per la famiglia: 63 %</title>"), "the chart's bar agrees with the table");
     assert!(page.body.contains("width=\"252\""), "63% of the 400-unit scale");

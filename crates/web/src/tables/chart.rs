@@ -16,7 +16,7 @@ const BAR_WIDTH: u32 = 400;
 
 /// The width of a bar of `value` on a scale up to `max`, in SVG units.
 pub fn bar_width(value: u32, max: u32) -> u32 {
-    if max == 0 { 0 } else { value.min(max) * BAR_WIDTH / max }
+    (value.min(max) * BAR_WIDTH).checked_div(max).unwrap_or(0)
 }
 
 /// An accessible chart: `<title>` and `<desc>` name it, each bar has its own title.
