@@ -129,9 +129,37 @@ pub fn visible_ambito(who: &Principal) -> Option<i64> {
     }
 }
 
+/// What the holder of an expression's management link does at the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TablesAction {
+    /// Propose, support proposals, cast the organization's ballot.
+    Participate,
+    /// Comment on the plan's progress: for members of the monitoring board only.
+    CommentProgress,
+}
+
+/// May the holder of a management link act at the tables for its organization? Only
+/// while the expression is the current one, and comments only from board members.
+pub fn may_act_at_tables(expression_active: bool, on_board: bool, action: TablesAction) -> Decision {
+    match action {
+        _ if !expression_active => Decision::Forbidden,
+        TablesAction::CommentProgress if !on_board => Decision::Forbidden,
+        _ => Decision::Allow,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_need_a_current_expression_and_comments_a_board_seat() {
+        use TablesAction::*;
+        assert_eq!(may_act_at_tables(true, false, Participate), Decision::Allow);
+        assert_eq!(may_act_at_tables(false, true, Participate), Decision::Forbidden);
+        assert_eq!(may_act_at_tables(true, false, CommentProgress), Decision::Forbidden);
+        assert_eq!(may_act_at_tables(true, true, CommentProgress), Decision::Allow);
+    }
 
     fn principal(role: Role, ambito_id: Option<i64>) -> Principal {
         Principal { account_id: 1, email: "x@example.org".into(), role, ambito_id }

@@ -14,11 +14,15 @@ pub mod italian;
 pub mod process;
 pub mod receipt;
 pub mod report;
+pub mod tables;
 pub mod tax_code;
 pub mod template;
 pub mod validation;
 
-pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, may_use_ambito_profile, visible_ambito};
+pub use access::{
+    Decision, OfficeAction, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito, may_enter_workspace,
+    may_use_ambito_profile, visible_ambito,
+};
 pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};

@@ -17,6 +17,7 @@ mod password_resets;
 mod processes;
 mod rows;
 mod sessions;
+mod tables;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -28,6 +29,10 @@ pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
 pub use sessions::SessionBackend;
+pub use tables::{
+    AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
+    NewTableProposal, ProgressComment, StoredBallot, StoredProposal, TableWork,
+};
 
 use std::str::FromStr;
 use std::time::Duration;

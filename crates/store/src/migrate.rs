@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_office.sql"),
         postgres: include_str!("../migrations/postgres/0007_office.sql"),
     },
+    Migration {
+        version: 9,
+        name: "tables",
+        sqlite: include_str!("../migrations/sqlite/0009_tables.sql"),
+        postgres: include_str!("../migrations/postgres/0009_tables.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

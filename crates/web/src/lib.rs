@@ -15,6 +15,7 @@ mod openapi;
 mod page;
 mod public;
 mod security;
+mod tables;
 mod view;
 
 use std::time::Duration;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(expressions::routes())
         .merge(auth::routes())
         .merge(office::routes())
+        .merge(tables::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

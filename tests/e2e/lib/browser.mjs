@@ -137,6 +137,9 @@ export async function publicPages() {
     pages.push({ path: `/processi/${slug}/avviso`, status: 200 });
   }
   pages.push({ path: '/processi/esempio-2026-2028/manifestazione', status: 200 });
+  for (const tail of ['verbali', 'priorita', 'cabina-di-regia', 'monitoraggio']) {
+    pages.push({ path: `/processi/esempio-2026-2028/${tail}`, status: 200 });
+  }
   pages.push({ path: '/accedi', status: 200 });
   pages.push({ path: '/accedi/password', status: 200 });
   pages.push({ path: '/accessibilita', status: 200 });

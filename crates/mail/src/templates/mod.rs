@@ -4,10 +4,12 @@
 mod password_reset;
 mod receipt;
 mod session_changed;
+mod tables;
 
 pub use password_reset::password_reset;
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};
+pub use tables::{Invitation, OutcomeNotice, invitation, proposal_outcome};
 
 use chrono::{DateTime, Utc};
 use concerto_domain::{ROME, italian};

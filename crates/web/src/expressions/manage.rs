@@ -117,6 +117,8 @@ struct ReceiptPage {
 struct ManagePage {
     ctx: PageContext,
     v: ExpressionView,
+    /// The representatives' check-in codes for the tables, once invited.
+    codes: Vec<crate::tables::CodeView>,
 }
 
 pub async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Result<Response, PageError> {
@@ -127,7 +129,8 @@ pub async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token
 
 pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Result<Response, PageError> {
     let v = load(&state, &ctx, &token).await?;
-    let page = ManagePage { ctx, v };
+    let codes = crate::tables::codes_of(&state, &ctx, &v.received).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
+    let page = ManagePage { ctx, v, codes };
     render(&page.ctx, &page)
 }
 

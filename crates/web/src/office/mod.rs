@@ -2,7 +2,7 @@
 //! expressions received per area and per table, the exports, the process's status,
 //! settings and calendar, and the Ambito's profile.
 
-mod audit;
+pub(crate) mod audit;
 mod calendar;
 mod create;
 mod exports;
@@ -150,7 +150,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
 }
 
 /// A process of the workspace, with the decision about `action` on it enforced.
-async fn office_process(
+pub(crate) async fn office_process(
     state: &AppState,
     ctx: &PageContext,
     user: Option<&concerto_domain::Principal>,

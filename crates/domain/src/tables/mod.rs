@@ -1,0 +1,21 @@
+//! The work at the tables (tavoli di co-progettazione), after sign-up: attendance,
+//! proposals, priorities, the summary of outcomes, the monitoring board and the
+//! monitoring of the plan. Pure rules; the store keeps the data, the web shows it.
+
+pub mod ballot;
+pub mod board;
+pub mod checkin;
+pub mod minutes;
+pub mod outcome;
+pub mod progress;
+pub mod proposal;
+
+pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
+pub use board::{BoardCandidate, check_appointment};
+pub use checkin::{CHECKIN_ALPHABET, CheckinCode, Invitee, WalkIn, session_invitees, validate_walk_in};
+pub use minutes::{CheckedAttachment, MAX_ATTACHMENT_BYTES, check_attachment, check_minutes};
+pub use outcome::{Outcome, OutcomeDecision, check_summary_complete, decide_outcome};
+pub use progress::{
+    InterventionNode, InterventionStatus, derived_progress, parse_progress, validate_milestone, validate_status,
+};
+pub use proposal::{ProposalDraft, validate_proposal};

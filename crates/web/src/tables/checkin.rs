@@ -1,0 +1,423 @@
+//! Attendance at a session: the invitations with the personal codes, the staff's
+//! check-in page (search, code typed or scanned, walk-ins), live counts, exports.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_documents::Sheet;
+use concerto_domain::tables::{CheckinCode, Invitee, session_invitees, validate_walk_in};
+use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, Session, italian};
+use concerto_mail::templates::{Invitation, invitation};
+use concerto_store::{Attendance, CheckinEntry, NewAttendance, NewRepresentative, StoreError};
+use serde::Deserialize;
+
+use super::{Fields, FormErrors, qr, unprocessable, when};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::office::{audit, office_process};
+use crate::page::PageContext;
+use crate::public::render;
+
+/// How often the counts page reloads itself, in seconds.
+const COUNTS_REFRESH: u32 = 15;
+
+async fn load(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str, id: i64) -> Result<(Process, Session), Response> {
+    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
+    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    Ok((process, session))
+}
+
+/// The session's invitees and the codes they hold: the invitees come from the
+/// current expressions, the codes from the invitations sent.
+async fn invitees(state: &AppState, process: &Process, session: &Session) -> Result<(Vec<Invitee>, Vec<CheckinEntry>), WebError> {
+    let expressions = state.store.active_expressions(process.id).await?;
+    let invitees = session_invitees(session, &expressions);
+    let codes = state
+        .store
+        .checkin_codes(process.id)
+        .await?
+        .into_iter()
+        .filter(|c| invitees.iter().any(|i| i.tax_code == c.tax_code && i.email == c.rep_email))
+        .collect();
+    Ok((invitees, codes))
+}
+
+/// A fresh code from the system's random source; none without one, rather than a
+/// guessable code.
+fn fresh_code() -> Option<String> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(CheckinCode::from_random(bytes).to_string())
+}
+
+fn session_when(s: &Session) -> String {
+    match s.date {
+        None => "data da definire".into(),
+        Some(d) => match italian::time_range(s.start, s.end) {
+            Some(range) => format!("{} ({}), {range}", italian::long_date(d), italian::date(d)),
+            None => format!("{} ({})", italian::long_date(d), italian::date(d)),
+        },
+    }
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let expressions = match state.store.active_expressions(process.id).await {
+        Ok(e) => e,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let reps: Vec<NewRepresentative> = session_invitees(&session, &expressions)
+        .into_iter()
+        .map(|i| NewRepresentative { tax_code: i.tax_code, organization: i.organization, rep_name: i.name, rep_email: i.email })
+        .collect();
+    let base = state.config.public_url.trim_end_matches('/').to_string();
+    let mail = |c: &CheckinEntry| {
+        invitation(&Invitation {
+            dedup_key: format!("invite:{}:{}", session.id, c.id),
+            recipient: c.rep_email.clone(),
+            representative: c.rep_name.clone(),
+            organization: c.organization.clone(),
+            process_title: process.header.title.clone(),
+            session_title: session.title.clone(),
+            when: session_when(&session),
+            venue: session.venue.clone(),
+            code: c.code.clone(),
+            qr_text: qr::text(&c.code),
+            process_url: format!("{base}/processi/{}", process.header.slug),
+        })
+    };
+    let entry = audit::entry(
+        who,
+        state.clock.now(),
+        "session.invite",
+        format!("session:{}:{}", process.header.slug, session.id),
+        &process.ambito.slug,
+        None::<&()>,
+        Some(&serde_json::json!({ "invited": reps.len() })),
+    );
+    match state.store.invite_representatives(process.id, &reps, fresh_code, mail, &entry).await {
+        Ok(sent) => {
+            state.outbox.wake();
+            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/presenze?invitati={}", sent.len())).into_response()
+        }
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+/// One registered representative on the check-in page.
+pub struct CheckinLine {
+    pub name: String,
+    pub organization: String,
+    pub code: Option<String>,
+    pub present: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tables_checkin.html")]
+struct CheckinPage {
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    q: String,
+    lines: Vec<CheckinLine>,
+    present: Vec<(String, String, bool, String)>,
+    expected: usize,
+    by_code: usize,
+    walk_ins: usize,
+    invited: Option<String>,
+    done: Option<String>,
+    fields: Fields,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CheckinQuery {
+    #[serde(default)]
+    q: String,
+    invitati: Option<String>,
+    registrato: Option<String>,
+}
+
+async fn build(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    query: CheckinQuery,
+    fields: Fields,
+    errors: FormErrors,
+) -> Result<CheckinPage, WebError> {
+    let (invitees, codes) = invitees(state, &process, &session).await?;
+    let present: Vec<Attendance> =
+        state.store.attendances(process.id).await?.into_iter().filter(|a| a.session_id == session.id).collect();
+    let needle = query.q.trim().to_lowercase();
+    let lines = invitees
+        .iter()
+        .filter(|i| needle.is_empty() || i.name.to_lowercase().contains(&needle) || i.organization.to_lowercase().contains(&needle))
+        .map(|i| {
+            let code = codes.iter().find(|c| c.tax_code == i.tax_code && c.rep_email == i.email);
+            CheckinLine {
+                name: i.name.clone(),
+                organization: i.organization.clone(),
+                present: code.is_some_and(|c| present.iter().any(|a| a.checkin_code_id == Some(c.id))),
+                code: code.map(|c| c.code.clone()),
+            }
+        })
+        .collect();
+    Ok(CheckinPage {
+        expected: invitees.len(),
+        by_code: present.iter().filter(|a| !a.walk_in).count(),
+        walk_ins: present.iter().filter(|a| a.walk_in).count(),
+        present: present.iter().map(|a| (a.name.clone(), a.organization.clone(), a.walk_in, when(a.checked_in_at))).collect(),
+        lines,
+        q: query.q,
+        invited: query.invitati,
+        done: query.registrato,
+        ctx,
+        process,
+        session,
+        fields,
+        errors,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(query): Query<CheckinQuery>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    match build(&state, ctx.clone(), process, session, query, Fields::default(), FormErrors::default()).await {
+        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+/// The check-in page again, with the form's errors and what was typed.
+async fn reshow(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    fields: Fields,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let errors = FormErrors::of(&errors, &ctx);
+    match build(state, ctx.clone(), process, session, CheckinQuery::default(), fields, errors).await {
+        Ok(page) if status == StatusCode::UNPROCESSABLE_ENTITY => unprocessable(&page.ctx, &page),
+        Ok(page) => render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+/// Records one arrival, or shows the page again with the form's error.
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    state: &AppState,
+    ctx: PageContext,
+    who: &Principal,
+    process: Process,
+    session: Session,
+    arrival: Result<NewAttendance, FieldErrors>,
+    fields: Fields,
+    kind: &str,
+) -> Response {
+    let arrival = match arrival {
+        Ok(a) => a,
+        Err(errors) => return reshow(state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let entry = audit::entry(
+        who,
+        state.clock.now(),
+        kind,
+        format!("session:{}:{}", process.header.slug, session.id),
+        &process.ambito.slug,
+        None::<&()>,
+        Some(&serde_json::json!({ "name": arrival.name, "organization": arrival.organization, "code": arrival.checkin_code_id })),
+    );
+    match state.store.record_attendance(session.id, &arrival, &entry).await {
+        Ok(()) => Redirect::to(&format!(
+            "/ufficio/processi/{}/sessioni/{}/presenze?registrato={}",
+            process.header.slug,
+            session.id,
+            url_encode(&arrival.name)
+        ))
+        .into_response(),
+        Err(StoreError::Conflict(_)) => {
+            let mut errors = FieldErrors::default();
+            errors.push("code", "already_present", "Questa persona risulta già presente.");
+            reshow(state, ctx, process, session, fields, errors, StatusCode::CONFLICT).await
+        }
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+pub async fn by_code(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let fields = Fields(form);
+    let codes = match invitees(&state, &process, &session).await {
+        Ok((_, codes)) => codes,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let mut errors = FieldErrors::default();
+    let arrival = match CheckinCode::parse(fields.get("code")) {
+        None => {
+            errors.push("code", "invalid_code", "Il codice ha 6 caratteri tra lettere e cifre.");
+            Err(errors)
+        }
+        Some(code) => match codes.iter().find(|c| c.code == code.as_str()) {
+            None => {
+                errors.push("code", "unknown_code", "Nessun invitato a questa sessione ha questo codice.");
+                Err(errors)
+            }
+            Some(c) => Ok(NewAttendance {
+                checkin_code_id: Some(c.id),
+                name: c.rep_name.clone(),
+                organization: c.organization.clone(),
+                email: Some(c.rep_email.clone()),
+            }),
+        },
+    };
+    record(&state, ctx, who, process, session, arrival, fields, "attendance.checkin").await
+}
+
+pub async fn walk_in(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let fields = Fields(form);
+    let arrival = validate_walk_in(fields.get("name"), fields.get("organization"), fields.get("email"))
+        .map(|w| NewAttendance { checkin_code_id: None, name: w.name, organization: w.organization, email: w.email });
+    record(&state, ctx, who, process, session, arrival, fields, "attendance.walk_in").await
+}
+
+#[derive(Template)]
+#[template(path = "tables_counts.html")]
+struct CountsPage {
+    ctx: PageContext,
+    session: Session,
+    expected: usize,
+    by_code: usize,
+    walk_ins: usize,
+    refresh: u32,
+}
+
+/// The counts alone, reloading themselves: for a screen at the entrance.
+pub async fn counts(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    match build(&state, ctx.clone(), process, session, CheckinQuery::default(), Fields::default(), FormErrors::default()).await {
+        Ok(p) => {
+            let page = CountsPage { ctx: p.ctx, session: p.session, expected: p.expected, by_code: p.by_code, walk_ins: p.walk_ins, refresh: COUNTS_REFRESH };
+            render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+        }
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str) -> Result<(Process, Sheet), Response> {
+    let process = office_process(state, ctx, user, slug, OfficeAction::View).await?;
+    let attendances = state.store.attendances(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
+    let codes = state.store.checkin_codes(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
+    let rows = attendances
+        .iter()
+        .map(|a| {
+            let session = process.sessions.iter().find(|s| s.id == a.session_id);
+            vec![
+                session.map(|s| s.title.clone()).unwrap_or_default(),
+                session.and_then(|s| s.date).map(italian::date).unwrap_or_default(),
+                a.name.clone(),
+                a.organization.clone(),
+                a.email.clone().unwrap_or_default(),
+                if a.walk_in { "senza registrazione".into() } else { "codice".into() },
+                a.checkin_code_id.and_then(|id| codes.iter().find(|c| c.id == id)).map(|c| c.code.clone()).unwrap_or_default(),
+                when(a.checked_in_at),
+            ]
+        })
+        .collect();
+    let headers = ["sessione", "data", "nome", "organizzazione", "email", "accesso", "codice", "registrato_il"];
+    Ok((process, Sheet { name: "Presenze".into(), headers: headers.map(String::from).to_vec(), rows }))
+}
+
+pub(super) fn send_file(bytes: Result<Vec<u8>, concerto_documents::ExportError>, content_type: &str, file: String, ctx: &PageContext) -> Response {
+    match bytes {
+        Ok(bytes) => (
+            [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\""))],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => WebError::Internal(e.to_string()).into_page(ctx),
+    }
+}
+
+pub async fn csv(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    match sheet(&state, &ctx, user.as_ref(), &slug).await {
+        Ok((p, s)) => send_file(s.to_csv(), "text/csv; charset=utf-8", format!("presenze-{}.csv", p.header.slug), &ctx),
+        Err(answer) => answer,
+    }
+}
+
+pub async fn xlsx(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    match sheet(&state, &ctx, user.as_ref(), &slug).await {
+        Ok((p, s)) => send_file(
+            s.to_xlsx(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("presenze-{}.xlsx", p.header.slug),
+            &ctx,
+        ),
+        Err(answer) => answer,
+    }
+}
+
+/// Percent-encoding for a query value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

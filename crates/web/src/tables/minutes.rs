@@ -1,0 +1,204 @@
+//! The minutes (verbale) of each session: the office writes them with attachments and
+//! publishes them or keeps them internal; the public reads the published ones.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::tables::{MAX_ATTACHMENT_BYTES, check_attachment, check_minutes};
+use concerto_domain::{FieldErrors, OfficeAction, Process, Session};
+use concerto_store::{AttachmentFile, Minutes};
+
+use super::{Fields, FormErrors, unprocessable, when};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::office::{audit, office_process};
+use crate::page::PageContext;
+use crate::public::render;
+use crate::{AppState, public_process};
+
+/// The upload's body limit: the largest attachment and the text around it.
+pub const MAX_BODY: usize = MAX_ATTACHMENT_BYTES + 256 * 1024;
+
+#[derive(Template)]
+#[template(path = "tables_minutes_form.html")]
+struct MinutesForm {
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    minutes: Option<Minutes>,
+    fields: Fields,
+    errors: FormErrors,
+    /// Where the attachments' links start: the office's own route.
+    prefix: String,
+}
+
+fn office_prefix(process: &Process) -> String {
+    format!("/ufficio/processi/{}", process.header.slug)
+}
+
+async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, id: i64) -> Result<(Process, Session, Option<Minutes>), Response> {
+    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
+    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    let minutes = state.store.minutes(session.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
+    Ok((process, session, minutes))
+}
+
+pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path((slug, id)): Path<(String, i64)>) -> Response {
+    let (process, session, minutes) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let fields = Fields(match &minutes {
+        Some(m) => vec![("minutes".into(), m.body.clone()), ("published".into(), if m.published { "1".into() } else { String::new() })],
+        None => vec![],
+    });
+    let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields, errors: FormErrors::default() };
+    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The text fields and the one file of the form.
+async fn read(mut multipart: Multipart) -> Result<(Fields, Option<(String, Vec<u8>)>), FieldErrors> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        let mut errors = FieldErrors::default();
+        errors.push("attachment", "too_large", format!("Modulo non leggibile: {e}"));
+        errors
+    };
+    let mut fields = Vec::new();
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(unreadable)?;
+        match (name.as_str(), filename) {
+            ("attachment", Some(filename)) if !bytes.is_empty() => file = Some((filename, bytes.to_vec())),
+            ("attachment", _) => {}
+            _ => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((Fields(fields), file))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    multipart: Multipart,
+) -> Response {
+    let (process, session, minutes) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let (fields, file) = match read(multipart).await {
+        Ok(read) => read,
+        Err(errors) => {
+            let errors = FormErrors::of(&errors, &ctx);
+            let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields: Fields::default(), errors };
+            return unprocessable(&page.ctx, &page);
+        }
+    };
+    let mut errors = FieldErrors::default();
+    let body = check_minutes(fields.get("minutes")).map_err(|e| errors.errors.extend(e.errors)).ok();
+    let attachment = match &file {
+        None => None,
+        Some((name, bytes)) => check_attachment(name, bytes).map_err(|e| errors.errors.extend(e.errors)).ok(),
+    };
+    let Some(body) = body.filter(|_| errors.is_empty()) else {
+        let errors = FormErrors::of(&errors, &ctx);
+        let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields, errors };
+        return unprocessable(&page.ctx, &page);
+    };
+    let published = fields.get("published") == "1";
+    let entry = audit::entry(
+        who,
+        state.clock.now(),
+        "minutes.save",
+        format!("session:{}:{}", process.header.slug, session.id),
+        &process.ambito.slug,
+        minutes.as_ref().map(|m| serde_json::json!({ "published": m.published, "chars": m.body.chars().count() })).as_ref(),
+        Some(&serde_json::json!({ "published": published, "chars": body.chars().count(), "attachment": attachment.as_ref().map(|a| &a.filename) })),
+    );
+    let upload = attachment.as_ref().zip(file.as_ref()).map(|(a, (_, bytes))| (a.filename.as_str(), a.content_type, bytes.as_slice()));
+    match state.store.save_minutes(session.id, &body, published, upload, &entry).await {
+        Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/verbale")).into_response(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+fn send(file: AttachmentFile) -> Response {
+    let disposition = if file.content_type.starts_with("image/") || file.content_type == "application/pdf" { "inline" } else { "attachment" };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{}\"", file.filename)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        file.content,
+    )
+        .into_response()
+}
+
+/// An attachment for the office: of a session of a process it may see.
+pub async fn office_file(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path((slug, id)): Path<(String, i64)>) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    match state.store.minute_attachment(id).await {
+        Ok(file) if process.sessions.iter().any(|s| s.id == file.session_id) => send(file),
+        Ok(_) => WebError::NotFound.into_page(&ctx),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+/// An attachment for the public: only of published minutes.
+pub async fn public_file(State(state): State<AppState>, ctx: PageContext, Path((slug, id)): Path<(String, i64)>) -> Response {
+    let result = async {
+        let process = public_process(&state.store, &slug).await?;
+        let file = state.store.minute_attachment(id).await?;
+        if !process.sessions.iter().any(|s| s.id == file.session_id) {
+            return Err(WebError::NotFound);
+        }
+        match state.store.minutes(file.session_id).await? {
+            Some(m) if m.published => Ok(file),
+            _ => Err(WebError::NotFound),
+        }
+    }
+    .await;
+    match result {
+        Ok(file) => send(file),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tables_minutes.html")]
+struct MinutesPage {
+    ctx: PageContext,
+    process: Process,
+    /// Each session with published minutes and when they were last changed.
+    published: Vec<(Session, Minutes, String)>,
+    prefix: String,
+}
+
+pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
+    let result = async {
+        let process = public_process(&state.store, &slug).await?;
+        let mut published = Vec::new();
+        for s in process.sessions_in_calendar_order() {
+            if let Some(m) = state.store.minutes(s.id).await?.filter(|m| m.published) {
+                let at = when(m.updated_at);
+                published.push((s.clone(), m, at));
+            }
+        }
+        Ok::<_, WebError>(MinutesPage { ctx: ctx.clone(), prefix: format!("/processi/{}", process.header.slug), process, published })
+    }
+    .await;
+    match result {
+        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => e.into_page(&ctx),
+    }
+}

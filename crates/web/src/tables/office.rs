@@ -1,0 +1,360 @@
+//! The office's page of the tables, `/ufficio/processi/{slug}/tavoli`: sessions and
+//! attendance, proposals entered at a session, the ballot, the summary, the
+//! monitoring board and the plan's interventions.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::tables::{
+    BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, validate_milestone, validate_proposal,
+    validate_status,
+};
+use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, ReceivedExpression};
+use concerto_mail::templates::{OutcomeNotice, proposal_outcome};
+use concerto_store::{BoardMember, Milestone, NewIntervention, NewTableProposal, StoreError, StoredProposal, TableWork};
+
+use super::public::{ProgressLine, RankLine, progress_chart, progress_lines, ranking, summary_lines};
+use super::{Fields, FormErrors, unprocessable};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::office::{audit, office_process};
+use crate::page::PageContext;
+use crate::public::render;
+
+pub struct ProposalLine {
+    pub id: i64,
+    pub title: String,
+    pub organization: String,
+    pub areas: String,
+    pub supporters: usize,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "tables_office.html")]
+struct Hub {
+    ctx: PageContext,
+    process: Process,
+    organizations: Vec<(String, String)>,
+    board_candidates: Vec<(String, String)>,
+    proposals: Vec<ProposalLine>,
+    work: TableWork,
+    ranking: Vec<RankLine>,
+    ballots: usize,
+    chart: String,
+    undecided: usize,
+    board: Vec<BoardMember>,
+    interventions: Vec<ProgressLine>,
+    progress_chart: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    fields: Fields,
+    errors: FormErrors,
+}
+
+/// The organizations of the current expressions: (tax code, name).
+fn organizations(expressions: &[ReceivedExpression]) -> Vec<(String, String)> {
+    expressions.iter().map(|e| (e.expression.applicant.tax_code.to_string(), e.expression.applicant.name.clone())).collect()
+}
+
+/// Who may sit on the monitoring board. The participation pact is another part of
+/// the workspace: until its state is wired here, an organization with a current
+/// expression counts as one that signed.
+fn board_candidates(expressions: &[ReceivedExpression]) -> Vec<BoardCandidate> {
+    expressions.iter().map(|e| BoardCandidate { tax_code: e.expression.applicant.tax_code.to_string(), pact_signed: true }).collect()
+}
+
+async fn build(state: &AppState, ctx: PageContext, process: Process, fields: Fields, errors: FormErrors) -> Result<Hub, WebError> {
+    let expressions = state.store.active_expressions(process.id).await?;
+    let proposals = state.store.table_proposals(process.id).await?;
+    let work = state.store.table_work(process.id).await?;
+    let (ranking, ballots, chart) = ranking(state, &ctx, &process, &proposals).await?;
+    let board = state.store.board_members(process.id).await?;
+    let interventions = progress_lines(&ctx, &process, state.store.interventions(process.id).await?);
+    let summary = summary_lines(&ctx, &process, &proposals);
+    let organizations = organizations(&expressions);
+    let candidates = board_candidates(&expressions);
+    Ok(Hub {
+        board_candidates: organizations
+            .iter()
+            .filter(|(t, _)| candidates.iter().any(|c| &c.tax_code == t && c.pact_signed) && !board.iter().any(|m| &m.tax_code == t))
+            .cloned()
+            .collect(),
+        organizations,
+        proposals: summary
+            .into_iter()
+            .zip(&proposals)
+            .map(|(s, p)| ProposalLine {
+                id: s.id,
+                title: s.title,
+                organization: s.organization,
+                areas: s.areas,
+                supporters: p.supporters.len(),
+                outcome: match s.merged_into {
+                    Some((_, title)) => format!("{}: {title}", s.outcome),
+                    None => s.outcome,
+                },
+            })
+            .collect(),
+        undecided: proposals.iter().filter(|p| p.outcome.is_none()).count(),
+        progress_chart: progress_chart(&ctx, &interventions),
+        interventions,
+        statuses: InterventionStatus::ALL.iter().map(|s| (s.code(), status_key(*s))).collect(),
+        work,
+        ranking,
+        ballots,
+        chart,
+        board,
+        process,
+        ctx,
+        fields,
+        errors,
+    })
+}
+
+fn status_key(s: InterventionStatus) -> &'static str {
+    match s {
+        InterventionStatus::Planned => "tables.status.planned",
+        InterventionStatus::InProgress => "tables.status.in_progress",
+        InterventionStatus::Suspended => "tables.status.suspended",
+        InterventionStatus::Completed => "tables.status.completed",
+    }
+}
+
+async fn show(state: &AppState, ctx: PageContext, process: Process, fields: Fields, errors: FieldErrors, status: StatusCode) -> Response {
+    let errors = FormErrors::of(&errors, &ctx);
+    match build(state, ctx.clone(), process, fields, errors).await {
+        Ok(page) if status == StatusCode::UNPROCESSABLE_ENTITY => unprocessable(&page.ctx, &page),
+        Ok(page) => render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+pub async fn hub(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    match build(&state, ctx.clone(), process, Fields::default(), FormErrors::default()).await {
+        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+fn back(slug: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("/ufficio/processi/{slug}/tavoli#{anchor}")).into_response()
+}
+
+/// The process and the signed-in editor, or the answer that stops the request.
+async fn editor(state: &AppState, ctx: &PageContext, user: Option<Principal>, slug: &str) -> Result<(Process, Principal), Response> {
+    let process = office_process(state, ctx, user.as_ref(), slug, OfficeAction::Edit).await?;
+    let who = user.ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    Ok((process, who))
+}
+
+fn entry(state: &AppState, who: &Principal, process: &Process, action: &str, subject: String, after: &impl serde::Serialize) -> concerto_domain::AuditEntry {
+    audit::entry(who, state.clock.now(), action, subject, &process.ambito.slug, None::<&()>, Some(after))
+}
+
+pub async fn add_proposal(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let fields = Fields(form);
+    let expressions = match state.store.active_expressions(process.id).await {
+        Ok(e) => e,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    // A registered organization brings its name and address; otherwise they are typed.
+    let proposer = expressions.iter().find(|e| e.expression.applicant.tax_code.as_str() == fields.get("proposer"));
+    let organization = proposer.map_or(fields.get("organization").to_string(), |e| e.expression.applicant.name.clone());
+    let email = proposer.map(|e| e.expression.applicant.email.clone()).or_else(|| Some(fields.get("email").trim().to_lowercase()).filter(|e| !e.is_empty()));
+    let process_areas: Vec<i64> = process.areas.iter().map(|a| a.id).collect();
+    let session_id = fields.opt_id("session").filter(|id| process.sessions.iter().any(|s| s.id == *id));
+    let draft = match validate_proposal(fields.get("title"), fields.get("text"), &fields.ids("area"), &organization, &process_areas) {
+        Ok(d) => d,
+        Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let proposal = NewTableProposal {
+        process_id: process.id,
+        session_id,
+        online: false,
+        draft: &draft,
+        tax_code: proposer.map(|e| e.expression.applicant.tax_code.to_string()),
+        proposer_email: email,
+    };
+    let audit = entry(&state, &who, &process, "proposal.create", audit::process_subject(&process), &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }));
+    match state.store.create_table_proposal(&proposal, &audit).await {
+        Ok(_) => back(&slug, "proposte"),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+pub async fn close_ballot(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let audit = entry(&state, &who, &process, "ballot.close", audit::process_subject(&process), &serde_json::json!({ "closed": true }));
+    match state.store.close_ballot(process.id, &audit).await {
+        Ok(()) | Err(StoreError::Conflict(_)) => back(&slug, "priorita"),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+fn outcome_notice(state: &AppState, process: &Process, p: &StoredProposal, all: &[StoredProposal]) -> Option<concerto_store::NewEmail> {
+    let (recipient, outcome) = (p.proposer_email.clone()?, p.outcome.as_ref()?);
+    let base = state.config.public_url.trim_end_matches('/');
+    Some(proposal_outcome(&OutcomeNotice {
+        dedup_key: format!("outcome:{}", p.id),
+        recipient,
+        organization: p.organization.clone(),
+        process_title: process.header.title.clone(),
+        proposal_title: p.title.clone(),
+        outcome: outcome.outcome.label().to_string(),
+        motivation: outcome.motivation.clone(),
+        merged_into: outcome.merged_into.and_then(|t| all.iter().find(|q| q.id == t)).map(|q| q.title.clone()),
+        summary_url: format!("{base}/processi/{}/sintesi", process.header.slug),
+    }))
+}
+
+pub async fn publish_summary(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let proposals = match state.store.table_proposals(process.id).await {
+        Ok(p) => p,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let decided: Vec<bool> = proposals.iter().map(|p| p.outcome.is_some()).collect();
+    if let Err(errors) = check_summary_complete(&decided) {
+        return show(&state, ctx, process, Fields::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let emails: Vec<_> = proposals.iter().filter_map(|p| outcome_notice(&state, &process, p, &proposals)).collect();
+    let audit = entry(&state, &who, &process, "summary.publish", audit::process_subject(&process), &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }));
+    match state.store.publish_summary(process.id, &emails, &audit).await {
+        Ok(()) => {
+            state.outbox.wake();
+            Redirect::to(&format!("/processi/{slug}/sintesi")).into_response()
+        }
+        Err(StoreError::Conflict(_)) => Redirect::to(&format!("/processi/{slug}/sintesi")).into_response(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+pub async fn appoint(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let fields = Fields(form);
+    let (expressions, board) = match (state.store.active_expressions(process.id).await, state.store.board_members(process.id).await) {
+        (Ok(e), Ok(b)) => (e, b),
+        (Err(e), _) | (_, Err(e)) => return WebError::from(e).into_page(&ctx),
+    };
+    let tax_code = fields.get("organization");
+    let candidate = board_candidates(&expressions)
+        .into_iter()
+        .find(|c| c.tax_code == tax_code)
+        .unwrap_or(BoardCandidate { tax_code: tax_code.to_string(), pact_signed: false });
+    let appointed: Vec<String> = board.iter().map(|m| m.tax_code.clone()).collect();
+    if let Err(errors) = check_appointment(&candidate, fields.get("referent"), &appointed) {
+        return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let name = expressions.iter().find(|e| e.expression.applicant.tax_code.as_str() == tax_code).map(|e| e.expression.applicant.name.clone()).unwrap_or_default();
+    let member = BoardMember { tax_code: candidate.tax_code, organization: name, referent: fields.get("referent").trim().to_string(), appointed_at: state.clock.now() };
+    let audit = entry(&state, &who, &process, "board.appoint", audit::process_subject(&process), &serde_json::json!({ "organization": member.organization, "referent": member.referent }));
+    match state.store.appoint_board_member(process.id, &member, &audit).await {
+        Ok(()) => back(&slug, "cabina"),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+pub async fn add_intervention(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let fields = Fields(form);
+    let mut errors = FieldErrors::default();
+    let title = fields.get("intervention").trim().to_string();
+    if title.is_empty() {
+        errors.push("intervention", "required", "Indicare il titolo dell'intervento.");
+    }
+    let checked = validate_status(fields.get("status"), fields.get("progress")).map_err(|e| errors.errors.extend(e.errors)).ok();
+    let Some((status, progress)) = checked.filter(|_| errors.is_empty()) else {
+        return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let new = NewIntervention {
+        area_id: fields.opt_id("area").filter(|id| process.area(*id).is_some()),
+        parent_id: fields.opt_id("parent"),
+        title,
+        status,
+        progress,
+    };
+    let audit = entry(&state, &who, &process, "intervention.add", audit::process_subject(&process), &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }));
+    match state.store.add_intervention(process.id, &new, &audit).await {
+        Ok(_) => back(&slug, "interventi"),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+/// Updates an intervention's status and progress, or adds a milestone to it.
+pub async fn update_intervention(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let fields = Fields(form);
+    let subject = format!("intervention:{}:{id}", process.header.slug);
+    let saved = if fields.0.iter().any(|(k, _)| k == "milestone") {
+        match validate_milestone(fields.get("milestone"), fields.get("due_on")) {
+            Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Ok((title, due_on)) => {
+                let m = Milestone { title, due_on, done: fields.get("done") == "1" };
+                let audit = entry(&state, &who, &process, "milestone.add", subject, &serde_json::json!({ "title": m.title, "due_on": m.due_on }));
+                state.store.add_milestone(process.id, id, &m, &audit).await
+            }
+        }
+    } else {
+        match validate_status(fields.get("status"), fields.get("progress")) {
+            Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Ok((status, progress)) => {
+                let audit = entry(&state, &who, &process, "intervention.update", subject, &serde_json::json!({ "status": status.code(), "progress": progress }));
+                state.store.update_intervention(process.id, id, status, progress, &audit).await
+            }
+        }
+    };
+    match saved {
+        Ok(()) => back(&slug, &format!("intervento-{id}")),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
