@@ -262,7 +262,7 @@ impl Check {
 
 /// A plausible address: one @, a dot in the domain, no spaces. The mailbox itself
 /// is proven by the receipt reaching it.
-fn is_email(value: &str) -> bool {
+pub(crate) fn is_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod expression;
 pub mod italian;
+pub mod observatory;
 pub mod process;
 pub mod receipt;
 pub mod report;
@@ -17,7 +18,7 @@ pub mod tax_code;
 pub mod template;
 pub mod validation;
 
-pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};
+pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, may_moderate_observatory, visible_ambito};
 pub use ambito::{Ambito, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};

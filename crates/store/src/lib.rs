@@ -10,6 +10,7 @@ mod cache;
 mod dialect;
 mod expressions;
 mod migrate;
+mod observatory;
 mod outbox;
 mod processes;
 mod rows;
@@ -20,6 +21,9 @@ pub mod testing;
 pub use accounts::{Credentials, NewAccount};
 pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
+pub use observatory::{
+    FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
+};
 pub use outbox::{NewEmail, OutgoingEmail};
 pub use sessions::SessionBackend;
 
