@@ -99,6 +99,7 @@ pub struct RecordContent {
 /// informazioni"). The other fields follow the process on Concerto, or are the
 /// moderators' to write.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Completion {
     pub decision_holders: String,
     pub intervention_domain: String,
