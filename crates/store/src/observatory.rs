@@ -98,7 +98,7 @@ const RECORD_COLUMNS: &str = "r.id, r.source, r.process_id, r.version, r.content
 const RECORD_FROM: &str = "observatory_records r LEFT JOIN processes p ON p.id = r.process_id";
 
 /// Public processes whose record is missing, and records whose process changed.
-const STALE: &str = "SELECT p.id, p.revision, p.status, r.id AS record_id FROM processes p
+const STALE: &str = "SELECT p.id, p.revision, p.status FROM processes p
     LEFT JOIN observatory_records r ON r.process_id = p.id
     WHERE (r.id IS NULL AND p.status <> 'draft') OR (r.id IS NOT NULL AND r.source_revision <> p.revision)";
 
@@ -210,19 +210,23 @@ impl Store {
     /// and unlists those whose process went back to draft. Cheap when nothing
     /// changed: one query on the read pool.
     pub async fn refresh_observatory(&self, now: DateTime<Utc>) -> Result<()> {
-        let stale: Vec<(i64, i32, String, Option<i64>)> = on_pool!(self, read |pool| {
+        let stale: Vec<(i64, i32, String)> = on_pool!(self, read |pool| {
             let rows = sqlx::query(STALE).fetch_all(pool).await?;
             rows.iter()
-                .map(|r| Ok((r.int("id")?, r.small("revision")?, r.text("status")?, r.opt_int("record_id")?)))
+                .map(|r| Ok((r.int("id")?, r.small("revision")?, r.text("status")?)))
                 .collect::<Result<Vec<_>>>()?
         });
-        for (process_id, revision, status, record_id) in stale {
+        for (process_id, revision, status) in stale {
             let public = status != ProcessStatus::Draft.code();
             let derived = match self.process_by_id(process_id).await? {
                 Some(process) if public => Some(derive_record(&process)),
                 _ => None,
             };
-            self.write_derived(process_id, revision, record_id, derived, now).await?;
+            match self.write_derived(process_id, revision, derived, now).await {
+                // Another reader derived it first, on another connection or instance.
+                Err(StoreError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => {}
+                other => other?,
+            }
         }
         Ok(())
     }
@@ -231,24 +235,22 @@ impl Store {
         &self,
         process_id: i64,
         revision: i32,
-        record_id: Option<i64>,
         derived: Option<RecordContent>,
         now: DateTime<Utc>,
     ) -> Result<()> {
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin().await?;
-            // Another reader may have refreshed it meanwhile: the revision decides.
-            let current: Option<(i64, i32, String, i32)> = match record_id {
-                None => None,
-                Some(id) => {
-                    let row = sqlx::query("SELECT id, version, content, source_revision FROM observatory_records WHERE id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    Some((row.int("id")?, row.small("version")?, row.text("content")?, row.small("source_revision")?))
-                }
-            };
+            // Read again inside the transaction: another reader may have refreshed it
+            // meanwhile, and the revision decides.
+            let current = sqlx::query(
+                "SELECT id, version, content, source_revision FROM observatory_records WHERE process_id = $1",
+            )
+            .bind(process_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| Ok::<_, StoreError>((row.int("id")?, row.small("version")?, row.text("content")?, row.small("source_revision")?)))
+            .transpose()?;
             if current.as_ref().is_some_and(|c| c.3 == revision) {
                 return Ok(());
             }

@@ -151,3 +151,26 @@ async fn external_records_are_searchable_and_validated() {
     content.title.clear();
     assert!(store.create_observatory_records(&[content], RecordSource::External, now(), None).await.is_err());
 }
+
+#[tokio::test]
+async fn readers_refreshing_at_once_derive_each_record_once() {
+    let store = fresh_store().await;
+    for demo in demo_processes(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()) {
+        let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
+        store.create_process(ambito, &demo.process).await.unwrap();
+    }
+    let refreshes: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.refresh_observatory(now()).await })
+        })
+        .collect();
+    for r in refreshes {
+        r.await.unwrap().unwrap();
+    }
+    let catalogue = store.observatory_catalogue().await.unwrap();
+    assert_eq!(catalogue.len(), 5);
+    for record in catalogue {
+        assert_eq!(store.observatory_versions(record.id).await.unwrap().len(), 1);
+    }
+}
