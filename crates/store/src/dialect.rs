@@ -69,8 +69,9 @@ const PG_BODY_HEADLINE: &str =
 fn matched_records(backend: crate::Backend, has_terms: bool) -> String {
     match (backend, has_terms) {
         (_, false) => format!("observatory_records r WHERE $1 = '' AND {RECORD_FILTERS}"),
+        // The full-text index drives: each match then looks its record up by id.
         (crate::Backend::Sqlite, true) => format!(
-            "observatory_records r JOIN observatory_fts ON observatory_fts.rowid = r.id
+            "observatory_fts CROSS JOIN observatory_records r ON r.id = observatory_fts.rowid
              WHERE observatory_fts MATCH $1 AND {RECORD_FILTERS}"
         ),
         (crate::Backend::Postgres, true) => format!(
@@ -91,14 +92,19 @@ pub fn observatory_page(backend: crate::Backend, has_terms: bool, columns: &str)
              ORDER BY r.start_year DESC, r.title, r.id LIMIT $8 OFFSET $9",
             matched = matched_records(backend, false)
         ),
+        // Ranked and cut in a subquery, so that highlights and snippets are made for
+        // one page only, not for every match.
         (crate::Backend::Sqlite, true) => format!(
             "SELECT {columns}, highlight(observatory_fts, 0, char(2), char(3)) AS title_marked,
                 snippet(observatory_fts, 1, char(2), char(3), ' … ', 24) AS excerpt_marked
-             FROM {from} JOIN observatory_fts ON observatory_fts.rowid = r.id
-             WHERE observatory_fts MATCH $1 AND {RECORD_FILTERS}
-             ORDER BY bm25(observatory_fts, 10.0, 1.0), r.id LIMIT $8 OFFSET $9"
+             FROM (SELECT r.id AS hit, bm25(observatory_fts, 10.0, 1.0) AS rank FROM {matched}
+                   ORDER BY rank, r.id LIMIT $8 OFFSET $9) hits
+             JOIN observatory_fts ON observatory_fts.rowid = hits.hit
+             JOIN observatory_records r ON r.id = hits.hit LEFT JOIN processes p ON p.id = r.process_id
+             WHERE observatory_fts MATCH $1
+             ORDER BY hits.rank, r.id",
+            matched = matched_records(backend, true)
         ),
-        // Ranked and cut in a subquery, so that headlines are made for one page only.
         (crate::Backend::Postgres, true) => format!(
             "SELECT {columns}, ts_headline('concerto_it', r.title, q, {PG_TITLE_HEADLINE}) AS title_marked,
                 ts_headline('concerto_it', r.search_body, q, {PG_BODY_HEADLINE}) AS excerpt_marked
@@ -113,15 +119,21 @@ pub fn observatory_page(backend: crate::Backend, has_terms: bool, columns: &str)
 }
 
 /// The facet counts of every record a search matches (same parameters as the
-/// page, without limit and offset): rows of (facet, value, n).
+/// page, without limit and offset): rows of (facet, value, n). The matches are
+/// found once; each area's count walks from them to their areas.
 pub fn observatory_facets(backend: crate::Backend, has_terms: bool) -> String {
+    // SQLite's CROSS JOIN keeps the matches as the outer loop; PostgreSQL plans it itself.
+    let join = match backend {
+        crate::Backend::Sqlite => "CROSS JOIN",
+        crate::Backend::Postgres => "JOIN",
+    };
     format!(
-        "WITH matched AS (SELECT r.id, r.region, r.province, r.ambito, r.cycle, r.status FROM {matched})
+        "WITH matched AS MATERIALIZED (SELECT r.id, r.region, r.province, r.ambito, r.cycle, r.status FROM {matched})
          SELECT 'region' AS facet, region AS value, COUNT(*) AS n FROM matched GROUP BY region
          UNION ALL SELECT 'province', province, COUNT(*) FROM matched GROUP BY province
          UNION ALL SELECT 'ambito', ambito, COUNT(*) FROM matched GROUP BY ambito
          UNION ALL SELECT 'area', ra.area, COUNT(*) FROM matched m
-             JOIN observatory_record_areas ra ON ra.record_id = m.id GROUP BY ra.area
+             {join} observatory_record_areas ra ON ra.record_id = m.id GROUP BY ra.area
          UNION ALL SELECT 'cycle', cycle, COUNT(*) FROM matched WHERE cycle IS NOT NULL GROUP BY cycle
          UNION ALL SELECT 'status', status, COUNT(*) FROM matched GROUP BY status
          ORDER BY 1, 3 DESC, 2",
