@@ -24,6 +24,9 @@ CREATE TABLE observatory_records (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX observatory_records_order ON observatory_records(listed, start_year DESC, title);
+-- Covers the facets and the order, so that counting and sorting never read the
+-- records' content.
+CREATE INDEX observatory_records_facets ON observatory_records(listed, province, region, ambito, cycle, status, start_year, title);
 
 CREATE TABLE observatory_record_areas (
     record_id INTEGER NOT NULL REFERENCES observatory_records(id) ON DELETE CASCADE,
