@@ -162,7 +162,7 @@ done
 set +e
 # One file at a time: journey-office.test.mjs puts a public process back to draft for a
 # moment, which the other files must not see.
-node --test --test-reporter=tap --test-concurrency=1 --test-timeout=180000 "${files[@]}"
+node --test --test-reporter=tap --test-concurrency=1 --test-timeout=300000 "${files[@]}"
 status=$?
 # Nothing is printed after the test runner's summary.
 exit "$status"

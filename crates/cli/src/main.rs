@@ -2,6 +2,7 @@
 //! `CONCERTO_*` environment variables.
 
 mod demo;
+mod generate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +45,14 @@ enum Command {
     /// Check the audit log's hash chain; exits non-zero naming the first entry altered.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Add generated records to the observatory, for its benchmark (bench/observatory.sh).
+    #[command(hide = true)]
+    ObservatoryGenerate {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +124,7 @@ async fn main() -> anyhow::Result<()> {
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
         Command::Audit(AuditCommand::Verify { database_url }) => verify_audit(&database_url).await,
+        Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
         Command::User(UserCommand::Add { database_url, email, role, ambito, name }) => {
             add_user(&database_url, &email, &role, ambito.as_deref(), name).await
         }

@@ -121,6 +121,17 @@ pub fn may_use_ambito_profile(who: Option<&Principal>, ambito_id: i64, change: b
     may_act_on_ambito(who, action, ambito_id)
 }
 
+/// May `who` moderate the observatory: accept or reject proposed completions and
+/// write records of processes run elsewhere? The catalogue spans every Ambito, so
+/// only the platform's administrators moderate it.
+pub fn may_moderate_observatory(who: Option<&Principal>) -> Decision {
+    match who.map(|p| p.role) {
+        None => Decision::SignIn,
+        Some(Role::PlatformAdmin) => Decision::Allow,
+        Some(_) => Decision::Forbidden,
+    }
+}
+
 /// The Ambiti whose processes a workspace list shows: `None` means all of them.
 pub fn visible_ambito(who: &Principal) -> Option<i64> {
     match who.role {
@@ -209,6 +220,15 @@ mod tests {
         assert_eq!(check_new_password("corta", "corta").unwrap_err().errors[0].field, "password");
         assert_eq!(check_new_password("abbastanza lunga", "diversa").unwrap_err().errors[0].field, "confirmation");
         assert_eq!(check_new_password("abbastanza lunga", "abbastanza lunga"), Ok(()));
+    }
+
+    #[test]
+    fn only_platform_admins_moderate_the_observatory() {
+        assert_eq!(may_moderate_observatory(None), Decision::SignIn);
+        for role in Role::ALL {
+            let expected = if role == Role::PlatformAdmin { Decision::Allow } else { Decision::Forbidden };
+            assert_eq!(may_moderate_observatory(Some(&principal(role, Some(1)))), expected, "{role:?}");
+        }
     }
 
     #[test]

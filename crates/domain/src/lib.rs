@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod editing;
 pub mod expression;
 pub mod italian;
+pub mod observatory;
 pub mod process;
 pub mod receipt;
 pub mod report;
@@ -21,7 +22,7 @@ pub mod validation;
 
 pub use access::{
     Decision, OfficeAction, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito, may_enter_workspace,
-    may_use_ambito_profile, visible_ambito,
+    may_moderate_observatory, may_use_ambito_profile, visible_ambito,
 };
 pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};

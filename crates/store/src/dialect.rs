@@ -20,3 +20,123 @@ pub fn claim_due_emails(backend: crate::Backend) -> String {
     };
     format!("{CLAIM_DUE_EMAILS_HEAD}{lock}{CLAIM_DUE_EMAILS_TAIL}")
 }
+
+/// The statement that keeps a record's full-text row in step with its content,
+/// bound to (id, title, body). PostgreSQL needs none: its tsvector column is
+/// generated from the record's own columns. Picked by connection type, because it
+/// runs inside `on_pool!` once per backend.
+pub(crate) trait FtsDialect {
+    const UPSERT: Option<&'static str>;
+}
+
+impl FtsDialect for sqlx::sqlite::SqliteConnection {
+    const UPSERT: Option<&'static str> =
+        Some("INSERT OR REPLACE INTO observatory_fts (rowid, title, body) VALUES ($1, $2, $3)");
+}
+
+impl FtsDialect for sqlx::postgres::PgConnection {
+    const UPSERT: Option<&'static str> = None;
+}
+
+pub(crate) fn fts_rewrite<C: FtsDialect>(_: &C) -> Option<&'static str> {
+    C::UPSERT
+}
+
+/// The full-text query for search words that are letters and digits only (see
+/// `concerto_domain::observatory::search_terms`): every word must match, as a
+/// prefix, accents ignored. Empty when there are no words.
+pub fn fts_query(backend: crate::Backend, terms: &[String]) -> String {
+    let words = terms.iter().filter(|t| t.chars().all(char::is_alphanumeric));
+    match backend {
+        crate::Backend::Sqlite => words.map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+        crate::Backend::Postgres => words.map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+    }
+}
+
+/// The facet filters of a search, `$2` to `$7` in `FACETS` order, on records `r`.
+const RECORD_FILTERS: &str = "r.listed AND ($2 IS NULL OR r.region = $2) AND ($3 IS NULL OR r.province = $3)
+    AND ($4 IS NULL OR r.ambito = $4)
+    AND ($5 IS NULL OR EXISTS (SELECT 1 FROM observatory_record_areas fa WHERE fa.record_id = r.id AND fa.area = $5))
+    AND ($6 IS NULL OR r.cycle = $6) AND ($7 IS NULL OR r.status = $7)";
+
+/// PostgreSQL's headline options: matched words between the marks the page turns
+/// into `<mark>` after escaping (see `observatory::MARK_START`).
+const PG_TITLE_HEADLINE: &str = "'StartSel=\u{2}, StopSel=\u{3}, HighlightAll=true'";
+const PG_BODY_HEADLINE: &str =
+    "'StartSel=\u{2}, StopSel=\u{3}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
+
+/// The records `r` a search matches: `$1` is the full-text query, empty for none.
+fn matched_records(backend: crate::Backend, has_terms: bool) -> String {
+    match (backend, has_terms) {
+        (_, false) => format!("observatory_records r WHERE $1 = '' AND {RECORD_FILTERS}"),
+        // The full-text index drives: each match then looks its record up by id.
+        (crate::Backend::Sqlite, true) => format!(
+            "observatory_fts CROSS JOIN observatory_records r ON r.id = observatory_fts.rowid
+             WHERE observatory_fts MATCH $1 AND {RECORD_FILTERS}"
+        ),
+        (crate::Backend::Postgres, true) => format!(
+            "observatory_records r WHERE r.search @@ to_tsquery('concerto_it', $1) AND {RECORD_FILTERS}"
+        ),
+    }
+}
+
+/// One page of a search: `columns` name the record's columns on `r` and `p` (its
+/// process), then the marked title and excerpt; `$8` is the limit, `$9` the offset.
+/// The best matches come first; without words, the newest processes.
+pub fn observatory_page(backend: crate::Backend, has_terms: bool, columns: &str) -> String {
+    let from = "observatory_records r LEFT JOIN processes p ON p.id = r.process_id";
+    match (backend, has_terms) {
+        (_, false) => format!(
+            "SELECT {columns}, CAST(NULL AS TEXT) AS title_marked, CAST(NULL AS TEXT) AS excerpt_marked
+             FROM {from} WHERE r.id IN (SELECT r.id FROM {matched})
+             ORDER BY r.start_year DESC, r.title, r.id LIMIT $8 OFFSET $9",
+            matched = matched_records(backend, false)
+        ),
+        // Ranked and cut in a subquery, so that highlights and snippets are made for
+        // one page only, not for every match.
+        (crate::Backend::Sqlite, true) => format!(
+            "SELECT {columns}, highlight(observatory_fts, 0, char(2), char(3)) AS title_marked,
+                snippet(observatory_fts, 1, char(2), char(3), ' … ', 24) AS excerpt_marked
+             FROM (SELECT r.id AS hit, bm25(observatory_fts, 10.0, 1.0) AS rank FROM {matched}
+                   ORDER BY rank, r.id LIMIT $8 OFFSET $9) hits
+             JOIN observatory_fts ON observatory_fts.rowid = hits.hit
+             JOIN observatory_records r ON r.id = hits.hit LEFT JOIN processes p ON p.id = r.process_id
+             WHERE observatory_fts MATCH $1
+             ORDER BY hits.rank, r.id",
+            matched = matched_records(backend, true)
+        ),
+        (crate::Backend::Postgres, true) => format!(
+            "SELECT {columns}, ts_headline('concerto_it', r.title, q, {PG_TITLE_HEADLINE}) AS title_marked,
+                ts_headline('concerto_it', r.search_body, q, {PG_BODY_HEADLINE}) AS excerpt_marked
+             FROM (SELECT r.id AS hit, ts_rank(r.search, to_tsquery('concerto_it', $1)) AS rank
+                   FROM {matched} ORDER BY rank DESC, r.id LIMIT $8 OFFSET $9) hits
+             JOIN {from} ON r.id = hits.hit
+             CROSS JOIN to_tsquery('concerto_it', $1) q
+             ORDER BY hits.rank DESC, r.id",
+            matched = matched_records(backend, true)
+        ),
+    }
+}
+
+/// The facet counts of every record a search matches (same parameters as the
+/// page, without limit and offset): rows of (facet, value, n). The matches are
+/// found once; each area's count walks from them to their areas.
+pub fn observatory_facets(backend: crate::Backend, has_terms: bool) -> String {
+    // SQLite's CROSS JOIN keeps the matches as the outer loop; PostgreSQL plans it itself.
+    let join = match backend {
+        crate::Backend::Sqlite => "CROSS JOIN",
+        crate::Backend::Postgres => "JOIN",
+    };
+    format!(
+        "WITH matched AS MATERIALIZED (SELECT r.id, r.region, r.province, r.ambito, r.cycle, r.status FROM {matched})
+         SELECT 'region' AS facet, region AS value, COUNT(*) AS n FROM matched GROUP BY region
+         UNION ALL SELECT 'province', province, COUNT(*) FROM matched GROUP BY province
+         UNION ALL SELECT 'ambito', ambito, COUNT(*) FROM matched GROUP BY ambito
+         UNION ALL SELECT 'area', ra.area, COUNT(*) FROM matched m
+             {join} observatory_record_areas ra ON ra.record_id = m.id GROUP BY ra.area
+         UNION ALL SELECT 'cycle', cycle, COUNT(*) FROM matched WHERE cycle IS NOT NULL GROUP BY cycle
+         UNION ALL SELECT 'status', status, COUNT(*) FROM matched GROUP BY status
+         ORDER BY 1, 3 DESC, 2",
+        matched = matched_records(backend, has_terms)
+    )
+}

@@ -12,6 +12,7 @@ mod dialect;
 mod editing;
 mod expressions;
 mod migrate;
+mod observatory;
 mod outbox;
 mod password_resets;
 mod processes;
@@ -27,6 +28,9 @@ pub use editing::CalendarPart;
 pub use password_resets::ResetRequest;
 pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
+pub use observatory::{
+    FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
+};
 pub use outbox::{NewEmail, OutgoingEmail};
 pub use sessions::SessionBackend;
 pub use tables::{

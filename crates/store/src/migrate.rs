@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_tables.sql"),
         postgres: include_str!("../migrations/postgres/0009_tables.sql"),
     },
+    Migration {
+        version: 10,
+        name: "observatory",
+        sqlite: include_str!("../migrations/sqlite/0010_observatory.sql"),
+        postgres: include_str!("../migrations/postgres/0010_observatory.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -10,6 +10,7 @@ pub mod clock;
 mod error;
 mod expressions;
 pub mod i18n;
+mod observatory;
 mod office;
 mod openapi;
 mod page;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(office::routes())
         .merge(tables::routes())
+        .merge(observatory::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

@@ -124,7 +124,8 @@ export const DEMO_SLUGS = [
 
 /**
  * Every public HTML page as `{ path, status }`: home, each process page and its
- * notice, the accessibility statement, the privacy page and a 404 page.
+ * notice, the accessibility statement, the privacy page, a 404 page and the
+ * observatory's catalogue, a search, a record and the statistics.
  * Throws if a demo process is missing from the API.
  */
 export async function publicPages() {
@@ -145,6 +146,16 @@ export async function publicPages() {
   pages.push({ path: '/accessibilita', status: 200 });
   pages.push({ path: '/privacy', status: 200 });
   pages.push({ path: '/processi/nessuno', status: 404 });
+  // The observatory: the catalogue, a search with highlighted words and a facet, the
+  // Nardò record with its history and form, the statistics with their charts.
+  const found = await fetch(url('/api/v1/observatory?q=nardo'));
+  if (found.status !== 200) throw new Error(`GET /api/v1/observatory answered ${found.status}`);
+  const { records } = await found.json();
+  if (!records?.length) throw new Error('the observatory does not find the Nardò record');
+  pages.push({ path: '/osservatorio', status: 200 });
+  pages.push({ path: '/osservatorio?q=violenza&province=LE', status: 200 });
+  pages.push({ path: `/osservatorio/${records[0].id}`, status: 200 });
+  pages.push({ path: '/osservatorio/statistiche', status: 200 });
   return pages;
 }
 

@@ -1,0 +1,99 @@
+//! The observatory (osservatorio partecipazione) under `/osservatorio`: the
+//! searchable catalogue of participatory processes, each record with its history
+//! and the "Integra le informazioni" form, the statistics, the open data, the JSON
+//! API and, in the workspace, the moderators' queue.
+
+mod chart;
+mod moderation;
+mod open_data;
+mod record;
+mod search;
+mod stats;
+
+use axum::Router;
+use axum::routing::{get, post};
+use concerto_domain::observatory::{RecordSource, RecordStatus};
+use concerto_store::{MARK_END, MARK_START};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Locale;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/osservatorio", get(search::page))
+        .route("/osservatorio/statistiche", get(stats::page))
+        .route("/osservatorio/dati/catalogo.csv", get(open_data::catalogue_csv))
+        .route("/osservatorio/dati/catalogo.json", get(open_data::catalogue_json))
+        .route("/osservatorio/dati/catalogo.jsonld", get(open_data::dcat))
+        .route("/osservatorio/dati/processi/{slug}/dati.json", get(open_data::process_json))
+        .route("/osservatorio/dati/processi/{slug}/calendario.csv", get(open_data::calendar_csv))
+        .route("/osservatorio/dati/processi/{slug}/aree.csv", get(open_data::areas_csv))
+        .route("/osservatorio/{id}", get(record::page))
+        .route("/osservatorio/{id}/integra", post(record::propose))
+        .route("/api/v1/observatory", get(search::api))
+        .route("/ufficio/osservatorio", get(moderation::queue))
+        .route("/ufficio/osservatorio/integrazioni/{id}", post(moderation::decide))
+        .route("/ufficio/osservatorio/nuova", get(moderation::new_form).post(moderation::create))
+}
+
+/// Brings the records of Concerto's own processes up to date before a read: see
+/// `Store::refresh_observatory` for why at read time.
+async fn refreshed(state: &AppState) -> Result<(), WebError> {
+    state.store.refresh_observatory(state.clock.now()).await.map_err(WebError::from)
+}
+
+/// Text for HTML: the five characters that matter, escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A text the search marked, as HTML: escaped first, then the marks become `<mark>`.
+fn marked(text: &str) -> String {
+    escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+}
+
+/// Percent-encoding for links that carry a search.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn status_label(status: RecordStatus, locale: Locale) -> &'static str {
+    match status {
+        RecordStatus::Ongoing => locale.t("observatory.status.ongoing"),
+        RecordStatus::Concluded => locale.t("observatory.status.concluded"),
+    }
+}
+
+fn source_label(source: RecordSource, locale: Locale) -> &'static str {
+    match source {
+        RecordSource::Concerto => locale.t("observatory.source.concerto"),
+        RecordSource::External => locale.t("observatory.source.external"),
+        RecordSource::Notice => locale.t("observatory.source.notice"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn marked_text_is_escaped_before_the_marks_become_html() {
+        assert_eq!(super::marked("<b>\u{2}Nardò\u{3}</b> & co"), "&lt;b&gt;<mark>Nardò</mark>&lt;/b&gt; &amp; co");
+        assert_eq!(super::encode("L'area è"), "L%27area%20%C3%A8");
+    }
+}
