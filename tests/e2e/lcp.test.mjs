@@ -1,5 +1,5 @@
 // Largest contentful paint of the process page in headless Chromium on loopback: the
-// median of RUNS loads, each in a fresh context (empty cache: the document and its
+// median of RUNS loads (after one warm-up load), each in a fresh context (empty cache: the document and its
 // stylesheet are fetched every time), stays under 300 ms. Decidim's own CI budget is
 // 2,500 ms. LCP is read from a buffered PerformanceObserver, evaluated through the
 // DevTools protocol (the site's CSP forbids inline scripts, not that). The figures,
@@ -48,6 +48,9 @@ async function measure() {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 test(`LCP: ${PAGE} paints its largest content in under ${BUDGET_MS} ms (median of ${RUNS} cold loads)`, async (t) => {
+  // One load first, not counted: the browser's first renderer and the server's first
+  // request pay start-up costs no visitor of a running site pays.
+  await measure();
   const runs = [];
   for (let i = 0; i < RUNS; i += 1) runs.push(await measure());
   const figures = {
