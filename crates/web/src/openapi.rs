@@ -20,10 +20,11 @@ use crate::AppState;
             Every error answers `{\"errors\": [{\"field\", \"code\", \"message\"}]}`.",
         license(name = "EUPL-1.2"),
     ),
-    paths(crate::api::list, crate::api::detail, crate::expressions::api::submit),
+    paths(crate::api::list, crate::api::detail, crate::expressions::api::submit, crate::observatory::search::api),
     tags(
         (name = "processes", description = "Public processes"),
         (name = "expressions", description = "Expressions of interest (manifestazioni di interesse)"),
+        (name = "observatory", description = "The catalogue of participatory processes (osservatorio)"),
     )
 )]
 struct ApiDoc;

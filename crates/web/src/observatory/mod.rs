@@ -7,7 +7,7 @@ mod chart;
 mod moderation;
 mod open_data;
 mod record;
-mod search;
+pub(crate) mod search;
 mod stats;
 
 use axum::Router;

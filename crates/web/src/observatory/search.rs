@@ -19,16 +19,23 @@ use crate::public::render;
 
 /// The query string as sent: every field optional, read as text so that a bad
 /// value is a field error instead of a rejected request.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    /// Words to find, accents ignored.
     #[serde(default)]
     pub q: String,
     pub region: Option<String>,
+    /// The province's code, e.g. `LE`.
     pub province: Option<String>,
     pub ambito: Option<String>,
+    /// A thematic area's name.
     pub area: Option<String>,
+    /// A plan cycle, e.g. `2022-2024`.
     pub cycle: Option<String>,
+    /// `ongoing` or `concluded`.
     pub status: Option<String>,
+    /// The page, from 1.
     pub page: Option<String>,
 }
 
@@ -243,7 +250,8 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Query(params)
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ObservatoryPage)]
 struct ApiPage {
     total: i64,
     page: i64,
@@ -252,12 +260,15 @@ struct ApiPage {
     facets: Vec<ApiFacet>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ObservatoryRecord)]
 struct ApiHit {
     id: i64,
     url: String,
     title: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = String)]
     source: &'static str,
     ambito: String,
     province: String,
@@ -269,13 +280,21 @@ struct ApiHit {
     last_modified: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ObservatoryFacet)]
 struct ApiFacet {
+    #[schema(value_type = String)]
     facet: &'static str,
     value: String,
     count: i64,
 }
 
+#[utoipa::path(get, path = "/api/v1/observatory", tag = "observatory",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "One page of the catalogue's records, with the facet counts", body = ApiPage),
+        (status = 422, description = "A parameter is not valid; each error names it", body = crate::error::ErrorList),
+    ))]
 pub async fn api(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Result<Response, ApiError> {
     let query = params.to_query().map_err(|e| ApiError(WebError::Store(e.into())))?;
     let found = run(&state, &query).await?;
