@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod expression;
 pub mod italian;
+pub mod pact;
 pub mod process;
 pub mod receipt;
 pub mod report;
@@ -17,7 +18,10 @@ pub mod tax_code;
 pub mod template;
 pub mod validation;
 
-pub use access::{Decision, OfficeAction, Principal, Role, may_act_on_ambito, may_enter_workspace, visible_ambito};
+pub use access::{
+    Decision, OfficeAction, PactRequester, Principal, Role, may_act_on_ambito, may_act_on_pact, may_enter_workspace,
+    visible_ambito,
+};
 pub use ambito::{Ambito, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};
@@ -26,6 +30,11 @@ pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
     MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
     Participation, Proposal, Representative, validate_expression,
+};
+pub use pact::upload::{MAX_SIGNED_FILE_BYTES, SignedFile, SignedFileKind, UploadError, inspect_signed_file};
+pub use pact::{
+    AcceptanceInput, Pact, PactAction, PactError, PactKind, PactState, SignatureMethod, WithdrawalDeclaration,
+    WithdrawalInput, next_state, validate_acceptance, validate_withdrawal,
 };
 pub use process::{
     ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
