@@ -11,6 +11,7 @@ mod dialect;
 mod expressions;
 mod migrate;
 mod outbox;
+mod pacts;
 mod processes;
 mod rows;
 mod sessions;
@@ -21,6 +22,7 @@ pub use accounts::{Credentials, NewAccount};
 pub use audit::AuditReport;
 pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use outbox::{NewEmail, OutgoingEmail};
+pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
 
 use std::str::FromStr;

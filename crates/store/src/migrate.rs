@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
     },
+    Migration {
+        version: 8,
+        name: "pacts",
+        sqlite: include_str!("../migrations/sqlite/0008_pacts.sql"),
+        postgres: include_str!("../migrations/postgres/0008_pacts.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,
