@@ -12,6 +12,7 @@ mod expressions;
 pub mod i18n;
 mod office;
 mod page;
+mod pacts;
 mod public;
 mod security;
 mod view;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(expressions::routes())
         .merge(auth::routes())
         .merge(office::routes())
+        .merge(pacts::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

@@ -1,9 +1,11 @@
 //! The messages Concerto sends, as plain Italian text. Each template returns a
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
+mod pact;
 mod receipt;
 mod session_changed;
 
+pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};
 

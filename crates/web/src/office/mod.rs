@@ -1,7 +1,7 @@
 //! The plan office's workspace under `/ufficio`: its processes, the expressions
 //! received per area and per table, the exports, the process's status.
 
-mod audit;
+pub(crate) mod audit;
 mod create;
 mod exports;
 mod process;
@@ -80,7 +80,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
 }
 
 /// A process of the workspace, with the decision about `action` on it enforced.
-async fn office_process(
+pub(crate) async fn office_process(
     state: &AppState,
     ctx: &PageContext,
     user: Option<&concerto_domain::Principal>,
