@@ -44,3 +44,18 @@ impl Signature {
         Signature { role: signatory.role.clone(), name: signatory.name.clone() }
     }
 }
+
+/// A table as documents name it: "Tavolo 1: Le politiche familiari e la tutela dei
+/// minori". Notices that title a table only by its number get its areas' names.
+pub(crate) fn table_line(process: &concerto_domain::Process, table: &concerto_domain::Table) -> String {
+    let generic = table.title.trim().is_empty() || table.title.trim() == format!("Tavolo {}", table.label);
+    if generic {
+        let areas: Vec<&str> = table.area_ids.iter().filter_map(|&id| process.area(id)).map(|a| a.name.as_str()).collect();
+        return format!("Tavolo {}: {}", table.label, areas.join("; "));
+    }
+    if table.title.to_lowercase().starts_with("tavolo") {
+        table.title.clone()
+    } else {
+        format!("Tavolo {}: {}", table.label, table.title)
+    }
+}

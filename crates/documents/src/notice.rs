@@ -81,7 +81,7 @@ impl Notice {
                 })
                 .collect(),
             areas: process.areas.iter().map(|a| a.name.clone()).collect(),
-            tables: process.tables.iter().map(|t| format!("Tavolo {}: {}", t.label, t.title)).collect(),
+            tables: process.tables.iter().map(|t| crate::table_line(process, t)).collect(),
             calendar: process
                 .sessions_in_calendar_order()
                 .into_iter()

@@ -81,7 +81,7 @@ fn tables_of(process: &Process, expression: &ReceivedExpression) -> Vec<String> 
         .tables
         .iter()
         .filter(|t| t.area_ids.iter().any(|a| chosen.contains(a)))
-        .map(|t| t.title.clone())
+        .map(|t| crate::table_line(process, t))
         .collect()
 }
 

@@ -36,7 +36,7 @@ impl SessionLine {
             table: session
                 .table_id
                 .and_then(|id| process.table(id))
-                .map(|t| format!("Tavolo {}: {}", t.label, t.title)),
+                .map(|t| crate::table_line(process, t)),
             invited: session.invited.clone(),
         }
     }
@@ -50,27 +50,19 @@ pub struct Attendee {
     pub name: String,
     /// The organization they represent; none for citizens applying for themselves.
     pub organization: Option<String>,
+    /// The area they represent it at; empty at sessions of the whole process.
     pub area: String,
 }
 
-/// The areas a session works on: its own, or its table's.
-fn session_areas(process: &Process, session: &Session) -> Vec<i64> {
-    if !session.area_ids.is_empty() {
-        return session.area_ids.clone();
-    }
-    session.table_id.and_then(|id| process.table(id)).map(|t| t.area_ids.clone()).unwrap_or_default()
-}
-
 /// The representatives of current expressions for the session's areas, by name. A
-/// session bound to no area (a plenary) expects every representative, once each.
+/// session bound to no area (a plenary) expects every representative, once each:
+/// the same people `report::session_recipients` tells of a change.
 pub fn attendees(process: &Process, session: &Session, expressions: &[ReceivedExpression]) -> Vec<Attendee> {
-    let areas = session_areas(process, session);
+    let areas = &session.area_ids;
     let mut list: Vec<Attendee> = expressions
         .iter()
         .filter(|e| e.status == ExpressionStatus::Active && e.process_id == process.id)
-        .flat_map(|e| {
-            e.expression.participations.iter().map(move |p| (e, p))
-        })
+        .flat_map(|e| e.expression.participations.iter().map(move |p| (e, p)))
         .filter(|(_, p)| areas.is_empty() || areas.contains(&p.area_id))
         .map(|(e, p)| {
             let applicant = &e.expression.applicant;
@@ -87,6 +79,8 @@ pub fn attendees(process: &Process, session: &Session, expressions: &[ReceivedEx
     if areas.is_empty() {
         // One line per person and organization, whatever the number of areas.
         list.dedup_by(|a, b| a.expression_id == b.expression_id && a.name == b.name);
+        // They come for the whole process, not for one area.
+        list.iter_mut().for_each(|a| a.area.clear());
     }
     list
 }

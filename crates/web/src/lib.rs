@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod calendar_feed;
+mod documents;
 pub mod clock;
 mod error;
 mod expressions;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(expressions::routes())
         .merge(auth::routes())
         .merge(office::routes())
+        .merge(documents::routes())
         .merge(pacts::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
