@@ -132,6 +132,38 @@ pub fn may_moderate_observatory(who: Option<&Principal>) -> Decision {
     }
 }
 
+/// Who asks to act on a participation pact (patto di partecipazione).
+#[derive(Debug, Clone, Copy)]
+pub enum PactRequester<'a> {
+    /// Whoever holds the expression's secret management link speaks for the
+    /// organization that sent it.
+    ManageLink,
+    /// A signed-in account.
+    Account(&'a Principal),
+}
+
+/// May `who` take `action` on a pact of the Ambito `ambito_id`? The organization
+/// signs and withdraws, through its link or a representative account whose e-mail
+/// is one the expression gave (`organization_emails`); the office countersigns.
+pub fn may_act_on_pact(
+    who: PactRequester<'_>,
+    action: crate::PactAction,
+    ambito_id: i64,
+    organization_emails: &[&str],
+) -> Decision {
+    use crate::PactAction::*;
+    match (who, action) {
+        (PactRequester::ManageLink, Sign | Withdraw) => Decision::Allow,
+        (PactRequester::ManageLink, Countersign) => Decision::Forbidden,
+        (PactRequester::Account(p), Countersign) => may_act_on_ambito(Some(p), OfficeAction::Edit, ambito_id),
+        (PactRequester::Account(p), Sign | Withdraw) => {
+            let speaks_for = p.role == Role::Representative
+                && organization_emails.iter().any(|e| e.eq_ignore_ascii_case(&p.email));
+            if speaks_for { Decision::Allow } else { Decision::Forbidden }
+        }
+    }
+}
+
 /// The Ambiti whose processes a workspace list shows: `None` means all of them.
 pub fn visible_ambito(who: &Principal) -> Option<i64> {
     match who.role {
@@ -229,6 +261,28 @@ mod tests {
             let expected = if role == Role::PlatformAdmin { Decision::Allow } else { Decision::Forbidden };
             assert_eq!(may_moderate_observatory(Some(&principal(role, Some(1)))), expected, "{role:?}");
         }
+    }
+
+    #[test]
+    fn the_organization_signs_and_withdraws_and_the_office_countersigns() {
+        use crate::PactAction::*;
+        let link = PactRequester::ManageLink;
+        let emails = ["info@aps.example.org"];
+        assert_eq!(may_act_on_pact(link, Sign, 1, &emails), Decision::Allow);
+        assert_eq!(may_act_on_pact(link, Withdraw, 1, &emails), Decision::Allow);
+        assert_eq!(may_act_on_pact(link, Countersign, 1, &emails), Decision::Forbidden);
+
+        let mut rep = principal(Role::Representative, None);
+        rep.email = "INFO@aps.example.org".into();
+        assert_eq!(may_act_on_pact(PactRequester::Account(&rep), Sign, 1, &emails), Decision::Allow);
+        assert_eq!(may_act_on_pact(PactRequester::Account(&rep), Countersign, 1, &emails), Decision::Forbidden);
+        let stranger = principal(Role::Representative, None);
+        assert_eq!(may_act_on_pact(PactRequester::Account(&stranger), Withdraw, 1, &emails), Decision::Forbidden);
+
+        let editor = principal(Role::AmbitoEditor, Some(1));
+        assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Countersign, 1, &emails), Decision::Allow);
+        assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Countersign, 2, &emails), Decision::Hidden);
+        assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Sign, 1, &emails), Decision::Forbidden);
     }
 
     #[test]

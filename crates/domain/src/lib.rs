@@ -12,6 +12,7 @@ pub mod editing;
 pub mod expression;
 pub mod italian;
 pub mod observatory;
+pub mod pact;
 pub mod process;
 pub mod receipt;
 pub mod report;
@@ -21,8 +22,8 @@ pub mod template;
 pub mod validation;
 
 pub use access::{
-    Decision, OfficeAction, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito, may_enter_workspace,
-    may_moderate_observatory, may_use_ambito_profile, visible_ambito,
+    Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito,
+    may_act_on_pact, may_enter_workspace, may_moderate_observatory, may_use_ambito_profile, visible_ambito,
 };
 pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
@@ -33,6 +34,11 @@ pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
     MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
     Participation, Proposal, Representative, validate_expression,
+};
+pub use pact::upload::{MAX_SIGNED_FILE_BYTES, SignedFile, SignedFileKind, UploadError, inspect_signed_file};
+pub use pact::{
+    AcceptanceInput, Pact, PactAction, PactError, PactKind, PactState, SignatureMethod, WithdrawalDeclaration,
+    WithdrawalInput, next_state, validate_acceptance, validate_withdrawal,
 };
 pub use process::{
     ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,

@@ -9,6 +9,7 @@ use concerto_domain::{
 use sqlx::Connection;
 
 use crate::outbox::enqueue_on;
+use crate::pacts::{end_pact_on, pact_follows_expression};
 use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
 
@@ -194,6 +195,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            let pact_kind = concerto_domain::PactKind::for_expression(e);
+            pact_follows_expression!(&mut *tx, process, id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
             let receipt = Receipt {
                 expression_id: id,
                 protocol,
@@ -248,20 +251,29 @@ impl Store {
         })
     }
 
-    /// Withdraws the current expression behind a management link.
+    /// Withdraws the current expression behind a management link, and its pact with it.
     pub async fn withdraw_expression(&self, digest: &str, at: DateTime<Utc>) -> Result<()> {
         on_pool!(self, write |pool| {
-            let done = sqlx::query(
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
                 "UPDATE expressions SET status = 'withdrawn', withdrawn_at = $2
-                 WHERE manage_token_digest = $1 AND status = 'active'",
+                 WHERE manage_token_digest = $1 AND status = 'active' RETURNING id",
             )
             .bind(digest)
             .bind(at)
-            .execute(pool)
+            .fetch_optional(&mut *tx)
             .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+            let id = id.ok_or(StoreError::NotFound)?;
+            let pact: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM pacts WHERE expression_id = $1 AND state <> 'withdrawn'")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(pact) = pact {
+                end_pact_on!(&mut *tx, pact, at, "manifestazione di interesse ritirata").await?;
             }
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -15,6 +15,7 @@ mod migrate;
 mod observatory;
 mod outbox;
 mod password_resets;
+mod pacts;
 mod processes;
 mod rows;
 mod sessions;
@@ -32,6 +33,7 @@ pub use observatory::{
     FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
 };
 pub use outbox::{NewEmail, OutgoingEmail};
+pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
 pub use tables::{
     AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,

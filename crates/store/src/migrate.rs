@@ -55,6 +55,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0007_office.sql"),
     },
     Migration {
+        version: 8,
+        name: "pacts",
+        sqlite: include_str!("../migrations/sqlite/0008_pacts.sql"),
+        postgres: include_str!("../migrations/postgres/0008_pacts.sql"),
+    },
+    Migration {
         version: 9,
         name: "tables",
         sqlite: include_str!("../migrations/sqlite/0009_tables.sql"),

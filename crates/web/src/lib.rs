@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod calendar_feed;
+mod documents;
 pub mod clock;
 mod error;
 mod expressions;
@@ -14,6 +15,7 @@ mod observatory;
 mod office;
 mod openapi;
 mod page;
+mod pacts;
 mod public;
 mod security;
 mod tables;
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .merge(office::routes())
         .merge(tables::routes())
         .merge(observatory::routes())
+        .merge(documents::routes())
+        .merge(pacts::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)

@@ -2,11 +2,13 @@
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
 mod password_reset;
+mod pact;
 mod receipt;
 mod session_changed;
 mod tables;
 
 pub use password_reset::password_reset;
+pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};
 pub use tables::{Invitation, OutcomeNotice, invitation, proposal_outcome};

@@ -1,0 +1,154 @@
+//! The typst engine behind every PDF: one small world that serves a template
+//! compiled into the binary, the shared letterhead and the document's data as a
+//! virtual `data.json`. User data reaches typst only as JSON values read with
+//! `json()`, never as markup, so nothing a user types can become typst code.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// Why a document could not be rendered: always a bug in a template or in the
+/// data's shape, never the user's input, so callers answer with a server error.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("modello {template}: {message}")]
+    Typst { template: &'static str, message: String },
+    #[error("dati del documento non serializzabili: {0}")]
+    Data(#[from] serde_json::Error),
+}
+
+/// A document template (modello), its typst source compiled into the binary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Template {
+    pub name: &'static str,
+    pub source: &'static str,
+}
+
+macro_rules! template {
+    ($name:literal) => {
+        $crate::render::Template {
+            name: $name,
+            source: include_str!(concat!("../templates/", $name, ".typ")),
+        }
+    };
+}
+pub(crate) use template;
+
+/// The shared letterhead and styles every template imports as `/common.typ`.
+const COMMON: &str = include_str!("../templates/common.typ");
+const DATA_PATH: &str = "/data.json";
+
+/// Fonts and the standard library, loaded once per process: a warm render only
+/// lays out the document.
+struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    common: Source,
+}
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    Engine {
+        library: LazyHash::new(Library::default()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+        common: Source::new(file_id("/common.typ"), COMMON.to_owned()),
+    }
+});
+
+fn file_id(path: &str) -> FileId {
+    // Paths here are constants of this module, all valid.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("invalid constant path {path}"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// One render: a template, its data, and the date the document carries.
+struct DocumentWorld {
+    main: Source,
+    data: Bytes,
+    today: NaiveDate,
+}
+
+impl World for DocumentWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &ENGINE.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &ENGINE.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else if id == ENGINE.common.id() {
+            Ok(ENGINE.common.clone())
+        } else {
+            Err(not_found(id))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == file_id(DATA_PATH) { Ok(self.data.clone()) } else { Err(not_found(id)) }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        ENGINE.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(self.today.year(), self.today.month() as u8, self.today.day() as u8)
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.get().vpath().get_without_slash().into())
+}
+
+/// Sources parsed once per template: typst's caches then recognise them across renders.
+fn main_source(template: Template) -> Source {
+    Source::new(file_id(&format!("/{}.typ", template.name)), template.source.to_owned())
+}
+
+/// Renders `template` with `data` as a PDF/A-2b, tagged, dated `date`. The same
+/// input always gives the same bytes, so a document's SHA-256 identifies it.
+pub(crate) fn render(template: Template, data: &impl Serialize, date: NaiveDate) -> Result<Vec<u8>, RenderError> {
+    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(data)?), today: date };
+    let fail = |diagnostics: &[SourceDiagnostic]| RenderError::Typst { template: template.name, message: describe(diagnostics) };
+    let document: PagedDocument = typst::compile(&world).output.map_err(|d| fail(&d))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(template.name.to_owned()),
+        creator: Smart::Custom(Some("Concerto".to_owned())),
+        timestamp: Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
+            .map(Timestamp::new_utc),
+        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| RenderError::Typst {
+            template: template.name,
+            message: e.message().to_string(),
+        })?,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|d| fail(&d));
+    // Keep typst's memo caches from growing with every distinct document a
+    // long-running server renders.
+    typst::comemo::evict(30);
+    pdf
+}
+
+fn describe(diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ")
+}

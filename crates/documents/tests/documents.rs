@@ -1,0 +1,106 @@
+//! Every document renders for every demo process; the text a reader (or a PDF
+//! extractor) gets out of each one is pinned by a snapshot.
+
+mod fixtures;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use concerto_documents::*;
+use concerto_domain::Process;
+
+/// The text of a PDF as poppler's pdftotext extracts it.
+fn text(pdf: &[u8]) -> String {
+    let mut child = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes the PDF where `CONCERTO_DOCUMENTS_OUT` points, to look at by eye.
+fn keep(name: &str, pdf: &[u8]) {
+    if let Some(dir) = std::env::var_os("CONCERTO_DOCUMENTS_OUT") {
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.pdf")), pdf).unwrap();
+    }
+}
+
+fn check(name: String, pdf: Vec<u8>) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "{name} is no PDF");
+    keep(&name, &pdf);
+    let text = text(&pdf);
+    insta::assert_snapshot!(name, text);
+    text
+}
+
+fn all_documents(process: &Process) {
+    let slug = &process.header.slug;
+    let expressions = fixtures::expressions(process);
+    check(format!("{slug}__notice"), notice(&Notice::new(process, None, fixtures::today())).unwrap());
+    for (e, label) in expressions.iter().zip(["association", "union", "citizen"]) {
+        check(format!("{slug}__receipt_{label}"), receipt(&Receipt::new(process, e)).unwrap());
+    }
+    check(format!("{slug}__pact"), pact(&Pact::new(process, &expressions[0])).unwrap());
+    check(format!("{slug}__memorandum"), pact(&Pact::new(process, &expressions[1])).unwrap());
+    // Nardò's observatory record lists no sessions: nothing to sign in to.
+    let Some(session) = process.sessions_in_calendar_order().first().copied() else {
+        assert_eq!(slug, "nardo-2022-2024", "only Nardò has no sessions");
+        return;
+    };
+    let registered = attendees(process, session, &expressions);
+    let sheet = SignInSheet::new(process, session, registered.clone(), fixtures::today());
+    check(format!("{slug}__sign_in_sheet"), sign_in_sheet(&sheet).unwrap());
+    let attendee = registered.into_iter().next().expect("someone is registered for the first session");
+    let certificate = AttendanceCertificate::new(process, session, attendee, fixtures::today());
+    check(format!("{slug}__attendance_certificate"), attendance_certificate(&certificate).unwrap());
+}
+
+#[test]
+fn every_document_renders_for_every_demo_process() {
+    let processes = fixtures::processes();
+    assert_eq!(processes.len(), 5);
+    for process in &processes {
+        all_documents(process);
+    }
+}
+
+#[test]
+fn the_casarano_notice_carries_its_calendar_and_deadline() {
+    let processes = fixtures::processes();
+    let casarano = processes.iter().find(|p| p.header.slug == "casarano-2022-2024").unwrap();
+    let text = text(&notice(&Notice::new(casarano, None, fixtures::today())).unwrap());
+    assert!(text.contains("13/06/2022"), "{text}");
+    assert!(text.contains("09:00"), "{text}");
+    assert!(text.contains("08/06/2022, ore 12:00"), "{text}");
+    assert!(text.contains("PROVINCIA DI LECCE"));
+    assert!(text.contains("CASARANO · COLLEPASSO · MATINO"), "{text}");
+}
+
+#[test]
+fn user_data_stays_text_and_the_same_input_gives_the_same_bytes() {
+    let processes = fixtures::processes();
+    let process = &processes[0];
+    let association = &fixtures::expressions(process)[0];
+    let first = pact(&Pact::new(process, association)).unwrap();
+    let text = text(&first);
+    // Typst markup typed into a name is printed as typed, never evaluated.
+    assert!(text.contains("#set text(red) [x] $y$ <z> @w"), "{text}");
+    assert_eq!(first, pact(&Pact::new(process, association)).unwrap());
+}
+
+#[test]
+fn pdfs_declare_pdf_a_2b_and_carry_their_title() {
+    let processes = fixtures::processes();
+    let process = &processes[0];
+    let pdf = notice(&Notice::new(process, None, fixtures::today())).unwrap();
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>"), "no PDF/A part in the XMP metadata");
+    assert!(raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "no PDF/A conformance level");
+    assert!(raw.contains("GTS_PDFA1"), "no PDF/A output intent");
+    assert!(raw.contains("/StructTreeRoot"), "not tagged");
+}

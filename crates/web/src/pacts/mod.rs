@@ -1,0 +1,108 @@
+//! The participation pact (patto di partecipazione) on the web: the organization's
+//! page behind its secret link (read, accept online, upload the signed file,
+//! withdraw), and the office's register with the countersignature and exports.
+//! The rules are the domain's; these handlers read forms, ask, and render.
+
+mod office;
+mod organization;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use concerto_documents::RenderError;
+use concerto_domain::{Pact, PactAction, PactKind, PactState, Process, ROME, ReceivedExpression, italian};
+use concerto_mail::templates::{PactNotice, pact_step};
+use concerto_store::NewEmail;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::page::PageContext;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/manifestazioni/{token}/patto", get(organization::page))
+        .route("/manifestazioni/{token}/patto.pdf", get(organization::pdf))
+        .route("/manifestazioni/{token}/patto/accettazione", post(organization::accept))
+        .route(
+            "/manifestazioni/{token}/patto/firmato",
+            // Past the limit the multipart reader fails, and the page says why (413).
+            post(organization::upload)
+                .layer(DefaultBodyLimit::max(concerto_domain::MAX_SIGNED_FILE_BYTES + organization::FORM_OVERHEAD)),
+        )
+        .route("/manifestazioni/{token}/patto/recesso", post(organization::withdraw))
+        .route("/ufficio/processi/{slug}/patti", get(office::register))
+        .route("/ufficio/processi/{slug}/patti.csv", get(office::csv))
+        .route("/ufficio/processi/{slug}/patti.xlsx", get(office::xlsx))
+        .route("/ufficio/processi/{slug}/patti/{id}/controfirma", post(office::countersign))
+        .route("/ufficio/processi/{slug}/patti/{id}/firmato", get(office::signed_file))
+}
+
+pub fn pact_path(token: &str) -> String {
+    format!("/manifestazioni/{token}/patto")
+}
+
+/// The pre-filled pact of `received`, as the organization downloads it. The same
+/// expression always gives the same bytes, so their SHA-256 names the version.
+async fn render_pdf(process: &Process, received: &ReceivedExpression) -> Result<Vec<u8>, WebError> {
+    let input = concerto_documents::Pact::new(process, received);
+    tokio::task::spawn_blocking(move || concerto_documents::pact(&input))
+        .await
+        .map_err(|e| WebError::Internal(format!("rendering stopped: {e}")))?
+        .map_err(|e: RenderError| WebError::Internal(e.to_string()))
+}
+
+/// `24/11/2026, 10:30` in Rome.
+fn when(instant: DateTime<Utc>) -> String {
+    let local = instant.with_timezone(&ROME);
+    format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
+}
+
+fn state_label(state: PactState, ctx: &PageContext) -> &'static str {
+    ctx.t(match state {
+        PactState::Generated => "pact.state.generated",
+        PactState::Signed => "pact.state.signed",
+        PactState::Countersigned => "pact.state.countersigned",
+        PactState::Withdrawn => "pact.state.withdrawn",
+    })
+}
+
+fn kind_label(kind: PactKind, ctx: &PageContext) -> &'static str {
+    ctx.t(match kind {
+        PactKind::ParticipationPact => "pact.kind.pact",
+        PactKind::Memorandum => "pact.kind.memorandum",
+    })
+}
+
+/// A pact with the expression it follows and its process.
+struct Loaded {
+    process: Process,
+    received: ReceivedExpression,
+    pact: Pact,
+}
+
+impl Loaded {
+    /// The message that tells the organization about `action` on its pact. Its link
+    /// is the pact page behind the management link when the step came through it;
+    /// the office does not hold the token, so its messages link the process page.
+    fn email(&self, state: &AppState, action: PactAction, at: DateTime<Utc>, sha256: Option<String>, token: Option<&str>) -> NewEmail {
+        let base = state.config.public_url.trim_end_matches('/');
+        let pact_url = match token {
+            Some(token) => format!("{base}{}", pact_path(token)),
+            None => format!("{base}/processi/{}", self.process.header.slug),
+        };
+        let applicant = &self.received.expression.applicant;
+        pact_step(&PactNotice {
+            pact_id: self.pact.id,
+            kind: self.pact.kind,
+            action,
+            at,
+            recipient: applicant.email.clone(),
+            applicant_name: applicant.name.clone(),
+            ambito_name: self.process.ambito.full_name(),
+            process_title: self.process.header.title.clone(),
+            document_sha256: sha256,
+            pact_url,
+        })
+    }
+}

@@ -1,0 +1,241 @@
+//! The office's side: the register of a process's pacts with state and dates, the
+//! countersignature (controfirma), the signed files, and the register as CSV/XLSX.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_documents::Sheet;
+use concerto_domain::{OfficeAction, PactAction, PactRequester, Principal, Process, may_act_on_pact, next_state};
+use concerto_store::{PactEntry, PactStep, StoreError};
+
+use super::{Loaded, kind_label, state_label, when};
+use crate::AppState;
+use crate::auth::{ClientAddress, CurrentUser, enforce};
+use crate::error::WebError;
+use crate::office::office_process;
+use crate::page::PageContext;
+use crate::public::render;
+
+pub struct RegisterLine {
+    pub id: i64,
+    pub protocol: String,
+    pub name: String,
+    pub tax_code: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub state_code: &'static str,
+    pub generated_at: String,
+    pub signed_at: Option<String>,
+    /// "firma digitale rilevata" or not, for an uploaded file.
+    pub signature_note: Option<&'static str>,
+    pub countersigned_at: Option<String>,
+    pub withdrawn_at: Option<String>,
+    pub may_countersign: bool,
+    pub has_file: bool,
+}
+
+#[derive(Template)]
+#[template(path = "office_pacts.html")]
+struct RegisterPage {
+    ctx: PageContext,
+    process: Process,
+    lines: Vec<RegisterLine>,
+    error: Option<String>,
+}
+
+fn line(e: &PactEntry, ctx: &PageContext) -> RegisterLine {
+    let p = &e.pact;
+    RegisterLine {
+        id: p.id,
+        protocol: e.protocol.to_string(),
+        name: e.name.clone(),
+        tax_code: e.tax_code.clone(),
+        kind: kind_label(p.kind, ctx),
+        state: state_label(p.state, ctx),
+        state_code: p.state.code(),
+        generated_at: when(p.generated_at),
+        signed_at: p.signed_at.map(when),
+        signature_note: e.signature_detected.map(|found| ctx.t(if found { "pact.signature.detected" } else { "pact.signature.not_detected" })),
+        countersigned_at: p.countersigned_at.map(when),
+        withdrawn_at: p.withdrawn_at.map(when),
+        may_countersign: next_state(p.state, PactAction::Countersign).is_ok(),
+        has_file: e.signature_detected.is_some(),
+    }
+}
+
+async fn show(state: &AppState, ctx: PageContext, process: Process, error: Option<String>, status: StatusCode) -> Response {
+    let entries = match state.store.pact_register(process.id).await {
+        Ok(entries) => entries,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let lines = entries.iter().map(|e| line(e, &ctx)).collect();
+    let page = RegisterPage { ctx, process, lines, error };
+    match render(&page.ctx, &page) {
+        Ok(response) => (status, response).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn register(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => show(&state, ctx, process, None, StatusCode::OK).await,
+        Err(answer) => answer,
+    }
+}
+
+/// A pact of `process` with its expression; another process's pact is not found.
+async fn pact_of(state: &AppState, process: Process, id: i64) -> Result<Loaded, WebError> {
+    let pact = state.store.pact(id).await?.filter(|p| p.process_id == process.id).ok_or(WebError::NotFound)?;
+    let received = state.store.expression_by_id(pact.expression_id).await?.ok_or(WebError::NotFound)?;
+    Ok(Loaded { process, received, pact })
+}
+
+pub async fn countersign(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let Some(who): Option<&Principal> = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let loaded = match pact_of(&state, process, id).await {
+        Ok(loaded) => loaded,
+        Err(e) => return e.into_page(&ctx),
+    };
+    if let Err(answer) = enforce(may_act_on_pact(PactRequester::Account(who), PactAction::Countersign, loaded.pact.ambito_id, &[]), &ctx) {
+        return answer;
+    }
+    let refuse = |why: String| (Some(why), StatusCode::CONFLICT);
+    let (error, status) = match next_state(loaded.pact.state, PactAction::Countersign) {
+        Err(e) => refuse(e.to_string()),
+        Ok(to) => {
+            let now = state.clock.now();
+            let audit = crate::office::audit::entry(
+                who,
+                now,
+                "pact.countersign",
+                format!("pact:{}:{}", loaded.process.header.slug, loaded.pact.id),
+                &loaded.process.ambito.slug,
+                Some(&loaded.pact.state.code()),
+                Some(&to.code()),
+            );
+            let emails = [loaded.email(&state, PactAction::Countersign, now, None, None)];
+            let step = PactStep {
+                pact_id: loaded.pact.id,
+                action: PactAction::Countersign,
+                at: now,
+                actor: audit.actor.clone(),
+                address: Some(address),
+                document_sha256: None,
+                detail: None,
+                signature: None,
+                file: None,
+                withdrawal: None,
+                emails: &emails,
+                audit: Some(&audit),
+            };
+            match state.store.record_pact_step(&step).await {
+                Ok(_) => {
+                    state.outbox.wake();
+                    return Redirect::to(&format!("/ufficio/processi/{slug}/patti")).into_response();
+                }
+                Err(StoreError::Conflict(why)) => refuse(why),
+                Err(e) => return WebError::from(e).into_page(&ctx),
+            }
+        }
+    };
+    show(&state, ctx, loaded.process, error, status).await
+}
+
+pub async fn signed_file(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let found = async {
+        let loaded = pact_of(&state, process, id).await?;
+        let file = state.store.pact_file(loaded.pact.id).await?.ok_or(WebError::NotFound)?;
+        Ok::<_, WebError>((loaded, file))
+    }
+    .await;
+    match found {
+        Ok((loaded, file)) => {
+            let name = concerto_documents::file_name(&format!("patto-firmato-{}", loaded.received.protocol));
+            let disposition = format!("attachment; filename=\"{name}.{}\"", file.kind.extension());
+            ([(header::CONTENT_TYPE, file.kind.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], file.content)
+                .into_response()
+        }
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+const HEADERS: [&str; 10] = [
+    "Protocollo", "Denominazione", "Codice fiscale", "Documento", "Stato", "Generato il", "Firmato il",
+    "Firma digitale", "Controfirmato il", "Recesso il",
+];
+
+fn sheet(entries: &[PactEntry], ctx: &PageContext) -> Sheet {
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let l = line(e, ctx);
+            vec![
+                l.protocol,
+                l.name,
+                l.tax_code,
+                l.kind.to_string(),
+                l.state.to_string(),
+                l.generated_at,
+                l.signed_at.unwrap_or_default(),
+                l.signature_note.unwrap_or_default().to_string(),
+                l.countersigned_at.unwrap_or_default(),
+                l.withdrawn_at.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Sheet { name: "Patti".into(), headers: HEADERS.iter().map(|h| h.to_string()).collect(), rows }
+}
+
+async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug: String, xlsx: bool) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let entries = match state.store.pact_register(process.id).await {
+        Ok(entries) => entries,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    // The sheet is an office record: Italian whatever the reader's language.
+    let italian = PageContext { locale: crate::i18n::Locale::It, ..ctx.clone() };
+    let sheet = sheet(&entries, &italian);
+    let (bytes, content_type, extension) = if xlsx {
+        (sheet.to_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    } else {
+        (sheet.to_csv(), "text/csv; charset=utf-8", "csv")
+    };
+    match bytes {
+        Ok(bytes) => {
+            let disposition = format!("attachment; filename=\"{slug}-patti.{extension}\"");
+            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+        }
+        Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
+    }
+}
+
+pub async fn csv(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    export(state, ctx, user, slug, false).await
+}
+
+pub async fn xlsx(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+    export(state, ctx, user, slug, true).await
+}

@@ -1,0 +1,355 @@
+//! The organization's side, behind the expression's secret link: the pact's page
+//! and PDF, the online acceptance, the upload of the signed file and the written
+//! declaration of withdrawal (recesso).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::{
+    AcceptanceInput, Decision, FieldErrors, PactAction, PactRequester, SignatureMethod, UploadError,
+    WithdrawalInput, inspect_signed_file, may_act_on_pact, next_state, sha256_hex, validate_acceptance,
+    validate_withdrawal,
+};
+use concerto_store::{NewPactFile, PactStep, StoreError};
+
+use super::{Loaded, kind_label, pact_path, render_pdf, state_label, when};
+use crate::AppState;
+use crate::auth::ClientAddress;
+use crate::error::WebError;
+use crate::expressions::token_digest;
+use crate::page::PageContext;
+use crate::public::render;
+
+/// Room for the multipart framing around the file.
+pub const FORM_OVERHEAD: usize = 64 * 1024;
+
+async fn load(state: &AppState, token: &str) -> Result<Loaded, WebError> {
+    let received = state.store.expression_by_token(&token_digest(token)).await?.ok_or(WebError::NotFound)?;
+    let pact = state.store.pact_of_expression(received.id).await?.ok_or(WebError::NotFound)?;
+    let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
+    Ok(Loaded { process, received, pact })
+}
+
+pub struct EventLine {
+    pub at: String,
+    pub action: &'static str,
+    pub actor: String,
+    pub sha256: Option<String>,
+}
+
+/// What the form had, shown again with the errors.
+#[derive(Default)]
+pub struct Typed {
+    signer: String,
+    withdrawal: WithdrawalInput,
+}
+
+#[derive(Template)]
+#[template(path = "pact.html")]
+struct PactPage {
+    ctx: PageContext,
+    token: String,
+    loaded: Loaded,
+    kind: &'static str,
+    state: &'static str,
+    sha256: String,
+    generated_at: String,
+    signed_at: Option<String>,
+    signature: Option<&'static str>,
+    /// For an uploaded file: was a digital signature found in it?
+    signature_detected: Option<bool>,
+    countersigned_at: Option<String>,
+    withdrawn_at: Option<String>,
+    withdrawal: Option<String>,
+    events: Vec<EventLine>,
+    /// (id of the input, message).
+    errors: Vec<(String, String)>,
+    typed: Typed,
+}
+
+impl PactPage {
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+    }
+
+    fn may_sign(&self) -> bool {
+        next_state(self.loaded.pact.state, PactAction::Sign).is_ok()
+    }
+
+    fn withdraw_error(&self, name: &str) -> Option<&str> {
+        self.error(&format!("withdraw-{name}"))
+    }
+
+    /// (name, label key, value typed) of the declaration's text inputs.
+    fn withdraw_fields(&self) -> [(&'static str, &'static str, &str); 2] {
+        let w = &self.typed.withdrawal;
+        [("declarant", "pact.withdraw.declarant", w.declarant.as_str()), ("capacity", "pact.withdraw.capacity", w.capacity.as_str())]
+    }
+
+    fn may_withdraw(&self) -> bool {
+        next_state(self.loaded.pact.state, PactAction::Withdraw).is_ok()
+    }
+}
+
+fn event_label(action: &str, ctx: &PageContext) -> &'static str {
+    ctx.t(match action {
+        "generated" => "pact.event.generated",
+        "signed" => "pact.event.signed",
+        "countersigned" => "pact.event.countersigned",
+        _ => "pact.event.withdrawn",
+    })
+}
+
+/// Renders the page, with `errors` (and what was typed) when a form was refused.
+async fn show(state: &AppState, ctx: PageContext, token: &str, errors: Vec<(String, String)>, typed: Typed, status: StatusCode) -> Response {
+    let page = async {
+        let loaded = load(state, token).await?;
+        let pdf = render_pdf(&loaded.process, &loaded.received).await?;
+        let events = state.store.pact_events(loaded.pact.id).await?;
+        let file = state.store.pact_file(loaded.pact.id).await?;
+        let withdrawal = state.store.pact_withdrawal(loaded.pact.id).await?;
+        let p = &loaded.pact;
+        Ok::<_, WebError>(PactPage {
+            kind: kind_label(p.kind, &ctx),
+            state: state_label(p.state, &ctx),
+            sha256: sha256_hex(&pdf),
+            generated_at: when(p.generated_at),
+            signed_at: p.signed_at.map(when),
+            signature: p.signature.map(|s| {
+                ctx.t(match s {
+                    SignatureMethod::Online => "pact.signature.online",
+                    SignatureMethod::Upload => "pact.signature.upload",
+                })
+            }),
+            signature_detected: file.map(|f| f.signature_detected),
+            countersigned_at: p.countersigned_at.map(when),
+            withdrawn_at: p.withdrawn_at.map(when),
+            withdrawal: withdrawal.map(|(_, w)| format!("{} ({})", w.declarant, w.capacity)),
+            events: events
+                .into_iter()
+                .map(|e| EventLine { at: when(e.at), action: event_label(&e.action, &ctx), actor: e.actor, sha256: e.document_sha256 })
+                .collect(),
+            token: token.to_string(),
+            loaded,
+            errors,
+            typed,
+            ctx: ctx.clone(),
+        })
+    }
+    .await;
+    match page {
+        Ok(page) => match render(&page.ctx, &page) {
+            Ok(response) => (status, response).into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    show(&state, ctx, &token, vec![], Typed::default(), StatusCode::OK).await
+}
+
+pub async fn pdf(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    let outcome = async {
+        let loaded = load(&state, &token).await?;
+        let bytes = render_pdf(&loaded.process, &loaded.received).await?;
+        let name = concerto_documents::file_name(&format!("patto-{}", loaded.received.protocol));
+        Ok::<_, WebError>((name, bytes))
+    }
+    .await;
+    match outcome {
+        Ok((name, bytes)) => (
+            [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}.pdf\""))],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+/// The field errors of one form, anchored to its inputs (`accept-signer`).
+fn anchored(form: &str, errors: FieldErrors) -> Vec<(String, String)> {
+    errors.errors.into_iter().map(|e| (format!("{form}-{}", e.field), e.message)).collect()
+}
+
+/// Takes one step for the organization through its link: checks the request may,
+/// and that the pact's state allows it, then records it. A refusal is the page again.
+async fn step(
+    state: &AppState,
+    ctx: PageContext,
+    token: &str,
+    loaded: &Loaded,
+    step: PactStep<'_>,
+    typed: Typed,
+) -> Response {
+    let organization = [loaded.received.expression.applicant.email.as_str()];
+    match may_act_on_pact(PactRequester::ManageLink, step.action, loaded.pact.ambito_id, &organization) {
+        Decision::Allow => {}
+        _ => return WebError::Forbidden.into_page(&ctx),
+    }
+    if let Err(e) = next_state(loaded.pact.state, step.action) {
+        return show(state, ctx, token, vec![("form".into(), capitalised(&e.to_string()))], typed, StatusCode::CONFLICT).await;
+    }
+    let email = loaded.email(state, step.action, step.at, step.document_sha256.clone(), Some(token));
+    let emails = [email];
+    let step = PactStep { emails: &emails, ..step };
+    match state.store.record_pact_step(&step).await {
+        Ok(_) => {
+            state.outbox.wake();
+            Redirect::to(&pact_path(token)).into_response()
+        }
+        Err(StoreError::Conflict(why)) => {
+            show(state, ctx, token, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT).await
+        }
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut out = text.to_string();
+    if let Some(first) = out.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    out + "."
+}
+
+fn base_step(loaded: &Loaded, action: PactAction, state: &AppState, actor: String, address: String) -> PactStep<'static> {
+    PactStep {
+        pact_id: loaded.pact.id,
+        action,
+        at: state.clock.now(),
+        actor,
+        address: Some(address),
+        document_sha256: None,
+        detail: None,
+        signature: None,
+        file: None,
+        withdrawal: None,
+        emails: &[],
+        audit: None,
+    }
+}
+
+pub async fn accept(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+    Form(input): Form<AcceptanceInput>,
+) -> Response {
+    let prepared = async {
+        let loaded = load(&state, &token).await?;
+        let pdf = render_pdf(&loaded.process, &loaded.received).await?;
+        Ok::<_, WebError>((loaded, sha256_hex(&pdf)))
+    }
+    .await;
+    let (loaded, sha256) = match prepared {
+        Ok(found) => found,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let typed = Typed { signer: input.signer.clone(), ..Typed::default() };
+    let signer = match validate_acceptance(&input, &sha256) {
+        Ok(signer) => signer,
+        Err(errors) => return show(&state, ctx, &token, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let s = PactStep {
+        document_sha256: Some(sha256),
+        signature: Some(SignatureMethod::Online),
+        detail: Some(format!("accettazione online di {signer}")),
+        ..base_step(&loaded, PactAction::Sign, &state, format!("link: {signer}"), address)
+    };
+    step(&state, ctx, &token, &loaded, s, typed).await
+}
+
+/// Reads the file field, stopping past the limit so a huge upload is never held.
+async fn read_file(mut multipart: Multipart) -> Result<Vec<u8>, UploadError> {
+    let mut bytes = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(bytes),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
+            Err(_) => return Err(UploadError::Empty),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut field = field;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    bytes.extend_from_slice(&chunk);
+                    if bytes.len() > concerto_domain::MAX_SIGNED_FILE_BYTES {
+                        return Err(UploadError::TooLarge);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(UploadError::TooLarge),
+                Err(_) => return Err(UploadError::Empty),
+            }
+        }
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let loaded = match load(&state, &token).await {
+        Ok(loaded) => loaded,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let checked = read_file(multipart).await.and_then(|bytes| inspect_signed_file(&bytes).map(|file| (file, bytes)));
+    let (file, bytes) = match checked {
+        Ok(found) => found,
+        Err(e) => {
+            let status = if e == UploadError::TooLarge { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+            return show(&state, ctx, &token, vec![("upload-file".into(), e.to_string())], Typed::default(), status).await;
+        }
+    };
+    let sha256 = sha256_hex(&bytes);
+    let s = PactStep {
+        document_sha256: Some(sha256.clone()),
+        signature: Some(SignatureMethod::Upload),
+        detail: Some(format!(
+            "file {} caricato, firma digitale {}",
+            file.kind.code(),
+            if file.signature_detected { "rilevata" } else { "non rilevata" }
+        )),
+        file: Some(NewPactFile { file, sha256, content: &bytes }),
+        ..base_step(&loaded, PactAction::Sign, &state, "link".into(), address)
+    };
+    step(&state, ctx, &token, &loaded, s, Typed::default()).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+    Form(input): Form<WithdrawalInput>,
+) -> Response {
+    let loaded = match load(&state, &token).await {
+        Ok(loaded) => loaded,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let declaration = match validate_withdrawal(&input) {
+        Ok(d) => d,
+        Err(errors) => {
+            let typed = Typed { withdrawal: input, ..Typed::default() };
+            return show(&state, ctx, &token, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let s = PactStep {
+        detail: Some(format!("dichiarazione di recesso di {} ({})", declaration.declarant, declaration.capacity)),
+        withdrawal: Some(&declaration),
+        ..base_step(&loaded, PactAction::Withdraw, &state, format!("link: {}", declaration.declarant), address)
+    };
+    step(&state, ctx, &token, &loaded, s, Typed { withdrawal: input, ..Typed::default() }).await
+}

@@ -1,0 +1,147 @@
+//! The PDFs through HTTP: the public notice, the receipt behind the secret link,
+//! and in the workspace the session's documents page, sign-in sheet and
+//! attendance certificate, each with its authorization and its errors as pages.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{TestApp, app};
+use concerto_domain::Role;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const OPEN: &str = "esempio-2026-2028";
+
+struct Pdf {
+    status: StatusCode,
+    content_type: String,
+    disposition: String,
+    bytes: Vec<u8>,
+}
+
+async fn fetch(app: &TestApp, uri: &str, cookie: Option<&str>) -> Pdf {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = app.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+    Pdf { status, content_type, disposition, bytes }
+}
+
+fn text(pdf: &[u8]) -> String {
+    let mut child = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
+fn assert_pdf(pdf: &Pdf, file: &str) {
+    assert_eq!(pdf.status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf.bytes));
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert_eq!(pdf.disposition, format!("inline; filename=\"{file}\""));
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+}
+
+fn assert_not_found_page(pdf: &Pdf) {
+    assert_eq!(pdf.status, StatusCode::NOT_FOUND);
+    assert!(pdf.content_type.starts_with("text/html"), "{}", pdf.content_type);
+}
+
+#[tokio::test]
+async fn the_public_notice_pdf_carries_the_calendar_and_is_linked_from_the_notice_page() {
+    let app = app().await;
+    let page = app.get("/processi/casarano-2022-2024/avviso").await;
+    assert!(page.body.contains("href=\"/processi/casarano-2022-2024/avviso.pdf\""));
+    let pdf = fetch(&app, "/processi/casarano-2022-2024/avviso.pdf", None).await;
+    assert_pdf(&pdf, "avviso-casarano-2022-2024.pdf");
+    let text = text(&pdf.bytes);
+    assert!(text.contains("13/06/2022") && text.contains("09:00"), "{text}");
+    assert!(text.contains("08/06/2022, ore 12:00"), "{text}");
+    assert_not_found_page(&fetch(&app, "/processi/non-esiste/avviso.pdf", None).await);
+}
+
+async fn submit(app: &TestApp) -> (String, i64) {
+    let reply = app.get(&format!("/api/v1/processes/{OPEN}")).await;
+    let process: Value = serde_json::from_str(&reply.body).unwrap();
+    let area = process["areas"][0]["id"].as_i64().unwrap();
+    let body = json!({
+        "applicant": {"kind": "organization", "name": "Associazione Il Faro ODV", "legal_form": "odv",
+                      "tax_code": "00743110157", "legal_representative": "Maria Rossi",
+                      "address": "Via Roma 1", "municipality": "Esempio", "email": "info@ilfaro.example",
+                      "pec": null, "phone": null, "founded_on": "2010-05-01"},
+        "participations": [{"area_id": area, "representative": {"name": "Luca Verdi", "email": "luca@ilfaro.example", "phone": null}}],
+        "proposal": null, "privacy_accepted": true, "declaration_accepted": true
+    });
+    let reply = app.post_json(&format!("/api/v1/processes/{OPEN}/expressions"), &body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let created: Value = serde_json::from_str(&reply.body).unwrap();
+    let token = created["manage_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    (token, area)
+}
+
+#[tokio::test]
+async fn the_receipt_pdf_is_behind_the_secret_link_and_names_protocol_and_fingerprint() {
+    let app = app().await;
+    let (token, _) = submit(&app).await;
+    let manage = app.get(&format!("/manifestazioni/{token}")).await;
+    assert!(manage.body.contains(&format!("href=\"/manifestazioni/{token}/ricevuta.pdf\"")));
+    let pdf = fetch(&app, &format!("/manifestazioni/{token}/ricevuta.pdf"), None).await;
+    assert_pdf(&pdf, "ricevuta-2026-0000001.pdf");
+    let text = text(&pdf.bytes);
+    assert!(text.contains("2026/0000001") && text.contains("Associazione Il Faro ODV"), "{text}");
+    assert_not_found_page(&fetch(&app, "/manifestazioni/0000/ricevuta.pdf", None).await);
+}
+
+#[tokio::test]
+async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_only() {
+    let app = app().await;
+    let (_, area) = submit(&app).await;
+    let reply = app.get(&format!("/api/v1/processes/{OPEN}")).await;
+    let process: Value = serde_json::from_str(&reply.body).unwrap();
+    let session = process["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["area_ids"].as_array().unwrap().iter().any(|a| a.as_i64() == Some(area)))
+        .expect("a session on the chosen area")["id"]
+        .as_i64()
+        .unwrap();
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let admin = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let password = app.account("admin@casarano.invalid", Role::AmbitoAdmin, Some("casarano")).await;
+    let other = app.login("admin@casarano.invalid", &password).await.unwrap();
+    let base = format!("/ufficio/processi/{OPEN}/sessioni/{session}");
+
+    let page = fetch(&app, &format!("{base}/documenti"), Some(&admin)).await;
+    let html = String::from_utf8(page.bytes).unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html.contains("Luca Verdi") && html.contains("foglio-firme.pdf"), "{html}");
+
+    let sheet = fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&admin)).await;
+    assert_pdf(&sheet, &format!("foglio-firme-{OPEN}-{session}.pdf"));
+    let sheet_text = text(&sheet.bytes);
+    assert!(sheet_text.contains("Luca Verdi") && sheet_text.contains("Associazione Il Faro ODV"), "{sheet_text}");
+
+    let certificate = format!("{base}/attestato.pdf?manifestazione=1&area={area}");
+    let pdf = fetch(&app, &certificate, Some(&admin)).await;
+    assert_pdf(&pdf, &format!("attestato-luca-verdi-{OPEN}-{session}.pdf"));
+    assert!(text(&pdf.bytes).contains("Luca Verdi"));
+
+    assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf?manifestazione=99&area={area}"), Some(&admin)).await);
+    assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf"), Some(&admin)).await);
+    assert_not_found_page(&fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/99999/foglio-firme.pdf"), Some(&admin)).await);
+    assert_not_found_page(&fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&other)).await);
+    assert_eq!(fetch(&app, &format!("{base}/foglio-firme.pdf"), None).await.status, StatusCode::FOUND);
+}

@@ -1,0 +1,146 @@
+// The participation pact's whole life (issue 6, acceptance 3): an organization sends
+// its expression of interest, opens the pact from its secret link, accepts it online;
+// the office countersigns it in the register; the organization withdraws by its
+// written declaration. After each step the register shows the state. The pact page's
+// forms are used with the keyboard; the expression itself goes through the JSON API
+// (the form's own journey is journey-apply).
+//
+// The office account is created with `concerto user add` on the server's database,
+// as in journey-office: the test needs CONCERTO_E2E_DATABASE_URL, which run.sh sets.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, url, seriousViolations, formatViolations, tabTo, pressAndLoad, focused, describeFocus } from './lib/browser.mjs';
+
+const DATABASE_URL = process.env.CONCERTO_E2E_DATABASE_URL;
+const BINARY = process.env.CONCERTO_BIN
+  || join(process.env.CARGO_TARGET_DIR || '/var/tmp/concerto-target', 'release', 'concerto');
+const EMAIL = 'patti@esempio.invalid';
+const PASSWORD = 'patti-e2e-2026-lunga';
+const SLUG = 'esempio-2026-2028';
+const REGISTER = `/ufficio/processi/${SLUG}/patti`;
+
+function createAccount() {
+  if (!existsSync(BINARY)) throw new Error(`no concerto binary at ${BINARY}`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONCERTO_')));
+  const cwd = mkdtempSync(join(tmpdir(), 'concerto-e2e-pact-'));
+  try {
+    execFileSync(BINARY, ['user', 'add', '--database-url', DATABASE_URL, '--email', EMAIL,
+      '--role', 'ambito-editor', '--ambito', 'esempio', '--name', 'Patti E2E'], {
+      input: `${PASSWORD}\n`, env: { ...env, NO_COLOR: '1' }, cwd, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000,
+    });
+  } catch (e) {
+    if (/esiste già un account|already exists/i.test(String(e.stderr ?? ''))) return;
+    throw new Error(`concerto user add failed: ${e.stderr || e.message}`);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/** Sends an eligible organization's expression; returns the path of its secret link. */
+async function submitExpression() {
+  const process_ = await (await fetch(url(`/api/v1/processes/${SLUG}`))).json();
+  const body = {
+    applicant: { kind: 'organization', name: 'Associazione Patto E2E APS', legal_form: 'aps',
+      tax_code: '01234567897', legal_representative: 'Maria Rossi', address: 'Via Roma 1',
+      municipality: 'Esempio', email: 'patto-e2e@example.org', founded_on: '2010-05-01' },
+    participations: [{ area_id: process_.areas[0].id, representative: { name: 'Luca Verdi', email: 'luca-e2e@example.org' } }],
+    privacy_accepted: true, declaration_accepted: true,
+  };
+  const response = await fetch(url(`/api/v1/processes/${SLUG}/expressions`), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const created = await response.json();
+  assert.equal(response.status, 201, JSON.stringify(created));
+  return new URL(created.manage_url).pathname;
+}
+
+async function assertClean(page, label) {
+  const violations = await seriousViolations(page);
+  assert.equal(violations.length, 0, formatViolations(label, violations));
+}
+
+/** Focuses the input `id` with Tab, then types `text`. */
+async function typeInto(page, id, text) {
+  await tabTo(page, (f) => f.id === id, `the input #${id}`);
+  await page.keyboard.type(text);
+}
+
+async function registerState(office) {
+  await office.goto(url(REGISTER));
+  return office.locator('[data-state]').first().getAttribute('data-state');
+}
+
+let chromium;
+before(async () => {
+  if (!DATABASE_URL) return;
+  createAccount();
+  chromium = await launch();
+});
+after(async () => { await chromium?.close(); });
+
+test('journey: a pact is accepted online, countersigned, then withdrawn', async (t) => {
+  if (!DATABASE_URL) { t.skip('CONCERTO_E2E_DATABASE_URL is not set: run through run.sh'); return; }
+  const manage = await submitExpression();
+  const org = await chromium.newPage({ locale: 'it' });
+  const office = await chromium.newPage({ locale: 'it' });
+  try {
+    // The office signs in and finds the pact generated.
+    await office.goto(url(`/accedi?next=${REGISTER}`));
+    await typeInto(office, 'login-email', EMAIL);
+    await office.keyboard.press('Tab');
+    await office.keyboard.type(PASSWORD);
+    await pressAndLoad(office);
+    assert.equal(new URL(office.url()).pathname, REGISTER);
+    assert.equal(await registerState(office), 'generated');
+    await assertClean(office, REGISTER);
+
+    // The organization opens the pact from its secret link, with the keyboard.
+    assert.equal((await org.goto(url(manage))).status(), 200);
+    await tabTo(org, (f) => f.href === `${manage}/patto`, 'the link to the pact');
+    let response = await pressAndLoad(org);
+    assert.equal(response.status(), 200);
+    assert.match(await org.locator('#pact-state').innerText(), /Da firmare/);
+    await assertClean(org, 'the pact page');
+
+    // Submitting without the box ticked names the box and keeps the name typed.
+    await typeInto(org, 'accept-signer', 'Maria Rossi');
+    response = await pressAndLoad(org);
+    assert.equal(response.status(), 422);
+    assert.ok(await org.locator('a[href="#accept-confirm"]').count(), 'the error summary names the box');
+    assert.equal(await org.locator('#accept-signer').inputValue(), 'Maria Rossi');
+    await tabTo(org, (f) => f.id === 'accept-confirm', 'the acceptance box');
+    await org.keyboard.press('Space');
+    const button = await tabTo(org, (f) => f.tag === 'button' && f.text === 'Accetta il patto', 'the accept button');
+    assert.ok(button, describeFocus(await focused(org)));
+    response = await pressAndLoad(org);
+    assert.equal(response.status(), 200);
+    assert.match(await org.locator('#pact-state').innerText(), /Firmato/);
+    assert.equal(await registerState(office), 'signed');
+
+    // The office countersigns from the register.
+    await office.goto(url(REGISTER));
+    await tabTo(office, (f) => f.tag === 'button' && f.text.startsWith('Controfirma'), 'the countersign button');
+    await pressAndLoad(office);
+    assert.equal(await registerState(office), 'countersigned');
+
+    // The organization withdraws by its written declaration.
+    await org.reload();
+    assert.match(await org.locator('#pact-state').innerText(), /Controfirmato/);
+    await typeInto(org, 'withdraw-declarant', 'Maria Rossi');
+    await typeInto(org, 'withdraw-capacity', 'legale rappresentante');
+    await tabTo(org, (f) => f.id === 'withdraw-confirm', 'the withdrawal box');
+    await org.keyboard.press('Space');
+    await tabTo(org, (f) => f.tag === 'button' && f.text === 'Dichiara il recesso', 'the withdrawal button');
+    response = await pressAndLoad(org);
+    assert.equal(response.status(), 200);
+    assert.match(await org.locator('#pact-state').innerText(), /Recesso/);
+    assert.equal(await registerState(office), 'withdrawn');
+  } finally {
+    await org.close();
+    await office.close();
+  }
+});
