@@ -44,7 +44,7 @@ function createAccount() {
 async function submitExpression() {
   const process_ = await (await fetch(url(`/api/v1/processes/${SLUG}`))).json();
   const body = {
-    applicant: { kind: 'organization', name: 'Associazione Patto E2E APS', legal_form: 'aps',
+    applicant: { kind: 'organization', name: ORGANIZATION, legal_form: 'aps',
       tax_code: '01234567897', legal_representative: 'Maria Rossi', address: 'Via Roma 1',
       municipality: 'Esempio', email: 'patto-e2e@example.org', founded_on: '2010-05-01' },
     participations: [{ area_id: process_.areas[0].id, representative: { name: 'Luca Verdi', email: 'luca-e2e@example.org' } }],
@@ -69,9 +69,16 @@ async function typeInto(page, id, text) {
   await page.keyboard.type(text);
 }
 
+const ORGANIZATION = 'Associazione Patto E2E APS';
+
+/** This journey's row of the register: other journeys' pacts may be listed before it. */
+function registerRow(office) {
+  return office.locator('tbody tr', { hasText: ORGANIZATION });
+}
+
 async function registerState(office) {
   await office.goto(url(REGISTER));
-  return office.locator('[data-state]').first().getAttribute('data-state');
+  return registerRow(office).locator('[data-state]').getAttribute('data-state');
 }
 
 let chromium;
@@ -123,7 +130,9 @@ test('journey: a pact is accepted online, countersigned, then withdrawn', async 
 
     // The office countersigns from the register.
     await office.goto(url(REGISTER));
-    await tabTo(office, (f) => f.tag === 'button' && f.text.startsWith('Controfirma'), 'the countersign button');
+    const protocol = (await registerRow(office).locator('th').innerText()).trim();
+    await tabTo(office, (f) => f.tag === 'button' && f.text.startsWith('Controfirma') && f.text.includes(protocol),
+      `the countersign button of ${protocol}`);
     await pressAndLoad(office);
     assert.equal(await registerState(office), 'countersigned');
 
