@@ -9,36 +9,14 @@
 // as in journey-office: the test needs CONCERTO_E2E_DATABASE_URL, which run.sh sets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { DATABASE_URL, createAccount } from './lib/accounts.mjs';
 import { launch, url, seriousViolations, formatViolations, tabTo, pressAndLoad, focused, describeFocus } from './lib/browser.mjs';
 
-const DATABASE_URL = process.env.CONCERTO_E2E_DATABASE_URL;
-const BINARY = process.env.CONCERTO_BIN
-  || join(process.env.CARGO_TARGET_DIR || '/var/tmp/concerto-target', 'release', 'concerto');
 const EMAIL = 'patti@esempio.invalid';
 const PASSWORD = 'patti-e2e-2026-lunga';
 const SLUG = 'esempio-2026-2028';
 const REGISTER = `/ufficio/processi/${SLUG}/patti`;
 
-function createAccount() {
-  if (!existsSync(BINARY)) throw new Error(`no concerto binary at ${BINARY}`);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONCERTO_')));
-  const cwd = mkdtempSync(join(tmpdir(), 'concerto-e2e-pact-'));
-  try {
-    execFileSync(BINARY, ['user', 'add', '--database-url', DATABASE_URL, '--email', EMAIL,
-      '--role', 'ambito-editor', '--ambito', 'esempio', '--name', 'Patti E2E'], {
-      input: `${PASSWORD}\n`, env: { ...env, NO_COLOR: '1' }, cwd, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000,
-    });
-  } catch (e) {
-    if (/esiste già un account|already exists/i.test(String(e.stderr ?? ''))) return;
-    throw new Error(`concerto user add failed: ${e.stderr || e.message}`);
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
 
 /** Sends an eligible organization's expression; returns the path of its secret link. */
 async function submitExpression() {
@@ -84,7 +62,7 @@ async function registerState(office) {
 let chromium;
 before(async () => {
   if (!DATABASE_URL) return;
-  createAccount();
+  createAccount({ email: EMAIL, password: PASSWORD, role: 'ambito-editor', ambito: 'esempio', name: 'Patti E2E' });
   chromium = await launch();
 });
 after(async () => { await chromium?.close(); });

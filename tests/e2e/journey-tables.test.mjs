@@ -10,16 +10,10 @@
 // database (CONCERTO_E2E_DATABASE_URL, set by run.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { DATABASE_URL, createAccount } from './lib/accounts.mjs';
 import { launch, url, seriousViolations, formatViolations, pressAndLoad } from './lib/browser.mjs';
 import { waitForMail } from './lib/mail.mjs';
 
-const DATABASE_URL = process.env.CONCERTO_E2E_DATABASE_URL;
-const BINARY = process.env.CONCERTO_BIN
-  || join(process.env.CARGO_TARGET_DIR || '/var/tmp/concerto-target', 'release', 'concerto');
 const EMAIL = 'tavoli@esempio.invalid';
 const PASSWORD = 'tavoli-e2e-2026-lunga';
 const SLUG = 'esempio-2026-2028';
@@ -42,22 +36,6 @@ const ORGS = [
   { name: `Il Ponte APS ${RUN}`, tax: entityCode((Date.now() + 7) % 1e9), email: `ponte.${RUN}@esempio.invalid`, rep: 'Sara Neri', repEmail: `sara.${RUN}@esempio.invalid` },
 ];
 
-function createAccount() {
-  if (!existsSync(BINARY)) throw new Error(`no concerto binary at ${BINARY}`);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONCERTO_')));
-  const cwd = mkdtempSync(join(tmpdir(), 'concerto-e2e-user-'));
-  try {
-    execFileSync(BINARY, ['user', 'add', '--database-url', DATABASE_URL, '--email', EMAIL,
-      '--role', 'ambito-editor', '--ambito', 'esempio', '--name', 'Tavoli E2E'], {
-      input: `${PASSWORD}\n`, env: { ...env, NO_COLOR: '1' }, cwd, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000,
-    });
-  } catch (e) {
-    if (/esiste già un account|already exists/i.test(String(e.stderr ?? ''))) return;
-    throw new Error(`concerto user add failed: ${e.stderr || e.message}`);
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-}
 
 async function register(org, area) {
   const response = await fetch(url(`/api/v1/processes/${SLUG}/expressions`), {
@@ -95,7 +73,7 @@ async function press(page, selector) {
 let chromium;
 before(async () => {
   if (!DATABASE_URL) return;
-  createAccount();
+  createAccount({ email: EMAIL, password: PASSWORD, role: 'ambito-editor', ambito: 'esempio', name: 'Tavoli E2E' });
   chromium = await launch();
 });
 after(async () => { await chromium?.close(); });
