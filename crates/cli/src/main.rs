@@ -165,13 +165,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         config: WebConfig { public_url, oidc },
         outbox,
     };
+    let (stop_archives, archives_stopped) = tokio::sync::oneshot::channel::<()>();
+    let archives = tokio::spawn(concerto_web::run_archive_worker(state.clone(), async {
+        let _ = archives_stopped.await;
+    }));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Concerto listening on http://{}", args.listen);
     concerto_web::serve(listener, state, shutdown_signal()).await?;
     let _ = stop_worker.send(());
+    let _ = stop_archives.send(());
     let _ = worker.await;
+    let _ = archives.await;
     store.close().await;
     Ok(())
 }

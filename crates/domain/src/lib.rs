@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod ambito;
+pub mod archive;
 pub mod audit;
 pub mod calendar;
 pub mod deadline;
@@ -23,8 +24,9 @@ pub mod validation;
 
 pub use access::{
     Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito,
-    may_act_on_pact, may_enter_workspace, may_moderate_observatory, may_use_ambito_profile, visible_ambito,
+    may_act_on_pact, may_enter_workspace, may_list_own_pacts, may_read_pact, may_moderate_observatory, may_use_ambito_profile, visible_ambito,
 };
+pub use archive::{ARCHIVE_LEASE, ARCHIVE_RETENTION, ArchiveJob, ArchiveKind, ArchiveState, EntryNames, MAX_ARCHIVE_ATTEMPTS};
 pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
 pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};

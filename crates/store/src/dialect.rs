@@ -14,11 +14,30 @@ const CLAIM_DUE_EMAILS_HEAD: &str = "UPDATE outbox SET next_attempt = $2 WHERE i
 const CLAIM_DUE_EMAILS_TAIL: &str = ") RETURNING id, dedup_key, recipient, subject, body, attempts";
 
 pub fn claim_due_emails(backend: crate::Backend) -> String {
-    let lock = match backend {
+    format!("{CLAIM_DUE_EMAILS_HEAD}{}{CLAIM_DUE_EMAILS_TAIL}", skip_locked(backend))
+}
+
+/// The lock clause of a claim's inner SELECT: PostgreSQL skips rows another worker
+/// is claiming; SQLite has one writer, so the plain statement is already exclusive.
+fn skip_locked(backend: crate::Backend) -> &'static str {
+    match backend {
         crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         crate::Backend::Sqlite => "",
-    };
-    format!("{CLAIM_DUE_EMAILS_HEAD}{lock}{CLAIM_DUE_EMAILS_TAIL}")
+    }
+}
+
+/// Claims the oldest archive job waiting, or left running past its lease by a
+/// worker that stopped, bound to (now, lease_until). Like the outbox's claim,
+/// PostgreSQL skips a row another instance is claiming.
+pub fn claim_archive(backend: crate::Backend, columns: &str) -> String {
+    let lock = skip_locked(backend);
+    format!(
+        "UPDATE archive_jobs SET state = 'running', attempts = attempts + 1, done_count = 0, lease_until = $2,
+         started_at = COALESCE(started_at, $1)
+         WHERE id IN (SELECT id FROM archive_jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < $1)
+                      ORDER BY id LIMIT 1{lock})
+         RETURNING {columns}"
+    )
 }
 
 /// The statement that keeps a record's full-text row in step with its content,

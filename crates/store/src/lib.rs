@@ -6,6 +6,7 @@
 
 mod accounts;
 mod ambiti;
+mod archives;
 mod audit;
 mod cache;
 mod dialect;

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_observatory.sql"),
         postgres: include_str!("../migrations/postgres/0010_observatory.sql"),
     },
+    Migration {
+        version: 11,
+        name: "archives",
+        sqlite: include_str!("../migrations/sqlite/0011_archives.sql"),
+        postgres: include_str!("../migrations/postgres/0011_archives.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

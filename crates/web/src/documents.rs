@@ -75,23 +75,46 @@ async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): P
     }
 }
 
-/// A session of a process the user may view in the workspace, with the
-/// representatives registered for it.
+/// A session of a process the user may view in the workspace.
 async fn office_session(
     state: &AppState,
     ctx: &PageContext,
     user: Option<&concerto_domain::Principal>,
     slug: &str,
     id: &str,
-) -> Result<(Process, Session, Vec<concerto_documents::Attendee>), Response> {
+) -> Result<(Process, Session), Response> {
     let process = crate::office::office_process(state, ctx, user, slug, OfficeAction::View).await?;
     let session = id
         .parse::<i64>()
         .ok()
         .and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned())
         .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    let expressions = state.store.active_expressions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
-    let attendees = concerto_documents::attendees(&process, &session, &expressions);
+    Ok((process, session))
+}
+
+/// The representatives registered for `session`.
+async fn session_attendees(state: &AppState, process: &Process, session: &Session) -> Result<Vec<Attendee>, WebError> {
+    let expressions = state.store.active_expressions(process.id).await?;
+    Ok(concerto_documents::attendees(process, session, &expressions))
+}
+
+/// The sign-in sheet of `session`, as both the single sheet and the office's
+/// archive of every sheet print it: its rows are built here only.
+pub(crate) async fn sign_in_sheet_input(state: &AppState, process: &Process, session: &Session) -> Result<SignInSheet, WebError> {
+    let attendees = session_attendees(state, process, session).await?;
+    Ok(SignInSheet::new(process, session, attendees, today(state)))
+}
+
+/// A session the user may view, with its registered representatives.
+async fn office_session_attendees(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    id: &str,
+) -> Result<(Process, Session, Vec<Attendee>), Response> {
+    let (process, session) = office_session(state, ctx, user, slug, id).await?;
+    let attendees = session_attendees(state, &process, &session).await.map_err(|e| e.into_page(ctx))?;
     Ok((process, session, attendees))
 }
 
@@ -115,7 +138,7 @@ async fn session_page(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
+    match office_session_attendees(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok((process, session, attendees)) => {
             let page = SessionDocumentsPage {
                 base: format!("/ufficio/processi/{slug}/sessioni/{}", session.id),
@@ -137,12 +160,13 @@ async fn sign_in_sheet(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok((process, session, attendees)) => {
-            let input = SignInSheet::new(&process, &session, attendees, today(&state));
-            pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await
-        }
-        Err(answer) => answer,
+    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    match sign_in_sheet_input(&state, &process, &session).await {
+        Ok(input) => pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await,
+        Err(e) => e.into_page(&ctx),
     }
 }
 
@@ -161,7 +185,7 @@ async fn attendance_certificate(
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<CertificateQuery>,
 ) -> Response {
-    let (process, session, attendees) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
+    let (process, session, attendees) = match office_session_attendees(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };

@@ -3,6 +3,7 @@
 //! and render; they hold no SQL and no process rules.
 
 mod api;
+mod archives;
 mod assets;
 pub mod auth;
 mod calendar_feed;
@@ -32,6 +33,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+pub use archives::{build_due_archives, run_archive_worker};
 pub use clock::Clock;
 
 /// Settings the web layer needs from the configuration.
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(observatory::routes())
         .merge(documents::routes())
         .merge(pacts::routes())
+        .merge(archives::routes())
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
@@ -100,13 +103,16 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Serves the application on `listener` until `shutdown` completes.
+/// Serves the application on `listener` until `shutdown` completes. Each request
+/// carries the peer's address ([`auth::ClientAddress`]): the pact's events and the
+/// login throttle record it.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// A process the public may see, or not found: drafts stay with their office.

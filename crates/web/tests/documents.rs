@@ -145,3 +145,28 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     assert_not_found_page(&fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&other)).await);
     assert_eq!(fetch(&app, &format!("{base}/foglio-firme.pdf"), None).await.status, StatusCode::FOUND);
 }
+
+#[tokio::test]
+async fn the_office_gets_the_sign_in_sheets_of_every_session_as_one_zip() {
+    let app = app().await;
+    submit(&app).await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let admin = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let process: Value = serde_json::from_str(&app.get(&format!("/api/v1/processes/{OPEN}")).await.body).unwrap();
+    let sessions: Vec<&Value> = process["sessions"].as_array().unwrap().iter().filter(|s| s["cancelled"] != json!(true)).collect();
+    let first = sessions[0]["id"].as_i64().unwrap();
+    let page = fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/{first}/documenti"), Some(&admin)).await;
+    assert!(String::from_utf8(page.bytes).unwrap().contains("name=\"tipo\" value=\"fogli-firme\""), "the documents page offers the archive");
+
+    let entries = app.bulk_archive(OPEN, "fogli-firme", &admin).await;
+    assert_eq!(entries.len(), sessions.len(), "one sheet per session");
+    assert!(entries[0].0.starts_with("foglio-firme-20"), "dated sessions first, named by their date: {}", entries[0].0);
+    for (name, pdf) in &entries {
+        assert!(name.starts_with("foglio-firme-") && name.ends_with(".pdf"), "{name}");
+        common::assert_pdf_a(name, pdf);
+    }
+    // The same sheet as the single download, registered representatives included.
+    let single = fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/{first}/foglio-firme.pdf"), Some(&admin)).await;
+    assert!(entries.iter().any(|(_, pdf)| *pdf == single.bytes), "the archive holds the session's own sheet");
+    assert!(entries.iter().any(|(_, pdf)| text(pdf).contains("Luca Verdi")));
+}

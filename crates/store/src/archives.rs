@@ -1,0 +1,168 @@
+//! Bulk archive jobs (archivi cumulativi): queued by the office, claimed by a worker
+//! with a lease like the outbox's messages, their progress counted here, and the
+//! finished ZIP kept with the job.
+//!
+//! Every write of a worker names the claim it holds (`attempts`): a worker whose
+//! lease ran out and whose job another worker claimed finds its writes refused, and
+//! stops.
+
+use chrono::{DateTime, Utc};
+use concerto_domain::{ArchiveJob, ArchiveKind, ArchiveState, MAX_ARCHIVE_ATTEMPTS};
+
+use crate::rows::{Columns, corrupt};
+use crate::{Result, Store, on_pool};
+
+const COLUMNS: &str =
+    "id, kind, process_id, requested_by, state, done_count, total, attempts, created_at, finished_at, error, file_name, size";
+
+impl Store {
+    /// Queues a job, or returns the one of the same kind already under way for the
+    /// process: a second click joins the first.
+    pub async fn queue_archive(&self, kind: ArchiveKind, process_id: i64, requested_by: i64, now: DateTime<Utc>) -> Result<ArchiveJob> {
+        on_pool!(self, write |pool| {
+            sqlx::query(
+                "INSERT INTO archive_jobs (kind, process_id, requested_by, state, created_at) VALUES ($1, $2, $3, 'queued', $4)
+                 ON CONFLICT (process_id, kind) WHERE state IN ('queued', 'running') DO NOTHING",
+            )
+            .bind(kind.code())
+            .bind(process_id)
+            .bind(requested_by)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            let sql = format!(
+                "SELECT {COLUMNS} FROM archive_jobs WHERE process_id = $1 AND kind = $2 AND state IN ('queued', 'running')"
+            );
+            let row = sqlx::query(&sql).bind(process_id).bind(kind.code()).fetch_one(pool).await?;
+            job_from_row(&row)
+        })
+    }
+
+    pub async fn archive_job(&self, id: i64) -> Result<Option<ArchiveJob>> {
+        let sql = format!("SELECT {COLUMNS} FROM archive_jobs WHERE id = $1");
+        on_pool!(self, read |pool| {
+            let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
+            row.as_ref().map(job_from_row).transpose()
+        })
+    }
+
+    /// Claims the oldest job waiting, or running past its lease, until `lease_until`.
+    /// A job claimed too often already is failed on the way instead.
+    pub async fn claim_archive(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<ArchiveJob>> {
+        let sql = crate::dialect::claim_archive(self.backend(), COLUMNS);
+        on_pool!(self, write |pool| {
+            sqlx::query(
+                "UPDATE archive_jobs SET state = 'failed', finished_at = $1, lease_until = NULL,
+                 error = 'la preparazione si è interrotta troppe volte'
+                 WHERE state = 'running' AND lease_until < $1 AND attempts >= $2",
+            )
+            .bind(now)
+            .bind(MAX_ARCHIVE_ATTEMPTS)
+            .execute(pool)
+            .await?;
+            let row = sqlx::query(&sql).bind(now).bind(lease_until).fetch_optional(pool).await?;
+            row.as_ref().map(job_from_row).transpose()
+        })
+    }
+
+    /// Records how far the worker holding claim `attempt` got, and renews its lease.
+    /// False when the job is no longer this worker's.
+    pub async fn archive_progress(&self, job: &ArchiveJob, done: i64, total: i64, lease_until: DateTime<Utc>) -> Result<bool> {
+        on_pool!(self, write |pool| {
+            let moved = sqlx::query(
+                "UPDATE archive_jobs SET done_count = $3, total = $4, lease_until = $5
+                 WHERE id = $1 AND attempts = $2 AND state = 'running'",
+            )
+            .bind(job.id)
+            .bind(job.attempts)
+            .bind(done)
+            .bind(total)
+            .bind(lease_until)
+            .execute(pool)
+            .await?;
+            Ok(moved.rows_affected() == 1)
+        })
+    }
+
+    /// Keeps the finished ZIP. False when the job is no longer this worker's.
+    pub async fn finish_archive(&self, job: &ArchiveJob, file_name: &str, content: &[u8], now: DateTime<Utc>) -> Result<bool> {
+        on_pool!(self, write |pool| {
+            let moved = sqlx::query(
+                "UPDATE archive_jobs SET state = 'done', done_count = total, finished_at = $3, lease_until = NULL,
+                 file_name = $4, size = $5, content = $6 WHERE id = $1 AND attempts = $2 AND state = 'running'",
+            )
+            .bind(job.id)
+            .bind(job.attempts)
+            .bind(now)
+            .bind(file_name)
+            .bind(content.len() as i64)
+            .bind(content)
+            .execute(pool)
+            .await?;
+            Ok(moved.rows_affected() == 1)
+        })
+    }
+
+    /// Records why the job could not be built (in Italian, for the office).
+    pub async fn fail_archive(&self, job: &ArchiveJob, error: &str, now: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query(
+                "UPDATE archive_jobs SET state = 'failed', finished_at = $3, lease_until = NULL, error = $4
+                 WHERE id = $1 AND attempts = $2 AND state = 'running'",
+            )
+            .bind(job.id)
+            .bind(job.attempts)
+            .bind(now)
+            .bind(error)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The ZIP of a finished job: its name and bytes.
+    pub async fn archive_file(&self, id: i64) -> Result<Option<(String, Vec<u8>)>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query("SELECT file_name, content FROM archive_jobs WHERE id = $1 AND state = 'done'")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|r| {
+                use sqlx::Row;
+                Ok((r.text("file_name")?, r.try_get::<Vec<u8>, _>("content")?))
+            })
+            .transpose()
+        })
+    }
+
+    /// Removes the jobs finished before `before`, files and all. Returns how many.
+    pub async fn purge_archives(&self, before: DateTime<Utc>) -> Result<u64> {
+        on_pool!(self, write |pool| {
+            let gone = sqlx::query("DELETE FROM archive_jobs WHERE finished_at IS NOT NULL AND finished_at < $1")
+                .bind(before)
+                .execute(pool)
+                .await?;
+            Ok(gone.rows_affected())
+        })
+    }
+}
+
+fn job_from_row(r: &impl Columns) -> Result<ArchiveJob> {
+    let kind = r.text("kind")?;
+    let state = r.text("state")?;
+    Ok(ArchiveJob {
+        id: r.int("id")?,
+        kind: ArchiveKind::from_code(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        process_id: r.int("process_id")?,
+        requested_by: r.int("requested_by")?,
+        state: ArchiveState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
+        done: r.int("done_count")?,
+        total: r.int("total")?,
+        attempts: r.int("attempts")?,
+        created_at: r.instant("created_at")?,
+        finished_at: r.opt_instant("finished_at")?,
+        error: r.opt_text("error")?,
+        file_name: r.opt_text("file_name")?,
+        size: r.opt_int("size")?,
+    })
+}

@@ -1,0 +1,175 @@
+//! The office's bulk archives (archivi cumulativi): every pact of a process, or every
+//! sign-in sheet of its sessions, as one ZIP. Asking queues a job; a page shows its
+//! progress, refreshing itself without JavaScript, and links the ZIP when it is
+//! ready. The [`worker`] builds the jobs in the background. Who may ask and look
+//! is who may read the pact register: the office of the process's Ambito.
+
+mod worker;
+
+pub use worker::{build_due_archives, run_archive_worker};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use concerto_domain::{ArchiveJob, ArchiveKind, OfficeAction, Process};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::office::office_process;
+use crate::page::PageContext;
+use crate::public::render;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ufficio/processi/{slug}/archivi", post(start))
+        .route("/ufficio/processi/{slug}/archivi/{id}", get(progress))
+        .route("/ufficio/processi/{slug}/archivi/{id}/archivio.zip", get(download))
+}
+
+/// The kind as the forms and addresses name it.
+fn kind_code(kind: ArchiveKind) -> &'static str {
+    match kind {
+        ArchiveKind::Pacts => "patti",
+        ArchiveKind::SignInSheets => "fogli-firme",
+    }
+}
+
+fn kind_of(code: &str) -> Option<ArchiveKind> {
+    ArchiveKind::ALL.into_iter().find(|k| kind_code(*k) == code)
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    tipo: String,
+}
+
+/// Queues the archive (or joins the one under way) and shows its progress.
+async fn start(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let (Some(kind), Some(who)) = (kind_of(&form.tipo), user.as_ref()) else {
+        return WebError::NotFound.into_page(&ctx);
+    };
+    match state.store.queue_archive(kind, process.id, who.account_id, state.clock.now()).await {
+        Ok(job) => Redirect::to(&format!("/ufficio/processi/{slug}/archivi/{}", job.id)).into_response(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+/// A job of `process`; another process's job is not found.
+async fn job_of(state: &AppState, process: &Process, id: &str) -> Result<ArchiveJob, WebError> {
+    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+    state.store.archive_job(id).await?.filter(|j| j.process_id == process.id).ok_or(WebError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "office_archive.html")]
+struct ProgressPage {
+    ctx: PageContext,
+    process: Process,
+    job: ArchiveJob,
+    title: &'static str,
+    /// "12 di 40 documenti".
+    count: String,
+    /// "1,2 MB", once done.
+    size: String,
+    /// Where the office asked from, to go back to.
+    back: String,
+    /// The kind as the form to try again names it.
+    form_kind: &'static str,
+}
+
+impl ProgressPage {
+    fn pending(&self) -> bool {
+        self.job.state.is_pending()
+    }
+
+    fn is(&self, code: &str) -> bool {
+        self.job.state.code() == code
+    }
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, String)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let job = match job_of(&state, &process, &id).await {
+        Ok(job) => job,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let (title, back) = match job.kind {
+        ArchiveKind::Pacts => ("documents.archive.title.pacts", format!("/ufficio/processi/{slug}/patti")),
+        ArchiveKind::SignInSheets => ("documents.archive.title.sheets", format!("/ufficio/processi/{slug}")),
+    };
+    let (done, total) = (job.done.to_string(), job.total.to_string());
+    let count = ctx.tf("documents.archive.count", &[("done", done.as_str()), ("total", total.as_str())]);
+    let size = job.size.map(megabytes).unwrap_or_default();
+    let page = ProgressPage { title: ctx.t(title), count, size, back, form_kind: kind_code(job.kind), process, job, ctx };
+    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+}
+
+/// "1,2 MB", with the Italian decimal comma.
+fn megabytes(bytes: i64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0).replace('.', ",")
+}
+
+async fn download(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, String)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
+        Err(answer) => return answer,
+    };
+    let found = async {
+        let job = job_of(&state, &process, &id).await?;
+        state.store.archive_file(job.id).await?.ok_or(WebError::NotFound)
+    };
+    match found.await {
+        Ok((name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_from_their_form_codes() {
+        for kind in ArchiveKind::ALL {
+            assert_eq!(kind_of(kind_code(kind)), Some(kind));
+        }
+        assert_eq!(kind_of("tutto"), None);
+        assert_eq!(megabytes(1_234_567), "1,2 MB");
+    }
+}

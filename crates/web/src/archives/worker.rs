@@ -1,0 +1,186 @@
+//! Builds the queued archives, one job at a time: claims a job with a lease, renders
+//! its documents on the blocking pool a few at a time, records the progress (which
+//! renews the lease) and keeps the finished ZIP. A job whose worker died is claimed
+//! again once its lease is over; another instance never builds a job this one holds.
+
+use std::future::Future;
+use std::io::Cursor;
+use std::time::Duration;
+
+use concerto_documents::{ArchiveError, RenderError, SignInSheet, ZipBuilder, file_name};
+use concerto_domain::{ARCHIVE_LEASE, ARCHIVE_RETENTION, ArchiveJob, ArchiveKind, EntryNames, PactKind, Process};
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// How often the worker looks for queued jobs; the progress page refreshes every
+/// two seconds, so a job starts before its first refresh.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// After a store error, wait longer so a database outage is not hammered.
+const ERROR_PAUSE: Duration = Duration::from_secs(5);
+/// Documents rendered between two progress updates.
+const BATCH: usize = 5;
+
+/// Why a job could not be built: shown to the office, in Italian.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("il processo non ha patti da archiviare")]
+    NoPacts,
+    #[error("il processo non ha incontri in calendario")]
+    NoSessions,
+    #[error("impossibile comporre il documento «{0}»: {1}")]
+    Render(String, RenderError),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    #[error("la preparazione si è interrotta: {0}")]
+    Stopped(String),
+    /// Not the job's fault: it stays claimed, and is built again past its lease.
+    #[error(transparent)]
+    Store(#[from] WebError),
+}
+
+impl From<concerto_store::StoreError> for Failure {
+    fn from(e: concerto_store::StoreError) -> Self {
+        Failure::Store(e.into())
+    }
+}
+
+/// One document of an archive, ready to render.
+enum Document {
+    Pact(Box<concerto_documents::Pact>),
+    Sheet(Box<SignInSheet>),
+}
+
+impl Document {
+    fn render(&self) -> Result<Vec<u8>, RenderError> {
+        match self {
+            Document::Pact(pact) => concerto_documents::pact(pact),
+            Document::Sheet(sheet) => concerto_documents::sign_in_sheet(sheet),
+        }
+    }
+}
+
+/// Runs until `shutdown` completes: builds what is queued, then looks again after
+/// a pause. Shutdown interrupts a job in progress; its lease runs out and the next
+/// start builds it again.
+pub async fn run_archive_worker(state: AppState, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    tracing::info!("archive worker started");
+    loop {
+        let pause = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            result = build_due_archives(&state) => match result {
+                Ok(_) => POLL_INTERVAL,
+                Err(error) => {
+                    tracing::error!(%error, "archive pass failed");
+                    ERROR_PAUSE
+                }
+            },
+        };
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            () = tokio::time::sleep(pause) => {}
+        }
+    }
+    tracing::info!("archive worker stopped");
+}
+
+/// Builds every job waiting, one after the other, and returns how many it claimed.
+/// A store error stops the pass and leaves the job to be claimed again.
+pub async fn build_due_archives(state: &AppState) -> Result<usize, WebError> {
+    let mut claimed = 0;
+    loop {
+        let now = state.clock.now();
+        let Some(job) = state.store.claim_archive(now, now + ARCHIVE_LEASE).await? else {
+            if claimed > 0 {
+                state.store.purge_archives(now - ARCHIVE_RETENTION).await?;
+            }
+            return Ok(claimed);
+        };
+        claimed += 1;
+        tracing::info!(job = job.id, kind = job.kind.code(), attempt = job.attempts, "building an archive");
+        match build(state, &job).await {
+            Ok(Some((name, bytes))) => {
+                if !state.store.finish_archive(&job, &name, &bytes, state.clock.now()).await? {
+                    tracing::warn!(job = job.id, "archive built, but another worker holds the job now");
+                }
+            }
+            Ok(None) => tracing::warn!(job = job.id, "archive abandoned: another worker holds the job now"),
+            Err(Failure::Store(e)) => return Err(e),
+            Err(failure) => {
+                tracing::warn!(job = job.id, %failure, "archive failed");
+                state.store.fail_archive(&job, &failure.to_string(), state.clock.now()).await?;
+            }
+        }
+    }
+}
+
+/// The ZIP's name and bytes, or `None` when the job was taken over meanwhile.
+async fn build(state: &AppState, job: &ArchiveJob) -> Result<Option<(String, Vec<u8>)>, Failure> {
+    let process = state.store.process_by_id(job.process_id).await?.ok_or(WebError::NotFound)?;
+    let (prefix, documents) = match job.kind {
+        ArchiveKind::Pacts => ("patti", pacts(state, &process).await?),
+        ArchiveKind::SignInSheets => ("fogli-firme", sheets(state, &process).await?),
+    };
+    if documents.is_empty() {
+        return Err(if job.kind == ArchiveKind::Pacts { Failure::NoPacts } else { Failure::NoSessions });
+    }
+    let total = documents.len() as i64;
+    let mut done = 0;
+    let mut archive = ZipBuilder::new(Cursor::new(Vec::new()));
+    let mut documents = documents.into_iter();
+    loop {
+        let lease = state.clock.now() + ARCHIVE_LEASE;
+        if !state.store.archive_progress(job, done, total, lease).await? {
+            return Ok(None);
+        }
+        let batch: Vec<(String, Document)> = documents.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        done += batch.len() as i64;
+        archive = tokio::task::spawn_blocking(move || {
+            for (name, document) in &batch {
+                let bytes = document.render().map_err(|e| Failure::Render(name.clone(), e))?;
+                archive.add(name, &bytes)?;
+            }
+            Ok::<_, Failure>(archive)
+        })
+        .await
+        .map_err(|e| Failure::Stopped(e.to_string()))??;
+    }
+    let bytes = archive.finish()?.into_inner();
+    Ok(Some((format!("{prefix}-{}.zip", file_name(&process.header.slug)), bytes)))
+}
+
+/// Every pact of the register, in protocol order, named by protocol and applicant.
+async fn pacts(state: &AppState, process: &Process) -> Result<Vec<(String, Document)>, WebError> {
+    let mut names = EntryNames::default();
+    let mut documents = Vec::new();
+    for entry in state.store.pact_register(process.id).await? {
+        let received = state.store.expression_by_id(entry.pact.expression_id).await?.ok_or(WebError::NotFound)?;
+        let word = match entry.pact.kind {
+            PactKind::ParticipationPact => "patto",
+            PactKind::Memorandum => "protocollo-intesa",
+        };
+        let name = names.unique(&file_name(&format!("{word}-{}-{}", entry.protocol, entry.name)), "pdf");
+        documents.push((name, Document::Pact(Box::new(concerto_documents::Pact::new(process, &received)))));
+    }
+    Ok(documents)
+}
+
+/// The sign-in sheet of every session not cancelled, in calendar order, named by
+/// date and title.
+async fn sheets(state: &AppState, process: &Process) -> Result<Vec<(String, Document)>, WebError> {
+    let mut names = EntryNames::default();
+    let mut documents = Vec::new();
+    for session in process.sessions_in_calendar_order().into_iter().filter(|s| !s.cancelled) {
+        let sheet = crate::documents::sign_in_sheet_input(state, process, session).await?;
+        let date = session.date.map_or_else(|| "senza-data".to_owned(), |d| d.format("%Y-%m-%d").to_string());
+        let name = names.unique(&file_name(&format!("foglio-firme-{date}-{}", session.title)), "pdf");
+        documents.push((name, Document::Sheet(Box::new(sheet))));
+    }
+    Ok(documents)
+}
