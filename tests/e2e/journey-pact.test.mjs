@@ -5,6 +5,9 @@
 // forms are used with the keyboard; the expression itself goes through the JSON API
 // (the form's own journey is journey-apply).
 //
+// Then the office asks for every pact as one ZIP, and watches the progress page
+// refresh itself (no JavaScript needed) until the archive is ready to download.
+//
 // The office account is created with `concerto user add` on the server's database,
 // as in journey-office: the test needs CONCERTO_E2E_DATABASE_URL, which run.sh sets.
 import { test, before, after } from 'node:test';
@@ -59,6 +62,16 @@ async function registerState(office) {
   return registerRow(office).locator('[data-state]').getAttribute('data-state');
 }
 
+/** Signs the office in with the keyboard, landing on the register. */
+async function signIn(office) {
+  await office.goto(url(`/accedi?next=${REGISTER}`));
+  await typeInto(office, 'login-email', EMAIL);
+  await office.keyboard.press('Tab');
+  await office.keyboard.type(PASSWORD);
+  await pressAndLoad(office);
+  assert.equal(new URL(office.url()).pathname, REGISTER);
+}
+
 let chromium;
 before(async () => {
   if (!DATABASE_URL) return;
@@ -74,12 +87,7 @@ test('journey: a pact is accepted online, countersigned, then withdrawn', async 
   const office = await chromium.newPage({ locale: 'it' });
   try {
     // The office signs in and finds the pact generated.
-    await office.goto(url(`/accedi?next=${REGISTER}`));
-    await typeInto(office, 'login-email', EMAIL);
-    await office.keyboard.press('Tab');
-    await office.keyboard.type(PASSWORD);
-    await pressAndLoad(office);
-    assert.equal(new URL(office.url()).pathname, REGISTER);
+    await signIn(office);
     assert.equal(await registerState(office), 'generated');
     await assertClean(office, REGISTER);
 
@@ -128,6 +136,31 @@ test('journey: a pact is accepted online, countersigned, then withdrawn', async 
     assert.equal(await registerState(office), 'withdrawn');
   } finally {
     await org.close();
+    await office.close();
+  }
+});
+
+test('journey: the office gets every pact as one ZIP, with its progress shown', async (t) => {
+  if (!DATABASE_URL) { t.skip('CONCERTO_E2E_DATABASE_URL is not set: run through run.sh'); return; }
+  // The register holds at least this journey's pact, whatever ran before.
+  await submitExpression();
+  const office = await chromium.newPage({ locale: 'it' });
+  try {
+    await signIn(office);
+    await tabTo(office, (f) => f.tag === 'button' && f.text === 'Scarica tutti i patti in un archivio ZIP', 'the archive button');
+    const response = await pressAndLoad(office);
+    assert.equal(response.status(), 200);
+    assert.match(new URL(office.url()).pathname, /^\/ufficio\/processi\/[^/]+\/archivi\/\d+$/);
+    await assertClean(office, 'the archive progress page');
+    // The page reloads itself every two seconds until the archive is ready.
+    await office.locator('#archive-status[data-state="done"]').waitFor({ timeout: 60_000 });
+    assert.match(await office.locator('#archive-status').innerText(), /\d+ di \d+ documenti/);
+    await assertClean(office, 'the finished archive page');
+    const zip = await office.request.get(url(await office.locator('#archive-download').getAttribute('href')));
+    assert.equal(zip.status(), 200);
+    assert.equal(zip.headers()['content-type'], 'application/zip');
+    assert.equal((await zip.body()).subarray(0, 2).toString('latin1'), 'PK');
+  } finally {
     await office.close();
   }
 });

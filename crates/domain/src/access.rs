@@ -157,10 +157,34 @@ pub fn may_act_on_pact(
         (PactRequester::ManageLink, Countersign) => Decision::Forbidden,
         (PactRequester::Account(p), Countersign) => may_act_on_ambito(Some(p), OfficeAction::Edit, ambito_id),
         (PactRequester::Account(p), Sign | Withdraw) => {
-            let speaks_for = p.role == Role::Representative
-                && organization_emails.iter().any(|e| e.eq_ignore_ascii_case(&p.email));
-            if speaks_for { Decision::Allow } else { Decision::Forbidden }
+            if speaks_for(p, organization_emails) { Decision::Allow } else { Decision::Forbidden }
         }
+    }
+}
+
+/// Is `p` a representative account of the organization that gave `organization_emails`?
+fn speaks_for(p: &Principal, organization_emails: &[&str]) -> bool {
+    p.role == Role::Representative && organization_emails.iter().any(|e| e.eq_ignore_ascii_case(&p.email))
+}
+
+/// May `who` open the organization's page of a pact? The link's holder may, and the
+/// organization's representative accounts; another representative is answered as if
+/// the pact did not exist, and other accounts may never.
+pub fn may_read_pact(who: PactRequester<'_>, organization_emails: &[&str]) -> Decision {
+    match who {
+        PactRequester::ManageLink => Decision::Allow,
+        PactRequester::Account(p) if speaks_for(p, organization_emails) => Decision::Allow,
+        PactRequester::Account(p) if p.role == Role::Representative => Decision::Hidden,
+        PactRequester::Account(_) => Decision::Forbidden,
+    }
+}
+
+/// May `who` list the pacts of the organizations it represents ("I miei patti")?
+pub fn may_list_own_pacts(who: Option<&Principal>) -> Decision {
+    match who.map(|p| p.role) {
+        None => Decision::SignIn,
+        Some(Role::Representative) => Decision::Allow,
+        Some(_) => Decision::Forbidden,
     }
 }
 
@@ -283,6 +307,24 @@ mod tests {
         assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Countersign, 1, &emails), Decision::Allow);
         assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Countersign, 2, &emails), Decision::Hidden);
         assert_eq!(may_act_on_pact(PactRequester::Account(&editor), Sign, 1, &emails), Decision::Forbidden);
+    }
+
+    #[test]
+    fn the_organizations_representatives_read_its_pacts_and_nobody_else() {
+        let emails = ["info@aps.example.org"];
+        let mut rep = principal(Role::Representative, None);
+        rep.email = "Info@APS.example.org".into();
+        assert_eq!(may_read_pact(PactRequester::ManageLink, &emails), Decision::Allow);
+        assert_eq!(may_read_pact(PactRequester::Account(&rep), &emails), Decision::Allow);
+        let stranger = principal(Role::Representative, None);
+        assert_eq!(may_read_pact(PactRequester::Account(&stranger), &emails), Decision::Hidden);
+        let mut citizen = principal(Role::Citizen, None);
+        citizen.email = "info@aps.example.org".into();
+        assert_eq!(may_read_pact(PactRequester::Account(&citizen), &emails), Decision::Forbidden);
+
+        assert_eq!(may_list_own_pacts(None), Decision::SignIn);
+        assert_eq!(may_list_own_pacts(Some(&rep)), Decision::Allow);
+        assert_eq!(may_list_own_pacts(Some(&principal(Role::AmbitoAdmin, Some(1)))), Decision::Forbidden);
     }
 
     #[test]

@@ -269,19 +269,34 @@ impl Store {
 
     /// The register of a process's pacts, in protocol order.
     pub async fn pact_register(&self, process_id: i64) -> Result<Vec<PactEntry>> {
+        self.pact_entries("p.process_id = $1", crate::rows::Key::Int(process_id)).await
+    }
+
+    /// The pacts of the organizations whose expression gives `email` as theirs
+    /// (case aside), every process's: what their representative account sees.
+    pub async fn pacts_of_organization(&self, email: &str) -> Result<Vec<PactEntry>> {
+        self.pact_entries("LOWER(e.email) = LOWER($1)", crate::rows::Key::Text(email)).await
+    }
+
+    /// Register lines of the pacts matching `filter` (on pacts `p`, expressions `e`),
+    /// in protocol order.
+    async fn pact_entries(&self, filter: &str, key: crate::rows::Key<'_>) -> Result<Vec<PactEntry>> {
+        let sql = format!(
+            "SELECT p.id, p.process_id, p.ambito_id, p.expression_id, p.kind, p.state, p.generated_at, p.signed_at,
+             p.signature_method, p.countersigned_at, p.withdrawn_at, e.protocol_year, e.protocol_sequence, e.name,
+             e.tax_code, e.email,
+             (SELECT f.signature_detected FROM pact_files f WHERE f.pact_id = p.id ORDER BY f.id DESC LIMIT 1)
+               AS signature_detected
+             FROM pacts p JOIN expressions e ON e.id = p.expression_id
+             WHERE {filter} ORDER BY e.protocol_year, e.protocol_sequence, p.id"
+        );
         on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT p.id, p.process_id, p.ambito_id, p.expression_id, p.kind, p.state, p.generated_at, p.signed_at,
-                 p.signature_method, p.countersigned_at, p.withdrawn_at, e.protocol_year, e.protocol_sequence, e.name,
-                 e.tax_code, e.email,
-                 (SELECT f.signature_detected FROM pact_files f WHERE f.pact_id = p.id ORDER BY f.id DESC LIMIT 1)
-                   AS signature_detected
-                 FROM pacts p JOIN expressions e ON e.id = p.expression_id
-                 WHERE p.process_id = $1 ORDER BY e.protocol_year, e.protocol_sequence, p.id",
-            )
-            .bind(process_id)
-            .fetch_all(pool)
-            .await?;
+            let query = sqlx::query(&sql);
+            let query = match key {
+                crate::rows::Key::Int(id) => query.bind(id),
+                crate::rows::Key::Text(text) => query.bind(text),
+            };
+            let rows = query.fetch_all(pool).await?;
             rows.iter()
                 .map(|r| {
                     Ok(PactEntry {

@@ -239,3 +239,153 @@ async fn only_the_pacts_ambito_reaches_the_register_and_the_countersignature() {
     assert_eq!(pact(&app, &token).await.state, PactState::Generated);
     assert_eq!(app.get("/manifestazioni/nonesiste/patto").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_office_gets_every_pact_as_one_zip_built_in_the_background() {
+    let app = app().await;
+    let first = submit(&app, "00743110157").await;
+    submit(&app, "01234567897").await;
+    let cookie = office(&app, "ufficio@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let register = get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie)).await;
+    assert!(register.body.contains(&format!("action=\"/ufficio/processi/{PROCESS}/archivi\"")), "the register offers the archive");
+    let entries = app.bulk_archive(PROCESS, "patti", &cookie).await;
+    let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["patto-2026-0000001-associazione-il-faro-odv.pdf", "patto-2026-0000002-associazione-il-faro-odv.pdf"],
+        "one PDF per pact, in protocol order"
+    );
+    for (name, pdf) in &entries {
+        common::assert_pdf_a(name, pdf);
+    }
+    // The very version the organization reads and accepts on its own page.
+    let page = app.get(&format!("/manifestazioni/{first}/patto")).await;
+    assert_eq!(sha256_hex(&entries[0].1), hidden_sha256(&page.body));
+}
+
+#[tokio::test]
+async fn archives_belong_to_the_office_of_their_ambito_and_failures_are_explained() {
+    let app = app().await;
+    let own = office(&app, "ufficio@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let other = office(&app, "ufficio@casarano.invalid", Role::AmbitoAdmin, Some("casarano")).await;
+    let representative = office(&app, "rappresentante@example.org", Role::Representative, None).await;
+    let start = format!("/ufficio/processi/{PROCESS}/archivi");
+    assert_eq!(form(&app, &start, &[("tipo", "patti")], None).await.status, StatusCode::FOUND);
+    assert_eq!(form(&app, &start, &[("tipo", "patti")], Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(form(&app, &start, &[("tipo", "patti")], Some(&representative)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(form(&app, &start, &[("tipo", "tutto")], Some(&own)).await.status, StatusCode::NOT_FOUND);
+
+    // No expression yet, so no pact: the job fails, and the page says why in Italian.
+    let started = form(&app, &start, &[("tipo", "patti")], Some(&own)).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let page = started.headers["location"].to_str().unwrap().to_string();
+    let again = form(&app, &start, &[("tipo", "patti")], Some(&own)).await;
+    assert_eq!(again.headers["location"].to_str().unwrap(), page, "a second click joins the job under way");
+    assert_eq!(concerto_web::build_due_archives(&app.state).await.unwrap(), 1);
+    let failed = get(&app, &page, Some(&own)).await;
+    assert_eq!(failed.status, StatusCode::OK);
+    assert!(failed.body.contains("data-state=\"failed\"") && failed.body.contains("role=\"alert\""), "{}", failed.body);
+    assert!(failed.body.contains("non è riuscita: il processo non ha patti da archiviare."), "{}", failed.body);
+    assert!(!failed.body.contains("http-equiv=\"refresh\""));
+    assert_eq!(get(&app, &format!("{page}/archivio.zip"), Some(&own)).await.status, StatusCode::NOT_FOUND);
+
+    for uri in [page.clone(), format!("{page}/archivio.zip")] {
+        assert_eq!(get(&app, &uri, Some(&other)).await.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(get(&app, &uri, None).await.status, StatusCode::FOUND, "{uri}");
+    }
+    // Casarano's office cannot reach the job through its own process either.
+    let id = page.rsplit('/').next().unwrap();
+    let through_own = format!("/ufficio/processi/casarano-2022-2024/archivi/{id}");
+    assert_eq!(get(&app, &through_own, Some(&other)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_organizations_representative_accepts_and_withdraws_from_its_account() {
+    let app = app().await;
+    let token = submit(&app, "00743110157").await;
+    let id = pact(&app, &token).await.id;
+    // The expression gives info@ilfaro.example as the organization's address.
+    let own = office(&app, "INFO@ilfaro.example", Role::Representative, None).await;
+    let stranger = office(&app, "altro@example.org", Role::Representative, None).await;
+    let editor = office(&app, "ufficio@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let page = format!("/i-miei-patti/{id}");
+
+    for uri in ["/i-miei-patti".to_string(), page.clone(), format!("{page}/patto.pdf")] {
+        let anonymous = get(&app, &uri, None).await;
+        assert_eq!(anonymous.status, StatusCode::FOUND, "{uri}");
+        assert_eq!(anonymous.headers["location"].to_str().unwrap(), format!("/accedi?next={uri}"));
+    }
+    assert_eq!(form(&app, &format!("{page}/accettazione"), &[], None).await.status, StatusCode::FOUND);
+    assert_eq!(get(&app, &page, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &format!("{page}/patto.pdf"), Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &page, Some(&editor)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(&app, "/i-miei-patti", Some(&editor)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(&app, "/i-miei-patti/abc", Some(&own)).await.status, StatusCode::NOT_FOUND);
+    let theirs = get(&app, "/i-miei-patti", Some(&stranger)).await;
+    assert!(theirs.status == StatusCode::OK && !theirs.body.contains(&page), "another organization's pacts are not listed");
+
+    let list = get(&app, "/i-miei-patti", Some(&own)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&format!("href=\"{page}\"")) && list.body.contains("data-state=\"generated\""), "{}", list.body);
+    let opened = get(&app, &page, Some(&own)).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert!(opened.body.contains(&format!("action=\"{page}/accettazione\"")) && opened.body.contains(&format!("href=\"{page}/patto.pdf\"")));
+    assert!(!opened.body.contains(&token), "the account's page never shows the secret link");
+    let sha = hidden_sha256(&opened.body);
+    assert_eq!(sha, hidden_sha256(&app.get(&format!("/manifestazioni/{token}/patto")).await.body), "the same version either way");
+    let pdf = get(&app, &format!("{page}/patto.pdf"), Some(&own)).await;
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+
+    let accept = [("sha256", sha.as_str()), ("signer", "Maria Rossi"), ("confirm", "1")];
+    assert_eq!(form(&app, &format!("{page}/accettazione"), &accept, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(pact(&app, &token).await.state, PactState::Generated);
+    let done = form(&app, &format!("{page}/accettazione"), &accept, Some(&own)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.headers["location"].to_str().unwrap(), page);
+    assert_eq!(pact(&app, &token).await.state, PactState::Signed);
+    let events = app.store.pact_events(id).await.unwrap();
+    let acceptance = events.last().unwrap();
+    let actor = acceptance.actor.to_lowercase();
+    assert!(actor.starts_with("account:") && actor.ends_with("<info@ilfaro.example>: maria rossi"), "{actor}");
+    assert_eq!(acceptance.document_sha256.as_deref(), Some(sha.as_str()));
+    assert!(acceptance.address.is_some());
+
+    let withdraw = [("declarant", "Maria Rossi"), ("capacity", "legale rappresentante"), ("confirm", "1")];
+    assert_eq!(form(&app, &format!("{page}/recesso"), &withdraw, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    let declared = form(&app, &format!("{page}/recesso"), &withdraw, Some(&own)).await;
+    assert_eq!(declared.status, StatusCode::SEE_OTHER, "{}", declared.body);
+    assert_eq!(pact(&app, &token).await.state, PactState::Withdrawn);
+    assert!(get(&app, "/i-miei-patti", Some(&own)).await.body.contains("data-state=\"withdrawn\""));
+}
+
+#[tokio::test]
+async fn the_served_app_records_the_clients_address() {
+    let app = app().await;
+    let (url, _stop) = app.serve().await;
+    let client = reqwest::Client::new();
+    let token = submit(&app, "00743110157").await;
+    let page = client.get(format!("{url}/manifestazioni/{token}/patto")).send().await.unwrap().text().await.unwrap();
+    let body = format!("sha256={}&signer=Maria+Rossi&confirm=1", hidden_sha256(&page));
+    let accepted = client
+        .post(format!("{url}/manifestazioni/{token}/patto/accettazione"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(accepted.status().is_success(), "{}", accepted.status());
+    let events = app.store.pact_events(pact(&app, &token).await.id).await.unwrap();
+    assert_eq!(events.last().unwrap().address.as_deref(), Some("127.0.0.1"));
+
+    let failed = client
+        .post(format!("{url}/accedi"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=nessuno%40example.org&password=sbagliata")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), StatusCode::UNAUTHORIZED);
+    let since = common::noon_utc(common::demo_day()) - chrono::TimeDelta::hours(1);
+    let (_, by_address) = app.store.login_failures("nessuno@example.org", "127.0.0.1", since).await.unwrap();
+    assert_eq!(by_address, 1, "the login throttle counts the real address");
+}

@@ -60,7 +60,9 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The address a request comes from, for throttling logins.
+/// The address a request comes from, for throttling logins and the pact's events.
+/// The server hands it to every request (see [`crate::serve`]); a router called
+/// without a socket, as tests do, reads "sconosciuto".
 pub struct ClientAddress(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {

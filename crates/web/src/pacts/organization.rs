@@ -1,22 +1,25 @@
-//! The organization's side, behind the expression's secret link: the pact's page
-//! and PDF, the online acceptance, the upload of the signed file and the written
-//! declaration of withdrawal (recesso).
+//! The organization's side: the pact's page and PDF, the online acceptance, the
+//! upload of the signed file and the written declaration of withdrawal (recesso).
+//! The organization reaches them behind the expression's secret link or, signed in
+//! as its representative, from "I miei patti": the same handlers serve both, and
+//! [`Holder`] says which way the request came.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{FromRequestParts, Multipart, Path, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::{
-    AcceptanceInput, Decision, FieldErrors, PactAction, PactRequester, SignatureMethod, UploadError,
-    WithdrawalInput, inspect_signed_file, may_act_on_pact, next_state, sha256_hex, validate_acceptance,
+    AcceptanceInput, Decision, FieldErrors, PactAction, PactRequester, Principal, SignatureMethod, UploadError,
+    WithdrawalInput, inspect_signed_file, may_act_on_pact, may_read_pact, next_state, sha256_hex, validate_acceptance,
     validate_withdrawal,
 };
 use concerto_store::{NewPactFile, PactStep, StoreError};
 
 use super::{Loaded, kind_label, pact_path, render_pdf, state_label, when};
 use crate::AppState;
-use crate::auth::ClientAddress;
+use crate::auth::{ClientAddress, CurrentUser, enforce};
 use crate::error::WebError;
 use crate::expressions::token_digest;
 use crate::page::PageContext;
@@ -25,9 +28,91 @@ use crate::public::render;
 /// Room for the multipart framing around the file.
 pub const FORM_OVERHEAD: usize = 64 * 1024;
 
-async fn load(state: &AppState, token: &str) -> Result<Loaded, WebError> {
-    let received = state.store.expression_by_token(&token_digest(token)).await?.ok_or(WebError::NotFound)?;
-    let pact = state.store.pact_of_expression(received.id).await?.ok_or(WebError::NotFound)?;
+/// Who speaks for the organization on this request.
+pub enum Holder {
+    /// Whoever holds the expression's secret link (its token).
+    Link(String),
+    /// A signed-in account, asking for the pact `id` from "I miei patti".
+    Account(Principal, i64),
+}
+
+impl FromRequestParts<AppState> for Holder {
+    type Rejection = Response;
+
+    /// A route with `{token}` is the link's; one with `{id}` wants a signed-in
+    /// account, and sends anybody else to the login page first.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if let Some(token) = params.get("token") {
+            return Ok(Holder::Link(token.clone()));
+        }
+        let ctx = PageContext::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let Some(user) = user else {
+            return Err(enforce(Decision::SignIn, &ctx).unwrap_err());
+        };
+        match params.get("id").and_then(|id| id.parse::<i64>().ok()) {
+            Some(id) => Ok(Holder::Account(user, id)),
+            None => Err(WebError::NotFound.into_page(&ctx)),
+        }
+    }
+}
+
+impl Holder {
+    fn requester(&self) -> PactRequester<'_> {
+        match self {
+            Holder::Link(_) => PactRequester::ManageLink,
+            Holder::Account(who, _) => PactRequester::Account(who),
+        }
+    }
+
+    /// The pact's page; its forms post below it.
+    pub fn path(&self) -> String {
+        match self {
+            Holder::Link(token) => pact_path(token),
+            Holder::Account(_, id) => super::own_pact_path(*id),
+        }
+    }
+
+    fn pdf_path(&self) -> String {
+        match self {
+            Holder::Link(token) => format!("{}.pdf", pact_path(token)),
+            Holder::Account(_, id) => format!("{}/patto.pdf", super::own_pact_path(*id)),
+        }
+    }
+
+    /// Who took a step, for the pact's history: the channel, then the name given.
+    fn actor(&self, name: Option<&str>) -> String {
+        let channel = match self {
+            Holder::Link(_) => "link".to_string(),
+            Holder::Account(who, _) => format!("account:{} <{}>", who.account_id, who.email),
+        };
+        match name {
+            Some(name) => format!("{channel}: {name}"),
+            None => channel,
+        }
+    }
+}
+
+async fn load(state: &AppState, holder: &Holder) -> Result<Loaded, WebError> {
+    let (received, pact) = match holder {
+        Holder::Link(token) => {
+            let received = state.store.expression_by_token(&token_digest(token)).await?.ok_or(WebError::NotFound)?;
+            let pact = state.store.pact_of_expression(received.id).await?.ok_or(WebError::NotFound)?;
+            (received, pact)
+        }
+        Holder::Account(_, id) => {
+            let pact = state.store.pact(*id).await?.ok_or(WebError::NotFound)?;
+            (state.store.expression_by_id(pact.expression_id).await?.ok_or(WebError::NotFound)?, pact)
+        }
+    };
+    match may_read_pact(holder.requester(), &[received.expression.applicant.email.as_str()]) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Err(WebError::Forbidden),
+        _ => return Err(WebError::NotFound),
+    }
     let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
     Ok(Loaded { process, received, pact })
 }
@@ -50,7 +135,13 @@ pub struct Typed {
 #[template(path = "pact.html")]
 struct PactPage {
     ctx: PageContext,
-    token: String,
+    /// The pact's page, as the request reached it; the forms post below it.
+    base: String,
+    pdf: String,
+    /// Where "back" goes: the expression behind the link, or "I miei patti".
+    back: String,
+    /// Reached through the secret link, which the page warns to keep.
+    secret: bool,
     loaded: Loaded,
     kind: &'static str,
     state: &'static str,
@@ -103,9 +194,9 @@ fn event_label(action: &str, ctx: &PageContext) -> &'static str {
 }
 
 /// Renders the page, with `errors` (and what was typed) when a form was refused.
-async fn show(state: &AppState, ctx: PageContext, token: &str, errors: Vec<(String, String)>, typed: Typed, status: StatusCode) -> Response {
+async fn show(state: &AppState, ctx: PageContext, holder: &Holder, errors: Vec<(String, String)>, typed: Typed, status: StatusCode) -> Response {
     let page = async {
-        let loaded = load(state, token).await?;
+        let loaded = load(state, holder).await?;
         let pdf = render_pdf(&loaded.process, &loaded.received).await?;
         let events = state.store.pact_events(loaded.pact.id).await?;
         let file = state.store.pact_file(loaded.pact.id).await?;
@@ -131,7 +222,13 @@ async fn show(state: &AppState, ctx: PageContext, token: &str, errors: Vec<(Stri
                 .into_iter()
                 .map(|e| EventLine { at: when(e.at), action: event_label(&e.action, &ctx), actor: e.actor, sha256: e.document_sha256 })
                 .collect(),
-            token: token.to_string(),
+            base: holder.path(),
+            pdf: holder.pdf_path(),
+            back: match holder {
+                Holder::Link(token) => format!("/manifestazioni/{token}"),
+                Holder::Account(..) => super::OWN_PACTS.to_string(),
+            },
+            secret: matches!(holder, Holder::Link(_)),
             loaded,
             errors,
             typed,
@@ -148,13 +245,13 @@ async fn show(state: &AppState, ctx: PageContext, token: &str, errors: Vec<(Stri
     }
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    show(&state, ctx, &token, vec![], Typed::default(), StatusCode::OK).await
+pub async fn page(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> Response {
+    show(&state, ctx, &holder, vec![], Typed::default(), StatusCode::OK).await
 }
 
-pub async fn pdf(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> Response {
     let outcome = async {
-        let loaded = load(&state, &token).await?;
+        let loaded = load(&state, &holder).await?;
         let bytes = render_pdf(&loaded.process, &loaded.received).await?;
         let name = concerto_documents::file_name(&format!("patto-{}", loaded.received.protocol));
         Ok::<_, WebError>((name, bytes))
@@ -175,34 +272,35 @@ fn anchored(form: &str, errors: FieldErrors) -> Vec<(String, String)> {
     errors.errors.into_iter().map(|e| (format!("{form}-{}", e.field), e.message)).collect()
 }
 
-/// Takes one step for the organization through its link: checks the request may,
-/// and that the pact's state allows it, then records it. A refusal is the page again.
+/// Takes one step for the organization: checks the request may, and that the
+/// pact's state allows it, then records it. A refusal is the page again.
 async fn step(
     state: &AppState,
     ctx: PageContext,
-    token: &str,
+    holder: &Holder,
     loaded: &Loaded,
     step: PactStep<'_>,
     typed: Typed,
 ) -> Response {
     let organization = [loaded.received.expression.applicant.email.as_str()];
-    match may_act_on_pact(PactRequester::ManageLink, step.action, loaded.pact.ambito_id, &organization) {
+    match may_act_on_pact(holder.requester(), step.action, loaded.pact.ambito_id, &organization) {
         Decision::Allow => {}
         _ => return WebError::Forbidden.into_page(&ctx),
     }
     if let Err(e) = next_state(loaded.pact.state, step.action) {
-        return show(state, ctx, token, vec![("form".into(), capitalised(&e.to_string()))], typed, StatusCode::CONFLICT).await;
+        return show(state, ctx, holder, vec![("form".into(), capitalised(&e.to_string()))], typed, StatusCode::CONFLICT).await;
     }
-    let email = loaded.email(state, step.action, step.at, step.document_sha256.clone(), Some(token));
+    let path = holder.path();
+    let email = loaded.email(state, step.action, step.at, step.document_sha256.clone(), Some(&path));
     let emails = [email];
     let step = PactStep { emails: &emails, ..step };
     match state.store.record_pact_step(&step).await {
         Ok(_) => {
             state.outbox.wake();
-            Redirect::to(&pact_path(token)).into_response()
+            Redirect::to(&path).into_response()
         }
         Err(StoreError::Conflict(why)) => {
-            show(state, ctx, token, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT).await
+            show(state, ctx, holder, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT).await
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
@@ -237,11 +335,11 @@ pub async fn accept(
     State(state): State<AppState>,
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
-    Path(token): Path<String>,
+    holder: Holder,
     Form(input): Form<AcceptanceInput>,
 ) -> Response {
     let prepared = async {
-        let loaded = load(&state, &token).await?;
+        let loaded = load(&state, &holder).await?;
         let pdf = render_pdf(&loaded.process, &loaded.received).await?;
         Ok::<_, WebError>((loaded, sha256_hex(&pdf)))
     }
@@ -253,15 +351,15 @@ pub async fn accept(
     let typed = Typed { signer: input.signer.clone(), ..Typed::default() };
     let signer = match validate_acceptance(&input, &sha256) {
         Ok(signer) => signer,
-        Err(errors) => return show(&state, ctx, &token, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => return show(&state, ctx, &holder, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let s = PactStep {
         document_sha256: Some(sha256),
         signature: Some(SignatureMethod::Online),
         detail: Some(format!("accettazione online di {signer}")),
-        ..base_step(&loaded, PactAction::Sign, &state, format!("link: {signer}"), address)
+        ..base_step(&loaded, PactAction::Sign, &state, holder.actor(Some(&signer)), address)
     };
-    step(&state, ctx, &token, &loaded, s, typed).await
+    step(&state, ctx, &holder, &loaded, s, typed).await
 }
 
 /// Reads the file field, stopping past the limit so a huge upload is never held.
@@ -298,10 +396,10 @@ pub async fn upload(
     State(state): State<AppState>,
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
-    Path(token): Path<String>,
+    holder: Holder,
     multipart: Multipart,
 ) -> Response {
-    let loaded = match load(&state, &token).await {
+    let loaded = match load(&state, &holder).await {
         Ok(loaded) => loaded,
         Err(e) => return e.into_page(&ctx),
     };
@@ -310,7 +408,7 @@ pub async fn upload(
         Ok(found) => found,
         Err(e) => {
             let status = if e == UploadError::TooLarge { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-            return show(&state, ctx, &token, vec![("upload-file".into(), e.to_string())], Typed::default(), status).await;
+            return show(&state, ctx, &holder, vec![("upload-file".into(), e.to_string())], Typed::default(), status).await;
         }
     };
     let sha256 = sha256_hex(&bytes);
@@ -323,19 +421,19 @@ pub async fn upload(
             if file.signature_detected { "rilevata" } else { "non rilevata" }
         )),
         file: Some(NewPactFile { file, sha256, content: &bytes }),
-        ..base_step(&loaded, PactAction::Sign, &state, "link".into(), address)
+        ..base_step(&loaded, PactAction::Sign, &state, holder.actor(None), address)
     };
-    step(&state, ctx, &token, &loaded, s, Typed::default()).await
+    step(&state, ctx, &holder, &loaded, s, Typed::default()).await
 }
 
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: PageContext,
     ClientAddress(address): ClientAddress,
-    Path(token): Path<String>,
+    holder: Holder,
     Form(input): Form<WithdrawalInput>,
 ) -> Response {
-    let loaded = match load(&state, &token).await {
+    let loaded = match load(&state, &holder).await {
         Ok(loaded) => loaded,
         Err(e) => return e.into_page(&ctx),
     };
@@ -343,13 +441,13 @@ pub async fn withdraw(
         Ok(d) => d,
         Err(errors) => {
             let typed = Typed { withdrawal: input, ..Typed::default() };
-            return show(&state, ctx, &token, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return show(&state, ctx, &holder, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let s = PactStep {
         detail: Some(format!("dichiarazione di recesso di {} ({})", declaration.declarant, declaration.capacity)),
         withdrawal: Some(&declaration),
-        ..base_step(&loaded, PactAction::Withdraw, &state, format!("link: {}", declaration.declarant), address)
+        ..base_step(&loaded, PactAction::Withdraw, &state, holder.actor(Some(&declaration.declarant)), address)
     };
-    step(&state, ctx, &token, &loaded, s, Typed { withdrawal: input, ..Typed::default() }).await
+    step(&state, ctx, &holder, &loaded, s, Typed { withdrawal: input, ..Typed::default() }).await
 }

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub router: Router,
     pub store: Store,
     pub clock: Clock,
+    /// What the router was built with, for the background workers a test starts.
+    pub state: AppState,
 }
 
 pub async fn app() -> TestApp {
@@ -42,7 +44,7 @@ pub async fn app() -> TestApp {
         config: WebConfig { public_url: "http://concerto.test".into(), oidc: None },
         outbox: concerto_mail::OutboxWaker::new(),
     };
-    TestApp { router: router(state), store, clock }
+    TestApp { router: router(state.clone()), store, clock, state }
 }
 
 pub struct Reply {
@@ -122,9 +124,82 @@ impl TestApp {
         password
     }
 
+    /// Asks for the bulk archive `kind` ("patti", "fogli-firme") of `process` as the
+    /// office does, watches its progress page until it is ready, and downloads it:
+    /// the archive's entries, (name, bytes), in order. The archive worker runs while
+    /// the test polls, as in the server.
+    pub async fn bulk_archive(&self, process: &str, kind: &str, cookie: &str) -> Vec<(String, Vec<u8>)> {
+        let form = format!("tipo={kind}");
+        let start = Request::post(format!("/ufficio/processi/{process}/archivi"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(form))
+            .unwrap();
+        let started = self.send(start).await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        let page = started.headers["location"].to_str().unwrap().to_string();
+        let queued = self.get_with(&page, "cookie", cookie).await;
+        assert_eq!(queued.status, StatusCode::OK, "{}", queued.body);
+        assert!(queued.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "a pending job refreshes itself");
+        assert!(queued.body.contains("<progress") && queued.body.contains("aria-live=\"polite\""));
+        let worker = tokio::spawn(concerto_web::run_archive_worker(self.state.clone(), std::future::pending()));
+        let mut done = None;
+        for _ in 0..600 {
+            let reply = self.get_with(&page, "cookie", cookie).await;
+            if reply.body.contains("data-state=\"done\"") {
+                done = Some(reply);
+                break;
+            }
+            assert!(!reply.body.contains("data-state=\"failed\""), "{}", reply.body);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        worker.abort();
+        let done = done.expect("the archive is built within a minute");
+        assert!(!done.body.contains("http-equiv=\"refresh\""), "a finished job stops refreshing");
+        let link = format!("{page}/archivio.zip");
+        assert!(done.body.contains(&format!("href=\"{link}\"")), "{}", done.body);
+        let response = self
+            .router
+            .clone()
+            .oneshot(Request::get(&link).header("cookie", cookie).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/zip");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
+        (0..archive.len())
+            .map(|i| {
+                let mut entry = archive.by_index(i).unwrap();
+                let mut content = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+                (entry.name().to_string(), content)
+            })
+            .collect()
+    }
+
+    /// Serves the app on a real socket of 127.0.0.1, as `concerto serve` does, until
+    /// the returned sender is dropped. Returns its base URL.
+    pub async fn serve(&self) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(concerto_web::serve(listener, self.state.clone(), async {
+            let _ = stopped.await;
+        }));
+        (url, stop)
+    }
+
     pub async fn get_with(&self, uri: &str, header: &str, value: &str) -> Reply {
         self.send(Request::get(uri).header(header, value).body(Body::empty()).unwrap()).await
     }
+}
+
+/// `pdf` (named `name` in an archive) is a PDF/A-2b: its XMP metadata says so.
+pub fn assert_pdf_a(name: &str, pdf: &[u8]) {
+    assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
+    let raw = String::from_utf8_lossy(pdf);
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{name} lost its PDF/A identification");
 }
 
 /// A multipart body with text fields and one optional file.

@@ -1,0 +1,64 @@
+//! "I miei patti": the pacts of the organizations a signed-in representative speaks
+//! for, across processes, each linked to its page for the account.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use concerto_domain::may_list_own_pacts;
+
+use super::{kind_label, own_pact_path, state_label, when};
+use crate::AppState;
+use crate::auth::{CurrentUser, enforce};
+use crate::error::WebError;
+use crate::page::PageContext;
+use crate::public::render;
+
+pub struct OwnPactLine {
+    pub path: String,
+    pub process_title: String,
+    pub protocol: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub state: &'static str,
+    pub state_code: &'static str,
+    pub generated_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "pacts_mine.html")]
+struct OwnPactsPage {
+    ctx: PageContext,
+    email: String,
+    lines: Vec<OwnPactLine>,
+}
+
+pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+    if let Err(answer) = enforce(may_list_own_pacts(user.as_ref()), &ctx) {
+        return answer;
+    }
+    let Some(who) = user else { return WebError::NotFound.into_page(&ctx) };
+    let lines = async {
+        let mut lines = Vec::new();
+        for entry in state.store.pacts_of_organization(&who.email).await? {
+            let process = state.store.process_by_id(entry.pact.process_id).await?.ok_or(WebError::NotFound)?;
+            lines.push(OwnPactLine {
+                path: own_pact_path(entry.pact.id),
+                process_title: process.header.title,
+                protocol: entry.protocol.to_string(),
+                name: entry.name,
+                kind: kind_label(entry.pact.kind, &ctx),
+                state: state_label(entry.pact.state, &ctx),
+                state_code: entry.pact.state.code(),
+                generated_at: when(entry.pact.generated_at),
+            });
+        }
+        Ok::<_, WebError>(lines)
+    };
+    match lines.await {
+        Ok(lines) => {
+            let page = OwnPactsPage { email: who.email, lines, ctx };
+            render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+        }
+        Err(e) => e.into_page(&ctx),
+    }
+}
