@@ -70,10 +70,24 @@ async fn start(
     }
 }
 
-/// A job of `process`; another process's job is not found.
-async fn job_of(state: &AppState, process: &Process, id: &str) -> Result<ArchiveJob, WebError> {
-    let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
-    state.store.archive_job(id).await?.filter(|j| j.process_id == process.id).ok_or(WebError::NotFound)
+/// A job of a process the user may see in the workspace; another process's job is
+/// not found.
+async fn office_job(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    id: &str,
+) -> Result<(Process, ArchiveJob), Response> {
+    let process = office_process(state, ctx, user, slug, OfficeAction::View).await?;
+    let found = async {
+        let id = id.parse::<i64>().map_err(|_| WebError::NotFound)?;
+        state.store.archive_job(id).await?.filter(|j| j.process_id == process.id).ok_or(WebError::NotFound)
+    };
+    match found.await {
+        Ok(job) => Ok((process, job)),
+        Err(e) => Err(e.into_page(ctx)),
+    }
 }
 
 #[derive(Template)]
@@ -109,13 +123,9 @@ async fn progress(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
+    let (process, job) = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
+        Ok(found) => found,
         Err(answer) => return answer,
-    };
-    let job = match job_of(&state, &process, &id).await {
-        Ok(job) => job,
-        Err(e) => return e.into_page(&ctx),
     };
     let (title, back) = match job.kind {
         ArchiveKind::Pacts => ("documents.archive.title.pacts", format!("/ufficio/processi/{slug}/patti")),
@@ -139,15 +149,11 @@ async fn download(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
+    let job = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
+        Ok((_, job)) => job,
         Err(answer) => return answer,
     };
-    let found = async {
-        let job = job_of(&state, &process, &id).await?;
-        state.store.archive_file(job.id).await?.ok_or(WebError::NotFound)
-    };
-    match found.await {
+    match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
         Ok((name, bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
