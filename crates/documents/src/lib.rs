@@ -1,6 +1,7 @@
 //! Documents Concerto hands to people: the PDFs an Ambito files and signs (notice,
-//! receipt, participation pact, sign-in sheet, attendance certificate), rendered with
-//! typst from templates compiled into the binary; ZIP archives of many of them; and
+//! receipt, participation pact, sign-in sheet, attendance certificate, summary of
+//! proposals), rendered with typst from templates compiled into the binary; ZIP
+//! archives of many of them; and
 //! the plan office's spreadsheet exports, as CSV and as XLSX from one description of
 //! the sheet.
 //!
@@ -18,6 +19,7 @@ mod receipt;
 mod render;
 mod session;
 mod sheet;
+mod summary;
 
 pub use archive::{ArchiveError, ZipBuilder, file_name, zip};
 pub use letterhead::Letterhead;
@@ -28,6 +30,7 @@ pub use receipt::{Receipt, ReceiptParticipation, receipt};
 pub use render::RenderError;
 pub use session::{AttendanceCertificate, Attendee, SessionLine, SignInSheet, attendance_certificate, attendees, sign_in_sheet};
 pub use sheet::{ExportError, Sheet};
+pub use summary::{ProposalOutcome, Summary, SummaryRow, summary};
 
 use serde::Serialize;
 

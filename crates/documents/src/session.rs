@@ -52,6 +52,30 @@ pub struct Attendee {
     pub organization: Option<String>,
     /// The area they represent it at; empty at sessions of the whole process.
     pub area: String,
+    /// Their personal check-in code (codice di accesso), once invited, and its QR
+    /// symbol as SVG: the sign-in sheet prints both on their row.
+    pub code: Option<String>,
+    pub qr: Option<String>,
+    /// The organization's tax code and the representative's e-mail, lowercased: the
+    /// pair a check-in code belongs to.
+    #[serde(skip)]
+    pub tax_code: String,
+    #[serde(skip)]
+    pub email: String,
+}
+
+impl Attendee {
+    /// The attendee holding the check-in code `code`.
+    pub fn with_code(self, code: &str) -> Attendee {
+        Attendee { code: Some(code.to_owned()), qr: qr_svg(code), ..self }
+    }
+}
+
+/// The QR symbol of `code` as SVG, black on white with its quiet zone; none if the
+/// code cannot be encoded (it always can: six characters of a fixed alphabet).
+fn qr_svg(code: &str) -> Option<String> {
+    use qrcode::render::svg;
+    qrcode::QrCode::new(code.as_bytes()).ok().map(|qr| qr.render::<svg::Color<'_>>().quiet_zone(true).build())
 }
 
 /// The representatives of current expressions for the session's areas, by name. A
@@ -72,6 +96,10 @@ pub fn attendees(process: &Process, session: &Session, expressions: &[ReceivedEx
                 name: p.representative.name.clone(),
                 organization: (applicant.kind != concerto_domain::ApplicantKind::Citizen).then(|| applicant.name.clone()),
                 area: process.area(p.area_id).map(|a| a.name.clone()).unwrap_or_default(),
+                code: None,
+                qr: None,
+                tax_code: applicant.tax_code.to_string(),
+                email: p.representative.email.trim().to_lowercase(),
             }
         })
         .collect();

@@ -47,12 +47,31 @@ fn all_documents(process: &Process) {
     }
     check(format!("{slug}__pact"), pact(&Pact::new(process, &expressions[0])).unwrap());
     check(format!("{slug}__memorandum"), pact(&Pact::new(process, &expressions[1])).unwrap());
+    let proposals = fixtures::proposals(process);
+    let outcomes: Vec<ProposalOutcome> = proposals
+        .iter()
+        .map(|p| ProposalOutcome {
+            id: p.id,
+            title: p.title,
+            body: &p.body,
+            organization: p.organization,
+            area_ids: &p.area_ids,
+            supporters: p.supporters,
+            outcome: p.outcome.as_ref(),
+        })
+        .collect();
+    check(format!("{slug}__summary"), summary(&Summary::new(process, &outcomes, fixtures::today())).unwrap());
     // Nardò's observatory record lists no sessions: nothing to sign in to.
     let Some(session) = process.sessions_in_calendar_order().first().copied() else {
         assert_eq!(slug, "nardo-2022-2024", "only Nardò has no sessions");
         return;
     };
-    let registered = attendees(process, session, &expressions);
+    // Invited representatives carry their check-in code; the last one is not invited yet.
+    let mut registered = attendees(process, session, &expressions);
+    let uninvited = registered.pop();
+    let mut registered: Vec<Attendee> =
+        registered.into_iter().zip(["ABC234", "XYZ789", "HJK456"]).map(|(a, code)| a.with_code(code)).collect();
+    registered.extend(uninvited);
     let sheet = SignInSheet::new(process, session, registered.clone(), fixtures::today());
     check(format!("{slug}__sign_in_sheet"), sign_in_sheet(&sheet).unwrap());
     let attendee = registered.into_iter().next().expect("someone is registered for the first session");

@@ -4,10 +4,10 @@
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use concerto_store::OutgoingEmail;
+use concerto_store::{EmailAttachment, OutgoingEmail};
 use lettre::Message;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::MailError;
 
@@ -22,15 +22,47 @@ pub(crate) fn build(email: &OutgoingEmail, from: &Mailbox, now: DateTime<Utc>) -
     let to: Mailbox = email.recipient.trim().parse().map_err(|e: lettre::address::AddressError| {
         MailError::InvalidAddress { address: email.recipient.clone(), reason: e.to_string() }
     })?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject.as_str())
         .date(SystemTime::from(now))
-        .message_id(Some(message_id(&email.dedup_key, from.email.domain())))
-        .header(ContentType::TEXT_PLAIN)
-        .body(email.body.clone())
-        .map_err(|e| MailError::Message(e.to_string()))
+        .message_id(Some(message_id(&email.dedup_key, from.email.domain())));
+    let message = if email.html.is_none() && email.attachments.is_empty() {
+        builder.header(ContentType::TEXT_PLAIN).body(email.body.clone())
+    } else {
+        builder.multipart(parts(email)?)
+    };
+    message.map_err(|e| MailError::Message(e.to_string()))
+}
+
+/// The MIME tree of a message with more than text: the text and its HTML as
+/// alternatives, inside `multipart/related` with the images the HTML shows by
+/// Content-ID, inside `multipart/mixed` with any other file.
+fn parts(email: &OutgoingEmail) -> Result<MultiPart, MailError> {
+    let text = SinglePart::plain(email.body.clone());
+    let mut body = match &email.html {
+        Some(html) => MultiPart::alternative().singlepart(text).singlepart(SinglePart::html(html.clone())),
+        None => MultiPart::mixed().singlepart(text),
+    };
+    let (inline, files): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) =
+        email.attachments.iter().partition(|a| a.content_id.is_some());
+    if !inline.is_empty() {
+        body = inline.into_iter().try_fold(MultiPart::related().multipart(body), |related, a| {
+            let id = a.content_id.clone().unwrap_or_default();
+            Ok::<_, MailError>(related.singlepart(Attachment::new_inline(id).body(a.content.clone(), content_type(a)?)))
+        })?;
+    }
+    if !files.is_empty() {
+        body = files.into_iter().try_fold(MultiPart::mixed().multipart(body), |mixed, a| {
+            Ok::<_, MailError>(mixed.singlepart(Attachment::new(a.file_name.clone()).body(a.content.clone(), content_type(a)?)))
+        })?;
+    }
+    Ok(body)
+}
+
+fn content_type(a: &EmailAttachment) -> Result<ContentType, MailError> {
+    ContentType::parse(&a.content_type).map_err(|e| MailError::Message(format!("{}: {e}", a.content_type)))
 }
 
 /// `receipt:2026/0000042` -> `<receipt.2026-0000042@example.org>`.
@@ -83,6 +115,8 @@ mod tests {
             recipient: recipient.into(),
             subject: "Ricevuta – attività".into(),
             body: "Però è così.\n".into(),
+            html: None,
+            attachments: Vec::new(),
             attempts: 0,
         }
     }
@@ -122,6 +156,27 @@ mod tests {
         assert!(text.contains("Date: Mon, 02 Mar 2026 08:30:00 +0000\r\n"), "{text}");
         assert!(text.contains("To: ente@example.org\r\n"), "{text}");
         assert!(text.contains("Content-Type: text/plain; charset=utf-8\r\n"), "{text}");
+    }
+
+    #[test]
+    fn html_and_an_inline_image_make_a_related_alternative() {
+        let from: Mailbox = "noreply@concerto.invalid".parse().expect("valid sender");
+        let mut email = outgoing("ente@example.org");
+        email.html = Some("<p>Però <img src=\"cid:qr@concerto\"></p>".into());
+        email.attachments.push(EmailAttachment {
+            content_id: Some("qr@concerto".into()),
+            file_name: "qr.png".into(),
+            content_type: "image/png".into(),
+            content: b"\x89PNG".to_vec(),
+        });
+        let text = String::from_utf8(build(&email, &from, Utc::now()).expect("builds").formatted()).expect("ASCII");
+        let related = text.find("multipart/related").expect("related");
+        let alternative = text.find("multipart/alternative").expect("alternative");
+        assert!(related < alternative, "{text}");
+        assert!(text.contains("Content-Type: text/plain; charset=utf-8") && text.contains("Content-Type: text/html; charset=utf-8"));
+        assert!(text.contains("Content-ID: <qr@concerto>") && text.contains("Content-Disposition: inline"), "{text}");
+        email.attachments[0].content_type = "no type".into();
+        assert!(build(&email, &from, Utc::now()).is_err(), "a bad content type is refused");
     }
 
     #[test]

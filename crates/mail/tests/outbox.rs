@@ -35,6 +35,7 @@ fn plain(key: &str, recipient: &str) -> NewEmail {
         recipient: recipient.into(),
         subject: format!("Prova {key}"),
         body: "Testo.\n".into(),
+        ..NewEmail::default()
     }
 }
 

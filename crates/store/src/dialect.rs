@@ -11,7 +11,7 @@ pub const PG_MIGRATION_UNLOCK: &str = "SELECT pg_advisory_unlock(4242001)";
 /// claiming; SQLite has one writer, so the plain statement is already exclusive.
 const CLAIM_DUE_EMAILS_HEAD: &str = "UPDATE outbox SET next_attempt = $2 WHERE id IN (
     SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt <= $1 ORDER BY id LIMIT $3";
-const CLAIM_DUE_EMAILS_TAIL: &str = ") RETURNING id, dedup_key, recipient, subject, body, attempts";
+const CLAIM_DUE_EMAILS_TAIL: &str = ") RETURNING id, dedup_key, recipient, subject, body, html, attempts";
 
 pub fn claim_due_emails(backend: crate::Backend) -> String {
     format!("{CLAIM_DUE_EMAILS_HEAD}{}{CLAIM_DUE_EMAILS_TAIL}", skip_locked(backend))

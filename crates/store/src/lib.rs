@@ -33,7 +33,7 @@ pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use observatory::{
     FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
 };
-pub use outbox::{NewEmail, OutgoingEmail};
+pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
 pub use tables::{

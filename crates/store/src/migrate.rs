@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_archives.sql"),
         postgres: include_str!("../migrations/postgres/0011_archives.sql"),
     },
+    Migration {
+        version: 12,
+        name: "outbox_parts",
+        sqlite: include_str!("../migrations/sqlite/0012_outbox_parts.sql"),
+        postgres: include_str!("../migrations/postgres/0012_outbox_parts.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -68,6 +68,7 @@ fn receipt_email(r: &Receipt) -> NewEmail {
         recipient: "org@example.org".into(),
         subject: format!("Ricevuta n. {}", r.protocol),
         body: r.sha256.clone(),
+        ..NewEmail::default()
     }
 }
 

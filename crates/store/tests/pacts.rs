@@ -64,6 +64,7 @@ async fn submit(store: &Store, process: &Process, e: &Expression, token: &str, a
         recipient: "org@example.org".into(),
         subject: "Ricevuta".into(),
         body: String::new(),
+        ..NewEmail::default()
     };
     store.submit_expression(&submission, email).await.unwrap().expression_id
 }
@@ -130,7 +131,7 @@ async fn sign_upload_countersign_and_withdraw_record_everything_once() {
                 sha256: "ab".repeat(32),
                 content: &bytes,
             }),
-            emails: &[NewEmail { dedup_key: "pact:1:signed".into(), recipient: "org0@example.org".into(), subject: "s".into(), body: "b".into() }],
+            emails: &[NewEmail { dedup_key: "pact:1:signed".into(), recipient: "org0@example.org".into(), subject: "s".into(), body: "b".into(), ..NewEmail::default() }],
             ..step(pact.id, PactAction::Sign, "2026-11-24T10:00:00Z")
         })
         .await

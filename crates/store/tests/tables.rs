@@ -40,7 +40,7 @@ fn rep(n: u32) -> NewRepresentative {
 }
 
 fn mail(to: &str, key: String) -> NewEmail {
-    NewEmail { dedup_key: key, recipient: to.into(), subject: "s".into(), body: "b".into() }
+    NewEmail { dedup_key: key, recipient: to.into(), subject: "s".into(), body: "b".into(), ..NewEmail::default() }
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The PDFs the web serves: the public notice, the receipt behind an expression's
 //! secret link, and in the workspace each session's sign-in sheet and attendance
-//! certificates. Rendering is CPU work, so it runs on the blocking pool.
+//! certificates. A certificate exists only for someone recorded present at the
+//! session: the office downloads it from the session's documents, the participant
+//! from their management link. Rendering is CPU work, so it runs on the blocking pool.
 
 use askama::Template;
 use axum::Router;
@@ -9,7 +11,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use concerto_documents::{AttendanceCertificate, Attendee, Notice, Receipt, RenderError, SessionLine, SignInSheet, file_name};
-use concerto_domain::{OfficeAction, Process, ROME, Session};
+use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression, Session};
+use concerto_store::{Attendance, CheckinEntry, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -25,11 +28,12 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}/sessioni/{id}/documenti", get(session_page))
         .route("/ufficio/processi/{slug}/sessioni/{id}/foglio-firme.pdf", get(sign_in_sheet))
         .route("/ufficio/processi/{slug}/sessioni/{id}/attestato.pdf", get(attendance_certificate))
+        .route("/manifestazioni/{token}/sessioni/{id}/attestato.pdf", get(own_certificate))
 }
 
 /// Renders on the blocking pool and answers with the PDF, to be shown in the
 /// browser's viewer or saved as `name`.pdf.
-async fn pdf<T: Send + 'static>(
+pub(crate) async fn pdf<T: Send + 'static>(
     ctx: &PageContext,
     name: &str,
     input: T,
@@ -75,6 +79,45 @@ async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): P
     }
 }
 
+/// Who holds which check-in code and who was recorded at which session, for one
+/// process: read once, then asked about each session's registered representatives.
+pub(crate) struct Presence {
+    codes: Vec<CheckinEntry>,
+    attendances: Vec<Attendance>,
+}
+
+impl Presence {
+    pub(crate) async fn of(state: &AppState, process_id: i64) -> Result<Presence, StoreError> {
+        Ok(Presence { codes: state.store.checkin_codes(process_id).await?, attendances: state.store.attendances(process_id).await? })
+    }
+
+    /// The representatives registered for `session`, each with their check-in code
+    /// once invited, and whether they were recorded present there (checked in by
+    /// that code).
+    pub(crate) fn attendees(&self, process: &Process, session: &Session, expressions: &[ReceivedExpression]) -> Vec<(Attendee, bool)> {
+        concerto_documents::attendees(process, session, expressions)
+            .into_iter()
+            .map(|a| match self.codes.iter().find(|c| c.tax_code == a.tax_code && c.rep_email == a.email) {
+                Some(c) => {
+                    let present = self.attendances.iter().any(|p| p.session_id == session.id && p.checkin_code_id == Some(c.id));
+                    (a.with_code(&c.code), present)
+                }
+                None => (a, false),
+            })
+            .collect()
+    }
+}
+
+/// The sign-in sheet of `session`, made today: the one place that gathers its data
+/// (registered representatives with their check-in codes), for the single PDF and
+/// for any archive of many.
+pub(crate) async fn sign_in_sheet_data(state: &AppState, process: &Process, session: &Session) -> Result<SignInSheet, StoreError> {
+    let expressions = state.store.active_expressions(process.id).await?;
+    let presence = Presence::of(state, process.id).await?;
+    let attendees = presence.attendees(process, session, &expressions).into_iter().map(|(a, _)| a).collect();
+    Ok(SignInSheet::new(process, session, attendees, today(state)))
+}
+
 /// A session of a process the user may view in the workspace.
 async fn office_session(
     state: &AppState,
@@ -92,30 +135,10 @@ async fn office_session(
     Ok((process, session))
 }
 
-/// The representatives registered for `session`.
-async fn session_attendees(state: &AppState, process: &Process, session: &Session) -> Result<Vec<Attendee>, WebError> {
+/// The session's registered representatives with their presence.
+async fn registered(state: &AppState, process: &Process, session: &Session) -> Result<Vec<(Attendee, bool)>, WebError> {
     let expressions = state.store.active_expressions(process.id).await?;
-    Ok(concerto_documents::attendees(process, session, &expressions))
-}
-
-/// The sign-in sheet of `session`, as both the single sheet and the office's
-/// archive of every sheet print it: its rows are built here only.
-pub(crate) async fn sign_in_sheet_input(state: &AppState, process: &Process, session: &Session) -> Result<SignInSheet, WebError> {
-    let attendees = session_attendees(state, process, session).await?;
-    Ok(SignInSheet::new(process, session, attendees, today(state)))
-}
-
-/// A session the user may view, with its registered representatives.
-async fn office_session_attendees(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    id: &str,
-) -> Result<(Process, Session, Vec<Attendee>), Response> {
-    let (process, session) = office_session(state, ctx, user, slug, id).await?;
-    let attendees = session_attendees(state, &process, &session).await.map_err(|e| e.into_page(ctx))?;
-    Ok((process, session, attendees))
+    Ok(Presence::of(state, process.id).await?.attendees(process, session, &expressions))
 }
 
 #[derive(Template)]
@@ -127,19 +150,24 @@ struct SessionDocumentsPage {
     /// The session's page in the workspace; its documents hang below it.
     base: String,
     session: SessionLine,
-    attendees: Vec<Attendee>,
+    /// Each registered representative, and whether they were present.
+    attendees: Vec<(Attendee, bool)>,
 }
 
 /// The session's documents: its sign-in sheet and one certificate per registered
-/// representative.
+/// representative who was present.
 async fn session_page(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    match office_session_attendees(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok((process, session, attendees)) => {
+    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    match registered(&state, &process, &session).await {
+        Ok(attendees) => {
             let page = SessionDocumentsPage {
                 base: format!("/ufficio/processi/{slug}/sessioni/{}", session.id),
                 session: SessionLine::of(&process, &session),
@@ -150,7 +178,7 @@ async fn session_page(
             };
             crate::public::render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
-        Err(answer) => answer,
+        Err(e) => e.into_page(&ctx),
     }
 }
 
@@ -164,9 +192,9 @@ async fn sign_in_sheet(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    match sign_in_sheet_input(&state, &process, &session).await {
+    match sign_in_sheet_data(&state, &process, &session).await {
         Ok(input) => pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await,
-        Err(e) => e.into_page(&ctx),
+        Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
 
@@ -178,6 +206,46 @@ pub struct CertificateQuery {
     area: Option<String>,
 }
 
+fn wanted(value: &Option<String>) -> Option<i64> {
+    value.as_deref().and_then(|v| v.trim().parse::<i64>().ok())
+}
+
+#[derive(Template)]
+#[template(path = "info.html")]
+struct NotAttendedPage {
+    ctx: PageContext,
+    title: &'static str,
+    text: &'static str,
+}
+
+/// The certificate of the registered representative of `expression` at `area`:
+/// 404 for nobody registered so, 409 with the reason for someone not present.
+async fn certificate(state: &AppState, ctx: PageContext, process: Process, session: Session, expression: i64, area: i64) -> Response {
+    let attendees = match registered(state, &process, &session).await {
+        Ok(a) => a,
+        Err(e) => return e.into_page(&ctx),
+    };
+    match attendees.into_iter().find(|(a, _)| a.expression_id == expression && a.area_id == area) {
+        None => WebError::NotFound.into_page(&ctx),
+        Some((_, false)) => {
+            let page = NotAttendedPage {
+                title: ctx.t("documents.certificate.not_attended.title"),
+                text: ctx.t("documents.certificate.not_attended.text"),
+                ctx,
+            };
+            match crate::public::render(&page.ctx, &page) {
+                Ok(r) => (axum::http::StatusCode::CONFLICT, r).into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        Some((attendee, true)) => {
+            let name = format!("attestato-{}-{}-{}", attendee.name, process.header.slug, session.id);
+            let input = AttendanceCertificate::new(&process, &session, attendee, today(state));
+            pdf(&ctx, &name, input, concerto_documents::attendance_certificate).await
+        }
+    }
+}
+
 async fn attendance_certificate(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -185,18 +253,45 @@ async fn attendance_certificate(
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<CertificateQuery>,
 ) -> Response {
-    let (process, session, attendees) = match office_session_attendees(&state, &ctx, user.as_ref(), &slug, &id).await {
+    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let wanted = |value: &Option<String>| value.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
     let (Some(expression), Some(area)) = (wanted(&query.manifestazione), wanted(&query.area)) else {
         return WebError::NotFound.into_page(&ctx);
     };
-    let Some(attendee) = attendees.into_iter().find(|a| a.expression_id == expression && a.area_id == area) else {
-        return WebError::NotFound.into_page(&ctx);
+    certificate(&state, ctx, process, session, expression, area).await
+}
+
+/// A participant's own certificate, through the expression's management link.
+async fn own_certificate(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((token, id)): Path<(String, String)>,
+    Query(query): Query<CertificateQuery>,
+) -> Response {
+    let found = async {
+        let received = state.store.expression_by_token(&token_digest(&token)).await?.ok_or(WebError::NotFound)?;
+        let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
+        let session = id.parse::<i64>().ok().and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned()).ok_or(WebError::NotFound)?;
+        Ok::<_, WebError>((received.id, process, session))
     };
-    let name = format!("attestato-{}-{slug}-{id}", attendee.name);
-    let input = AttendanceCertificate::new(&process, &session, attendee, today(&state));
-    pdf(&ctx, &name, input, concerto_documents::attendance_certificate).await
+    match (found.await, wanted(&query.area)) {
+        (Ok((expression, process, session)), Some(area)) => certificate(&state, ctx, process, session, expression, area).await,
+        (Err(e), _) => e.into_page(&ctx),
+        (Ok(_), None) => WebError::NotFound.into_page(&ctx),
+    }
+}
+
+/// The certificates a participant may download: for each session, each of the
+/// expression's representatives recorded present there, as (session, attendee).
+pub(crate) async fn own_certificates(state: &AppState, process: &Process, received: &ReceivedExpression) -> Result<Vec<(Session, Attendee)>, StoreError> {
+    let presence = Presence::of(state, process.id).await?;
+    let mine = std::slice::from_ref(received);
+    Ok(process
+        .sessions_in_calendar_order()
+        .into_iter()
+        .filter(|s| !s.cancelled)
+        .flat_map(|s| presence.attendees(process, s, mine).into_iter().filter(|(_, present)| *present).map(|(a, _)| (s.clone(), a)))
+        .collect())
 }

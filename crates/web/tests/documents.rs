@@ -47,6 +47,12 @@ fn text(pdf: &[u8]) -> String {
     String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
 }
 
+/// Posts a form as the signed-in `cookie`; the answer's status.
+async fn form(app: &TestApp, uri: &str, body: &str, cookie: &str) -> StatusCode {
+    let request = Request::post(uri).header("content-type", "application/x-www-form-urlencoded").header("cookie", cookie);
+    app.router.clone().oneshot(request.body(Body::from(body.to_string())).unwrap()).await.unwrap().status()
+}
+
 fn assert_pdf(pdf: &Pdf, file: &str) {
     assert_eq!(pdf.status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf.bytes));
     assert_eq!(pdf.content_type, "application/pdf");
@@ -107,7 +113,7 @@ async fn the_receipt_pdf_is_behind_the_secret_link_and_names_protocol_and_finger
 #[tokio::test]
 async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_only() {
     let app = app().await;
-    let (_, area) = submit(&app).await;
+    let (token, area) = submit(&app).await;
     let reply = app.get(&format!("/api/v1/processes/{OPEN}")).await;
     let process: Value = serde_json::from_str(&reply.body).unwrap();
     let session = process["sessions"]
@@ -134,10 +140,32 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     let sheet_text = text(&sheet.bytes);
     assert!(sheet_text.contains("Luca Verdi") && sheet_text.contains("Associazione Il Faro ODV"), "{sheet_text}");
 
+    // No certificate before the attendance is recorded: 409 with the reason.
+    assert!(html.contains("Non risulta presente") && !html.contains("attestato.pdf?"), "no link for an absent representative");
     let certificate = format!("{base}/attestato.pdf?manifestazione=1&area={area}");
+    let absent = fetch(&app, &certificate, Some(&admin)).await;
+    assert_eq!(absent.status, StatusCode::CONFLICT);
+    assert!(String::from_utf8_lossy(&absent.bytes).contains("solo a chi risulta presente"));
+    let own = format!("/manifestazioni/{token}/sessioni/{session}/attestato.pdf?area={area}");
+    assert_eq!(fetch(&app, &own, None).await.status, StatusCode::CONFLICT);
+    assert!(!app.get(&format!("/manifestazioni/{token}/tavoli")).await.body.contains("attestato.pdf"));
+
+    // Invited, the code is on the sheet; checked in by it, the certificate is there.
+    assert_eq!(form(&app, &format!("{base}/inviti"), "", &admin).await, StatusCode::SEE_OTHER);
+    let pid = app.store.process_by_slug(OPEN).await.unwrap().unwrap().id;
+    let code = app.store.checkin_codes(pid).await.unwrap()[0].code.clone();
+    let sheet_text = text(&fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&admin)).await.bytes);
+    assert!(sheet_text.contains(&code), "the sheet carries the code: {sheet_text}");
+    assert_eq!(form(&app, &format!("{base}/presenze/codice"), &format!("code={code}"), &admin).await, StatusCode::SEE_OTHER);
     let pdf = fetch(&app, &certificate, Some(&admin)).await;
     assert_pdf(&pdf, &format!("attestato-luca-verdi-{OPEN}-{session}.pdf"));
     assert!(text(&pdf.bytes).contains("Luca Verdi"));
+    let page = String::from_utf8(fetch(&app, &format!("{base}/documenti"), Some(&admin)).await.bytes).unwrap();
+    assert!(page.contains("attestato.pdf?manifestazione=1&amp;area="), "{page}");
+    let tables = app.get(&format!("/manifestazioni/{token}/tavoli")).await.body;
+    assert!(tables.contains(&own.replace('&', "&amp;")), "the participant downloads their own: {tables}");
+    assert_pdf(&fetch(&app, &own, None).await, &format!("attestato-luca-verdi-{OPEN}-{session}.pdf"));
+    assert_not_found_page(&fetch(&app, &format!("/manifestazioni/0000/sessioni/{session}/attestato.pdf?area={area}"), None).await);
 
     assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf?manifestazione=99&area={area}"), Some(&admin)).await);
     assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf"), Some(&admin)).await);

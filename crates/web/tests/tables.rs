@@ -76,6 +76,24 @@ fn first_area(p: &Value) -> i64 {
     p["areas"][0]["id"].as_i64().unwrap()
 }
 
+/// The text of the PDF at `uri`, as poppler's pdftotext extracts it.
+async fn pdf_text(app: &TestApp, uri: &str) -> String {
+    use std::io::Write;
+    use tower::ServiceExt;
+    let response = app.router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed");
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
 async fn proposal_ids(app: &TestApp) -> Vec<i64> {
     let id = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
     app.store.table_proposals(id).await.unwrap().iter().map(|p| p.id).collect()
@@ -111,6 +129,14 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     let messages = sink.wait_for(2, std::time::Duration::from_secs(5)).await;
     let invitation = messages.iter().find(|m| m.rcpt_to.iter().any(|r| r.contains("rep.info@ilfaro.example"))).expect("invitation");
     assert!(invitation.email.text_body().contains(&code));
+    // Multipart: the text keeps the code, the HTML shows the QR image by its Content-ID.
+    let parts = invitation.email.parts();
+    let types: Vec<String> = parts.iter().map(|p| p.content_type()).collect();
+    assert_eq!(types, ["text/plain", "text/html", "image/png"], "{}", invitation.email.raw());
+    let html = String::from_utf8(parts[1].decoded()).unwrap();
+    assert!(html.contains("src=\"cid:codice-qr@concerto\"") && html.contains(&code), "{html}");
+    assert_eq!(parts[2].header("Content-ID"), Some("<codice-qr@concerto>"));
+    assert!(parts[2].decoded().starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
     let page = app.get(&manage).await;
     assert!(page.body.contains(&code) && page.body.contains("<svg role=\"img\""), "manage page shows the code and its QR");
 
@@ -193,6 +219,7 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
     assert_eq!(post(&app, &outcome(ids[2]), &merge, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
 
     assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi")).await.status, StatusCode::NOT_FOUND, "not yet published");
+    assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi.pdf")).await.status, StatusCode::NOT_FOUND, "nor its PDF");
     let published = post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[], Some(&cookie)).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let summary = app.get(&format!("/processi/{SLUG}/sintesi")).await;
@@ -200,6 +227,10 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
     assert!(summary.body.contains("Già finanziato") && summary.body.contains(&format!("href=\"#proposta-{}\"", ids[1])), "the merge keeps the link");
     let csv = app.get(&format!("/processi/{SLUG}/sintesi.csv")).await;
     assert!(csv.body.contains("Sportello unico;Il Ponte APS") && csv.body.contains("Non accolta;Già finanziato"), "{}", csv.body);
+    assert!(summary.body.contains(&format!("href=\"/processi/{SLUG}/sintesi.pdf\"")), "the page links its PDF");
+    let pdf = pdf_text(&app, &format!("/processi/{SLUG}/sintesi.pdf")).await;
+    assert!(pdf.contains("PROSPETTO DI SINTESI DELLE PROPOSTE") && pdf.contains("Sportello unico"), "{pdf}");
+    assert!(pdf.contains("Già finanziato") && pdf.contains("Unita alla proposta n."), "{pdf}");
 
     let sink = SmtpSink::start().await;
     assert_eq!(deliver(&app, &sink).await, 5, "two receipts and three outcomes");
@@ -222,6 +253,8 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     let none = post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &[("organization", "99999999999"), ("referent", "X")], Some(&cookie)).await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "only organizations with a pact");
     let appoint = [("organization", "00743110157"), ("referent", "Maria Rossi")];
+    assert!(get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie).await.body.contains("Nessuna organizzazione ha un patto"));
+    sign_pact(&app, &faro).await;
     assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &appoint, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     let twice = post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &appoint, Some(&cookie)).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "one referent per organization");
@@ -265,6 +298,49 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     let update = post(&app, &format!("/ufficio/processi/{SLUG}/interventi/{child}"), &[("status", "completed"), ("progress", "100")], Some(&cookie)).await;
     assert_eq!(update.status, StatusCode::SEE_OTHER);
     assert!(app.get(&format!("/processi/{SLUG}/monitoraggio")).await.body.contains("<title>Servizi per la famiglia: 100 %</title>"));
+}
+
+/// Signs the pact behind the management path `manage` online, as its organization would.
+async fn sign_pact(app: &TestApp, manage: &str) {
+    let page = app.get(&format!("{manage}/patto")).await;
+    let start = page.body.find("name=\"sha256\" value=\"").expect("the acceptance form carries the version") + 21;
+    let sha = &page.body[start..start + 64];
+    let accepted = post(app, &format!("{manage}/patto/accettazione"), &[("sha256", sha), ("signer", "Maria Rossi"), ("confirm", "1")], None).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+}
+
+#[tokio::test]
+async fn only_an_organization_with_a_pact_in_force_joins_the_board() {
+    let app = app().await;
+    let cookie = office(&app).await;
+    let area = first_area(&process(&app).await);
+    let faro = register(&app, "00743110157", "Il Faro ODV", "info@ilfaro.example", "Luca Verdi", area).await;
+    register(&app, "01234567897", "Il Ponte APS", "info@ilponte.example", "Sara Neri", area).await;
+    let cabina = format!("/ufficio/processi/{SLUG}/cabina");
+    let tavoli = format!("/ufficio/processi/{SLUG}/tavoli");
+
+    // Il Ponte's pact is only generated: not yet an agreement.
+    let unsigned = post(&app, &cabina, &[("organization", "01234567897"), ("referent", "Sara Neri")], Some(&cookie)).await;
+    assert_eq!(unsigned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unsigned.body.contains("id=\"e-organization\"") && unsigned.body.contains("non ha sottoscritto il patto"), "a field error");
+    // The board's section of the office's page.
+    let board = |page: String| page.split("id=\"cabina\"").nth(1).and_then(|s| s.split("</section>").next()).unwrap_or_default().to_string();
+    let before = board(get(&app, &tavoli, &cookie).await.body);
+    assert!(!before.contains("01234567897") && before.contains("Nessuna organizzazione ha un patto"), "not offered either: {before}");
+
+    sign_pact(&app, &faro).await;
+    let after = board(get(&app, &tavoli, &cookie).await.body);
+    assert!(after.contains("<option value=\"00743110157\">") && !after.contains("01234567897"), "signed: a candidate; {after}");
+    assert_eq!(post(&app, &cabina, &[("organization", "00743110157"), ("referent", "Luca Verdi")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert!(!get(&app, &tavoli, &cookie).await.body.contains("patto receduto"));
+
+    // Withdrawing the pact afterwards leaves the member, flagged for the office.
+    let withdraw = [("declarant", "Maria Rossi"), ("capacity", "legale rappresentante"), ("confirm", "1")];
+    assert_eq!(post(&app, &format!("{faro}/patto/recesso"), &withdraw, None).await.status, StatusCode::SEE_OTHER);
+    let hub = get(&app, &tavoli, &cookie).await.body;
+    assert!(hub.contains("Luca Verdi") && hub.contains("patto receduto"), "the office sees the lapsed pact");
+    let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
+    assert_eq!(app.store.board_members(pid).await.unwrap().len(), 1);
 }
 
 /// A multipart body with the minutes' text, the published box and one file.

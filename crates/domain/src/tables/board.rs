@@ -1,7 +1,13 @@
 //! The monitoring board (cabina di regia): referents appointed by the office among
 //! the organizations that signed the participation pact, at most one each.
+//!
+//! A pact in force is one signed by the organization (or also countersigned by the
+//! office): a pact only generated is not yet an agreement, and a withdrawn one
+//! (recesso) no longer is. A referent appointed before their organization withdrew
+//! stays on the board, since the appointment was an act of the office: the office
+//! sees the member flagged and decides ([`pact_lapsed`]).
 
-use crate::FieldErrors;
+use crate::{FieldErrors, PactState};
 
 /// An organization the office might appoint from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +16,25 @@ pub struct BoardCandidate {
     /// Has it signed the participation pact (patto di partecipazione)? An input: the
     /// caller says where it comes from.
     pub pact_signed: bool,
+}
+
+/// Does a pact in `state` let its organization sit on the board?
+pub fn pact_in_force(state: PactState) -> bool {
+    matches!(state, PactState::Signed | PactState::Countersigned)
+}
+
+impl BoardCandidate {
+    /// The organization `tax_code`, whose pacts (every one it ever had, withdrawn
+    /// ones too) are in `states`.
+    pub fn of(tax_code: &str, states: impl IntoIterator<Item = PactState>) -> BoardCandidate {
+        BoardCandidate { tax_code: tax_code.to_string(), pact_signed: states.into_iter().any(pact_in_force) }
+    }
+}
+
+/// Has an appointed member's organization, with pacts in `states`, lost its pact
+/// since (withdrawn, or never signed)?
+pub fn pact_lapsed(states: impl IntoIterator<Item = PactState>) -> bool {
+    !states.into_iter().any(pact_in_force)
 }
 
 /// May `candidate` get a referent, with `appointed` the organizations already on the board?
@@ -38,5 +63,16 @@ mod tests {
         let unsigned = BoardCandidate { tax_code: "B".into(), pact_signed: false };
         assert_eq!(check_appointment(&unsigned, "Bruno", &[]).unwrap_err().errors[0].code, "no_pact");
         assert_eq!(check_appointment(&signed, " ", &[]).unwrap_err().errors[0].field, "referent");
+    }
+
+    #[test]
+    fn only_a_signed_or_countersigned_pact_is_in_force() {
+        use PactState::*;
+        assert!(!BoardCandidate::of("A", [Generated]).pact_signed);
+        assert!(BoardCandidate::of("A", [Signed]).pact_signed);
+        assert!(BoardCandidate::of("A", [Withdrawn, Countersigned]).pact_signed, "a new pact after a withdrawn one");
+        assert!(!BoardCandidate::of("A", [Withdrawn]).pact_signed, "withdrawn");
+        assert!(!BoardCandidate::of("A", []).pact_signed, "no pact at all");
+        assert!(pact_lapsed([Withdrawn]) && !pact_lapsed([Countersigned]));
     }
 }

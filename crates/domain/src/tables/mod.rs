@@ -11,7 +11,7 @@ pub mod progress;
 pub mod proposal;
 
 pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
-pub use board::{BoardCandidate, check_appointment};
+pub use board::{BoardCandidate, check_appointment, pact_in_force, pact_lapsed};
 pub use checkin::{CHECKIN_ALPHABET, CheckinCode, Invitee, WalkIn, session_invitees, validate_walk_in};
 pub use minutes::{CheckedAttachment, MAX_ATTACHMENT_BYTES, check_attachment, check_minutes};
 pub use outcome::{Outcome, OutcomeDecision, check_summary_complete, decide_outcome};

@@ -1,4 +1,5 @@
-//! The messages Concerto sends, as plain Italian text. Each template returns a
+//! The messages Concerto sends, as plain Italian text (the invitation also as
+//! HTML, with its QR image). Each template returns a
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
 mod password_reset;
@@ -18,6 +19,11 @@ use concerto_domain::{ROME, italian};
 
 /// The closing every message shares: replies to a no-reply sender would be lost.
 const AUTOMATIC_NOTICE: &str = "Questo messaggio è stato inviato automaticamente: si prega di non rispondere.";
+
+/// Text for an HTML element or attribute.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
 
 /// `13/06/2022 alle 09:30`, in Rome whatever the server's zone.
 fn rome_date_time(instant: DateTime<Utc>) -> String {

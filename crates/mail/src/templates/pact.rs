@@ -74,6 +74,7 @@ pub fn pact_step(n: &PactNotice) -> NewEmail {
         recipient: n.recipient.clone(),
         subject: format!("{subject_what}: {subject}"),
         body,
+        ..NewEmail::default()
     }
 }
 

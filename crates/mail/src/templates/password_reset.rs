@@ -16,6 +16,7 @@ pub fn password_reset(dedup_key: String, recipient: &str, link: &str, valid_minu
              Il collegamento vale una sola volta. Se non hai chiesto tu il cambio, ignora questo messaggio: la \
              password attuale resta valida.\n\n{AUTOMATIC_NOTICE}\n"
         ),
+        ..NewEmail::default()
     }
 }
 

@@ -72,6 +72,7 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
         recipient: r.recipient.clone(),
         subject: format!("Ricevuta n. {} – Manifestazione di interesse", r.protocol_number),
         body,
+        ..NewEmail::default()
     }
 }
 

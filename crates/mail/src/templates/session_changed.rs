@@ -66,7 +66,7 @@ pub fn session_changed(c: &SessionChange) -> NewEmail {
         process = c.process_title,
         url = c.process_url,
     );
-    NewEmail { dedup_key: c.dedup_key.clone(), recipient: c.recipient.clone(), subject, body }
+    NewEmail { dedup_key: c.dedup_key.clone(), recipient: c.recipient.clone(), subject, body, ..NewEmail::default() }
 }
 
 /// `lunedì 13 giugno 2022, 09:30–12:30`, or `data da definire`.

@@ -1,9 +1,12 @@
 //! The messages of the work at the tables: the invitation with the personal
 //! check-in code, and the outcome of a proposal in the summary.
 
-use concerto_store::NewEmail;
+use concerto_store::{EmailAttachment, NewEmail};
 
-use super::AUTOMATIC_NOTICE;
+use super::{AUTOMATIC_NOTICE, escape};
+
+/// The Content-ID of the invitation's QR image.
+const QR_CONTENT_ID: &str = "codice-qr@concerto";
 
 /// An invitation to a session, carrying the representative's check-in code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +24,33 @@ pub struct Invitation {
     pub code: String,
     /// The code as a QR symbol drawn with text blocks, for the entrance's scanner.
     pub qr_text: String,
+    /// The same symbol as a PNG image, shown inline by the HTML part.
+    pub qr_png: Vec<u8>,
     pub process_url: String,
+}
+
+/// The invitation as HTML: the same words as the text, the QR as an image.
+fn invitation_html(i: &Invitation) -> String {
+    let venue = i.venue.as_deref().unwrap_or("da definire");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>Invito – {session}</title></head><body>\n\
+         <p>Gentile {rep},</p>\n\
+         <p>Lei è invitato/a, per {org}, alla sessione «{session}» del processo «{process}».</p>\n\
+         <p>Quando: {when}<br>\nDove: {venue}</p>\n\
+         <p>Il Suo codice personale di accesso è: <strong style=\"font-family: monospace; font-size: 1.4em\">{code}</strong></p>\n\
+         <p>All'ingresso lo mostri o lo detti al personale; può anche mostrare il codice QR:</p>\n\
+         <p><img src=\"cid:{QR_CONTENT_ID}\" alt=\"Codice QR del codice di accesso {code}\" width=\"203\" height=\"203\"></p>\n\
+         <p>Il calendario aggiornato è pubblicato qui: <a href=\"{url}\">{url}</a></p>\n\
+         <p><small>{AUTOMATIC_NOTICE}</small></p>\n</body></html>\n",
+        rep = escape(&i.representative),
+        org = escape(&i.organization),
+        session = escape(&i.session_title),
+        process = escape(&i.process_title),
+        when = escape(&i.when),
+        venue = escape(venue),
+        code = escape(&i.code),
+        url = escape(&i.process_url),
+    )
 }
 
 pub fn invitation(i: &Invitation) -> NewEmail {
@@ -57,6 +86,13 @@ pub fn invitation(i: &Invitation) -> NewEmail {
         recipient: i.recipient.clone(),
         subject: format!("Invito – {} – codice {}", i.session_title, i.code),
         body,
+        html: Some(invitation_html(i)),
+        attachments: vec![EmailAttachment {
+            content_id: Some(QR_CONTENT_ID.into()),
+            file_name: format!("codice-{}.png", i.code),
+            content_type: "image/png".into(),
+            content: i.qr_png.clone(),
+        }],
     }
 }
 
@@ -104,6 +140,7 @@ pub fn proposal_outcome(o: &OutcomeNotice) -> NewEmail {
         recipient: o.recipient.clone(),
         subject: format!("Esito della proposta «{}»", o.proposal_title),
         body,
+        ..NewEmail::default()
     }
 }
 
@@ -124,10 +161,16 @@ mod tests {
             venue: None,
             code: "ABC234".into(),
             qr_text: "██  ██\n".into(),
-            process_url: "http://x/processi/p".into(),
+            qr_png: b"\x89PNG".to_vec(),
+            process_url: "http://x/processi/p?a=1&b=2".into(),
         });
         assert!(mail.subject.contains("ABC234"));
         assert!(mail.body.contains("codice personale di accesso è: ABC234") && mail.body.contains("██  ██"));
+        let html = mail.html.expect("an HTML alternative");
+        assert!(html.contains("<img src=\"cid:codice-qr@concerto\"") && html.contains(">ABC234</strong>"));
+        assert!(html.contains("APS Esempio") && html.contains("?a=1&amp;b=2"), "{html}");
+        assert_eq!(mail.attachments[0].content_id.as_deref(), Some("codice-qr@concerto"));
+        assert_eq!(mail.attachments[0].content, b"\x89PNG");
     }
 
     #[test]

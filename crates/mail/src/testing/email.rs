@@ -1,6 +1,6 @@
 //! Just enough MIME to read back what lettre writes: unfolded headers, RFC 2047
-//! encoded-words (B and Q), and a single-part body in quoted-printable, base64 or
-//! plain 7/8 bit.
+//! encoded-words (B and Q), bodies in quoted-printable, base64 or plain 7/8 bit,
+//! and the parts of a multipart message.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -57,10 +57,25 @@ impl Email {
         self.header("From").map(decode_words)
     }
 
-    /// The body decoded to text, with `\n` line ends as the template wrote them.
+    /// The body decoded to text, with `\n` line ends as the template wrote them; of
+    /// a multipart message, its first `text/plain` part.
     pub fn text_body(&self) -> String {
+        if self.boundary().is_some() {
+            return self.parts().iter().find(|p| p.content_type().starts_with("text/plain")).map(Email::text_body).unwrap_or_default();
+        }
+        String::from_utf8_lossy(&self.decoded()).replace("\r\n", "\n")
+    }
+
+    /// The media type, lowercased, without parameters: `text/plain` when absent.
+    pub fn content_type(&self) -> String {
+        let value = self.header("Content-Type").unwrap_or("text/plain");
+        value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    }
+
+    /// The body's bytes, its transfer encoding undone.
+    pub fn decoded(&self) -> Vec<u8> {
         let encoding = self.header("Content-Transfer-Encoding").unwrap_or("7bit").to_ascii_lowercase();
-        let bytes = match encoding.as_str() {
+        match encoding.as_str() {
             "quoted-printable" => quoted_printable::decode(self.body.as_bytes(), quoted_printable::ParseMode::Robust)
                 .unwrap_or_else(|_| self.body.clone().into_bytes()),
             "base64" => {
@@ -68,8 +83,37 @@ impl Email {
                 STANDARD.decode(compact).unwrap_or_else(|_| self.body.clone().into_bytes())
             }
             _ => self.body.clone().into_bytes(),
-        };
-        String::from_utf8_lossy(&bytes).replace("\r\n", "\n")
+        }
+    }
+
+    /// The leaf parts of a multipart message, nested multiparts opened, in order;
+    /// none for a single-part message.
+    pub fn parts(&self) -> Vec<Email> {
+        let Some(boundary) = self.boundary() else { return Vec::new() };
+        let delimiter = format!("--{boundary}");
+        self.body
+            .split(delimiter.as_str())
+            .skip(1)
+            .take_while(|p| !p.starts_with("--"))
+            .flat_map(|p| {
+                let part = Email::parse(p.trim_start_matches(['\r', '\n']));
+                let nested = part.parts();
+                if nested.is_empty() { vec![part] } else { nested }
+            })
+            .collect()
+    }
+
+    fn boundary(&self) -> Option<String> {
+        let value = self.header("Content-Type")?;
+        if !value.trim_start().to_ascii_lowercase().starts_with("multipart/") {
+            return None;
+        }
+        let (_, rest) = value.split_once("boundary=")?;
+        let rest = rest.trim_start();
+        Some(match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next()?.to_owned(),
+            None => rest.split([';', ' ']).next()?.to_owned(),
+        })
     }
 }
 

@@ -177,7 +177,7 @@ async fn sheets(state: &AppState, process: &Process) -> Result<Vec<(String, Docu
     let mut names = EntryNames::default();
     let mut documents = Vec::new();
     for session in process.sessions_in_calendar_order().into_iter().filter(|s| !s.cancelled) {
-        let sheet = crate::documents::sign_in_sheet_input(state, process, session).await?;
+        let sheet = crate::documents::sign_in_sheet_data(state, process, session).await?;
         let date = session.date.map_or_else(|| "senza-data".to_owned(), |d| d.format("%Y-%m-%d").to_string());
         let name = names.unique(&file_name(&format!("foglio-firme-{date}-{}", session.title)), "pdf");
         documents.push((name, Document::Sheet(Box::new(sheet))));

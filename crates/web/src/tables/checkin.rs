@@ -95,6 +95,7 @@ pub async fn invite(
             venue: session.venue.clone(),
             code: c.code.clone(),
             qr_text: qr::text(&c.code),
+            qr_png: qr::png(&c.code),
             process_url: format!("{base}/processi/{}", process.header.slug),
         })
     };

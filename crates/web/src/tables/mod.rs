@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/processi/{slug}/priorita", get(public::priorities))
         .route("/processi/{slug}/sintesi", get(public::summary))
         .route("/processi/{slug}/sintesi.csv", get(public::summary_csv))
+        .route("/processi/{slug}/sintesi.pdf", get(public::summary_pdf))
         .route("/processi/{slug}/cabina-di-regia", get(public::board))
         .route("/processi/{slug}/monitoraggio", get(public::progress))
 }

@@ -8,12 +8,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{
-    BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, validate_milestone, validate_proposal,
-    validate_status,
+    BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, pact_lapsed, validate_milestone,
+    validate_proposal, validate_status,
 };
 use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, ReceivedExpression};
 use concerto_mail::templates::{OutcomeNotice, proposal_outcome};
-use concerto_store::{BoardMember, Milestone, NewIntervention, NewTableProposal, StoreError, StoredProposal, TableWork};
+use concerto_store::{
+    BoardMember, Milestone, NewIntervention, NewTableProposal, PactEntry, StoreError, StoredProposal, TableWork,
+};
 
 use super::public::{ProgressLine, RankLine, progress_chart, progress_lines, ranking, summary_lines};
 use super::{Fields, FormErrors, unprocessable};
@@ -47,6 +49,9 @@ struct Hub {
     chart: String,
     undecided: usize,
     board: Vec<BoardMember>,
+    /// The tax codes of members whose organization has no pact in force any more
+    /// (withdrawn since their appointment).
+    lapsed: Vec<String>,
     interventions: Vec<ProgressLine>,
     progress_chart: String,
     statuses: Vec<(&'static str, &'static str)>,
@@ -54,16 +59,32 @@ struct Hub {
     errors: FormErrors,
 }
 
+impl Hub {
+    fn is_lapsed(&self, member: &BoardMember) -> bool {
+        self.lapsed.contains(&member.tax_code)
+    }
+}
+
 /// The organizations of the current expressions: (tax code, name).
 fn organizations(expressions: &[ReceivedExpression]) -> Vec<(String, String)> {
     expressions.iter().map(|e| (e.expression.applicant.tax_code.to_string(), e.expression.applicant.name.clone())).collect()
 }
 
-/// Who may sit on the monitoring board. The participation pact is another part of
-/// the workspace: until its state is wired here, an organization with a current
-/// expression counts as one that signed.
-fn board_candidates(expressions: &[ReceivedExpression]) -> Vec<BoardCandidate> {
-    expressions.iter().map(|e| BoardCandidate { tax_code: e.expression.applicant.tax_code.to_string(), pact_signed: true }).collect()
+/// The states of the pacts `tax_code` has had in the process.
+fn pact_states<'a>(pacts: &'a [PactEntry], tax_code: &'a str) -> impl Iterator<Item = concerto_domain::PactState> + 'a {
+    pacts.iter().filter(move |p| p.tax_code == tax_code).map(|p| p.pact.state)
+}
+
+/// Who may sit on the monitoring board: the organizations of the current
+/// expressions, each with whether the register holds a pact of theirs in force.
+fn board_candidates(expressions: &[ReceivedExpression], pacts: &[PactEntry]) -> Vec<BoardCandidate> {
+    expressions
+        .iter()
+        .map(|e| {
+            let tax_code = e.expression.applicant.tax_code.as_str();
+            BoardCandidate::of(tax_code, pact_states(pacts, tax_code))
+        })
+        .collect()
 }
 
 async fn build(state: &AppState, ctx: PageContext, process: Process, fields: Fields, errors: FormErrors) -> Result<Hub, WebError> {
@@ -75,8 +96,10 @@ async fn build(state: &AppState, ctx: PageContext, process: Process, fields: Fie
     let interventions = progress_lines(&ctx, &process, state.store.interventions(process.id).await?);
     let summary = summary_lines(&ctx, &process, &proposals);
     let organizations = organizations(&expressions);
-    let candidates = board_candidates(&expressions);
+    let pacts = state.store.pact_register(process.id).await?;
+    let candidates = board_candidates(&expressions, &pacts);
     Ok(Hub {
+        lapsed: board.iter().filter(|m| pact_lapsed(pact_states(&pacts, &m.tax_code))).map(|m| m.tax_code.clone()).collect(),
         board_candidates: organizations
             .iter()
             .filter(|(t, _)| candidates.iter().any(|c| &c.tax_code == t && c.pact_signed) && !board.iter().any(|m| &m.tax_code == t))
@@ -264,12 +287,16 @@ pub async fn appoint(
         Err(answer) => return answer,
     };
     let fields = Fields(form);
-    let (expressions, board) = match (state.store.active_expressions(process.id).await, state.store.board_members(process.id).await) {
-        (Ok(e), Ok(b)) => (e, b),
-        (Err(e), _) | (_, Err(e)) => return WebError::from(e).into_page(&ctx),
+    let loaded = async {
+        let store = &state.store;
+        Ok::<_, StoreError>((store.active_expressions(process.id).await?, store.board_members(process.id).await?, store.pact_register(process.id).await?))
+    };
+    let (expressions, board, pacts) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let tax_code = fields.get("organization");
-    let candidate = board_candidates(&expressions)
+    let candidate = board_candidates(&expressions, &pacts)
         .into_iter()
         .find(|c| c.tax_code == tax_code)
         .unwrap_or(BoardCandidate { tax_code: tax_code.to_string(), pact_signed: false });

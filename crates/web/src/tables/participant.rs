@@ -66,6 +66,8 @@ struct ParticipantPage {
     organization: String,
     active: bool,
     codes: Vec<CodeView>,
+    /// The attendance certificates of sessions attended: (link, label).
+    certificates: Vec<(String, String)>,
     proposals: Vec<ProposalLine>,
     ballot_open: bool,
     has_ballot: bool,
@@ -127,7 +129,16 @@ async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, field
         })
         .collect();
     let interventions: Vec<Intervention> = state.store.interventions(h.process.id).await?;
+    let certificates = crate::documents::own_certificates(state, &h.process, &h.received)
+        .await?
+        .into_iter()
+        .map(|(s, a)| {
+            let href = format!("/manifestazioni/{token}/sessioni/{}/attestato.pdf?area={}", s.id, a.area_id);
+            (href, ctx.tf("documents.certificate.own_of", &[("name", &a.name), ("session", &s.title)]))
+        })
+        .collect();
     Ok(ParticipantPage {
+        certificates,
         codes: codes_of(state, &ctx, &h.received).await?,
         token: token.to_string(),
         organization,

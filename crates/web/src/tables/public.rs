@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use concerto_documents::Sheet;
-use concerto_domain::Process;
+use concerto_documents::{ProposalOutcome, Sheet, Summary};
+use concerto_domain::{Process, ROME};
 use concerto_domain::tables::{Candidate, InterventionNode, derived_progress, tally};
 use concerto_store::{BoardMember, Intervention, StoredProposal, TableWork};
 
@@ -182,20 +182,27 @@ struct SummaryPage {
     lines: Vec<SummaryLine>,
 }
 
+/// A published summary: the process, when it was published, its proposals.
+struct Published {
+    process: Process,
+    at: chrono::DateTime<chrono::Utc>,
+    proposals: Vec<StoredProposal>,
+}
+
 /// The published summary, or not found before it is published.
-async fn published_summary(state: &AppState, ctx: &PageContext, slug: &str) -> Result<(Process, String, Vec<SummaryLine>), WebError> {
+async fn published_summary(state: &AppState, slug: &str) -> Result<Published, WebError> {
     let process = public_process(&state.store, slug).await?;
     let work = state.store.table_work(process.id).await?;
-    let published = work.summary_published_at.ok_or(WebError::NotFound)?;
+    let at = work.summary_published_at.ok_or(WebError::NotFound)?;
     let proposals = state.store.table_proposals(process.id).await?;
-    let lines = summary_lines(ctx, &process, &proposals);
-    Ok((process, when(published), lines))
+    Ok(Published { process, at, proposals })
 }
 
 pub async fn summary(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
-    match published_summary(&state, &ctx, &slug).await {
-        Ok((process, published_at, lines)) => {
-            let page = SummaryPage { ctx, process, published_at, lines };
+    match published_summary(&state, &slug).await {
+        Ok(p) => {
+            let lines = summary_lines(&ctx, &p.process, &p.proposals);
+            let page = SummaryPage { ctx, process: p.process, published_at: when(p.at), lines };
             render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
         Err(e) => e.into_page(&ctx),
@@ -203,10 +210,10 @@ pub async fn summary(State(state): State<AppState>, ctx: PageContext, Path(slug)
 }
 
 pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
-    match published_summary(&state, &ctx, &slug).await {
-        Ok((process, _, lines)) => {
+    match published_summary(&state, &slug).await {
+        Ok(p) => {
             let headers = ["numero", "proposta", "organizzazione", "aree", "esito", "motivazione", "unita_alla_proposta"];
-            let rows = lines
+            let rows = summary_lines(&ctx, &p.process, &p.proposals)
                 .into_iter()
                 .map(|l| {
                     vec![
@@ -221,7 +228,32 @@ pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(s
                 })
                 .collect();
             let sheet = Sheet { name: "Sintesi".into(), headers: headers.map(String::from).to_vec(), rows };
-            super::checkin::send_file(sheet.to_csv(), "text/csv; charset=utf-8", format!("sintesi-{}.csv", process.header.slug), &ctx)
+            super::checkin::send_file(sheet.to_csv(), "text/csv; charset=utf-8", format!("sintesi-{}.csv", p.process.header.slug), &ctx)
+        }
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+/// The summary as a PDF/A, in Italian whatever the reader's language, dated the
+/// day it was published (Rome), so that every download gives the same bytes.
+pub async fn summary_pdf(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
+    match published_summary(&state, &slug).await {
+        Ok(p) => {
+            let outcomes: Vec<ProposalOutcome> = p
+                .proposals
+                .iter()
+                .map(|q| ProposalOutcome {
+                    id: q.id,
+                    title: &q.title,
+                    body: &q.body,
+                    organization: &q.organization,
+                    area_ids: &q.area_ids,
+                    supporters: q.supporters.len(),
+                    outcome: q.outcome.as_ref(),
+                })
+                .collect();
+            let input = Summary::new(&p.process, &outcomes, p.at.with_timezone(&ROME).date_naive());
+            crate::documents::pdf(&ctx, &format!("sintesi-{slug}"), input, concerto_documents::summary).await
         }
         Err(e) => e.into_page(&ctx),
     }

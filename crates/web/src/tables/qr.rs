@@ -1,7 +1,12 @@
-//! The check-in code as a QR symbol: SVG for pages, text blocks for plain e-mail.
+//! The check-in code as a QR symbol: SVG for pages, text blocks for plain e-mail, a
+//! PNG image for the HTML e-mail.
 
-use qrcode::QrCode;
 use qrcode::render::{svg, unicode};
+use qrcode::{Color, QrCode};
+
+/// Pixels per module of the PNG, and the quiet zone around the symbol in modules.
+const PNG_SCALE: usize = 7;
+const QUIET_ZONE: usize = 4;
 
 /// An SVG QR symbol of `code`, with its text as the accessible name.
 pub fn svg(code: &str, label: &str) -> String {
@@ -24,6 +29,34 @@ pub fn text(code: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The symbol as an 8-bit grayscale PNG, black modules on white with the quiet zone
+/// the standard asks for: 203 pixels square for a six-character code. Empty if the
+/// code cannot be encoded or written (it always can: six characters of a fixed alphabet).
+pub fn png(code: &str) -> Vec<u8> {
+    let Ok(qr) = QrCode::new(code.as_bytes()) else { return Vec::new() };
+    let modules = qr.width();
+    let colors = qr.to_colors();
+    let side = (modules + 2 * QUIET_ZONE) * PNG_SCALE;
+    let mut pixels = vec![255u8; side * side];
+    for (i, color) in colors.iter().enumerate() {
+        if *color == Color::Dark {
+            let (x, y) = ((i % modules + QUIET_ZONE) * PNG_SCALE, (i / modules + QUIET_ZONE) * PNG_SCALE);
+            for row in y..y + PNG_SCALE {
+                pixels[row * side + x..row * side + x + PNG_SCALE].fill(0);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let written = encoder.write_header().and_then(|mut w| {
+        w.write_image_data(&pixels)?;
+        w.finish()
+    });
+    if written.is_ok() { out } else { Vec::new() }
+}
+
 /// Text for an XML attribute or element.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -39,5 +72,23 @@ mod tests {
         assert!(image.starts_with("<svg role=\"img\" aria-label=\"Codice &lt;ABC234&gt;\""), "{}", &image[..80.min(image.len())]);
         assert!(image.contains("<path") || image.contains("<rect"));
         assert!(text("ABC234").lines().count() > 10);
+    }
+
+    #[test]
+    fn the_png_decodes_back_to_the_modules() {
+        let bytes = png("ABC234");
+        let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut reader = decoder.read_info().expect("a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut pixels).expect("a frame");
+        let qr = QrCode::new(b"ABC234").unwrap();
+        let side = (qr.width() + 2 * QUIET_ZONE) * PNG_SCALE;
+        assert_eq!((info.width as usize, info.height as usize), (side, side));
+        // Each module's centre pixel has the module's colour; the quiet zone is white.
+        for (i, color) in qr.to_colors().iter().enumerate() {
+            let (x, y) = ((i % qr.width() + QUIET_ZONE) * PNG_SCALE + 3, (i / qr.width() + QUIET_ZONE) * PNG_SCALE + 3);
+            assert_eq!(pixels[y * side + x] == 0, *color == Color::Dark, "module {i}");
+        }
+        assert!(pixels[..side * QUIET_ZONE * PNG_SCALE].iter().all(|&p| p == 255));
     }
 }
