@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_observatory.sql"),
         postgres: include_str!("../migrations/postgres/0010_observatory.sql"),
     },
+    Migration {
+        version: 13,
+        name: "observatory_revision",
+        sqlite: include_str!("../migrations/sqlite/0013_observatory_revision.sql"),
+        postgres: include_str!("../migrations/postgres/0013_observatory_revision.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,
