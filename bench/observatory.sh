@@ -32,7 +32,7 @@ ensure_wrk
 start_server "$url"
 trap stop_server EXIT
 db=${url:-"sqlite://$BENCH_TMP/bench.db"}
-"$CARGO_TARGET_DIR/release/concerto" observatory-generate --database-url "$db" --count "$RECORDS" >/dev/null
+"$BENCH_BIN" observatory-generate --database-url "$db" --count "$RECORDS" >/dev/null
 
 # A word in about 3 records in 7 (an area's name), a place in 1 in 12, a facet
 # without words, and the HTML page with words and a facet.
@@ -51,7 +51,7 @@ done
 wrk_run /healthz "$CONNECTIONS" 2 >/dev/null  # warm up
 for r in "${routes[@]}"; do wrk_run "$r" "$CONNECTIONS" 2 >/dev/null; done
 read -r h_rps h_p50 h_p99 < <(wrk_run /healthz "$CONNECTIONS" "$SECONDS_EACH")
-echo "backend: ${db%%:*}; records: $RECORDS generated + the demo's; $CONNECTIONS connections, ${SECONDS_EACH} s per route"
+echo "backend: ${db%%:*}; build: $BENCH_PROFILE; records: $RECORDS generated + the demo's; $CONNECTIONS connections, ${SECONDS_EACH} s per route"
 printf '%-46s %9s %10s %9s %9s %7s\n' route "cold ms" "req/s" "p50 ms" "p99 ms" ratio
 printf '%-46s %9s %10s %9s %9s %7s\n' /healthz - "$h_rps" "$h_p50" "$h_p99" 1.00
 for r in "${routes[@]}"; do
