@@ -4,6 +4,10 @@
 BENCH_PORT=${BENCH_PORT:-18080}
 BENCH_URL="http://127.0.0.1:$BENCH_PORT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/concerto-target}"
+# The build measured: release unless BENCH_PROFILE=debug (figures then only compare
+# with each other, never with a release build's).
+BENCH_PROFILE=${BENCH_PROFILE:-release}
+BENCH_BIN="$CARGO_TARGET_DIR/$BENCH_PROFILE/concerto"
 
 ensure_wrk() {
   command -v wrk >/dev/null && return
@@ -12,10 +16,10 @@ ensure_wrk() {
 
 # start_server [DATABASE_URL]: a release build on a fresh SQLite file by default.
 start_server() {
-  cargo build --release -p concerto --quiet
+  if [ "$BENCH_PROFILE" = debug ]; then cargo build -p concerto --quiet; else cargo build --release -p concerto --quiet; fi
   BENCH_TMP=$(mktemp -d)
   local db=${1:-"sqlite://$BENCH_TMP/bench.db"}
-  "$CARGO_TARGET_DIR/release/concerto" serve --database-url "$db" --listen "127.0.0.1:$BENCH_PORT" \
+  "$BENCH_BIN" serve --database-url "$db" --listen "127.0.0.1:$BENCH_PORT" \
     >"$BENCH_TMP/server.log" 2>&1 &
   BENCH_PID=$!
   for _ in $(seq 1 100); do

@@ -389,5 +389,7 @@ impl RecordQuery {
 /// The facets of the catalogue, by the name the query string uses.
 pub const FACETS: [&str; 6] = ["region", "province", "ambito", "area", "cycle", "status"];
 
+pub mod highlight;
+
 #[cfg(test)]
 mod tests;

@@ -78,12 +78,6 @@ const RECORD_FILTERS: &str = "r.listed AND ($2 IS NULL OR r.region = $2) AND ($3
     AND ($5 IS NULL OR EXISTS (SELECT 1 FROM observatory_record_areas fa WHERE fa.record_id = r.id AND fa.area = $5))
     AND ($6 IS NULL OR r.cycle = $6) AND ($7 IS NULL OR r.status = $7)";
 
-/// PostgreSQL's headline options: matched words between the marks the page turns
-/// into `<mark>` after escaping (see `observatory::MARK_START`).
-const PG_TITLE_HEADLINE: &str = "'StartSel=\u{2}, StopSel=\u{3}, HighlightAll=true'";
-const PG_BODY_HEADLINE: &str =
-    "'StartSel=\u{2}, StopSel=\u{3}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
-
 /// The records `r` a search matches: `$1` is the full-text query, empty for none.
 fn matched_records(backend: crate::Backend, has_terms: bool) -> String {
     match (backend, has_terms) {
@@ -99,46 +93,19 @@ fn matched_records(backend: crate::Backend, has_terms: bool) -> String {
     }
 }
 
-/// One page of a search: `columns` name the record's columns on `r` and `p` (its
-/// process), then the marked title and excerpt; `$8` is the limit, `$9` the offset.
-/// The best matches come first; without words, the newest processes.
-pub fn observatory_page(backend: crate::Backend, has_terms: bool, columns: &str) -> String {
-    let from = "observatory_records r LEFT JOIN processes p ON p.id = r.process_id";
-    match (backend, has_terms) {
-        (_, false) => format!(
-            "SELECT {columns}, CAST(NULL AS TEXT) AS title_marked, CAST(NULL AS TEXT) AS excerpt_marked
-             FROM {from} WHERE r.id IN (SELECT r.id FROM {matched})
-             ORDER BY r.start_year DESC, r.title, r.id LIMIT $8 OFFSET $9",
-            matched = matched_records(backend, false)
-        ),
-        // Ranked and cut in a subquery, so that highlights and snippets are made for
-        // one page only, not for every match.
-        (crate::Backend::Sqlite, true) => format!(
-            "SELECT {columns}, highlight(observatory_fts, 0, char(2), char(3)) AS title_marked,
-                snippet(observatory_fts, 1, char(2), char(3), ' … ', 24) AS excerpt_marked
-             FROM (SELECT r.id AS hit, bm25(observatory_fts, 10.0, 1.0) AS rank FROM {matched}
-                   ORDER BY rank, r.id LIMIT $8 OFFSET $9) hits
-             JOIN observatory_fts ON observatory_fts.rowid = hits.hit
-             JOIN observatory_records r ON r.id = hits.hit LEFT JOIN processes p ON p.id = r.process_id
-             WHERE observatory_fts MATCH $1
-             ORDER BY hits.rank, r.id",
-            matched = matched_records(backend, true)
-        ),
-        (crate::Backend::Postgres, true) => format!(
-            "SELECT {columns}, ts_headline('concerto_it', r.title, q, {PG_TITLE_HEADLINE}) AS title_marked,
-                ts_headline('concerto_it', r.search_body, q, {PG_BODY_HEADLINE}) AS excerpt_marked
-             FROM (SELECT r.id AS hit, ts_rank(r.search, to_tsquery('concerto_it', $1)) AS rank
-                   FROM {matched} ORDER BY rank DESC, r.id LIMIT $8 OFFSET $9) hits
-             JOIN {from} ON r.id = hits.hit
-             CROSS JOIN to_tsquery('concerto_it', $1) q
-             ORDER BY hits.rank DESC, r.id",
-            matched = matched_records(backend, true)
-        ),
-    }
+/// The ids of every record a search matches (`$1` the full-text query, `$2` to
+/// `$7` the filters), best match first; without words, the newest processes first.
+pub fn observatory_matches(backend: crate::Backend, has_terms: bool) -> String {
+    let order = match (backend, has_terms) {
+        (_, false) => "r.start_year DESC, r.title, r.id",
+        (crate::Backend::Sqlite, true) => "bm25(observatory_fts, 10.0, 1.0), r.id",
+        (crate::Backend::Postgres, true) => "ts_rank(r.search, to_tsquery('concerto_it', $1)) DESC, r.id",
+    };
+    format!("SELECT r.id FROM {} ORDER BY {order}", matched_records(backend, has_terms))
 }
 
-/// The facet counts of every record a search matches (same parameters as the
-/// page, without limit and offset): rows of (facet, value, n). The matches are
+/// The facet counts of every record a search matches (same parameters as
+/// [`observatory_matches`]): rows of (facet, value, n). The matches are
 /// found once; each area's count walks from them to their areas.
 pub fn observatory_facets(backend: crate::Backend, has_terms: bool) -> String {
     // SQLite's CROSS JOIN keeps the matches as the outer loop; PostgreSQL plans it itself.

@@ -104,6 +104,8 @@ enum Pool {
 pub struct Store {
     pool: Pool,
     processes: std::sync::Arc<cache::ProcessCache>,
+    /// The observatory's searches at the catalogue's current revision.
+    searches: std::sync::Arc<observatory::SearchCache>,
 }
 
 /// Runs `$body` with `$pool` bound to the typed pool of the backend in use. The
@@ -157,7 +159,7 @@ impl Store {
                 "{url}: usare sqlite://percorso oppure postgres://…"
             )));
         };
-        Ok(Store { pool, processes: Default::default() })
+        Ok(Store { pool, processes: Default::default(), searches: Default::default() })
     }
 
     /// Connects and brings the schema up to date.

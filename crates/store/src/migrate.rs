@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_outbox_parts.sql"),
         postgres: include_str!("../migrations/postgres/0012_outbox_parts.sql"),
     },
+    Migration {
+        version: 13,
+        name: "observatory_revision",
+        sqlite: include_str!("../migrations/sqlite/0013_observatory_revision.sql"),
+        postgres: include_str!("../migrations/postgres/0013_observatory_revision.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -9,16 +9,19 @@
 //! write path of the processes, and costs one indexed query per catalogue read.
 
 use chrono::{DateTime, Datelike, Utc};
-use concerto_domain::observatory::{
-    AreaFigures, Completion, Correction, FACETS, Moderation, PAGE_SIZE, RecordContent, RecordQuery, RecordSource,
-    derive_record,
-};
+use concerto_domain::observatory::{AreaFigures, Completion, Correction, Moderation, RecordContent, RecordSource, derive_record};
 use concerto_domain::{AuditEntry, ProcessStatus};
 use sqlx::Connection;
 
 use crate::audit::audit_on;
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, dialect, on_pool};
+
+mod search;
+
+pub use concerto_domain::observatory::highlight::{MARK_END, MARK_START};
+pub(crate) use search::SearchCache;
+pub use search::{FacetCount, SearchHit, SearchPage};
 
 /// A record as the catalogue holds it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,35 +43,6 @@ pub struct RecordVersion {
     pub content: RecordContent,
     pub created_at: DateTime<Utc>,
     pub note: String,
-}
-
-/// One result of a search. The highlighted texts mark matched words between
-/// [`MARK_START`] and [`MARK_END`], so that the page escapes the text first and
-/// then turns the marks into `<mark>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchHit {
-    pub record: StoredRecord,
-    pub title_marked: Option<String>,
-    pub excerpt_marked: Option<String>,
-}
-
-pub const MARK_START: char = '\u{2}';
-pub const MARK_END: char = '\u{3}';
-
-/// A facet value with the number of matching records that have it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacetCount {
-    pub facet: &'static str,
-    pub value: String,
-    pub count: i64,
-}
-
-/// One page of results.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchPage {
-    pub hits: Vec<SearchHit>,
-    pub total: i64,
-    pub facets: Vec<FacetCount>,
 }
 
 /// A proposed completion waiting for a moderator.
@@ -109,6 +83,10 @@ const INSERT_RECORD: &str = "INSERT INTO observatory_records (process_id, source
 const UPDATE_RECORD: &str = "UPDATE observatory_records SET version = $2, title = $3, search_body = $4, region = $5,
     province = $6, ambito = $7, cycle = $8, status = $9, start_year = $10, content = $11, updated_at = $12
     WHERE id = $1";
+
+/// Raises the catalogue's revision: run in the transaction of every write to a
+/// record, so that the searches remembered at the old one are not served again.
+const BUMP_REVISION: &str = "UPDATE observatory_revision SET revision = revision + 1 WHERE id = 1";
 
 const INSERT_VERSION: &str =
     "INSERT INTO observatory_versions (record_id, version, content, created_at, note) VALUES ($1, $2, $3, $4, $5)";
@@ -193,18 +171,6 @@ fn record_from_row(row: &impl Columns) -> Result<StoredRecord> {
     })
 }
 
-/// The values of the query's facet filters, in [`FACETS`] order.
-fn filters(q: &RecordQuery) -> [Option<String>; 6] {
-    [
-        q.region.clone(),
-        q.province.clone(),
-        q.ambito.clone(),
-        q.area.clone(),
-        q.cycle.clone(),
-        q.status.map(|s| s.code().to_string()),
-    ]
-}
-
 impl Store {
     /// Derives the records of public Concerto processes that are missing or stale,
     /// and unlists those whose process went back to draft. Cheap when nothing
@@ -255,7 +221,8 @@ impl Store {
                 return Ok(());
             }
             match (current, derived) {
-                (None, None) => {}
+                // Nothing to write: the transaction read only.
+                (None, None) => return Ok(()),
                 (None, Some(content)) => {
                     let json = to_json(&content)?;
                     let query = sqlx::query_scalar(INSERT_RECORD)
@@ -288,6 +255,7 @@ impl Store {
                         .await?;
                 }
             }
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -317,6 +285,7 @@ impl Store {
                 index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
                 ids.push(id);
             }
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             if let Some(entry) = audit {
                 audit_on!(&mut *tx, entry).await?;
             }
@@ -362,48 +331,6 @@ impl Store {
             let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.listed ORDER BY r.start_year DESC, r.title, r.id");
             let rows = sqlx::query(&sql).fetch_all(pool).await?;
             rows.iter().map(record_from_row).collect()
-        })
-    }
-
-    /// One page of the records matching `q`, with the facet counts of all matches.
-    pub async fn search_observatory(&self, q: &RecordQuery) -> Result<SearchPage> {
-        let backend = self.backend();
-        let has_terms = !q.terms.is_empty();
-        let matcher = dialect::fts_query(backend, &q.terms);
-        let page_sql = dialect::observatory_page(backend, has_terms, RECORD_COLUMNS);
-        let facet_sql = dialect::observatory_facets(backend, has_terms);
-        let values = filters(q);
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut page = sqlx::query(&page_sql).bind(&matcher);
-            let mut facets = sqlx::query(&facet_sql).bind(&matcher);
-            for value in &values {
-                page = page.bind(value.clone());
-                facets = facets.bind(value.clone());
-            }
-            let rows = page.bind(PAGE_SIZE).bind(q.offset()).fetch_all(&mut *conn).await?;
-            let hits = rows
-                .iter()
-                .map(|r| {
-                    Ok(SearchHit {
-                        record: record_from_row(r)?,
-                        title_marked: r.opt_text("title_marked")?,
-                        excerpt_marked: r.opt_text("excerpt_marked")?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let facets = facets
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| {
-                    let name = r.text("facet")?;
-                    let facet = FACETS.into_iter().find(|f| *f == name).ok_or_else(|| corrupt("facet", &name))?;
-                    Ok(FacetCount { facet, value: r.text("value")?, count: r.int("n")? })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let total = facets.iter().filter(|f| f.facet == "status").map(|f| f.count).sum();
-            Ok(SearchPage { hits, total, facets })
         })
     }
 
@@ -501,6 +428,7 @@ impl Store {
                 bind_content!(query, &content, &json).bind(now).execute(&mut *tx).await?;
                 let note = format!("correction:{correction_id}");
                 index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
+                sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             }
             audit_on!(&mut *tx, audit).await?;
             tx.commit().await?;

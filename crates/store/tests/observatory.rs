@@ -174,3 +174,97 @@ async fn readers_refreshing_at_once_derive_each_record_once() {
         assert_eq!(store.observatory_versions(record.id).await.unwrap().len(), 1);
     }
 }
+
+/// The total and ambiti of a search, after the same search ran once, so that a
+/// remembered answer would be served if it were not dropped by the write between.
+async fn searched_twice(store: &Store, query: &RecordQuery) -> (i64, Vec<String>) {
+    store.search_observatory(query).await.unwrap();
+    let page = store.search_observatory(query).await.unwrap();
+    (page.total, page.hits.into_iter().map(|h| h.record.content.ambito).collect())
+}
+
+#[tokio::test]
+async fn every_write_to_the_catalogue_shows_in_the_very_next_search() {
+    let url = concerto_store::testing::fresh_database_url().await;
+    let store = Store::open(&url).await.unwrap();
+    for demo in demo_processes(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()) {
+        let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
+        store.create_process(ambito, &demo.process).await.unwrap();
+    }
+    store.refresh_observatory(now()).await.unwrap();
+    let novel = RecordQuery { terms: search_terms("zanzibar"), page: 1, ..Default::default() };
+    let everything = RecordQuery { page: 1, ..Default::default() };
+    assert_eq!(searched_twice(&store, &novel).await.0, 0);
+    let all = searched_twice(&store, &everything).await.0;
+
+    // A new record, written through another store on the same database: another
+    // instance, or the command line.
+    let other = Store::connect(&url).await.unwrap();
+    let mut content = store.observatory_catalogue().await.unwrap()[0].content.clone();
+    content.title = "Bilancio partecipativo di Zanzibar".into();
+    content.ambito = "Zanzibar".into();
+    let ids = other.create_observatory_records(&[content], RecordSource::External, now(), None).await.unwrap();
+    assert_eq!(searched_twice(&store, &novel).await.0, 1);
+    assert_eq!(searched_twice(&store, &everything).await.0, all + 1);
+
+    // An accepted correction: its words are found, and the facets follow.
+    let zibaldone = RecordQuery { terms: search_terms("zibaldone"), page: 1, ..Default::default() };
+    assert_eq!(searched_twice(&store, &zibaldone).await.0, 0);
+    let record = store.observatory_record(ids[0]).await.unwrap().unwrap();
+    let completion = Completion { results: "Laboratorio Zibaldone".into(), ..Completion::of(&record.content) };
+    let correction = Correction { name: "A".into(), email: "a@example.org".into(), completion };
+    let proposal = store.propose_correction(ids[0], record.version, &correction, now()).await.unwrap();
+    assert_eq!(searched_twice(&store, &zibaldone).await.0, 0, "a proposal is not yet the record");
+    store.decide_correction(proposal, &Moderation::Accept { reason: String::new() }, "m", &audit("accept")).await.unwrap();
+    let found = store.search_observatory(&zibaldone).await.unwrap();
+    assert_eq!(found.total, 1);
+    let excerpt = found.hits[0].excerpt_marked.clone().unwrap();
+    assert!(excerpt.starts_with("… ") && excerpt.ends_with("Laboratorio \u{2}Zibaldone\u{3}"), "{excerpt}");
+
+    // A process change: its record leaves the ongoing ones when it closes, and the
+    // catalogue when it goes back to draft.
+    let process = store.process_by_slug("esempio-2026-2028").await.unwrap().unwrap();
+    let ongoing_esempio = RecordQuery {
+        ambito: Some("Esempio".into()),
+        status: Some(concerto_domain::observatory::RecordStatus::Ongoing),
+        page: 1,
+        ..Default::default()
+    };
+    assert_eq!(searched_twice(&store, &ongoing_esempio).await, (1, vec!["Esempio".to_string()]));
+    store.set_process_status(process.id, ProcessStatus::Closed, &audit("process.status")).await.unwrap();
+    store.refresh_observatory(now()).await.unwrap();
+    assert_eq!(store.search_observatory(&ongoing_esempio).await.unwrap().total, 0);
+    store.set_process_status(process.id, ProcessStatus::Draft, &audit("process.status")).await.unwrap();
+    store.refresh_observatory(now()).await.unwrap();
+    assert_eq!(store.search_observatory(&everything).await.unwrap().total, all);
+}
+
+#[tokio::test]
+async fn pages_split_the_ranked_matches_and_mark_the_words() {
+    let store = store_with_demo().await;
+    let mut content = store.observatory_catalogue().await.unwrap()[0].content.clone();
+    let contents: Vec<_> = (0..45)
+        .map(|i| {
+            content.title = format!("Percorso {i} sulla città di Ostuni");
+            content.clone()
+        })
+        .collect();
+    store.create_observatory_records(&contents, RecordSource::External, now(), None).await.unwrap();
+    let page = |n| RecordQuery { terms: search_terms("citta ostuni"), page: n, ..Default::default() };
+    let mut seen = Vec::new();
+    for n in 1..=3 {
+        let found = store.search_observatory(&page(n)).await.unwrap();
+        assert_eq!(found.total, 45);
+        assert_eq!(found.hits.len(), [20, 20, 5][n as usize - 1]);
+        for hit in found.hits {
+            assert!(hit.title_marked.unwrap().contains("\u{2}città\u{3} di \u{2}Ostuni\u{3}"));
+            seen.push(hit.record.id);
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 45, "no record on two pages");
+    assert!(store.search_observatory(&page(4)).await.unwrap().hits.is_empty());
+    let status: i64 = store.search_observatory(&page(1)).await.unwrap().facets.iter().filter(|f| f.facet == "status").map(|f| f.count).sum();
+    assert_eq!(status, 45);
+}

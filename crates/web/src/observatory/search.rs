@@ -222,7 +222,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Query(params)
             HitView {
                 id: h.record.id,
                 title_html: marked(h.title_marked.as_deref().unwrap_or(&c.title)),
-                excerpt_html: h.excerpt_marked.as_deref().filter(|e| e.contains(concerto_store::MARK_START)).map(marked),
+                excerpt_html: h.excerpt_marked.as_deref().map(marked),
                 ambito: c.ambito.clone(),
                 province: c.province.clone(),
                 cycle: c.cycle.map(|cy| cy.to_string()),
