@@ -8,7 +8,7 @@
 //! own records by id and marks the searched words in their text.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use concerto_domain::observatory::{FACETS, PAGE_SIZE, RecordQuery, highlight};
 
@@ -42,11 +42,31 @@ pub struct SearchPage {
     pub facets: Vec<FacetCount>,
 }
 
-/// Every match of a search, best first, and their facet counts.
+/// Every match of a search, best first, and their facet counts, with the pages
+/// already read: a page's records and marks are as much the revision's as the
+/// matches are, and reading them again is most of a warm search's cost.
 #[derive(Debug)]
 pub(crate) struct Matches {
     ids: Vec<i64>,
     facets: Vec<FacetCount>,
+    pages: Mutex<HashMap<usize, Arc<[SearchHit]>>>,
+}
+
+/// Pages remembered per search; past it that search's pages start over.
+const MAX_PAGES: usize = 32;
+
+impl Matches {
+    fn page(&self, offset: usize) -> Option<Arc<[SearchHit]>> {
+        self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&offset).cloned()
+    }
+
+    fn keep_page(&self, offset: usize, hits: Arc<[SearchHit]>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(offset, hits);
+    }
 }
 
 /// A search without its page: the full-text query and the filters' values.
@@ -112,21 +132,32 @@ impl Store {
             }
         };
         let offset = usize::try_from(q.offset()).unwrap_or(usize::MAX).min(matches.ids.len());
-        let page = &matches.ids[offset..(offset + PAGE_SIZE as usize).min(matches.ids.len())];
-        let hits = self
+        let hits = match matches.page(offset) {
+            Some(hits) => hits,
+            None => {
+                let hits: Arc<[SearchHit]> = self.read_page(&matches.ids, offset, &q.terms).await?.into();
+                matches.keep_page(offset, hits.clone());
+                hits
+            }
+        };
+        let hits = hits.to_vec();
+        Ok(SearchPage { hits, total: matches.ids.len() as i64, facets: matches.facets.clone() })
+    }
+
+    /// The records of the page starting at `offset`, with the searched words marked.
+    async fn read_page(&self, ids: &[i64], offset: usize, terms: &[String]) -> Result<Vec<SearchHit>> {
+        let page = &ids[offset..(offset + PAGE_SIZE as usize).min(ids.len())];
+        let marks = !terms.is_empty();
+        Ok(self
             .records_by_id(page)
             .await?
             .into_iter()
-            .map(|record| {
-                let marks = !q.terms.is_empty();
-                SearchHit {
-                    title_marked: marks.then(|| highlight::marked(&record.content.title, &q.terms)),
-                    excerpt_marked: marks.then(|| highlight::excerpt(&record.content.search_text().1, &q.terms)).flatten(),
-                    record,
-                }
+            .map(|record| SearchHit {
+                title_marked: marks.then(|| highlight::marked(&record.content.title, terms)),
+                excerpt_marked: marks.then(|| highlight::excerpt(&record.content.search_text().1, terms)).flatten(),
+                record,
             })
-            .collect();
-        Ok(SearchPage { hits, total: matches.ids.len() as i64, facets: matches.facets.clone() })
+            .collect())
     }
 
     async fn observatory_revision(&self) -> Result<i64> {
@@ -158,7 +189,7 @@ impl Store {
                     Ok(FacetCount { facet, value: r.text("value")?, count: r.int("n")? })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(Matches { ids, facets })
+            Ok(Matches { ids, facets, pages: Mutex::default() })
         })
     }
 
