@@ -1,6 +1,6 @@
 //! The office's bulk archives (archivi cumulativi): every pact of a process, or every
 //! sign-in sheet of its sessions, as one ZIP. Asking queues a job; a page shows its
-//! progress, refreshing itself without JavaScript, and links the ZIP when it is
+//! progress (refreshing itself, without JavaScript, once the office turns that on) and links the ZIP when it is
 //! ready. The [`worker`] builds the jobs in the background. Who may ask and look
 //! is who may read the pact register: the office of the process's Ambito.
 
@@ -9,7 +9,7 @@ mod worker;
 pub use worker::{build_due_archives, run_archive_worker};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -105,6 +105,16 @@ struct ProgressPage {
     back: String,
     /// The kind as the form to try again names it.
     form_kind: &'static str,
+    /// The office asked the page to reload itself while the archive is built. Off
+    /// unless chosen: a page that reloads on its own moves a screen reader's reading
+    /// point and focus (WCAG 2.2.1), so the user turns it on and can turn it off.
+    auto_refresh: bool,
+}
+
+/// `?aggiorna=auto` on the progress page.
+#[derive(Debug, Deserialize)]
+struct ProgressQuery {
+    aggiorna: Option<String>,
 }
 
 impl ProgressPage {
@@ -122,6 +132,7 @@ async fn progress(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
+    Query(query): Query<ProgressQuery>,
 ) -> Response {
     let (process, job) = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok(found) => found,
@@ -134,7 +145,12 @@ async fn progress(
     let (done, total) = (job.done.to_string(), job.total.to_string());
     let count = ctx.tf("documents.archive.count", &[("done", done.as_str()), ("total", total.as_str())]);
     let size = job.size.map(megabytes).unwrap_or_default();
-    let page = ProgressPage { title: ctx.t(title), count, size, back, form_kind: kind_code(job.kind), process, job, ctx };
+    let page = ProgressPage { title: ctx.t(title), count, size, back, form_kind: kind_code(job.kind),
+        auto_refresh: query.aggiorna.as_deref() == Some("auto"),
+        process,
+        job,
+        ctx,
+    };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
 }
 

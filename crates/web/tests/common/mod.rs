@@ -140,7 +140,11 @@ impl TestApp {
         let page = started.headers["location"].to_str().unwrap().to_string();
         let queued = self.get_with(&page, "cookie", cookie).await;
         assert_eq!(queued.status, StatusCode::OK, "{}", queued.body);
-        assert!(queued.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "a pending job refreshes itself");
+        assert!(!queued.body.contains("http-equiv=\"refresh\""), "a page never reloads itself unless asked");
+        assert!(queued.body.contains("?aggiorna=auto\">Aggiorna la pagina da sola"), "{}", queued.body);
+        let auto = self.get_with(&format!("{page}?aggiorna=auto"), "cookie", cookie).await;
+        assert!(auto.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "asked, a pending job refreshes itself");
+        assert!(auto.body.contains("Ferma l&#x27;aggiornamento automatico") || auto.body.contains("Ferma l'aggiornamento automatico") || auto.body.contains("Ferma l&#39;aggiornamento automatico"), "{}", auto.body);
         assert!(queued.body.contains("<progress") && queued.body.contains("aria-live=\"polite\""));
         let worker = tokio::spawn(concerto_web::run_archive_worker(self.state.clone(), std::future::pending()));
         let mut done = None;
