@@ -48,7 +48,8 @@ start_sink() {
 launch() {
   local port=$1 log=$2 db=$3
   shift 3
-  "$BIN" serve --database-url "$db" --listen "127.0.0.1:$port" "$@" >>"$log" 2>&1 &
+  # submit.py speaks for many clients through X-Forwarded-For, as a reverse proxy would.
+  CONCERTO_TRUSTED_PROXIES=127.0.0.1/32 "$BIN" serve --database-url "$db" --listen "127.0.0.1:$port" "$@" >>"$log" 2>&1 &
   LAUNCHED_PID=$!
 }
 

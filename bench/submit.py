@@ -68,11 +68,12 @@ class Conn:
                 pass
         self.reader = self.writer = None
 
-    async def post(self, path: str, payload: bytes):
+    async def post(self, path: str, payload: bytes, client: str = "10.0.0.1"):
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+                f"Content-Type: application/json\r\nX-Forwarded-For: {client}\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n").encode()
         self.writer.write(head + payload)
         await self.writer.drain()
         status_line = await self.reader.readline()
@@ -141,7 +142,7 @@ async def main(args):
             n = (args.namespace * 1000 + c + 1) * 1_000_000 + seq
             stats["sent"] += 1
             try:
-                status, data = await asyncio.wait_for(conn.post(path, body(n, args.area)), REQUEST_TIMEOUT)
+                status, data = await asyncio.wait_for(conn.post(path, body(n, args.area), f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"), REQUEST_TIMEOUT)
             except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError) as e:
                 stats["errors"] += 1
                 await conn.close()

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use concerto_mail::{MailConfig, Mailer, OutboxWaker, run_outbox_worker};
 use concerto_domain::Role;
 use concerto_store::{NewAccount, Store};
+use concerto_web::limits::{Limiter, RateLimits};
 use concerto_web::{AppState, Clock, WebConfig};
 
 #[derive(Parser)]
@@ -109,6 +110,45 @@ struct ServeArgs {
     /// This server's client secret at the provider (omit it for a public client with PKCE only).
     #[arg(long, env = "CONCERTO_OIDC_CLIENT_SECRET", hide_env_values = true, requires = "oidc_issuer")]
     oidc_client_secret: Option<String>,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
+    /// `X-Forwarded-For` names the client; from any other peer the header is ignored.
+    #[arg(long, env = "CONCERTO_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Requests per hour admitted from one client address at each public door that
+/// writes; 0 turns a limit off.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Expressions of interest (form and API) and their amendments.
+    #[arg(long, env = "CONCERTO_LIMIT_EXPRESSIONS", default_value_t = RateLimits::default().expressions)]
+    limit_expressions: u32,
+    /// Requests to send a management link again.
+    #[arg(long, env = "CONCERTO_LIMIT_LINK_RESENDS", default_value_t = RateLimits::default().link_resends)]
+    limit_link_resends: u32,
+    /// Additions and corrections to the observatory.
+    #[arg(long, env = "CONCERTO_LIMIT_CORRECTIONS", default_value_t = RateLimits::default().corrections)]
+    limit_corrections: u32,
+    /// Password reset requests.
+    #[arg(long, env = "CONCERTO_LIMIT_PASSWORD_RESETS", default_value_t = RateLimits::default().password_resets)]
+    limit_password_resets: u32,
+    /// Sign-in attempts.
+    #[arg(long, env = "CONCERTO_LIMIT_SIGN_INS", default_value_t = RateLimits::default().sign_ins)]
+    limit_sign_ins: u32,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> RateLimits {
+        RateLimits {
+            expressions: self.limit_expressions,
+            link_resends: self.limit_link_resends,
+            corrections: self.limit_corrections,
+            password_resets: self.limit_password_resets,
+            sign_ins: self.limit_sign_ins,
+        }
+    }
 }
 
 #[tokio::main]
@@ -123,7 +163,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
-        Command::Audit(AuditCommand::Verify { database_url }) => verify_audit(&database_url).await,
+        Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
+        Command::Audit(AuditCommand::Head { database_url }) => print_audit_head(&database_url).await,
         Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
         Command::User(UserCommand::Add { database_url, email, role, ambito, name }) => {
             add_user(&database_url, &email, &role, ambito.as_deref(), name).await
@@ -153,6 +194,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ),
         _ => None,
     };
+    let trusted_proxies =
+        concerto_web::client::parse_trusted_proxies(&args.trusted_proxies).map_err(anyhow::Error::msg).context("--trusted-proxies")?;
     let outbox = OutboxWaker::new();
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(run_outbox_worker(store.clone(), mailer, outbox.clone(), async {
@@ -162,8 +205,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sessions: store.session_store().await.context("preparing the session store")?,
         store: store.clone(),
         clock: Clock::system(),
-        config: WebConfig { public_url, oidc },
+        config: WebConfig { oidc, trusted_proxies, ..WebConfig::new(public_url) },
         outbox,
+        limiter: Limiter::new(args.limits.limits()),
     };
     let (stop_archives, archives_stopped) = tokio::sync::oneshot::channel::<()>();
     let archives = tokio::spawn(concerto_web::run_archive_worker(state.clone(), async {
@@ -227,22 +271,23 @@ async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&s
         ambito_id,
         password_hash: Some(concerto_web::auth::hash_password(password)),
     };
-    let id = store.create_account(&account, chrono::Utc::now()).await?;
+    let id = store.create_account(&account, "cli", chrono::Utc::now()).await?;
     println!("account {id} created: {} ({})", account.email, role.code());
     store.close().await;
     Ok(())
 }
 
 async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> {
-    let store = Store::open(database_url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(database_url)))?;
+    let store = open_store(database_url).await?;
     let mut sound = true;
-    for (year, numbers) in store.protocol_register(ambito).await? {
+    for (year, lines) in store.protocol_register(ambito).await? {
+        // An annulled number is still in the register: it counts for the sequence.
+        let numbers: Vec<i64> = lines.iter().map(|l| l.sequence).collect();
+        let annulled = lines.iter().filter(|l| l.annulled).count();
         let check = concerto_domain::RegisterCheck::of(&numbers);
         sound &= check.is_sound();
         println!(
-            "ambito={ambito} year={year} count={} last={} gaps={} duplicates={}",
+            "ambito={ambito} year={year} count={} annulled={annulled} last={} gaps={} duplicates={}",
             check.count,
             check.last,
             check.gaps.len(),
@@ -254,26 +299,69 @@ async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
+async fn open_store(database_url: &str) -> anyhow::Result<Store> {
+    Store::open(database_url).await.with_context(|| format!("opening the database {}", redact(database_url)))
+}
+
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check every entry and the recorded end of the chain.
+    /// Check every entry and the recorded end of the chain; with `--from`, also that
+    /// a head saved earlier is still in the chain.
     Verify {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        /// A head printed earlier by `concerto audit head` (`SEQUENCE:HASH`), kept
+        /// outside the database: deleting the last entries and moving the recorded
+        /// end of the chain then shows.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// Print the end of the chain as `SEQUENCE:HASH`, to keep outside the database.
+    Head {
         #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
         database_url: String,
     },
 }
 
-async fn verify_audit(database_url: &str) -> anyhow::Result<()> {
-    let store = Store::open(database_url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(database_url)))?;
-    let report = store.verify_audit().await;
+/// `SEQUENCE:HASH`, as `concerto audit head` prints it.
+fn parse_anchor(text: &str) -> anyhow::Result<concerto_domain::ChainHead> {
+    let (sequence, hash) = text.trim().split_once(':').context("the head is SEQUENCE:HASH")?;
+    let sequence: i64 = sequence.parse().context("the head's sequence is a number")?;
+    anyhow::ensure!(
+        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "the head's hash is 64 hexadecimal digits"
+    );
+    Ok(concerto_domain::ChainHead { sequence, hash: hash.to_ascii_lowercase() })
+}
+
+async fn verify_audit(database_url: &str, from: Option<&str>) -> anyhow::Result<()> {
+    let anchor = from.map(parse_anchor).transpose()?;
+    let store = open_store(database_url).await?;
+    let report = match &anchor {
+        Some(anchor) => store.verify_audit_from(anchor).await,
+        None => store.verify_audit().await,
+    };
     store.close().await;
     let report = report?;
     if let Some(found) = report.first_break {
         anyhow::bail!("audit: {found} (voci integre prima della rottura: {})", report.entries);
     }
-    println!("audit: {} entries, chain intact, last hash {}", report.entries, report.last_hash);
+    match anchor {
+        Some(a) => println!(
+            "audit: {} entries, chain intact through the saved head {}:{}, last hash {}",
+            report.entries, a.sequence, a.hash, report.last_hash
+        ),
+        None => println!("audit: {} entries, chain intact, last hash {}", report.entries, report.last_hash),
+    }
+    Ok(())
+}
+
+async fn print_audit_head(database_url: &str) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    let head = store.audit_head().await;
+    store.close().await;
+    let head = head?;
+    println!("{}:{}", head.sequence, head.hash);
     Ok(())
 }
 

@@ -64,6 +64,9 @@ impl Receipt {
                     Some("Questa manifestazione è stata sostituita da una successiva modifica.".to_owned())
                 }
                 concerto_domain::ExpressionStatus::Withdrawn => Some("Questa manifestazione è stata ritirata.".to_owned()),
+                concerto_domain::ExpressionStatus::Annulled => {
+                    Some("Questa registrazione è stata annullata dall'Ufficio di Piano.".to_owned())
+                }
             },
             date: local.date_naive(),
         }

@@ -99,6 +99,18 @@ pub fn may_enter_workspace(who: Option<&Principal>) -> Decision {
     }
 }
 
+/// Whose entries of the audit log `who` may read: `Ok(None)` every Ambito's (the
+/// platform administrator), `Ok(Some(id))` only that Ambito's (its administrator).
+/// Editors do not read it.
+pub fn audit_log_scope(who: Option<&Principal>) -> Result<Option<i64>, Decision> {
+    match who {
+        None => Err(Decision::SignIn),
+        Some(p) if p.role == Role::PlatformAdmin => Ok(None),
+        Some(p) if p.role == Role::AmbitoAdmin => p.ambito_id.map(Some).ok_or(Decision::Forbidden),
+        Some(_) => Err(Decision::Forbidden),
+    }
+}
+
 /// May `who` do `action` on something that belongs to the Ambito `ambito_id`?
 pub fn may_act_on_ambito(who: Option<&Principal>, action: OfficeAction, ambito_id: i64) -> Decision {
     let entry = may_enter_workspace(who);

@@ -16,6 +16,7 @@ pub mod observatory;
 pub mod pact;
 pub mod process;
 pub mod receipt;
+pub mod registration;
 pub mod report;
 pub mod tables;
 pub mod tax_code;
@@ -23,7 +24,7 @@ pub mod template;
 pub mod validation;
 
 pub use access::{
-    Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito,
+    audit_log_scope, Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito,
     may_act_on_pact, may_enter_workspace, may_list_own_pacts, may_read_pact, may_moderate_observatory, may_use_ambito_profile, visible_ambito,
 };
 pub use archive::{ARCHIVE_LEASE, ARCHIVE_RETENTION, ArchiveJob, ArchiveKind, ArchiveState, EntryNames, MAX_ARCHIVE_ATTEMPTS};
@@ -49,6 +50,10 @@ pub use process::{
 pub use receipt::{
     ExpressionStatus, ProtocolNumber, ReceivedExpression, RegisterCheck, canonical_submission,
     sha256_hex,
+};
+pub use registration::{
+    MAX_ANNULMENT_REASON_CHARS, PactChange, SubmissionConflict, admit_amendment, admit_new_submission, amendable,
+    may_annul, pact_change, validate_annulment_reason,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, has_control_characters, has_line_controls};

@@ -38,6 +38,9 @@ pub enum ExpressionStatus {
     Superseded,
     /// Withdrawn by the applicant.
     Withdrawn,
+    /// Annulled by the office (annullata, DPR 445/2000 art. 54): its number stays in
+    /// the register with who annulled it, when and why.
+    Annulled,
 }
 
 impl ExpressionStatus {
@@ -46,11 +49,12 @@ impl ExpressionStatus {
             ExpressionStatus::Active => "active",
             ExpressionStatus::Superseded => "superseded",
             ExpressionStatus::Withdrawn => "withdrawn",
+            ExpressionStatus::Annulled => "annulled",
         }
     }
 
     pub fn from_code(code: &str) -> Option<ExpressionStatus> {
-        [ExpressionStatus::Active, ExpressionStatus::Superseded, ExpressionStatus::Withdrawn]
+        [ExpressionStatus::Active, ExpressionStatus::Superseded, ExpressionStatus::Withdrawn, ExpressionStatus::Annulled]
             .into_iter()
             .find(|s| s.code() == code)
     }

@@ -3,8 +3,43 @@
 use chrono::{DateTime, Utc};
 use concerto_domain::{Principal, Role};
 
+use sqlx::Connection;
+
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, on_pool};
+
+/// Appends the audit entry of an account event through `$conn`, inside the
+/// caller's transaction, under the Ambito of the account `$account` (an
+/// `Option<i64>`) so that its office sees it.
+macro_rules! audit_account_on {
+    ($conn:expr, $account:expr, $subject:expr, $actor:expr, $action:expr, $at:expr, $after:expr) => {
+        async {
+            let conn = $conn;
+            let account: Option<i64> = $account;
+            let ambito: Option<String> = match account {
+                Some(id) => sqlx::query_scalar(
+                    "SELECT b.slug FROM accounts a JOIN ambiti b ON b.id = a.ambito_id WHERE a.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?,
+                None => None,
+            };
+            let entry = concerto_domain::AuditEntry {
+                actor: $actor.to_string(),
+                at: $at,
+                action: $action.to_string(),
+                subject: $subject,
+                ambito,
+                before: None,
+                after: $after,
+            };
+            crate::audit::audit_on!(&mut *conn, &entry).await?;
+            Ok::<(), crate::StoreError>(())
+        }
+    };
+}
+pub(crate) use audit_account_on;
 
 /// An account to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,13 +90,17 @@ fn principal_from_row(row: &impl Columns) -> Result<Principal> {
 }
 
 impl Store {
-    pub async fn create_account(&self, account: &NewAccount, now: DateTime<Utc>) -> Result<i64> {
+    /// Creates an account, audited as the act of `actor` ("cli", "account:1 <x@y>").
+    pub async fn create_account(&self, account: &NewAccount, actor: &str, now: DateTime<Utc>) -> Result<i64> {
         let email = normalise(&account.email);
         if self.credentials(&email).await?.is_some() {
             return Err(StoreError::Conflict(format!("esiste già un account con l'indirizzo {email}")));
         }
+        let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id });
         on_pool!(self, write |pool| {
-            Ok(sqlx::query_scalar(
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -71,8 +110,11 @@ impl Store {
             .bind(account.ambito_id)
             .bind(&account.password_hash)
             .bind(now)
-            .fetch_one(pool)
-            .await?)
+            .fetch_one(&mut *tx)
+            .await?;
+            audit_account_on!(&mut *tx, Some(id), format!("account:{id}"), actor, "account.create", now, Some(after.to_string())).await?;
+            tx.commit().await?;
+            Ok(id)
         })
     }
 
@@ -120,14 +162,54 @@ impl Store {
         })
     }
 
+    /// Records a failed sign-in, with its audit entry: of the account when the
+    /// address names one, of the address typed otherwise.
     pub async fn record_login_failure(&self, email: &str, address: &str, at: DateTime<Utc>) -> Result<()> {
+        let email = normalise(email);
+        let account = self.credentials(&email).await?.map(|c| c.principal.account_id);
+        let subject = account.map_or_else(|| format!("login:{email}"), |id| format!("account:{id}"));
+        let after = serde_json::json!({ "address": address }).to_string();
         on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
             sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
-                .bind(normalise(email))
+                .bind(&email)
                 .bind(address)
                 .bind(at)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            audit_account_on!(&mut *tx, account, subject, "public", "account.sign_in_failed", at, Some(after)).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a successful sign-in from `address` (`via` the password or SPID/CIE),
+    /// forgetting the account's failures, with its audit entry.
+    pub async fn record_sign_in(&self, account_id: i64, via: &str, address: &str, at: DateTime<Utc>) -> Result<()> {
+        let after = serde_json::json!({ "address": address, "via": via }).to_string();
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            sqlx::query("DELETE FROM login_failures WHERE email = (SELECT email FROM accounts WHERE id = $1)")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+            let actor = format!("account:{account_id}");
+            audit_account_on!(&mut *tx, Some(account_id), actor.clone(), &actor, "account.sign_in", at, Some(after)).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a sign-out, with its audit entry.
+    pub async fn record_sign_out(&self, account_id: i64, at: DateTime<Utc>) -> Result<()> {
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let actor = format!("account:{account_id}");
+            audit_account_on!(&mut *tx, Some(account_id), actor.clone(), &actor, "account.sign_out", at, None::<String>).await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -149,13 +231,6 @@ impl Store {
         })
     }
 
-    /// A successful login forgets the account's failures.
-    pub async fn clear_login_failures(&self, email: &str) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(normalise(email)).execute(pool).await?;
-        });
-        Ok(())
-    }
 }
 
 /// Signing in through SPID/CIE (OpenID Connect): accounts are found by the provider's

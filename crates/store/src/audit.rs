@@ -13,6 +13,20 @@ use sqlx::sqlite::SqliteConnection;
 use crate::rows::Columns;
 use crate::{Result, Store, StoreError, on_pool};
 
+/// Which entries to read: every part that is set must match.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter<'a> {
+    /// The Ambito's slug.
+    pub ambito: Option<&'a str>,
+    /// A part of the actor (`account:3`, an address).
+    pub actor: Option<&'a str>,
+    /// The start of the action (`account.`, `expression.annul`).
+    pub action: Option<&'a str>,
+    pub limit: i64,
+    /// Only entries before this one, when paging back.
+    pub before_sequence: Option<i64>,
+}
+
 /// What a check of the whole log found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
@@ -76,6 +90,7 @@ const SELECT_PAGE: &str = "SELECT sequence, at, actor, action, subject, ambito, 
 
 const SELECT_RECENT: &str = "SELECT sequence, at, actor, action, subject, ambito, before_state, after_state,
     previous_hash, hash FROM audit_log WHERE ($1 IS NULL OR ambito = $1) AND ($2 IS NULL OR sequence < $2)
+    AND ($4 IS NULL OR actor LIKE '%' || $4 || '%') AND ($5 IS NULL OR action LIKE $5 || '%')
     ORDER BY sequence DESC LIMIT $3";
 
 /// Rows read at a time by the check, so that a long log is never held in memory.
@@ -217,15 +232,57 @@ impl Store {
         limit: i64,
         before_sequence: Option<i64>,
     ) -> Result<Vec<StoredAuditEntry>> {
+        self.search_audit(&AuditFilter { ambito, limit, before_sequence, ..AuditFilter::default() }).await
+    }
+
+    /// Entries newest first that match every part of `filter` that is set.
+    pub async fn search_audit(&self, filter: &AuditFilter<'_>) -> Result<Vec<StoredAuditEntry>> {
         on_pool!(self, read |pool| {
             let rows = sqlx::query(SELECT_RECENT)
-                .bind(ambito)
-                .bind(before_sequence)
-                .bind(limit)
+                .bind(filter.ambito)
+                .bind(filter.before_sequence)
+                .bind(filter.limit)
+                .bind(filter.actor)
+                .bind(filter.action)
                 .fetch_all(pool)
                 .await?;
             rows.iter().map(stored_from_row).collect()
         })
+    }
+
+    /// The recorded end of the chain, to be kept outside the database: a later
+    /// `verify_audit_from` proves the chain still passes through it.
+    pub async fn audit_head(&self) -> Result<ChainHead> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query(SELECT_HEAD).fetch_optional(pool).await?;
+            head_from_row(row)
+        })
+    }
+
+    /// Checks the whole chain as [`Store::verify_audit`] does, and that the entry
+    /// of a head saved earlier is still in it with the same hash: deleting the
+    /// last entries and moving the recorded head shows against a saved anchor.
+    pub async fn verify_audit_from(&self, anchor: &ChainHead) -> Result<AuditReport> {
+        let mut report = self.verify_audit().await?;
+        if report.first_break.is_some() || anchor.sequence == 0 {
+            return Ok(report);
+        }
+        let stored: Option<String> = on_pool!(self, read |pool| {
+            sqlx::query_scalar("SELECT hash FROM audit_log WHERE sequence = $1")
+                .bind(anchor.sequence)
+                .fetch_optional(pool)
+                .await?
+        });
+        let reason = match stored {
+            _ if anchor.sequence > report.last_sequence => {
+                Some(BreakReason::Deleted { through: report.last_sequence })
+            }
+            Some(hash) if hash == anchor.hash => None,
+            Some(_) => Some(BreakReason::Altered),
+            None => Some(BreakReason::Deleted { through: report.last_sequence }),
+        };
+        report.first_break = reason.map(|reason| ChainBreak { sequence: anchor.sequence, entry: None, reason });
+        Ok(report)
     }
 
     /// Checks the whole chain in sequence order, a page at a time, and its end
@@ -294,6 +351,19 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
+        });
+        Ok(())
+    }
+
+    /// Moves the recorded end of the chain behind the log's back, as someone who
+    /// deleted the last entries would, to hide it.
+    pub async fn move_audit_head_for_tests(&self, sequence: i64, hash: &str) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("UPDATE audit_head SET last_sequence = $1, last_hash = $2 WHERE id = 1")
+                .bind(sequence)
+                .bind(hash)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }

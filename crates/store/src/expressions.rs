@@ -2,14 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::{
-    Applicant, ApplicantKind, Expression, ExpressionStatus, LegalForm, Participation, Process,
-    Proposal, ProtocolNumber, ReceivedExpression, Representative, TaxCode, canonical_submission,
-    sha256_hex,
+    Applicant, ApplicantKind, AuditEntry, Expression, ExpressionStatus, LegalForm, Participation, Process,
+    Proposal, ProtocolNumber, ReceivedExpression, Representative, SubmissionConflict, TaxCode, admit_amendment,
+    admit_new_submission, canonical_submission, may_annul, sha256_hex,
 };
 use sqlx::Connection;
 
 use crate::outbox::enqueue_on;
-use crate::pacts::{end_pact_on, pact_follows_expression};
+use crate::audit::audit_on;
+use crate::pacts::{end_pact_of_expression, pact_follows_expression};
 use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
 
@@ -36,6 +37,32 @@ pub struct Receipt {
     pub supersedes: Option<ProtocolNumber>,
 }
 
+/// One number of the protocol register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterLine {
+    pub sequence: i64,
+    pub annulled: bool,
+}
+
+/// An annulment to record: the office's act on one registration of its process.
+pub struct Annulment<'a> {
+    pub process: &'a Process,
+    pub expression_id: i64,
+    /// Who annulled it: `account:7 <x@y>`.
+    pub actor: &'a str,
+    /// Checked by [`concerto_domain::validate_annulment_reason`].
+    pub reason: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// Who annulled a registration, when and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnulmentRecord {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
 /// One line of an applicant's history in a process.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
@@ -51,9 +78,41 @@ const NEXT_PROTOCOL: &str = "INSERT INTO protocol_counters (ambito_id, year, las
 const INSERT_EXPRESSION: &str = "INSERT INTO expressions (process_id, ambito_id, protocol_year,
     protocol_sequence, received_at, status, supersedes_id, applicant_kind, name, legal_form, tax_code,
     legal_representative, address, municipality, email, pec, phone, founded_on, proposal_title,
-    proposal_text, eligible_for_pact, canonical, sha256, manage_token_digest)
+    proposal_text, eligible_for_pact, canonical, sha256)
     VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-    $19, $20, $21, $22, $23) RETURNING id";
+    $19, $20, $21, $22) RETURNING id";
+
+/// The expression an amendment replaces, read inside the submission's transaction.
+const SELECT_REPLACED: &str = "SELECT e.id, e.protocol_year, e.protocol_sequence, e.tax_code, e.status, e.annulled_at
+    FROM expressions e";
+
+/// The version an amendment replaces.
+struct Replaced {
+    id: i64,
+    protocol: ProtocolNumber,
+    tax_code: String,
+    status: ExpressionStatus,
+}
+
+impl Replaced {
+    fn of(row: &impl Columns) -> Result<Replaced> {
+        Ok(Replaced {
+            id: row.int("id")?,
+            protocol: ProtocolNumber { year: row.small("protocol_year")?, sequence: row.int("protocol_sequence")? },
+            tax_code: row.text("tax_code")?,
+            status: status_of(row)?,
+        })
+    }
+}
+
+/// The status column, and the annulment that overrides it.
+fn status_of(row: &impl Columns) -> Result<ExpressionStatus> {
+    if row.opt_instant("annulled_at")?.is_some() {
+        return Ok(ExpressionStatus::Annulled);
+    }
+    let status = row.text("status")?;
+    ExpressionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))
+}
 
 const SELECT_EXPRESSION: &str = "SELECT * FROM expressions";
 
@@ -95,7 +154,8 @@ impl Store {
             let mut tx = conn.begin().await?;
 
             // Taking the number first locks the Ambito's register row: submissions to
-            // one Ambito then run one after the other, each seeing the one before.
+            // one Ambito then run one after the other, each seeing the one before. A
+            // refusal below rolls the number back with everything else.
             let sequence: i64 = sqlx::query_scalar(NEXT_PROTOCOL)
                 .bind(process.ambito.id)
                 .bind(year)
@@ -103,48 +163,39 @@ impl Store {
                 .await?;
             let protocol = ProtocolNumber { year, sequence };
 
-            // The expression this one replaces: the one behind the management link,
-            // or the applicant's current one in the process.
-            let replaced_row = match &s.amends {
-                Some(digest) => Some(
-                    sqlx::query(
-                        "SELECT id, protocol_year, protocol_sequence, tax_code, status FROM expressions
-                         WHERE manage_token_digest = $1 AND process_id = $2",
+            // An amendment replaces the expression behind the holder's link; a new
+            // submission replaces nothing and is refused when the tax code already
+            // has a current expression (registration::admit_new_submission).
+            let replaced = match &s.amends {
+                Some(digest) => {
+                    let row = sqlx::query(&format!("{SELECT_REPLACED} JOIN expression_links l ON l.expression_id = e.id
+                         WHERE l.digest = $1 AND e.process_id = $2"))
+                        .bind(digest)
+                        .bind(process.id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    let current = Replaced::of(&row)?;
+                    admit_amendment(current.status, &current.tax_code, a.tax_code.as_str())?;
+                    Some(current)
+                }
+                None => {
+                    let current: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM expressions WHERE process_id = $1 AND tax_code = $2 AND status = 'active'",
                     )
-                    .bind(digest)
                     .bind(process.id)
+                    .bind(a.tax_code.as_str())
                     .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?,
-                ),
-                None => sqlx::query(
-                    "SELECT id, protocol_year, protocol_sequence, tax_code, status FROM expressions
-                     WHERE process_id = $1 AND tax_code = $2 AND status = 'active'",
-                )
-                .bind(process.id)
-                .bind(a.tax_code.as_str())
-                .fetch_optional(&mut *tx)
-                .await?,
+                    .await?;
+                    admit_new_submission(current.is_some())?;
+                    None
+                }
             };
-            let mut supersedes = None;
-            if let Some(row) = replaced_row {
-                if row.text("status")? != "active" {
-                    return Err(StoreError::Conflict("questa manifestazione di interesse non è più modificabile".into()));
-                }
-                if row.text("tax_code")? != a.tax_code.as_str() {
-                    return Err(StoreError::Conflict("il codice fiscale non può cambiare in una rettifica".into()));
-                }
-                let id = row.int("id")?;
-                // An amendment through the link takes the link with it.
-                sqlx::query(
-                    "UPDATE expressions SET status = 'superseded',
-                     manage_token_digest = CASE WHEN $2 THEN NULL ELSE manage_token_digest END WHERE id = $1",
-                )
-                .bind(id)
-                .bind(s.amends.is_some())
-                .execute(&mut *tx)
-                .await?;
-                supersedes = Some((id, ProtocolNumber { year: row.small("protocol_year")?, sequence: row.int("protocol_sequence")? }));
+            if let Some(old) = &replaced {
+                sqlx::query("UPDATE expressions SET status = 'superseded' WHERE id = $1")
+                    .bind(old.id)
+                    .execute(&mut *tx)
+                    .await?;
             }
 
             let canonical = canonical_submission(&process.header.slug, protocol, s.received_at, e);
@@ -155,7 +206,7 @@ impl Store {
                 .bind(year)
                 .bind(sequence)
                 .bind(s.received_at)
-                .bind(supersedes.map(|(id, _)| id))
+                .bind(replaced.as_ref().map(|r| r.id))
                 .bind(a.kind.code())
                 .bind(&a.name)
                 .bind(a.legal_form.map(LegalForm::code))
@@ -172,7 +223,6 @@ impl Store {
                 .bind(e.eligible_for_pact)
                 .bind(&canonical)
                 .bind(&sha256)
-                .bind(&s.manage_token_digest)
                 .fetch_one(&mut *tx)
                 .await?;
             for p in &e.participations {
@@ -195,24 +245,57 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // The holder's earlier links follow the registration to its new version.
+            if let Some(old) = &replaced {
+                sqlx::query("UPDATE expression_links SET expression_id = $2 WHERE expression_id = $1")
+                    .bind(old.id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO expression_links (digest, expression_id, issued_at) VALUES ($1, $2, $3)")
+                .bind(&s.manage_token_digest)
+                .bind(id)
+                .bind(s.received_at)
+                .execute(&mut *tx)
+                .await?;
             let pact_kind = concerto_domain::PactKind::for_expression(e);
-            pact_follows_expression!(&mut *tx, process, id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
+            let change = pact_follows_expression!(&mut *tx, process, replaced.as_ref().map(|r| r.id), id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
             let receipt = Receipt {
                 expression_id: id,
                 protocol,
                 received_at: s.received_at,
                 sha256,
-                supersedes: supersedes.map(|(_, p)| p),
+                supersedes: replaced.as_ref().map(|r| r.protocol),
             };
+            let entry = AuditEntry {
+                actor: if replaced.is_some() { "holder:link".into() } else { "public".into() },
+                at: s.received_at,
+                action: if replaced.is_some() { "expression.amend".into() } else { "expression.submit".into() },
+                subject: format!("expression:{id}"),
+                ambito: Some(process.ambito.slug.clone()),
+                before: replaced.as_ref().map(|r| serde_json::json!({ "protocol": r.protocol.to_string(), "status": "active" }).to_string()),
+                after: Some(
+                    serde_json::json!({
+                        "process": process.header.slug,
+                        "protocol": protocol.to_string(),
+                        "sha256": receipt.sha256,
+                        "pact": change.code(),
+                    })
+                    .to_string(),
+                ),
+            };
+            audit_on!(&mut *tx, &entry).await?;
             enqueue_on!(&mut *tx, email(&receipt), s.received_at).await?;
             tx.commit().await?;
             Ok(receipt)
         })
     }
 
-    /// The expression behind a management link.
+    /// The expression behind a management link: the current version of the
+    /// registration the link was issued for.
     pub async fn expression_by_token(&self, digest: &str) -> Result<Option<ReceivedExpression>> {
-        let sql = format!("{SELECT_EXPRESSION} WHERE manage_token_digest = $1");
+        let sql = format!("{SELECT_EXPRESSION} WHERE id = (SELECT expression_id FROM expression_links WHERE digest = $1)");
         Ok(self.load_expressions(&sql, Key::Text(digest)).await?.pop())
     }
 
@@ -227,11 +310,59 @@ impl Store {
         self.load_expressions(&sql, Key::Int(process_id)).await
     }
 
+    /// The annulled registrations of a process, for the office's filter.
+    pub async fn annulled_expressions(&self, process_id: i64) -> Result<Vec<(ReceivedExpression, AnnulmentRecord)>> {
+        let expressions = self
+            .load_expressions(
+                &format!("{SELECT_EXPRESSION} WHERE process_id = $1 AND annulled_at IS NOT NULL ORDER BY protocol_year, protocol_sequence"),
+                Key::Int(process_id),
+            )
+            .await?;
+        let mut out = Vec::with_capacity(expressions.len());
+        for e in expressions {
+            let record = self.annulment_of(e.id).await?.ok_or(StoreError::NotFound)?;
+            out.push((e, record));
+        }
+        Ok(out)
+    }
+
+    /// Who annulled an expression, when and why.
+    pub async fn annulment_of(&self, expression_id: i64) -> Result<Option<AnnulmentRecord>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query(
+                "SELECT annulled_at, annulled_by, annulment_reason FROM expressions WHERE id = $1 AND annulled_at IS NOT NULL",
+            )
+            .bind(expression_id)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| {
+                Ok(AnnulmentRecord { at: r.instant("annulled_at")?, by: r.text("annulled_by")?, reason: r.text("annulment_reason")? })
+            })
+            .transpose()
+        })
+    }
+
+    /// The current expression of a tax code in a process, if any.
+    pub async fn current_expression(&self, process_id: i64, tax_code: &TaxCode) -> Result<Option<ReceivedExpression>> {
+        on_pool!(self, read |pool| {
+            let id: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM expressions WHERE process_id = $1 AND tax_code = $2 AND status = 'active'")
+                    .bind(process_id)
+                    .bind(tax_code.as_str())
+                    .fetch_optional(pool)
+                    .await?;
+            match id {
+                Some(id) => self.expression_by_id(id).await,
+                None => Ok(None),
+            }
+        })
+    }
+
     /// Every version an applicant sent to a process, oldest first.
     pub async fn expression_history(&self, process_id: i64, tax_code: &TaxCode) -> Result<Vec<HistoryEntry>> {
         on_pool!(self, read |pool| {
             let rows = sqlx::query(
-                "SELECT protocol_year, protocol_sequence, received_at, status FROM expressions
+                "SELECT protocol_year, protocol_sequence, received_at, status, annulled_at FROM expressions
                  WHERE process_id = $1 AND tax_code = $2 ORDER BY received_at, protocol_sequence",
             )
             .bind(process_id)
@@ -240,42 +371,156 @@ impl Store {
             .await?;
             rows.iter()
                 .map(|r| {
-                    let status = r.text("status")?;
                     Ok(HistoryEntry {
                         protocol: ProtocolNumber { year: r.small("protocol_year")?, sequence: r.int("protocol_sequence")? },
                         received_at: r.instant("received_at")?,
-                        status: ExpressionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+                        status: status_of(r)?,
                     })
                 })
                 .collect()
         })
     }
 
-    /// Withdraws the current expression behind a management link, and its pact with it.
-    pub async fn withdraw_expression(&self, digest: &str, at: DateTime<Utc>) -> Result<()> {
+    /// Adds a management link to the current expression of `tax_code` and queues the
+    /// message that `email` builds for the address on file, with an audit entry:
+    /// "send me my link again". False when the tax code has no current expression;
+    /// the caller answers the same either way.
+    pub async fn add_expression_link(
+        &self,
+        process: &Process,
+        tax_code: &TaxCode,
+        digest: &str,
+        at: DateTime<Utc>,
+        email: impl Fn(&ReceivedExpression) -> NewEmail,
+    ) -> Result<bool> {
+        let Some(current) = self.current_expression(process.id, tax_code).await? else {
+            return Ok(false);
+        };
+        let message = email(&current);
+        let entry = AuditEntry {
+            actor: "public".into(),
+            at,
+            action: "expression.link_resent".into(),
+            subject: format!("expression:{}", current.id),
+            ambito: Some(process.ambito.slug.clone()),
+            before: None,
+            after: Some(serde_json::json!({ "protocol": current.protocol.to_string() }).to_string()),
+        };
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin().await?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "UPDATE expressions SET status = 'withdrawn', withdrawn_at = $2
-                 WHERE manage_token_digest = $1 AND status = 'active' RETURNING id",
+            // Inserted only while that version is still the current one.
+            let added = sqlx::query(
+                "INSERT INTO expression_links (digest, expression_id, issued_at)
+                 SELECT $1, id, $3 FROM expressions WHERE id = $2 AND status = 'active'",
             )
             .bind(digest)
+            .bind(current.id)
             .bind(at)
-            .fetch_optional(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-            let id = id.ok_or(StoreError::NotFound)?;
-            let pact: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM pacts WHERE expression_id = $1 AND state <> 'withdrawn'")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let Some(pact) = pact {
-                end_pact_on!(&mut *tx, pact, at, "manifestazione di interesse ritirata").await?;
+            if added.rows_affected() != 1 {
+                return Ok(false);
             }
+            enqueue_on!(&mut *tx, message, at).await?;
+            audit_on!(&mut *tx, &entry).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Withdraws the current expression behind a management link, and its pact with it.
+    pub async fn withdraw_expression(&self, digest: &str, at: DateTime<Utc>) -> Result<()> {
+        let current = self.expression_by_token(digest).await?.ok_or(StoreError::NotFound)?;
+        let ambito = self.ambito_slug_of_process(current.process_id).await?;
+        let entry = AuditEntry {
+            actor: "holder:link".into(),
+            at,
+            action: "expression.withdraw".into(),
+            subject: format!("expression:{}", current.id),
+            ambito: Some(ambito),
+            before: Some(serde_json::json!({ "protocol": current.protocol.to_string(), "status": "active" }).to_string()),
+            after: Some(serde_json::json!({ "status": "withdrawn" }).to_string()),
+        };
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let moved = sqlx::query(
+                "UPDATE expressions SET status = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND status = 'active'",
+            )
+            .bind(current.id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            end_pact_of_expression!(&mut *tx, current.id, at, "manifestazione di interesse ritirata").await?;
+            audit_on!(&mut *tx, &entry).await?;
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// Annuls a registration of the process `a.process_id` (DPR 445/2000, art. 54):
+    /// its number stays in the register marked annulled with who, when and why, its
+    /// pact is withdrawn, and the message `email` builds tells the holder; the audit
+    /// entry is written in the same transaction.
+    pub async fn annul_expression(
+        &self,
+        a: &Annulment<'_>,
+        email: impl Fn(&ReceivedExpression) -> NewEmail,
+    ) -> Result<ReceivedExpression> {
+        let target = self
+            .expression_by_id(a.expression_id)
+            .await?
+            .filter(|e| e.process_id == a.process.id)
+            .ok_or(StoreError::NotFound)?;
+        if !may_annul(target.status) {
+            return Err(SubmissionConflict::NotAmendable(target.status).into());
+        }
+        let message = email(&target);
+        let entry = AuditEntry {
+            actor: a.actor.to_string(),
+            at: a.at,
+            action: "expression.annul".into(),
+            subject: format!("expression:{}", target.id),
+            ambito: Some(a.process.ambito.slug.clone()),
+            before: Some(serde_json::json!({ "protocol": target.protocol.to_string(), "status": target.status.code() }).to_string()),
+            after: Some(serde_json::json!({ "status": "annulled", "reason": a.reason }).to_string()),
+        };
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let moved = sqlx::query(
+                "UPDATE expressions SET status = 'withdrawn', annulled_at = $2, annulled_by = $3, annulment_reason = $4
+                 WHERE id = $1 AND status = $5 AND annulled_at IS NULL",
+            )
+            .bind(target.id)
+            .bind(a.at)
+            .bind(a.actor)
+            .bind(a.reason)
+            .bind(target.status.code())
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::Conflict("la manifestazione di interesse è stata modificata nel frattempo".into()));
+            }
+            end_pact_of_expression!(&mut *tx, target.id, a.at, "registrazione annullata dall'ufficio").await?;
+            audit_on!(&mut *tx, &entry).await?;
+            enqueue_on!(&mut *tx, message, a.at).await?;
+            tx.commit().await?;
+        });
+        self.expression_by_id(target.id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn ambito_slug_of_process(&self, process_id: i64) -> Result<String> {
+        on_pool!(self, read |pool| {
+            Ok(sqlx::query_scalar("SELECT a.slug FROM processes p JOIN ambiti a ON a.id = p.ambito_id WHERE p.id = $1")
+                .bind(process_id)
+                .fetch_one(pool)
+                .await?)
+        })
     }
 
     /// Every protocol number of an Ambito's register in a year, in order: for
@@ -292,23 +537,24 @@ impl Store {
         })
     }
 
-    /// The protocol register of an Ambito: every year with the numbers given in it.
-    pub async fn protocol_register(&self, ambito_slug: &str) -> Result<Vec<(i32, Vec<i64>)>> {
+    /// The protocol register of an Ambito: every year with the numbers given in it,
+    /// each marked when it was annulled.
+    pub async fn protocol_register(&self, ambito_slug: &str) -> Result<Vec<(i32, Vec<RegisterLine>)>> {
         on_pool!(self, read |pool| {
             let rows = sqlx::query(
-                "SELECT e.protocol_year, e.protocol_sequence FROM expressions e JOIN ambiti a ON a.id = e.ambito_id
+                "SELECT e.protocol_year, e.protocol_sequence, e.annulled_at FROM expressions e JOIN ambiti a ON a.id = e.ambito_id
                  WHERE a.slug = $1 ORDER BY e.protocol_year, e.protocol_sequence",
             )
             .bind(ambito_slug)
             .fetch_all(pool)
             .await?;
-            let mut years: Vec<(i32, Vec<i64>)> = Vec::new();
+            let mut years: Vec<(i32, Vec<RegisterLine>)> = Vec::new();
             for row in &rows {
                 let year = row.small("protocol_year")?;
-                let sequence = row.int("protocol_sequence")?;
+                let line = RegisterLine { sequence: row.int("protocol_sequence")?, annulled: row.opt_instant("annulled_at")?.is_some() };
                 match years.last_mut() {
-                    Some((y, numbers)) if *y == year => numbers.push(sequence),
-                    _ => years.push((year, vec![sequence])),
+                    Some((y, lines)) if *y == year => lines.push(line),
+                    _ => years.push((year, vec![line])),
                 }
             }
             Ok(years)
@@ -365,7 +611,6 @@ fn expression_from_row(
     proposal_areas: Vec<i64>,
 ) -> Result<ReceivedExpression> {
     let kind = row.text("applicant_kind")?;
-    let status = row.text("status")?;
     let tax_code = row.text("tax_code")?;
     let legal_form = row
         .opt_text("legal_form")?
@@ -380,7 +625,7 @@ fn expression_from_row(
         process_id: row.int("process_id")?,
         protocol: ProtocolNumber { year: row.small("protocol_year")?, sequence: row.int("protocol_sequence")? },
         received_at: row.instant("received_at")?,
-        status: ExpressionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+        status: status_of(row)?,
         sha256: row.text("sha256")?,
         expression: Expression {
             applicant: Applicant {
@@ -401,4 +646,16 @@ fn expression_from_row(
             eligible_for_pact: row.flag("eligible_for_pact")?,
         },
     })
+}
+
+#[cfg(any(test, feature = "testing"))]
+impl Store {
+    /// Tries to delete a registration behind the register's back, as anyone with
+    /// access to the database could: the schema refuses it.
+    pub async fn delete_expression_for_tests(&self, id: i64) -> Result<()> {
+        on_pool!(self, write |pool| {
+            sqlx::query("DELETE FROM expressions WHERE id = $1").bind(id).execute(pool).await?;
+        });
+        Ok(())
+    }
 }

@@ -28,8 +28,8 @@ pub use accounts::{Credentials, NewAccount};
 pub use ambiti::AmbitoRecord;
 pub use editing::CalendarPart;
 pub use password_resets::ResetRequest;
-pub use audit::AuditReport;
-pub use expressions::{HistoryEntry, Receipt, Submission};
+pub use audit::{AuditFilter, AuditReport};
+pub use expressions::{Annulment, AnnulmentRecord, HistoryEntry, Receipt, RegisterLine, Submission};
 pub use observatory::{
     FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
 };
@@ -62,6 +62,9 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Invalid(#[from] concerto_domain::FieldErrors),
+    /// A registration rule refused the change (`concerto_domain::registration`).
+    #[error(transparent)]
+    Refused(#[from] concerto_domain::SubmissionConflict),
 }
 
 /// PostgreSQL's SQLSTATE for a character its encoding cannot hold (NUL in text).

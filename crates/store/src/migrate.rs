@@ -90,6 +90,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_observatory_revision.sql"),
         postgres: include_str!("../migrations/postgres/0013_observatory_revision.sql"),
     },
+    Migration {
+        version: 14,
+        name: "register_integrity",
+        sqlite: include_str!("../migrations/sqlite/0014_register_integrity.sql"),
+        postgres: include_str!("../migrations/postgres/0014_register_integrity.sql"),
+    },
 ];
 
 /// Applies, on one connection, each migration whose version is not yet recorded,

@@ -82,23 +82,39 @@ pub(crate) const INSERT_EVENT: &str = "INSERT INTO pact_events (pact_id, at, act
     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Keeps the applicant's pact in step with the expression `$expression_id` just
-/// received, inside the caller's transaction `$conn`: a new eligible expression gets
-/// a pact, an amendment moves the pact along, and one no longer eligible ends it.
+/// received, inside the caller's transaction `$conn`, as
+/// [`concerto_domain::pact_change`] decides from the pact of the version
+/// `$replaced_id` (none for a first submission). Evaluates to a future of the
+/// [`concerto_domain::PactChange`] made.
 macro_rules! pact_follows_expression {
-    ($conn:expr, $process:expr, $expression_id:expr, $tax_code:expr, $kind:expr, $at:expr) => {
+    ($conn:expr, $process:expr, $replaced_id:expr, $expression_id:expr, $tax_code:expr, $kind:expr, $at:expr) => {
         async {
             let conn = $conn;
             let process: &concerto_domain::Process = $process;
+            let replaced_id: Option<i64> = $replaced_id;
             let kind: Option<concerto_domain::PactKind> = $kind;
             let at: chrono::DateTime<chrono::Utc> = $at;
-            let current: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM pacts WHERE process_id = $1 AND tax_code = $2 AND state <> 'withdrawn'")
-                    .bind(process.id)
-                    .bind($tax_code)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            match (current, kind) {
-                (Some(id), Some(kind)) => {
+            let current = match replaced_id {
+                Some(replaced) => {
+                    let row = sqlx::query("SELECT id, state FROM pacts WHERE expression_id = $1")
+                        .bind(replaced)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                    match row {
+                        Some(row) => {
+                            let state = crate::rows::Columns::text(&row, "state")?;
+                            let state = concerto_domain::PactState::from_code(&state)
+                                .ok_or_else(|| crate::rows::corrupt("state", &state))?;
+                            Some((crate::rows::Columns::int(&row, "id")?, state))
+                        }
+                        None => None,
+                    }
+                }
+                None => None,
+            };
+            let change = concerto_domain::pact_change(current.map(|(_, state)| state), kind);
+            match (change, current) {
+                (concerto_domain::PactChange::Follow(kind), Some((id, _))) => {
                     sqlx::query("UPDATE pacts SET expression_id = $2, kind = $3 WHERE id = $1")
                         .bind(id)
                         .bind($expression_id)
@@ -106,10 +122,10 @@ macro_rules! pact_follows_expression {
                         .execute(&mut *conn)
                         .await?;
                 }
-                (Some(id), None) => {
+                (concerto_domain::PactChange::End, Some((id, _))) => {
                     crate::pacts::end_pact_on!(&mut *conn, id, at, "manifestazione di interesse non più ammessa al patto").await?;
                 }
-                (None, Some(kind)) => {
+                (concerto_domain::PactChange::Generate(kind), _) => {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO pacts (process_id, ambito_id, expression_id, tax_code, kind, state, generated_at)
                          VALUES ($1, $2, $3, $4, $5, 'generated', $6) RETURNING id",
@@ -133,13 +149,33 @@ macro_rules! pact_follows_expression {
                         .execute(&mut *conn)
                         .await?;
                 }
-                (None, None) => {}
+                _ => {}
+            }
+            Ok::<concerto_domain::PactChange, crate::StoreError>(change)
+        }
+    };
+}
+pub(crate) use pact_follows_expression;
+
+/// Withdraws the pact of the expression `$expression_id`, if it has one in force,
+/// with `$detail` saying why: the expression was withdrawn or annulled.
+macro_rules! end_pact_of_expression {
+    ($conn:expr, $expression_id:expr, $at:expr, $detail:expr) => {
+        async {
+            let conn = $conn;
+            let pact: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM pacts WHERE expression_id = $1 AND state <> 'withdrawn'")
+                    .bind($expression_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if let Some(pact) = pact {
+                crate::pacts::end_pact_on!(&mut *conn, pact, $at, $detail).await?;
             }
             Ok::<(), crate::StoreError>(())
         }
     };
 }
-pub(crate) use pact_follows_expression;
+pub(crate) use end_pact_of_expression;
 
 /// Marks the pact `$id` withdrawn by the system, with `$detail` saying why.
 macro_rules! end_pact_on {
@@ -166,6 +202,27 @@ macro_rules! end_pact_on {
     };
 }
 pub(crate) use end_pact_on;
+
+/// The audit entry of a step taken by the organization.
+fn step_entry(step: &PactStep<'_>, pact: &Pact, to: PactState, ambito: String) -> AuditEntry {
+    AuditEntry {
+        actor: step.actor.clone(),
+        at: step.at,
+        action: match step.action {
+            PactAction::Sign => "pact.sign",
+            PactAction::Countersign => "pact.countersign",
+            PactAction::Withdraw => "pact.withdraw",
+        }
+        .to_string(),
+        subject: format!("pact:{}", pact.id),
+        ambito: Some(ambito),
+        before: Some(serde_json::json!({ "state": pact.state.code() }).to_string()),
+        after: Some(
+            serde_json::json!({ "state": to.code(), "address": step.address, "document_sha256": step.document_sha256 })
+                .to_string(),
+        ),
+    }
+}
 
 /// The column a step stamps with its instant.
 fn stamp_column(action: PactAction) -> &'static str {
@@ -242,9 +299,21 @@ impl Store {
             for email in step.emails {
                 enqueue_on!(&mut *tx, email, step.at).await?;
             }
-            if let Some(entry) = step.audit {
-                audit_on!(&mut *tx, entry).await?;
-            }
+            // Every step is audited: the office's with its own entry, the
+            // organization's with one made from the step.
+            let own_entry;
+            let entry = match step.audit {
+                Some(entry) => entry,
+                None => {
+                    let ambito: String = sqlx::query_scalar("SELECT slug FROM ambiti WHERE id = $1")
+                        .bind(pact.ambito_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    own_entry = step_entry(step, &pact, to, ambito);
+                    &own_entry
+                }
+            };
+            audit_on!(&mut *tx, entry).await?;
             tx.commit().await?;
         });
         self.pact(pact.id).await?.ok_or(StoreError::NotFound)

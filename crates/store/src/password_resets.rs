@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Connection;
 
+use crate::accounts::audit_account_on;
 use crate::accounts::normalise;
 use crate::outbox::enqueue_on;
 use crate::{NewEmail, Result, Store, on_pool};
@@ -69,6 +70,9 @@ impl Store {
             if account.is_some() {
                 enqueue_on!(&mut *tx, r.message, r.at).await?;
             }
+            let subject = account.map_or_else(|| format!("login:{email}"), |id| format!("account:{id}"));
+            let after = serde_json::json!({ "address": r.address }).to_string();
+            audit_account_on!(&mut *tx, account, subject, "public", "account.password_reset_requested", r.at, Some(after)).await?;
             tx.commit().await?;
             Ok(account.is_some())
         })
@@ -116,6 +120,8 @@ impl Store {
             .bind(new_hash)
             .execute(&mut *tx)
             .await?;
+            let subject = format!("account:{account}");
+            audit_account_on!(&mut *tx, Some(account), subject, "holder:reset-link", "account.password_reset_used", now, None::<String>).await?;
             tx.commit().await?;
             Ok(Some(account))
         })

@@ -19,7 +19,7 @@ async fn process_and_account(store: &Store) -> (i64, i64) {
         ambito_id: Some(ambito),
         password_hash: None,
     };
-    (process, store.create_account(&account, chrono::Utc::now()).await.unwrap())
+    (process, store.create_account(&account, "test", chrono::Utc::now()).await.unwrap())
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
-use concerto_domain::{
+use concerto_domain::{SubmissionConflict, 
     Applicant, ApplicantKind, Expression, ExpressionStatus, LegalForm, Participation, Process,
     Representative, TaxCode,
 };
@@ -100,33 +100,39 @@ async fn a_submission_gets_a_protocol_number_a_fingerprint_and_a_queued_receipt(
 }
 
 #[tokio::test]
-async fn a_second_expression_from_the_same_tax_code_amends_the_first() {
+async fn a_second_public_expression_from_the_same_tax_code_is_refused_and_takes_no_number() {
     let (store, process) = store_with_esempio().await;
-    let first = submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
-    let second = submit(&store, &process, &expression(&process, 1, "Seconda"), "t2", None).await.unwrap();
-    assert_eq!(second.supersedes, Some(first.protocol));
+    submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
+    let err = submit(&store, &process, &expression(&process, 1, "Seconda"), "t2", None).await.unwrap_err();
+    assert!(matches!(err, StoreError::Refused(SubmissionConflict::AlreadyRegistered)), "{err}");
     let active = store.active_expressions(process.id).await.unwrap();
     assert_eq!(active.len(), 1, "one organization, not two");
-    assert_eq!(active[0].expression.applicant.name, "Seconda");
-    let history = store.expression_history(process.id, &entity_code(1)).await.unwrap();
-    let statuses: Vec<_> = history.iter().map(|h| h.status).collect();
-    assert_eq!(statuses, [ExpressionStatus::Superseded, ExpressionStatus::Active]);
+    assert_eq!(active[0].expression.applicant.name, "Prima", "a stranger changes nothing");
+    assert!(store.expression_by_token("t2").await.unwrap().is_none());
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1], "the refusal took no number");
+    // Once withdrawn, the tax code may register again.
+    store.withdraw_expression("t1", at("2026-11-23T10:00:00Z")).await.unwrap();
+    assert_eq!(submit(&store, &process, &expression(&process, 1, "Di nuovo"), "t3", None).await.unwrap().protocol.sequence, 2);
 }
 
 #[tokio::test]
-async fn an_amendment_through_the_link_moves_the_link_and_keeps_the_history() {
+async fn an_amendment_through_the_link_keeps_every_link_and_the_history() {
     let (store, process) = store_with_esempio().await;
     submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
     let amended = submit(&store, &process, &expression(&process, 1, "Rettificata"), "t1-next", Some("t1")).await.unwrap();
     assert_eq!(amended.protocol.sequence, 2);
-    assert!(store.expression_by_token("t1").await.unwrap().is_none(), "the old link moved");
-    let current = store.expression_by_token("t1-next").await.unwrap().unwrap();
-    assert_eq!(current.expression.applicant.name, "Rettificata");
+    for link in ["t1", "t1-next"] {
+        let current = store.expression_by_token(link).await.unwrap().unwrap();
+        assert_eq!(current.expression.applicant.name, "Rettificata", "{link} opens the current version");
+    }
     assert_eq!(store.expression_history(process.id, &entity_code(1)).await.unwrap().len(), 2);
 
     let other = expression(&process, 2, "Altra");
     let err = submit(&store, &process, &other, "t3", Some("t1-next")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "an amendment cannot change the tax code");
+    assert!(matches!(err, StoreError::Refused(SubmissionConflict::TaxCodeChanged)), "an amendment cannot change the tax code");
+    store.withdraw_expression("t1", at("2026-11-24T09:00:00Z")).await.unwrap();
+    let err = submit(&store, &process, &expression(&process, 1, "Terza"), "t4", Some("t1")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Refused(SubmissionConflict::NotAmendable(ExpressionStatus::Withdrawn))), "{err}");
 }
 
 #[tokio::test]
@@ -181,21 +187,24 @@ async fn two_hundred_concurrent_submissions_get_distinct_gapless_numbers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_submissions_from_one_applicant_leave_one_current_expression() {
+async fn concurrent_submissions_from_one_applicant_register_it_once() {
     let (store, process) = store_with_esempio().await;
     let process = Arc::new(process);
     let tasks: Vec<_> = (0..8)
         .map(|n| {
             let store = store.clone();
             let process = process.clone();
-            tokio::spawn(async move {
-                submit(&store, &process, &expression(&process, 7, "Stessa"), &format!("same-{n}"), None).await.unwrap()
-            })
+            tokio::spawn(async move { submit(&store, &process, &expression(&process, 7, "Stessa"), &format!("same-{n}"), None).await })
         })
         .collect();
+    let mut accepted = 0;
     for task in tasks {
-        task.await.unwrap();
+        match task.await.unwrap() {
+            Ok(_) => accepted += 1,
+            Err(e) => assert!(matches!(e, StoreError::Refused(SubmissionConflict::AlreadyRegistered)), "{e}"),
+        }
     }
+    assert_eq!(accepted, 1);
     assert_eq!(store.active_expressions(process.id).await.unwrap().len(), 1);
-    assert_eq!(store.expression_history(process.id, &entity_code(7)).await.unwrap().len(), 8);
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1], "no number given to a refusal");
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use concerto_domain::FieldErrors;
+use concerto_domain::{FieldErrors, SubmissionConflict};
 use concerto_store::StoreError;
 
 use crate::page::PageContext;
@@ -20,6 +20,9 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Render(#[from] askama::Error),
+    /// A limit on public writes was reached: try again after this long.
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
     #[error("{0}")]
     Internal(String),
 }
@@ -32,7 +35,18 @@ impl WebError {
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
+            WebError::Store(StoreError::Refused(SubmissionConflict::TaxCodeChanged)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Refused(_)) => StatusCode::CONFLICT,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// `Retry-After` for a refusal that passes with time.
+    fn retry_after(&self) -> Option<[(axum::http::HeaderName, String); 1]> {
+        match self {
+            WebError::TooManyRequests(wait) => Some([(axum::http::header::RETRY_AFTER, wait.as_secs().to_string())]),
+            _ => None,
         }
     }
 
@@ -65,12 +79,15 @@ impl IntoResponse for PageError {
             StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.text"),
             StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.text"),
             StatusCode::UNPROCESSABLE_ENTITY => ("error.invalid.title", "error.invalid.text"),
+            StatusCode::CONFLICT => ("error.conflict.title", "error.conflict.text"),
+            StatusCode::TOO_MANY_REQUESTS => ("error.too_many.title", "error.too_many.text"),
             _ => ("error.internal.title", "error.internal.text"),
         };
         let page = ErrorPage { ctx: &self.ctx, title: self.ctx.t(title), text: self.ctx.t(text) };
+        let retry_after = self.error.retry_after();
         match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, self.ctx.t(title)).into_response(),
+            Ok(html) => (status, retry_after, Html(html)).into_response(),
+            Err(_) => (status, retry_after, self.ctx.t(title)).into_response(),
         }
     }
 }
@@ -109,6 +126,30 @@ impl From<&FieldErrors> for ErrorList {
     }
 }
 
+/// A registration rule's refusal as the field error it is about: the tax code.
+pub fn conflict_errors(conflict: SubmissionConflict) -> FieldErrors {
+    let code = match conflict {
+        SubmissionConflict::AlreadyRegistered => "already_registered",
+        SubmissionConflict::NotAmendable(_) => "not_amendable",
+        SubmissionConflict::TaxCodeChanged => "tax_code_changed",
+    };
+    let mut errors = FieldErrors::default();
+    let message = match conflict {
+        SubmissionConflict::AlreadyRegistered => "Questo codice fiscale ha già una manifestazione di interesse in corso per questo processo: per modificarla usa il collegamento personale ricevuto per e-mail, o chiedi che ti sia inviato di nuovo.".to_string(),
+        SubmissionConflict::TaxCodeChanged => "Il codice fiscale non può cambiare: per un altro soggetto invia una nuova manifestazione di interesse.".to_string(),
+        SubmissionConflict::NotAmendable(status) => format!(
+            "Questa manifestazione di interesse non è più modificabile: {}.",
+            match status {
+                concerto_domain::ExpressionStatus::Withdrawn => "è stata ritirata",
+                concerto_domain::ExpressionStatus::Annulled => "è stata annullata dall'Ufficio di Piano",
+                _ => "è stata sostituita da una rettifica più recente",
+            }
+        ),
+    };
+    errors.push("applicant.tax_code", code, message);
+    errors
+}
+
 /// An error answered as JSON, as an [`ErrorList`].
 pub struct ApiError(pub WebError);
 
@@ -127,8 +168,13 @@ impl IntoResponse for ApiError {
             WebError::NotFound => ErrorList::one("not_found", "Risorsa non trovata.".into()),
             WebError::Forbidden => ErrorList::one("forbidden", "Operazione non consentita.".into()),
             WebError::Store(StoreError::Conflict(what)) => ErrorList::one("conflict", format!("Esiste già: {what}.")),
+            WebError::Store(StoreError::Refused(conflict)) => ErrorList::from(&conflict_errors(*conflict)),
+            WebError::TooManyRequests(wait) => ErrorList::one(
+                "too_many_requests",
+                format!("Troppe richieste da questo indirizzo: riprova tra {} secondi.", wait.as_secs()),
+            ),
             _ => ErrorList::one("internal", "Errore interno del servizio. Riprova più tardi.".into()),
         };
-        (status, Json(body)).into_response()
+        (status, self.0.retry_after(), Json(body)).into_response()
     }
 }

@@ -7,11 +7,13 @@ mod archives;
 mod assets;
 pub mod auth;
 mod calendar_feed;
+pub mod client;
 mod documents;
 pub mod clock;
 mod error;
 mod expressions;
 pub mod i18n;
+pub mod limits;
 mod observatory;
 mod office;
 mod openapi;
@@ -43,9 +45,17 @@ pub struct WebConfig {
     pub public_url: String,
     /// SPID/CIE login through an OpenID Connect provider, when configured.
     pub oidc: Option<auth::OidcConfig>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client ([`client::ClientAddress`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl WebConfig {
+    /// The configuration of a server reached at `public_url`, with no SPID/CIE
+    /// login and no trusted proxy.
+    pub fn new(public_url: impl Into<String>) -> WebConfig {
+        WebConfig { public_url: public_url.into(), oidc: None, trusted_proxies: Vec::new() }
+    }
+
     /// Cookies travel only over TLS when the public address is https.
     fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -62,6 +72,8 @@ pub struct AppState {
     pub outbox: concerto_mail::OutboxWaker,
     /// Login sessions, in the database.
     pub sessions: concerto_store::SessionBackend,
+    /// The limits on anonymous writes, counted per client address.
+    pub limiter: limits::Limiter,
 }
 
 /// The largest request body the extractors accept; the notice upload has its own.
@@ -104,7 +116,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves the application on `listener` until `shutdown` completes. Each request
-/// carries the peer's address ([`auth::ClientAddress`]): the pact's events and the
+/// carries the peer's address ([`client::ClientAddress`]): the pact's events and the
 /// login throttle record it.
 pub async fn serve(
     listener: tokio::net::TcpListener,

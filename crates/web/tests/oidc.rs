@@ -150,8 +150,9 @@ async fn serve(oidc: Option<Option<String>>) -> Served {
         sessions: store.session_store().await.unwrap(),
         store: store.clone(),
         clock: Clock::fixed(common::noon_utc(common::demo_day())),
-        config: WebConfig { public_url: url.clone(), oidc },
+        config: WebConfig { oidc, ..WebConfig::new(url.clone()) },
         outbox: concerto_mail::OutboxWaker::new(),
+        limiter: concerto_web::limits::Limiter::new(concerto_web::limits::RateLimits::default()),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(concerto_web::serve(listener, state, async {
@@ -356,6 +357,7 @@ async fn spid_login_links_an_account_with_the_same_email_and_keeps_its_role() {
                 ambito_id: None,
                 password_hash: None,
             },
+            "test",
             chrono::Utc::now(),
         )
         .await
@@ -382,6 +384,7 @@ async fn an_office_account_linked_to_spid_lands_in_its_workspace() {
                 ambito_id: ambito,
                 password_hash: None,
             },
+            "test",
             chrono::Utc::now(),
         )
         .await

@@ -5,12 +5,14 @@
 mod password_reset;
 mod pact;
 mod receipt;
+mod registration;
 mod session_changed;
 mod tables;
 
 pub use password_reset::password_reset;
 pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
+pub use registration::{RegistrationRef, link_resent, registration_annulled};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};
 pub use tables::{Invitation, OutcomeNotice, invitation, proposal_outcome};
 

@@ -10,8 +10,10 @@ use chrono::Duration;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{ClientAddress, CurrentUser};
+use super::CurrentUser;
+use crate::client::ClientAddress;
 use crate::AppState;
+use crate::limits::Door;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
 use crate::public::render;
@@ -87,6 +89,7 @@ pub async fn login(
     Form(input): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let fail = |error: WebError| PageError { ctx: ctx.clone(), error };
+    state.limiter.admit(Door::SignIn, &address).map_err(fail)?;
     let next = safe_next(input.next.as_deref());
     let now = state.clock.now();
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
@@ -109,7 +112,11 @@ pub async fn login(
         state.store.record_login_failure(&input.email, &address, now).await.map_err(|e| fail(e.into()))?;
         return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED, state.config.oidc.is_some());
     };
-    state.store.clear_login_failures(&input.email).await.map_err(|e| fail(e.into()))?;
+    state
+        .store
+        .record_sign_in(credentials.principal.account_id, "password", &address, now)
+        .await
+        .map_err(|e| fail(e.into()))?;
     // Hashes made with weaker parameters are upgraded while the password is at hand.
     let obsolete = credentials.password_hash.as_deref().is_some_and(|h| password_auth::is_hash_obsolete(h).unwrap_or(false));
     if obsolete {
@@ -122,7 +129,13 @@ pub async fn login(
     Ok(Redirect::to(&next).into_response())
 }
 
-pub async fn logout(session: Session) -> Response {
+pub async fn logout(State(state): State<AppState>, CurrentUser(user): CurrentUser, session: Session) -> Response {
+    if let Some(user) = user {
+        // The sign-out is recorded even if the session store fails to forget it.
+        if let Err(e) = state.store.record_sign_out(user.account_id, state.clock.now()).await {
+            tracing::error!(error = %e, "recording a sign-out");
+        }
+    }
     let _ = session.flush().await;
     Redirect::to("/").into_response()
 }

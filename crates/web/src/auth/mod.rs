@@ -5,9 +5,7 @@ mod login;
 mod oidc;
 mod reset;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -57,23 +55,6 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
             }
         }
-    }
-}
-
-/// The address a request comes from, for throttling logins and the pact's events.
-/// The server hands it to every request (see [`crate::serve`]); a router called
-/// without a socket, as tests do, reads "sconosciuto".
-pub struct ClientAddress(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "sconosciuto".to_string(), |ConnectInfo(a)| a.ip().to_string());
-        Ok(ClientAddress(address))
     }
 }
 

@@ -308,6 +308,7 @@ struct Identity {
 async fn callback(
     State(state): State<AppState>,
     ctx: PageContext,
+    crate::client::ClientAddress(address): crate::client::ClientAddress,
     session: Session,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, PageError> {
@@ -343,6 +344,11 @@ async fn callback(
     }
     // A new session id at login, as for the password login.
     super::sign_in(&session, &account).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
+    state
+        .store
+        .record_sign_in(account.principal.account_id, "spid-cie", &address, state.clock.now())
+        .await
+        .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })?;
     if let Some(tax_code) = &identity.tax_code {
         session.insert(TAX_CODE_KEY, tax_code.as_str()).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
     }

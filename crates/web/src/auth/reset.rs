@@ -15,7 +15,7 @@ use concerto_mail::templates::password_reset;
 use concerto_store::ResetRequest;
 use serde::Deserialize;
 
-use super::ClientAddress;
+use crate::client::ClientAddress;
 use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
@@ -98,6 +98,7 @@ async fn request(
     Form(input): Form<RequestForm>,
 ) -> Result<Response, PageError> {
     let fail = |error: WebError| PageError { ctx: ctx.clone(), error };
+    state.limiter.admit(crate::limits::Door::PasswordReset, &address).map_err(fail)?;
     let email = input.email.trim().to_string();
     if email.is_empty() {
         let errors = vec![("email".to_string(), ctx.t("office.reset.email_required").to_string())];

@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use super::{SubmitError, manage_path, receipt_path, receive};
 use crate::AppState;
-use crate::error::{ApiError, ErrorList};
+use crate::client::ClientAddress;
+use crate::error::{ApiError, ErrorList, WebError};
+use concerto_store::StoreError;
 
 /// The receipt of an expression received.
 #[derive(Serialize, ToSchema)]
@@ -38,10 +40,13 @@ pub fn unprocessable(errors: FieldErrors) -> Response {
     responses(
         (status = 201, description = "Received: protocol number, fingerprint and the sender's links", body = Created),
         (status = 404, description = "No public process has this address", body = ErrorList),
+        (status = 409, description = "The tax code already has a current expression in this process (`already_registered`): only its holder amends it, through the personal link", body = ErrorList),
+        (status = 429, description = "Too many submissions from this client address: `Retry-After` says when to try again", body = ErrorList),
         (status = 422, description = "The body is not JSON of this shape (or larger than 256 KB), or fields break the rules: one error per field", body = ErrorList),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(slug): Path<String>,
     body: Result<Json<ExpressionInput>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -54,7 +59,7 @@ pub async fn submit(
         }
     };
     let process = crate::public_process(&state.store, &slug).await?;
-    match receive(&state, &process, &input, None).await {
+    match receive(&state, &process, &input, None, &client).await {
         Ok(done) => {
             let base = state.config.public_url.trim_end_matches('/');
             let r = &done.receipt;
@@ -69,6 +74,7 @@ pub async fn submit(
             Ok((StatusCode::CREATED, Json(created)).into_response())
         }
         Err(SubmitError::Invalid(errors)) => Ok(unprocessable(errors)),
+        Err(SubmitError::Refused(conflict)) => Err(ApiError(WebError::Store(StoreError::Refused(conflict)))),
         Err(SubmitError::Web(e)) => Err(ApiError(e)),
     }
 }

@@ -6,15 +6,17 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{
+use concerto_domain::{ReceivedExpression, SubmissionConflict, 
     ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, FieldErrors, LegalForm,
     ParticipationInput, Process, ProposalInput, RepresentativeInput,
 };
 
-use super::{SubmitError, receipt_path, receive, token_digest};
+use super::{SubmitError, caught_in_trap, receipt_path, receive, token_digest};
 use crate::AppState;
-use crate::error::{PageError, WebError};
+use crate::client::ClientAddress;
+use crate::error::{PageError, WebError, conflict_errors};
 use crate::page::PageContext;
 use crate::public::render;
 
@@ -233,6 +235,8 @@ struct FormPage {
     fields: Vec<Field>,
     kinds: Vec<Choice>,
     legal_forms: Vec<Choice>,
+    /// The tax code already has a current expression: explain, offer the link again.
+    registered: bool,
 }
 
 /// What a field is called, so that each line of the error summary says which field
@@ -269,6 +273,17 @@ fn field_label(ctx: &PageContext, fields: &[Field], process: &Process, name: &st
 }
 
 fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option<&str>) -> Result<Response, PageError> {
+    shown(ctx, process, form, amend_token, false)
+}
+
+/// The form shown, with everything typed, under the answer `status`.
+fn shown(
+    ctx: PageContext,
+    process: Process,
+    form: FormState,
+    amend_token: Option<&str>,
+    registered: bool,
+) -> Result<Response, PageError> {
     let action = match amend_token {
         Some(token) => format!("/manifestazioni/{token}/modifica"),
         None => format!("/processi/{}/manifestazione", process.header.slug),
@@ -299,6 +314,7 @@ fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option
             .collect(),
         full_name: process.ambito.full_name(),
         amending: amend_token.is_some(),
+        registered,
         action,
         process,
         form,
@@ -336,28 +352,53 @@ async fn handle(
     process: Process,
     pairs: Vec<(String, String)>,
     amend_token: Option<&str>,
+    client: &str,
 ) -> Result<Response, PageError> {
-    let form = FormState::from_pairs(pairs);
+    let trapped = caught_in_trap(&pairs);
+    let mut form = FormState::from_pairs(pairs);
+    if trapped {
+        // A quiet refusal: no number taken, nothing said about why.
+        form.errors.push(("form".into(), ctx.t("form.not_accepted").into()));
+        return page(ctx, process, form, amend_token);
+    }
     let (input, chosen) = form.to_input(&process);
-    match receive(state, &process, &input, amend_token).await {
+    match receive(state, &process, &input, amend_token, client).await {
         Ok(done) => Ok(Redirect::to(&receipt_path(&done.token)).into_response()),
         Err(SubmitError::Invalid(errors)) => page(ctx, process, form.with_errors(errors, &chosen), amend_token),
+        Err(SubmitError::Refused(conflict)) => {
+            let registered = conflict == SubmissionConflict::AlreadyRegistered;
+            let form = form.with_errors(conflict_errors(conflict), &chosen);
+            shown(ctx, process, form, amend_token, registered).map(|r| with_status(r, StatusCode::CONFLICT))
+        }
+        // Everything typed stays on the page, with when to try again.
+        Err(SubmitError::Web(WebError::TooManyRequests(wait))) => {
+            form.errors.push(("form".into(), ctx.t("error.too_many.text").into()));
+            let retry_after = [(axum::http::header::RETRY_AFTER, wait.as_secs().to_string())];
+            page(ctx, process, form, amend_token)
+                .map(|r| (StatusCode::TOO_MANY_REQUESTS, retry_after, r).into_response())
+        }
         Err(SubmitError::Web(error)) => Err(PageError { ctx, error }),
     }
+}
+
+fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
 }
 
 pub async fn submit(
     State(state): State<AppState>,
     ctx: PageContext,
+    ClientAddress(client): ClientAddress,
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let process = crate::public_process(&state.store, &slug).await.map_err(fail(&ctx))?;
-    handle(&state, ctx, process, pairs, None).await
+    handle(&state, ctx, process, pairs, None, &client).await
 }
 
-/// The process of the expression behind a management link that is still current.
-async fn amendable(state: &AppState, ctx: &PageContext, token: &str) -> Result<(Process, Expression), PageError> {
+/// The process and the current version of the expression behind a management link.
+async fn amendable(state: &AppState, ctx: &PageContext, token: &str) -> Result<(Process, ReceivedExpression), PageError> {
     let received = state
         .store
         .expression_by_token(&token_digest(token))
@@ -370,7 +411,7 @@ async fn amendable(state: &AppState, ctx: &PageContext, token: &str) -> Result<(
         .await
         .map_err(|e| fail(ctx)(e.into()))?
         .ok_or_else(|| fail(ctx)(WebError::NotFound))?;
-    Ok((process, received.expression))
+    Ok((process, received))
 }
 
 pub async fn amend_form(
@@ -378,9 +419,11 @@ pub async fn amend_form(
     ctx: PageContext,
     Path(token): Path<String>,
 ) -> Result<Response, PageError> {
-    let (process, expression) = amendable(&state, &ctx, &token).await?;
-    let mut form = FormState::from_expression(&expression);
-    if !process.header.accepts_expressions_at(state.clock.now()) {
+    let (process, received) = amendable(&state, &ctx, &token).await?;
+    let mut form = FormState::from_expression(&received.expression);
+    if let Err(conflict) = concerto_domain::amendable(received.status) {
+        form = form.with_errors(conflict_errors(conflict), &[]);
+    } else if !process.header.accepts_expressions_at(state.clock.now()) {
         form.errors.push(("form".into(), ctx.t("manage.closed").into()));
     }
     page(ctx, process, form, Some(&token))
@@ -389,11 +432,12 @@ pub async fn amend_form(
 pub async fn amend(
     State(state): State<AppState>,
     ctx: PageContext,
+    ClientAddress(client): ClientAddress,
     Path(token): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (process, _) = amendable(&state, &ctx, &token).await?;
-    handle(&state, ctx, process, pairs, Some(&token)).await
+    handle(&state, ctx, process, pairs, Some(&token), &client).await
 }
 
 #[cfg(test)]

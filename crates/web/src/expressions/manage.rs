@@ -46,6 +46,7 @@ fn status_label(status: ExpressionStatus, ctx: &PageContext) -> &'static str {
         ExpressionStatus::Active => "status.expr.active",
         ExpressionStatus::Superseded => "status.expr.superseded",
         ExpressionStatus::Withdrawn => "status.expr.withdrawn",
+        ExpressionStatus::Annulled => "status.expr.annulled",
     })
 }
 

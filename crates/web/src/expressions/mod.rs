@@ -4,19 +4,22 @@
 pub mod api;
 mod form;
 mod manage;
+mod resend;
 
 use axum::Router;
 use axum::routing::{get, post};
-use concerto_domain::{ExpressionInput, FieldErrors, Process, sha256_hex, validate_expression};
+use concerto_domain::{ExpressionInput, FieldErrors, Process, SubmissionConflict, sha256_hex, validate_expression};
 use concerto_mail::templates::{ReceiptEmail, expression_receipt};
 use concerto_store::{NewEmail, Receipt, StoreError, Submission};
 
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{WebError, conflict_errors};
+use crate::limits::Door;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/processi/{slug}/manifestazione", get(form::new_form).post(form::submit))
+        .route("/processi/{slug}/manifestazione/collegamento", get(resend::form).post(resend::send))
         .route("/manifestazioni/{token}", get(manage::page))
         .route("/manifestazioni/{token}/ricevuta", get(manage::receipt))
         .route("/manifestazioni/{token}/modifica", get(form::amend_form).post(form::amend))
@@ -27,6 +30,9 @@ pub fn routes() -> Router<AppState> {
 /// Why a submission was not received.
 pub enum SubmitError {
     Invalid(FieldErrors),
+    /// A registration rule refused it: a tax code already registered, an
+    /// expression no longer amendable.
+    Refused(SubmissionConflict),
     Web(WebError),
 }
 
@@ -43,7 +49,7 @@ pub struct Submitted {
 }
 
 /// A fresh secret for a management link: 192 random bits, hex-encoded.
-fn new_token() -> Result<String, WebError> {
+pub(crate) fn new_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("random source: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
@@ -67,6 +73,14 @@ pub fn manage_path(token: &str) -> String {
     format!("/manifestazioni/{token}")
 }
 
+/// Whether the honeypot field of a public form was filled: only a robot sees it.
+pub fn caught_in_trap(pairs: &[(String, String)]) -> bool {
+    pairs.iter().any(|(name, value)| name == HONEYPOT && !value.trim().is_empty())
+}
+
+/// The public forms' honeypot field.
+pub const HONEYPOT: &str = "website";
+
 /// Validates `input` against the process's rules at the server's time and, when it
 /// passes, receives it: protocol number, storage and the receipt e-mail in one
 /// transaction. `amends` is the token of the management link used to amend.
@@ -75,7 +89,9 @@ pub async fn receive(
     process: &Process,
     input: &ExpressionInput,
     amends: Option<&str>,
+    client: &str,
 ) -> Result<Submitted, SubmitError> {
+    state.limiter.admit(Door::Expression, client)?;
     let now = state.clock.now();
     let expression = validate_expression(input, process, now).map_err(SubmitError::Invalid)?;
     let token = new_token()?;
@@ -114,15 +130,10 @@ pub async fn receive(
             state.outbox.wake();
             Ok(Submitted { receipt, token })
         }
-        Err(StoreError::Conflict(_)) if amends.is_some() => {
-            let mut errors = FieldErrors::default();
-            errors.push(
-                "applicant.tax_code",
-                "tax_code_changed",
-                "Il codice fiscale non può cambiare: per un altro soggetto invia una nuova manifestazione di interesse.",
-            );
-            Err(SubmitError::Invalid(errors))
+        Err(StoreError::Refused(SubmissionConflict::TaxCodeChanged)) => {
+            Err(SubmitError::Invalid(conflict_errors(SubmissionConflict::TaxCodeChanged)))
         }
+        Err(StoreError::Refused(conflict)) => Err(SubmitError::Refused(conflict)),
         Err(StoreError::NotFound) => Err(SubmitError::Web(WebError::NotFound)),
         Err(e) => Err(SubmitError::Web(e.into())),
     }

@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use super::{refreshed, source_label, status_label};
 use crate::AppState;
+use crate::client::ClientAddress;
 use crate::error::WebError;
+use crate::limits::Door;
 use crate::page::PageContext;
 use crate::public::render;
 
@@ -182,6 +184,9 @@ pub struct PostedCompletion {
     privacy_accepted: Option<String>,
     #[serde(default)]
     base_version: String,
+    /// The honeypot: only a robot fills it.
+    #[serde(default)]
+    website: String,
     #[serde(flatten)]
     completion: Completion,
 }
@@ -189,9 +194,13 @@ pub struct PostedCompletion {
 pub async fn propose(
     State(state): State<AppState>,
     ctx: PageContext,
+    ClientAddress(client): ClientAddress,
     Path(id): Path<String>,
     Form(posted): Form<PostedCompletion>,
 ) -> Response {
+    if let Err(e) = state.limiter.admit(Door::Correction, &client) {
+        return e.into_page(&ctx);
+    }
     let loaded = match load(&state, &id).await {
         Ok(loaded) => loaded,
         Err(e) => return e.into_page(&ctx),
@@ -204,6 +213,11 @@ pub async fn propose(
     };
     let record = &loaded.0;
     let base_version = posted.base_version.parse().unwrap_or(record.version);
+    // A filled honeypot is answered as a success and stores nothing.
+    if !posted.website.trim().is_empty() {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/osservatorio/{}?inviata=1#integra", record.id))])
+            .into_response();
+    }
     match validate_correction(&input, &record.content) {
         Ok(correction) => {
             match state.store.propose_correction(record.id, base_version, &correction, state.clock.now()).await {

@@ -2,7 +2,9 @@
 //! expressions received per area and per table, the exports, the process's status,
 //! settings and calendar, and the Ambito's profile.
 
+mod annul;
 pub(crate) mod audit;
+mod audit_log;
 mod calendar;
 mod create;
 mod exports;
@@ -37,6 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}", get(process::page))
         .route("/ufficio/processi/{slug}/stato", post(process::set_status))
         .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))
+        .route("/ufficio/processi/{slug}/manifestazioni/{id}/annulla", get(annul::form).post(annul::annul))
+        .route("/ufficio/processi/{slug}/annullate", get(annul::list))
+        .route("/ufficio/registro-attivita", get(audit_log::page))
         .route("/ufficio/processi/{slug}/manifestazioni.csv", get(exports::csv))
         .route("/ufficio/processi/{slug}/manifestazioni.xlsx", get(exports::xlsx))
         .route("/ufficio/processi/{slug}/impostazioni", get(settings::form).post(settings::save))

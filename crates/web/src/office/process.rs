@@ -71,6 +71,7 @@ impl Filters {
 }
 
 pub struct Row {
+    pub id: i64,
     pub protocol: String,
     pub received_at: String,
     pub name: String,
@@ -85,6 +86,7 @@ fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
     let a = &e.expression.applicant;
     let local = e.received_at.with_timezone(&ROME);
     Row {
+        id: e.id,
         protocol: e.protocol.to_string(),
         received_at: format!("{} {}", italian::date(local.date_naive()), italian::time(local.time())),
         name: a.name.clone(),
@@ -191,7 +193,7 @@ fn serde_urlencoded_query(f: &Filters) -> String {
         .join("&")
 }
 
-fn encode(text: &str) -> String {
+pub(super) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

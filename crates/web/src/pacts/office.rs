@@ -11,7 +11,8 @@ use concerto_store::{PactEntry, PactStep, StoreError};
 
 use super::{Loaded, kind_label, state_label, when};
 use crate::AppState;
-use crate::auth::{ClientAddress, CurrentUser, enforce};
+use crate::auth::{CurrentUser, enforce};
+use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::office::office_process;
 use crate::page::PageContext;

@@ -19,7 +19,8 @@ use concerto_store::{NewPactFile, PactStep, StoreError};
 
 use super::{Loaded, kind_label, pact_path, render_pdf, state_label, when};
 use crate::AppState;
-use crate::auth::{ClientAddress, CurrentUser, enforce};
+use crate::auth::{CurrentUser, enforce};
+use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::expressions::token_digest;
 use crate::page::PageContext;

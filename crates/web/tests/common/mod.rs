@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
 use concerto_store::Store;
 use concerto_store::testing::fresh_store;
+use concerto_web::limits::{Limiter, RateLimits};
 use concerto_web::{AppState, Clock, WebConfig, router};
 use tower::ServiceExt;
 
@@ -41,8 +42,11 @@ pub async fn app() -> TestApp {
         sessions: store.session_store().await.unwrap(),
         store: store.clone(),
         clock: clock.clone(),
-        config: WebConfig { public_url: "http://concerto.test".into(), oidc: None },
+        config: WebConfig::new("http://concerto.test"),
         outbox: concerto_mail::OutboxWaker::new(),
+        // Every request of a test comes from one address: the limits are tested on
+        // their own (integrity.rs), not by the suites that submit many forms.
+        limiter: Limiter::new(RateLimits { expressions: 0, link_resends: 0, corrections: 0, password_resets: 0, sign_ins: 0 }),
     };
     TestApp { router: router(state.clone()), store, clock, state }
 }
@@ -120,7 +124,7 @@ impl TestApp {
             ambito_id,
             password_hash: Some(concerto_web::auth::hash_password(&password)),
         };
-        self.store.create_account(&account, Utc::now()).await.unwrap();
+        self.store.create_account(&account, "test", Utc::now()).await.unwrap();
         password
     }
 

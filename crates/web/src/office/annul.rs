@@ -1,0 +1,168 @@
+//! Annulment of a registration by the office (DPR 445/2000, art. 54): a
+//! confirmation page with the reason, and the list of annulled numbers. Nothing is
+//! deleted: the number stays in the register, marked, with who, when and why.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression, italian, validate_annulment_reason};
+use concerto_mail::templates::{RegistrationRef, registration_annulled};
+use concerto_store::Annulment;
+use serde::Deserialize;
+
+use super::office_process;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::page::PageContext;
+use crate::public::render;
+
+#[derive(Template)]
+#[template(path = "office_annul.html")]
+struct AnnulPage {
+    ctx: PageContext,
+    process: Process,
+    id: i64,
+    protocol: String,
+    applicant: String,
+    received_at: String,
+    reason: String,
+    error: Option<String>,
+}
+
+/// (protocol, applicant, when, who, why) of each annulled registration.
+type AnnulledRow = (String, String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "office_annulled.html")]
+struct AnnulledPage {
+    ctx: PageContext,
+    process: Process,
+    rows: Vec<AnnulledRow>,
+    done: Option<String>,
+}
+
+fn when(instant: chrono::DateTime<chrono::Utc>) -> String {
+    let local = instant.with_timezone(&ROME);
+    format!("{} {}", italian::date(local.date_naive()), italian::time(local.time()))
+}
+
+/// The expression `id` of the process, or not found: another process's ids open nothing.
+async fn target(state: &AppState, process: &Process, id: i64) -> Result<ReceivedExpression, WebError> {
+    state.store.expression_by_id(id).await?.filter(|e| e.process_id == process.id).ok_or(WebError::NotFound)
+}
+
+fn page(ctx: PageContext, process: Process, e: &ReceivedExpression, reason: String, error: Option<String>) -> Response {
+    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let page = AnnulPage {
+        id: e.id,
+        protocol: e.protocol.to_string(),
+        applicant: e.expression.applicant.name.clone(),
+        received_at: when(e.received_at),
+        reason,
+        error,
+        process,
+        ctx,
+    };
+    render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    match target(&state, &process, id).await {
+        Ok(e) => page(ctx, process, &e, String::new(), None),
+        Err(e) => e.into_page(&ctx),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnnulForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn annul(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(input): Form<AnnulForm>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user else { return WebError::NotFound.into_page(&ctx) };
+    let e = match target(&state, &process, id).await {
+        Ok(e) => e,
+        Err(e) => return e.into_page(&ctx),
+    };
+    let reason = match validate_annulment_reason(&input.reason) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let message = errors.errors.first().map(|e| e.message.clone());
+            return page(ctx, process, &e, input.reason, message);
+        }
+    };
+    let actor = format!("account:{} <{}>", who.account_id, who.email);
+    let at = state.clock.now();
+    let annulment = Annulment { process: &process, expression_id: e.id, actor: &actor, reason: &reason, at };
+    let email = |e: &ReceivedExpression| {
+        let reference = RegistrationRef {
+            recipient: e.expression.applicant.email.clone(),
+            applicant_name: e.expression.applicant.name.clone(),
+            process_title: process.header.title.clone(),
+            ambito_name: process.ambito.full_name(),
+            protocol_number: e.protocol.to_string(),
+        };
+        registration_annulled(&reference, at, &reason)
+    };
+    match state.store.annul_expression(&annulment, email).await {
+        Ok(annulled) => {
+            state.outbox.wake();
+            Redirect::to(&format!("/ufficio/processi/{slug}/annullate?fatto={}", annulled.id)).into_response()
+        }
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    fatto: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let annulled = match state.store.annulled_expressions(process.id).await {
+        Ok(a) => a,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let done = q
+        .fatto
+        .and_then(|id| annulled.iter().find(|(e, _)| e.id == id))
+        .map(|(e, _)| ctx.locale.tf("annul.done", &[("protocol", &e.protocol.to_string())]));
+    let rows = annulled
+        .into_iter()
+        .map(|(e, a)| (e.protocol.to_string(), e.expression.applicant.name, when(a.at), a.by, a.reason))
+        .collect();
+    let page = AnnulledPage { ctx, process, rows, done };
+    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+}
