@@ -210,7 +210,9 @@ async fn the_form_receives_then_the_link_amends_and_withdraws() {
     let page = app.get(&new_manage).await;
     assert!(page.body.contains("2026/0000001") && page.body.contains("2026/0000002"), "the history keeps both");
     assert!(page.body.contains("Sostituita da una versione successiva"));
-    assert_eq!(app.get(&manage_path).await.status, StatusCode::NOT_FOUND, "the old link moved to the amendment");
+    let old_link = app.get(&manage_path).await;
+    assert_eq!(old_link.status, StatusCode::OK, "the first e-mail's link opens the current version");
+    assert!(old_link.body.contains("2026/0000002"), "the current number");
 
     let process = app.store.process_by_slug("esempio-2026-2028").await.unwrap().unwrap();
     assert_eq!(app.store.active_expressions(process.id).await.unwrap().len(), 1, "one organization, not two");

@@ -122,10 +122,18 @@ async fn the_expression_form_stores_as_text_or_refuses_every_hostile_string() {
     let uri = format!("/processi/{PROCESS}/manifestazione");
     let valid = form_pairs(area);
     let mut stored = 0;
+    let mut n = 0;
     for (field, _) in &valid {
         for hostile in HOSTILE {
-            let pairs: Vec<_> =
-                valid.iter().map(|(k, v)| (k.clone(), if k == field { hostile.to_string() } else { v.clone() })).collect();
+            // Each submission is a new applicant: a registered tax code is refused.
+            n += 1;
+            let pairs: Vec<_> = valid
+                .iter()
+                .map(|(k, v)| {
+                    let v = if k == "applicant.tax_code" { fresh_tax_code(n) } else { v.clone() };
+                    (k.clone(), if k == field { hostile.to_string() } else { v })
+                })
+                .collect();
             let what = format!("form {field} = {hostile:?}");
             let reply = post_pairs(&app, &uri, &pairs).await;
             assert_stored_or_refused(&reply, &what);
@@ -140,7 +148,11 @@ async fn the_expression_form_stores_as_text_or_refuses_every_hostile_string() {
     // The name, stored as typed, comes back escaped.
     let pairs: Vec<_> = valid
         .iter()
-        .map(|(k, v)| (k.clone(), if k == "applicant.name" { HOSTILE[0].to_string() } else { v.clone() }))
+        .map(|(k, v)| match k.as_str() {
+            "applicant.name" => (k.clone(), HOSTILE[0].to_string()),
+            "applicant.tax_code" => (k.clone(), fresh_tax_code(0)),
+            _ => (k.clone(), v.clone()),
+        })
         .collect();
     let receipt = location(&post_pairs(&app, &uri, &pairs).await).expect("a name with markup is received");
     let page = app.get(&receipt).await.body;
@@ -150,6 +162,20 @@ async fn the_expression_form_stores_as_text_or_refuses_every_hostile_string() {
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
     let invalid = post_raw(&app, &uri, "application/x-www-form-urlencoded", b"applicant.name=\xff\xfe%ff%c3(".to_vec(), None).await;
     assert_stored_or_refused(&invalid, "invalid UTF-8 in the form");
+}
+
+/// A valid 11-digit tax code of its own for each `n`: ten digits and the Luhn digit.
+fn fresh_tax_code(n: u32) -> String {
+    let body = format!("{:010}", 2_000_000 + n);
+    let sum: u32 = body
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c.to_digit(10).unwrap();
+            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+        })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
 }
 
 /// Sets the value at a dotted path of a JSON object.
@@ -186,9 +212,12 @@ async fn the_json_api_stores_as_text_or_refuses_every_hostile_string() {
         "participations.0.representative.email", "participations.0.representative.phone", "proposal.title",
         "proposal.text", "proposal.area_ids.0",
     ];
+    let mut n = 10_000;
     for field in fields {
         for hostile in HOSTILE {
+            n += 1;
             let mut body = valid.clone();
+            set(&mut body, "applicant.tax_code", json!(fresh_tax_code(n)));
             set(&mut body, field, json!(hostile));
             let what = format!("API {field} = {hostile:?}");
             let reply = app.post_json(&uri, &body).await;

@@ -349,6 +349,18 @@ async fn an_annulled_registration_keeps_its_number_ends_its_pact_and_tells_the_h
     let cookie = office_cookie(&app, "admin@esempio.invalid", Role::AmbitoAdmin).await;
     let uri = format!("/ufficio/processi/{PROCESS}/manifestazioni/{}/annulla", target.id);
 
+    // Another Ambito's office cannot annul it, nor a citizen.
+    let other = {
+        let password = app.account("admin@casarano.invalid", Role::AmbitoAdmin, Some("casarano")).await;
+        app.login("admin@casarano.invalid", &password).await.unwrap()
+    };
+    assert_eq!(app.get_with(&uri, "cookie", &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.send(form_post(&uri, &[("reason", "Altro Ambito")], Some(&other))).await.status, StatusCode::NOT_FOUND);
+    let citizen = {
+        let password = app.account("cittadina@example.org", Role::Citizen, None).await;
+        app.login("cittadina@example.org", &password).await.unwrap()
+    };
+    assert_eq!(app.send(form_post(&uri, &[("reason", "Cittadina")], Some(&citizen))).await.status, StatusCode::FORBIDDEN);
     let confirm = app.get_with(&uri, "cookie", &cookie).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("annulla") && confirm.body.contains("name=\"reason\""));

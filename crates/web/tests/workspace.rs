@@ -119,6 +119,17 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
             assert_eq!(get(&app, uri, *cookie).await.status, *want, "GET {uri} as {role}");
         }
     }
+    // The register's annulled numbers, and the audit log (administrators only).
+    let audit_log = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK];
+    let mut reads = vec![("/ufficio/registro-attivita".to_string(), audit_log)];
+    for (p, expected) in [(&a, on_a), (&b, on_b)] {
+        reads.push((format!("/ufficio/processi/{}/annullate", p.header.slug), expected));
+    }
+    for (uri, expected) in &reads {
+        for ((role, cookie), want) in roles.iter().zip(expected) {
+            assert_eq!(get(&app, uri, *cookie).await.status, *want, "GET {uri} as {role}");
+        }
+    }
     let admin_a = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
     for (p, ambito, expected, profile_expected) in [(&a, "esempio", writes_a, admin_a), (&b, "casarano", writes_b, writes_b)] {
         let base = format!("/ufficio/processi/{}", p.header.slug);
@@ -288,12 +299,12 @@ async fn the_office_list_counts_per_area_and_exports_what_it_shows() {
     let url = format!("/api/v1/processes/{A_PROCESS}/expressions");
     assert_eq!(app.post_json(&url, &body("00743110157", "Alfa APS", areas[0])).await.status, StatusCode::CREATED);
     assert_eq!(app.post_json(&url, &body("12345678903", "Beta APS", areas[1])).await.status, StatusCode::CREATED);
-    // An amendment from Alfa: the office still sees one Alfa.
-    assert_eq!(app.post_json(&url, &body("00743110157", "Alfa APS rettificata", areas[0])).await.status, StatusCode::CREATED);
+    // Another submission with Alfa's tax code is refused: the office still sees one Alfa.
+    assert_eq!(app.post_json(&url, &body("00743110157", "Alfa APS rettificata", areas[0])).await.status, StatusCode::CONFLICT);
 
     let page = get(&app, &format!("/ufficio/processi/{A_PROCESS}"), Some(&c.editor_a)).await.body;
-    assert!(page.contains("Alfa APS rettificata") && page.contains("Beta APS"));
-    assert!(!page.contains("Alfa APS</strong>"), "the superseded version is not listed");
+    assert!(page.contains("Alfa APS</strong>") && page.contains("Beta APS"));
+    assert!(!page.contains("rettificata"), "the refused submission is not listed");
     let filtered = get(&app, &format!("/ufficio/processi/{A_PROCESS}?area={}", areas[1]), Some(&c.editor_a)).await.body;
     assert!(filtered.contains("Beta APS") && !filtered.contains("Alfa APS"));
 
@@ -323,8 +334,10 @@ async fn publishing_from_the_workspace_shows_on_the_public_site() {
     let bad = post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=archived", Some(&c.admin_a)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    // Both changes are in the audit log, newest first, with who and before/after.
-    let log = app.store.audit_entries(Some("esempio"), 10, None).await.unwrap();
+    // Both changes are in the audit log, newest first, with who and before/after
+    // (beside the accounts' entries of the cast).
+    let filter = concerto_store::AuditFilter { ambito: Some("esempio"), action: Some("process."), limit: 10, ..Default::default() };
+    let log = app.store.search_audit(&filter).await.unwrap();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].entry.action, "process.status");
     assert!(log[0].entry.actor.contains("admin@esempio.invalid"));
