@@ -285,6 +285,9 @@ impl Store {
                                         .bind(subject)
                                         .execute(&mut *tx)
                                         .await?;
+                                    let subject_of = format!("account:{id}");
+                                    audit_account_on!(&mut *tx, Some(id), subject_of, "spid-cie", "account.link_identity", now, None::<String>)
+                                        .await?;
                                     id
                                 }
                                 Some(_) => {
@@ -293,7 +296,7 @@ impl Store {
                                     )));
                                 }
                                 None => {
-                                    sqlx::query_scalar(
+                                    let id: i64 = sqlx::query_scalar(
                                         "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, oidc_subject, created_at)
                                          VALUES ($1, $2, $3, NULL, NULL, $4, $5) RETURNING id",
                                     )
@@ -303,7 +306,11 @@ impl Store {
                                     .bind(subject)
                                     .bind(now)
                                     .fetch_one(&mut *tx)
-                                    .await?
+                                    .await?;
+                                    let after = serde_json::json!({ "email": email, "role": Role::Citizen.code() }).to_string();
+                                    audit_account_on!(&mut *tx, Some(id), format!("account:{id}"), "spid-cie", "account.create", now, Some(after))
+                                        .await?;
+                                    id
                                 }
                             }
                         }

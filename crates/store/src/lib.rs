@@ -136,7 +136,9 @@ impl Store {
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                // As long as a request may take (the web layer's timeout): under a rush every
+                // submission waits its turn for the register and the audit chain.
+                .acquire_timeout(Duration::from_secs(30))
                 .connect(url)
                 .await?;
             Pool::Postgres(pool)

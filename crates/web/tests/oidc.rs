@@ -305,6 +305,15 @@ async fn spid_login_creates_a_citizen_once_and_signs_them_in() {
     assert_eq!(third.location.as_deref(), Some(format!("{}/", app.url).as_str()));
     let fourth = browser.spid_login(&app, Some("//evil.example/x")).await;
     assert_eq!(fourth.location.as_deref(), Some(format!("{}/", app.url).as_str()));
+
+    // The account's creation and every sign-in are in the audit log, with the address.
+    let log = app.store.audit_entries(None, 20, None).await.unwrap();
+    let created: Vec<_> = log.iter().filter(|e| e.entry.action == "account.create").collect();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].entry.actor, "spid-cie");
+    let sign_ins = log.iter().filter(|e| e.entry.action == "account.sign_in").count();
+    assert_eq!(sign_ins, 4);
+    assert!(log.iter().any(|e| e.entry.after.as_deref().is_some_and(|a| a.contains("127.0.0.1") && a.contains("spid-cie"))));
 }
 
 #[tokio::test]
