@@ -43,6 +43,38 @@ pub fn find_times(text: &str, masked: &[Range<usize>]) -> Vec<TimeMention> {
         .collect()
 }
 
+/// A meeting's time: a start, and an end when the text gives a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub span: Range<usize>,
+    pub start: NaiveTime,
+    pub end: Option<NaiveTime>,
+}
+
+/// The times `found` in `text` paired into ranges where they are joined as
+/// one ("dalle 10.00 alle 12.00"), in order.
+pub fn slots(text: &str, found: &[TimeMention]) -> Vec<Slot> {
+    let mut out = Vec::new();
+    let mut index = 0;
+    while let Some(first) = found.get(index) {
+        let second = found
+            .get(index + 1)
+            .filter(|second| second.time > first.time)
+            .filter(|second| RANGE_JOIN.is_match(&text[first.span.end..second.span.start]));
+        match second {
+            Some(second) => {
+                out.push(Slot { span: first.span.start..second.span.end, start: first.time, end: Some(second.time) });
+                index += 2;
+            }
+            None => {
+                out.push(Slot { span: first.span.clone(), start: first.time, end: None });
+                index += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Start and end of a meeting among the times `found` in `text`: the first
 /// time, and the second one when it is joined to the first as a range.
 pub fn range_of(text: &str, found: &[TimeMention]) -> (Option<NaiveTime>, Option<NaiveTime>) {
@@ -81,6 +113,17 @@ mod tests {
         assert_eq!(time_range("dalle 9 alle 13", &[]), (t(9, 0), t(13, 0)));
         assert_eq!(time_range("ore 9.30 - 13.00", &[]), (t(9, 30), t(13, 0)));
         assert_eq!(time_range("ore 9.30, poi alle 13.00 il buffet", &[]), (t(9, 30), None));
+    }
+
+    #[test]
+    fn loose_times_and_slots() {
+        for (text, h, m) in [("ore 16.00", 16, 0), ("alle 10,30", 10, 30), ("intorno alle 10,30", 10, 30), ("h. 16", 16, 0), ("16:30", 16, 30)] {
+            assert_eq!(time_range(text, &[]), (t(h, m), None), "{text}");
+        }
+        let text = "dalle 10.00 alle 12.00 anziani; dalle 15.30 alle 17 minori; dalle 17.00 scuole";
+        let found = slots(text, &find_times(text, &[]));
+        let pairs: Vec<_> = found.iter().map(|s| (Some(s.start), s.end)).collect();
+        assert_eq!(pairs, [(t(10, 0), t(12, 0)), (t(15, 30), t(17, 0)), (t(17, 0), None)]);
     }
 
     #[test]
