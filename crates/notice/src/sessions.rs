@@ -142,7 +142,9 @@ static DAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "sempre allo stesso orario", "alla stessa ora", "medesimo orario".
 static SAME_TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:stess[oa]|medesim[oa])\s+(?:orario|ora)\b").expect("valid regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:sempre\s+)?(?:(?:all[ao]|con\s+l[ao]|nell[ao])\s+)?(?:stess[oa]|medesim[oa])\s+(?:orario|ora)\b").expect("valid regex")
+    });
 
 /// Words saying a time holds for every meeting, or for the list that follows.
 static EVERY_MEETING: LazyLock<Regex> = LazyLock::new(|| {
@@ -196,15 +198,10 @@ fn role(lines: &[String], index: usize) -> Role {
     Role::Text
 }
 
-/// A line whose date (and usually time) opens one or more sessions.
+/// A line whose dates (and usually times) open one or more sessions.
 struct Anchor {
-    /// The meeting dates of the line: one, or a list ("il 5, il 12 e il 19 marzo").
-    /// Empty for "il giorno successivo".
-    dates: Vec<DateMention>,
-    /// The times of the line that are meetings' times, in order.
-    slots: Vec<Slot>,
-    /// Per slot, the words that belong to it alone ("…; dalle 15.30 tavolo minori;").
-    slot_titles: Vec<String>,
+    /// Each list of dates with its times. Empty dates: "il giorno successivo".
+    parts: Vec<Part>,
     /// The line opens with the date: what follows is the venue.
     date_first: bool,
     same_time: bool,
@@ -212,6 +209,15 @@ struct Anchor {
     rest: String,
     /// Bytes of the line holding the dates and times.
     span: Range<usize>,
+}
+
+/// One date, or a list of dates sharing their times ("il 5, il 12 e il 19
+/// marzo alle 17"), and the times that belong to them.
+struct Part {
+    dates: Vec<DateMention>,
+    slots: Vec<Slot>,
+    /// Per slot, the words that belong to it alone ("…; dalle 15.30 tavolo minori;").
+    slot_titles: Vec<String>,
 }
 
 /// Dates that belong to an act or to the deadline rather than to a meeting:
@@ -256,22 +262,32 @@ impl Anchor {
             return None;
         }
         let previous = lines[..index].iter().rev().find(|l| !l.trim().is_empty()).map_or("", String::as_str);
-        let first = mentions.iter().position(|m| {
-            let context = format!("{} {}", tail(previous, 60), tail(&line[..m.span.start], 60));
-            !m.is_range && !NOT_A_MEETING.is_match(&context)
-        })?;
-        let mut dates = vec![mentions[first].clone()];
-        for next in &mentions[first + 1..] {
-            let last = dates.last()?;
-            if next.is_range || !DATE_LIST_JOIN.is_match(&line[last.span.end..next.span.start]) {
-                break;
+        let meetings: Vec<&DateMention> = mentions
+            .iter()
+            .filter(|m| {
+                let context = format!("{} {}", tail(previous, 60), tail(&line[..m.span.start], 60));
+                !m.is_range && !NOT_A_MEETING.is_match(&context)
+            })
+            .collect();
+        let mut groups: Vec<Vec<DateMention>> = Vec::new();
+        for mention in meetings {
+            match groups.last_mut() {
+                Some(group)
+                    if group.last().is_some_and(|last| {
+                        last.span.end <= mention.span.start && DATE_LIST_JOIN.is_match(&line[last.span.end..mention.span.start])
+                    }) =>
+                {
+                    group.push(mention.clone())
+                }
+                _ => groups.push(vec![mention.clone()]),
             }
-            dates.push(next.clone());
         }
+        let first = groups.first()?.first()?.span.start;
         let masked: Vec<Range<usize>> = mentions.iter().map(|m| m.span.clone()).collect();
-        let date_first = LEADING_FILLER.is_match(&line[..dates[0].span.start]);
-        let anchor = Anchor::build(line, dates, &masked, date_first)?;
-        (!anchor.slots.is_empty() || date_first || anchor.same_time).then_some(anchor)
+        let date_first = LEADING_FILLER.is_match(&line[..first]);
+        let anchor = Anchor::build(line, groups, &masked, date_first)?;
+        let timed = anchor.parts.iter().any(|p| !p.slots.is_empty());
+        (timed || date_first || anchor.same_time).then_some(anchor)
     }
 
     /// "Il giorno successivo, sempre allo stesso orario, …".
@@ -280,40 +296,77 @@ impl Anchor {
         if PAST.is_match(line) {
             return None;
         }
-        let anchor = Anchor::build(line, Vec::new(), &[], true)?;
-        (!anchor.slots.is_empty() || anchor.same_time).then_some(anchor)
+        let anchor = Anchor::build(line, vec![Vec::new()], &[], true)?;
+        (anchor.parts.iter().any(|p| !p.slots.is_empty()) || anchor.same_time).then_some(anchor)
     }
 
-    fn build(line: &str, dates: Vec<DateMention>, masked: &[Range<usize>], date_first: bool) -> Option<Anchor> {
+    /// Gives each time of the line to the list of dates it belongs to: the
+    /// nearest one in its clause, or else the last one before it (further
+    /// times of the same day).
+    fn build(line: &str, groups: Vec<Vec<DateMention>>, masked: &[Range<usize>], date_first: bool) -> Option<Anchor> {
         let found = times::find_times(line, masked);
-        let all = times::slots(line, &found);
-        let mut slots: Vec<Slot> = Vec::new();
-        for slot in all {
-            match slots.last() {
-                Some(last) if !(SLOT_JOIN.is_match(&line[last.span.end..slot.span.start]) || line[last.span.end..slot.span.start].contains(';')) => break,
-                _ => slots.push(slot),
+        let clause_of = |at: usize| line[..at.min(line.len())].matches(';').count() + SENTENCE_END.find_iter(&line[..at.min(line.len())]).count();
+        let bounds = |group: &Vec<DateMention>| {
+            group.first().zip(group.last()).map_or(0..0, |(first, last)| first.span.start..last.span.end)
+        };
+        let mut owned: Vec<Vec<Slot>> = vec![Vec::new(); groups.len()];
+        for slot in times::slots(line, &found) {
+            let same_clause = (0..groups.len()).filter(|&g| groups[g].is_empty() || clause_of(bounds(&groups[g]).start) == clause_of(slot.span.start));
+            let distance = |g: &usize| {
+                let b = bounds(&groups[*g]);
+                if slot.span.start >= b.end { slot.span.start - b.end } else { b.start.saturating_sub(slot.span.end) }
+            };
+            let chosen = same_clause
+                .min_by_key(distance)
+                .or_else(|| (0..groups.len()).rev().find(|&g| bounds(&groups[g]).end <= slot.span.start));
+            if let Some(g) = chosen {
+                owned[g].push(slot);
             }
         }
-        let slot_titles = clause_titles(line, &slots);
-        let mut cuts: Vec<Range<usize>> = dates.iter().map(|d| d.span.clone()).collect();
-        cuts.extend(slots.iter().map(|slot| with_lead(line, slot.span.clone())));
-        if let Some(relative) = DAY_AFTER.find(line).filter(|_| dates.is_empty()) {
+        let parts: Vec<Part> = groups
+            .into_iter()
+            .zip(owned)
+            .map(|(dates, candidates)| {
+                let mut slots: Vec<Slot> = Vec::new();
+                for slot in candidates {
+                    match slots.last() {
+                        Some(last) if !joined_slots(line, last, &slot) => break,
+                        _ => slots.push(slot),
+                    }
+                }
+                let slot_titles = clause_titles(line, &slots);
+                Part { dates, slots, slot_titles }
+            })
+            .collect();
+        let mut cuts: Vec<Range<usize>> = parts.iter().flat_map(|p| p.dates.iter().map(|d| d.span.clone())).collect();
+        cuts.extend(parts.iter().flat_map(|p| p.slots.iter().map(|slot| with_lead(line, slot.span.clone()))));
+        if let Some(relative) = DAY_AFTER.find(line).filter(|_| parts.iter().all(|p| p.dates.is_empty())) {
             cuts.push(relative.range());
         }
         if let Some(same) = SAME_TIME.find(line) {
             cuts.push(same.range());
         }
-        let mut span_ends = cuts.iter().map(|c| c.start).chain(cuts.iter().map(|c| c.end));
-        let first_cut = span_ends.clone().min()?;
-        let last_cut = span_ends.by_ref().max()?;
-        let rest = if slot_titles.iter().any(|t| !t.is_empty()) {
-            cut(&line[..slots.first().map_or(line.len(), |s| with_lead(line, s.span.clone()).start)], cuts.clone())
-        } else {
-            cut(line, cuts)
+        let first_cut = cuts.iter().map(|c| c.start).min()?;
+        let last_cut = cuts.iter().map(|c| c.end).max()?;
+        let clause_split = parts.iter().any(|p| p.slot_titles.iter().any(|t| !t.is_empty()));
+        let first_slot = parts.iter().flat_map(|p| p.slots.first()).map(|s| with_lead(line, s.span.clone()).start).min();
+        let rest = match first_slot {
+            Some(end) if clause_split => cut(&line[..end], cuts.clone()),
+            _ => cut(line, cuts),
         };
         let same_time = SAME_TIME.is_match(line);
-        Some(Anchor { dates, slots, slot_titles, date_first, same_time, rest, span: first_cut..last_cut })
+        Some(Anchor { parts, date_first, same_time, rest, span: first_cut..last_cut })
     }
+}
+
+/// ". Il" ends a sentence inside a line (not "ore 9.30" nor "n. 4").
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.\s+\p{Lu}").expect("valid regex"));
+
+/// Two times of one day that are separate meetings: joined as a pair ("alle
+/// 9.30 e alle 17.30") or each in its own clause ("…; dalle 15.30 …").
+fn joined_slots(line: &str, earlier: &Slot, later: &Slot) -> bool {
+    let between = line.get(earlier.span.end..later.span.start).unwrap_or("");
+    SLOT_JOIN.is_match(between) || between.contains(';')
 }
 
 /// The times' words before them widen their cut ("dalle ore 15:00").
@@ -408,15 +461,11 @@ fn prose_session(
     }
     let body = &lines[body_start..body_end];
     let line_source = starts[index] + anchor.span.start..starts[index] + anchor.span.end;
+    let at_line = |span: &Range<usize>| starts[index] + span.start..starts[index] + span.end;
     // A date line without a time: its times are in the lines under it, one
     // meeting each, unless they are the programme of a single meeting.
-    let mut slots: Vec<(Slot, String, Range<usize>)> = anchor
-        .slots
-        .iter()
-        .zip(&anchor.slot_titles)
-        .map(|(slot, title)| (slot.clone(), title.clone(), line_source.clone()))
-        .collect();
-    if slots.is_empty() && !anchor.same_time {
+    let mut body_slots: Vec<(Slot, String, Range<usize>)> = Vec::new();
+    if anchor.parts.iter().all(|p| p.slots.is_empty()) && !anchor.same_time {
         let timed: Vec<(usize, Slot)> = body
             .iter()
             .enumerate()
@@ -430,7 +479,7 @@ fn prose_session(
             let text = &body[*i];
             let own = if timed.len() > 1 && !agenda { tidy(&cut(text, vec![with_lead(text, slot.span.clone())])) } else { String::new() };
             let at = starts[body_start + i];
-            slots.push((slot.clone(), own, at + slot.span.start..at + slot.span.end));
+            body_slots.push((slot.clone(), own, at + slot.span.start..at + slot.span.end));
         }
     }
     if title.is_empty() {
@@ -449,16 +498,13 @@ fn prose_session(
             .or_else(|| phase.and_then(kind_of))
             .unwrap_or(SessionKind::Other);
         let shown = if own_title.is_empty() { default_title(kind).to_string() } else { capitalise(&shorten(own_title, TITLE_MAX)) };
-        let mut source = line_source.clone();
-        if let Some(date) = date {
-            source.start = source.start.min(starts[index] + date.span.start);
-        }
+        let mut source = date.map_or(line_source.clone(), |d| at_line(&d.span));
         if let Some((_, _, slot_source)) = slot {
             source = source.start.min(slot_source.start)..source.end.max(slot_source.end);
         }
         RawSession {
             date: date.map(|d| (d.date, d.weekday)),
-            day_after_previous: anchor.dates.is_empty(),
+            day_after_previous: date.is_none(),
             same_time_as_previous: anchor.same_time && slot.is_none(),
             start: slot.map(|(s, _, _)| s.start),
             end: slot.and_then(|(s, _, _)| s.end),
@@ -469,14 +515,20 @@ fn prose_session(
             source,
         }
     };
-    let dates: Vec<Option<&DateMention>> =
-        if anchor.dates.is_empty() { vec![None] } else { anchor.dates.iter().map(Some).collect() };
-    for date in dates {
-        if slots.is_empty() {
-            out.push(session(date, None));
-        }
-        for slot in &slots {
-            out.push(session(date, Some(slot)));
+    for part in &anchor.parts {
+        let slots: Vec<(Slot, String, Range<usize>)> = if part.slots.is_empty() {
+            body_slots.clone()
+        } else {
+            part.slots.iter().zip(&part.slot_titles).map(|(s, t)| (s.clone(), t.clone(), at_line(&s.span))).collect()
+        };
+        let dates: Vec<Option<&DateMention>> = if part.dates.is_empty() { vec![None] } else { part.dates.iter().map(Some).collect() };
+        for date in dates {
+            if slots.is_empty() {
+                out.push(session(date, None));
+            }
+            for slot in &slots {
+                out.push(session(date, Some(slot)));
+            }
         }
     }
     body_end
