@@ -10,7 +10,7 @@ static MEETING_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ONLINE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:in\s+modalit[àa]\s+(?:telematica|online|on-line|a\s+distanza|remota|virtuale)|in\s+videoconferenza|videoconferenza|da\s+remoto|on-?line\s+(?:su|tramite|sulla\s+piattaforma)|piattaforma\s+(?:google\s+meet|meet|zoom|teams|microsoft\s+teams|webex)|(?:su|tramite|via)\s+(?:google\s+meet|zoom|microsoft\s+teams|teams|webex))\b")
+    Regex::new(r"(?i)\b(?:(?:in\s+)?modalit[àa]\s+(?:telematica|online|on-line|a\s+distanza|remota|virtuale)|in\s+videoconferenza|videoconferenza|da\s+remoto|on-?line\s+(?:su|tramite|sulla\s+piattaforma)|piattaforma\s+(?:google\s+meet|meet|zoom|teams|microsoft\s+teams|webex)|(?:su|tramite|via)\s+(?:google\s+meet|zoom|microsoft\s+teams|teams|webex))\b")
         .expect("valid regex")
 });
 
@@ -38,7 +38,7 @@ pub fn venue_of<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 /// ("gli incontri si terranno in modalità telematica").
 pub fn default_venue(lines: &[String]) -> Option<String> {
     static ALL_MEETINGS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:tutti\s+gli\s+incontri|gli\s+incontri|le\s+sessioni|i\s+tavoli|le\s+riunioni|gli\s+appuntamenti)\b")
+        Regex::new(r"(?i)\b(?:incontri|sessioni|tavoli|riunioni|appuntamenti|focus\s+group|laboratori|calendario)\b")
             .expect("valid regex")
     });
     lines.iter().find(|l| ALL_MEETINGS.is_match(l) && ONLINE_WORDS.is_match(l))?;

@@ -57,7 +57,10 @@ pub struct Calendar {
 
 pub fn find_calendar(lines: &[String]) -> Calendar {
     let starts = line_starts(lines);
-    let default_venue = lines.iter().find_map(|l| default_venue(l)).or_else(|| online::default_venue(lines));
+    let default_venue = match lines.iter().find_map(|l| default_venue(l)) {
+        Some(venue) if !online::is_online(&venue) => Some(venue),
+        _ => online::default_venue(lines),
+    };
     let mut calendar = Calendar { default_venue, ..Calendar::default() };
     let mut phase: Option<&str> = None;
     let mut shared: Option<Hours> = None;
@@ -253,7 +256,9 @@ static SLOT_JOIN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words before a time that belong to it ("dalle ore", "intorno alle").
 static TIME_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:(?:intorno|a\s+partire|fino)\s+)?(?:dalle|alle|ore|h\.?)(?:\s+ore)?\s*$").expect("valid regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:(?:intorno|a\s+partire|fino)\s*(?:(?:dalle|alle|ore|h\.?)\s*)?|(?:dalle|alle|ore|h\.?)\s*)(?:ore\s*)?$").expect("valid regex")
+    });
 
 impl Anchor {
     fn find(lines: &[String], index: usize, mentions: &[DateMention]) -> Option<Anchor> {
@@ -338,8 +343,19 @@ impl Anchor {
                 Part { dates, slots, slot_titles }
             })
             .collect();
-        let mut cuts: Vec<Range<usize>> = parts.iter().flat_map(|p| p.dates.iter().map(|d| d.span.clone())).collect();
-        cuts.extend(parts.iter().flat_map(|p| p.slots.iter().map(|slot| with_lead(line, slot.span.clone()))));
+        let mut cuts: Vec<Range<usize>> = parts
+            .iter()
+            .filter_map(|p| Some(with_date_lead(line, p.dates.first()?.span.start..p.dates.last()?.span.end)))
+            .collect();
+        for part in &parts {
+            match (part.slots.first(), part.slots.last()) {
+                // Joined times ("alle 9.30 e alle 17.30") go with their joining words.
+                (Some(first), Some(last)) if part.slot_titles.iter().all(String::is_empty) => {
+                    cuts.push(with_lead(line, first.span.start..last.span.end));
+                }
+                _ => cuts.extend(part.slots.iter().map(|slot| with_lead(line, slot.span.clone()))),
+            }
+        }
         if let Some(relative) = DAY_AFTER.find(line).filter(|_| parts.iter().all(|p| p.dates.is_empty())) {
             cuts.push(relative.range());
         }
@@ -367,6 +383,16 @@ static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.\s+\p{Lu}
 fn joined_slots(line: &str, earlier: &Slot, later: &Slot) -> bool {
     let between = line.get(earlier.span.end..later.span.start).unwrap_or("");
     SLOT_JOIN.is_match(between) || between.contains(';')
+}
+
+/// Words before a date that belong to it ("nei giorni", "il", "l'").
+static DATE_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:\b(?:nei\s+giorni|giorni|il|i|giorno)\s+|\bl')$").expect("valid regex"));
+
+fn with_date_lead(line: &str, span: Range<usize>) -> Range<usize> {
+    let before = tail(&line[..span.start], 16);
+    let lead = DATE_LEAD.find(before).map_or(0, |m| before.len() - m.start());
+    span.start - lead..span.end
 }
 
 /// The times' words before them widen their cut ("dalle ore 15:00").
@@ -415,9 +441,14 @@ fn cut(line: &str, mut cuts: Vec<Range<usize>>) -> String {
 static EMPTY_PARENS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(\s*[-–,;:.]?\s*\)").expect("valid regex"));
 
+/// Punctuation left alone where dates and times were cut out (" , , ").
+static STRAY_PUNCTUATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+[,;:](?:\s*[,;:–—-])*(\s|$)").expect("valid regex"));
+
 /// Collapses spaces and trims bullets, dashes and punctuation at both ends.
 fn tidy(text: &str) -> String {
     let text = EMPTY_PARENS.replace_all(text, " ");
+    let text = STRAY_PUNCTUATION.replace_all(&text, "$1");
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     text.trim_matches(|c: char| c.is_whitespace() || "-–—•*·:;,.".contains(c)).to_string()
 }
@@ -444,7 +475,9 @@ fn prose_session(
     out: &mut Vec<RawSession>,
 ) -> usize {
     let line = lines[index].as_str();
-    let (mut title, mut venue) = if anchor.date_first { split_venue(&anchor.rest) } else { split_presso(&anchor.rest) };
+    let segmented = SEGMENT_SPLIT.is_match(&anchor.rest) || !PRESSO.is_match(&anchor.rest);
+    let (mut title, mut venue) =
+        if anchor.date_first && segmented { split_venue(&anchor.rest) } else { split_presso(&anchor.rest) };
     let mut body_start = index + 1;
     if anchor.date_first
         && venue.is_some()
@@ -466,10 +499,14 @@ fn prose_session(
     // meeting each, unless they are the programme of a single meeting.
     let mut body_slots: Vec<(Slot, String, Range<usize>)> = Vec::new();
     if anchor.parts.iter().all(|p| p.slots.is_empty()) && !anchor.same_time {
+        // Only lines that open with their time ("- dalle 10.00 …", "ore 16:20 …").
         let timed: Vec<(usize, Slot)> = body
             .iter()
             .enumerate()
-            .filter_map(|(i, l)| times::slots(l, &times::find_times(l, &[])).into_iter().next().map(|s| (i, s)))
+            .filter_map(|(i, l)| {
+                let slot = times::slots(l, &times::find_times(l, &[])).into_iter().next()?;
+                LEADING_FILLER.is_match(&l[..with_lead(l, slot.span.clone()).start]).then_some((i, slot))
+            })
             .collect();
         let agenda = AGENDA.is_match(line) || body.iter().take(timed.first().map_or(0, |(i, _)| *i + 1)).any(|l| AGENDA.is_match(l));
         for (position, (i, slot)) in timed.iter().enumerate() {
@@ -917,13 +954,13 @@ pub fn resolve(
                 Some(done.date)
             })
         };
+        // A page's own date on a line of its own is not a meeting on that day.
+        let publication = date.is_some() && date == notice_date && start.is_none() && calendar.default_time.is_none();
         if let (Some(date), Some(signed)) = (date, notice_date)
-            && date < signed
+            && (date < signed || publication)
         {
-            warnings.push(format!(
-                "«{label}» del {}: precede la data dell'avviso, non trattato come sessione",
-                dates::italian(date)
-            ));
+            let why = if publication { "è la data dell'avviso" } else { "precede la data dell'avviso" };
+            warnings.push(format!("«{label}» del {}: {why}, non trattato come sessione", dates::italian(date)));
             continue;
         }
         if start.is_none()
