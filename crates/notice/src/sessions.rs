@@ -227,7 +227,7 @@ struct Part {
 /// "n. 11 del 09 ottobre", "seduta del 20 maggio", "entro le ore 12,00 del",
 /// "Pubblicato il 3 settembre".
 static NOT_A_MEETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:entro|fino\s+al|non\s+oltre|scadenza|termine|prorogat\w*|differit\w*|posticipat\w*)\b[^;]{0,40}|\b(?:n\.|nr\.|n°|num\.)\s*\d+\s*,?\s*(?:del|in\s+data)\s*|\b(?:seduta|delibera\w*|determina\w*|decreto|verbale|nota|protocollo|prot\.|legge|burp|b\.u\.r\.p\.|g\.u\.|d\.\s?g\.\s?r\.|dgr|costituit\w+|alla\s+data)\b[^;]{0,40}?(?:del|dell'|in\s+data|il)\s*|\b(?:pubblicat\w*|aggiornat\w*|modificat\w*|ultima\s+modifica|data\s+di\s+pubblicazione|postato|scritto)\b[^;]{0,20})$")
+    Regex::new(r"(?i)(?:\b(?:entro|fino\s+al|non\s+oltre|scadenza|termine|prorogat\w*|differit\w*|posticipat\w*)\b[^;]{0,40}|\b(?:n\.|nr\.|n°|num\.)\s*\d+\s*,?\s*(?:del|in\s+data)\s*|\b(?:seduta|delibera\w*|determina\w*|decreto|verbale|nota|protocollo|prot\.|legge|burp|b\.u\.r\.p\.|g\.u\.|d\.\s?g\.\s?r\.|dgr|costituit\w+|alla\s+data)\b[^;]{0,40}?(?:del|dell'|in\s+data|il)\s*|\b(?:pubblicat[oaie]|pubblicazione|aggiornat[oaie]|aggiornamento|modificat[oaie]|ultima\s+modifica|revisione|postato|scritto|inserito)\b[^;]{0,20})$")
         .expect("valid regex")
 });
 
