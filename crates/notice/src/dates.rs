@@ -35,7 +35,7 @@ const MONTHS: [&str; 12] = [
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s*,?\s*)?(?:(?P<nd>\d{1,2})[./-](?P<nm>\d{1,2})[./-](?P<ny>\d{4}|\d{2})\b|(?P<td>\d{1,2})\s*[°º]?\s+(?P<tm>gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b(?:\s+(?P<ty>\d{4})\b)?)",
+        r"(?i)(?-u:\b)(?:(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s*,?\s*)?(?:(?P<nd>\d{1,2})[./-](?P<nm>\d{1,2})[./-](?P<ny>\d{4}|\d{2})(?-u:\b)|(?P<td>\d{1,2})\s*[°º]?\s+(?P<tm>gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)(?-u:\b)(?:\s+(?P<ty>\d{4})(?-u:\b))?)",
     )
     .expect("valid regex")
 });
@@ -45,16 +45,16 @@ static RANGE_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(?:al|all'|fino\s+al|[-–—])\s*$").expect("valid regex"));
 
 /// "Dal " before the first end of a range, part of the range's text.
-static RANGE_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bdal(?:l')?\s*$").expect("valid regex"));
+static RANGE_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*$").expect("valid regex"));
 
 /// "Dal 18 al " before "30 novembre": a range whose start is a bare day.
 static BARE_RANGE_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bdal(?:l')?\s*(\d{1,2})\s*(?:al|all'|[-–—])\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*(\d{1,2})\s*(?:al|all'|[-–—])\s*$").expect("valid regex"));
 
 /// A day of a list that ends with a month: "l'11, il 17 e il 24 maggio",
 /// "nei giorni 5 e 6 dicembre", "lunedì 11, mercoledì 13 e venerdì 15 marzo".
 static LIST_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s+)?\b(?P<d>\d{1,2})°?\s*(?:,|\be\b|\bed\b)\s*(?:(?:il|l')\s*)?$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s+)?(?-u:\b)(?P<d>\d{1,2})°?\s*(?:,|(?-u:\b)e(?-u:\b)|(?-u:\b)ed(?-u:\b))\s*(?:(?:il|l')\s*)?$")
         .expect("valid regex")
 });
 
@@ -83,6 +83,9 @@ fn listed_days(text: &str, last: &DateMention) -> Vec<DateMention> {
 
 /// Finds the dates in `text`, in order. Linear in the length of `text`.
 pub fn find_dates(text: &str) -> Vec<DateMention> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let singles = DATE.captures_iter(text).filter_map(|caps| mention(&caps));
     let mut out: Vec<DateMention> = Vec::new();
     for next in singles {

@@ -9,14 +9,19 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:entro|fino\s+al(?:le)?|non\s+oltre|scadenza|termine\s+(?:ultimo|perentorio|di\s+presentazione)|(?P<ext>(?:prorogat|differit|posticipat|spostat|rinviat|riapert)\w*|proroga|nuova\s+scadenza))\b")
+    Regex::new(r"(?i)(?-u:\b)(?:entro|fino\s+al(?:le)?|non\s+oltre|scadenza|termine\s+(?:ultimo|perentorio|di\s+presentazione)|(?:prorogat|differit|posticipat|spostat|rinviat|riapert)\w*|proroga|nuova\s+scadenza)(?-u:\b)")
         .expect("valid regex")
+});
+
+/// A trigger that moves the deadline later.
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:prorog|differit|posticipat|spostat|rinviat|riapert|nuova)").expect("valid regex")
 });
 
 /// The date the plan itself is due ("il Piano dovrà essere approvato entro il
 /// 31 dicembre"), which is not the deadline for expressions of interest.
 static PLAN_DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:piano|pdz|documento\s+di\s+piano)\b[^.;]{0,80}\b(?:approv|adott|trasmess|trasmett|conclu|redatt|elaborat|definit|sottopost)\w*|\b(?:approvazione|adozione|trasmissione|conclusione|stesura)\s+(?:del|dello)\s+(?:nuovo\s+)?(?:piano|pdz|documento)")
+    Regex::new(r"(?i)(?-u:\b)(?:piano|pdz|documento\s+di\s+piano)(?-u:\b)[^.;]{0,80}(?-u:\b)(?:approv|adott|trasmess|trasmett|conclu|redatt|elaborat|definit|sottopost)\w*|(?-u:\b)(?:approvazione|adozione|trasmissione|conclusione|stesura)\s+(?:del|dello)\s+(?:nuovo\s+)?(?:piano|pdz|documento)")
         .expect("valid regex")
 });
 
@@ -55,15 +60,14 @@ pub struct Deadlines {
 pub fn find_deadline(flow: &str) -> Option<Deadlines> {
     let mut best: Option<(u8, RawDeadline)> = None;
     let mut extensions = Vec::new();
-    for caps in TRIGGER.captures_iter(flow) {
-        let Some(trigger) = caps.get(0) else { continue };
+    for trigger in TRIGGER.find_iter(flow) {
         let Some(candidate) = candidate_after(flow, trigger.start(), trigger.end()) else { continue };
         let context = sentence_around(flow, trigger.start(), trigger.end());
         let submission = SUBMISSION.is_match(context);
         if PLAN_DUE.is_match(context) && !submission {
             continue;
         }
-        if caps.name("ext").is_some() {
+        if EXTENSION.is_match(trigger.as_str()) {
             extensions.push(candidate);
             continue;
         }

@@ -14,7 +14,7 @@ const TITLE_SCAN: usize = 60;
 const TITLE_MAX: usize = 240;
 
 static TITLE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:avviso|bando|patto\s+di|percorso|manifestazione\s+di\s+interesse|invito)\b")
+    Regex::new(r"(?i)^\s*(?:avviso|bando|patto\s+di|percorso|manifestazione\s+di\s+interesse|invito)(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -46,7 +46,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 }
 
 static AMBITO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ambito(?:\s+terr\p{L}*)?(?:\s+social\p{L}*)?|a\.?t\.?s\.?)(?:\s+(?:n\.?|n°|nr\.?)\s*\d+)?\s+di\s+")
+    Regex::new(r"(?i)(?-u:\b)(?:ambito(?:\s+terr\p{L}*)?(?:\s+social\p{L}*)?|a\.?t\.?s\.?)(?:\s+(?:n\.?|n°|nr\.?)\s*\d+)?\s+di\s+")
         .expect("valid regex")
 });
 
@@ -64,7 +64,7 @@ pub fn find_ambito(lines: &[String]) -> Option<String> {
 
 static PLAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:piano\s+sociale\s+di\s+zona|piano\s+di\s+zona(?:\s+dei\s+servizi\s+(?:sociali|alla\s+persona))?|piano\s+sociale|pdz)\s*\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b",
+        r"(?i)(?-u:\b)(?:piano\s+sociale\s+di\s+zona|piano\s+di\s+zona(?:\s+dei\s+servizi\s+(?:sociali|alla\s+persona))?|piano\s+sociale|pdz)\s*\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -91,7 +91,7 @@ fn most_cited_period(plan: &Regex, flow: &str) -> Option<PlanPeriod> {
 }
 
 static REGIONAL_PLAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bpiano\s+regionale\s+delle\s+politiche\s+sociali\s+(?:per\s+il\s+)?\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b")
+    Regex::new(r"(?i)(?-u:\b)piano\s+regionale\s+delle\s+politiche\s+sociali\s+(?:per\s+il\s+)?\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?-u:\b)")
         .expect("valid regex")
 });
 

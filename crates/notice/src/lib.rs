@@ -186,3 +186,4 @@ impl<'a> CharOffsets<'a> {
         Source { start: self.chars_before(span.start), end: self.chars_before(span.end.max(span.start)) }
     }
 }
+

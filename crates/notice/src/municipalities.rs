@@ -28,7 +28,7 @@ static LIST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Prose that introduces a list of municipalities.
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:comuni\s+(?:di|aderenti|associati|coinvolti|dell'ambito|afferenti|appartenenti|membri|partecipanti|facenti\s+parte(?:\s+dell'ambito)?)\b|comuni\s*:|amministrazioni\s+(?:comunali|locali)\s*(?:di\b|:)|territorio\s+interessato\s*:|(?:compost|costituit|format)[oa]\s+da(?:i|gli|l)?\b|(?:comprende|include|riunisce|aggrega)(?:\s+i)?\b)")
+    Regex::new(r"(?i)(?-u:\b)(?:comuni\s+(?:di|aderenti|associati|coinvolti|dell'ambito|afferenti|appartenenti|membri|partecipanti|facenti\s+parte(?:\s+dell'ambito)?)(?-u:\b)|comuni\s*:|amministrazioni\s+(?:comunali|locali)\s*(?:di(?-u:\b)|:)|territorio\s+interessato\s*:|(?:compost|costituit|format)[oa]\s+da(?:i|gli|l)?(?-u:\b)|(?:comprende|include|riunisce|aggrega)(?:\s+i)?(?-u:\b))")
         .expect("valid regex")
 });
 
@@ -38,7 +38,7 @@ static CAPOFILA: LazyLock<Regex> =
 /// What may stand between two names of a list: punctuation, "e", "il Comune
 /// di", a province in parentheses "(LE)", "(capofila)".
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\s,;/|–—\-·•:*]+|\([^()]{0,40}\)|\b(?:e|ed|il|i|la|le|comune|comuni|citt[àa]|di|dei|del|capofila)\b)+")
+    Regex::new(r"(?i)^(?:[\s,;/|–—\-·•:*]+|\([^()]{0,40}\)|(?-u:\b)(?:e|ed|il|i|la|le|comune|comuni|citt[àa]|di|dei|del|capofila)(?-u:\b))+")
         .expect("valid regex")
 });
 

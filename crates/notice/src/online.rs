@@ -5,12 +5,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static MEETING_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?://)?(?:meet\.google\.com|(?:[a-z0-9-]+\.)*zoom\.us|teams\.microsoft\.com|teams\.live\.com|(?:[a-z0-9-]+\.)*webex\.com|meet\.jit\.si)/[^\s<>"'()\[\]]*"#)
+    Regex::new(r#"(?i)(?-u:\b)(?:https?://)?(?:meet\.google\.com|(?:[a-z0-9-]+\.)*zoom\.us|teams\.microsoft\.com|teams\.live\.com|(?:[a-z0-9-]+\.)*webex\.com|meet\.jit\.si)/[^\s<>"'()\[\]]*"#)
         .expect("valid regex")
 });
 
 static ONLINE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:in\s+)?modalit[àa]\s+(?:telematica|online|on-line|a\s+distanza|remota|virtuale)|in\s+videoconferenza|videoconferenza|da\s+remoto|on-?line\s+(?:su|tramite|sulla\s+piattaforma)|piattaforma\s+(?:google\s+meet|meet|zoom|teams|microsoft\s+teams|webex)|(?:su|tramite|via)\s+(?:google\s+meet|zoom|microsoft\s+teams|teams|webex))\b")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:in\s+)?modalit[àa]\s+(?:telematica|online|on-line|a\s+distanza|remota|virtuale)|in\s+videoconferenza|videoconferenza|da\s+remoto|on-?line\s+(?:su|tramite|sulla\s+piattaforma)|piattaforma\s+(?:google\s+meet|meet|zoom|teams|microsoft\s+teams|webex)|(?:su|tramite|via)\s+(?:google\s+meet|zoom|microsoft\s+teams|teams|webex))(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -38,7 +38,7 @@ pub fn venue_of<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 /// ("gli incontri si terranno in modalità telematica").
 pub fn default_venue(lines: &[String]) -> Option<String> {
     static ALL_MEETINGS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:incontri|sessioni|tavoli|riunioni|appuntamenti|focus\s+group|laboratori|calendario)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:incontri|sessioni|tavoli|riunioni|appuntamenti|focus\s+group|laboratori|calendario)(?-u:\b)")
             .expect("valid regex")
     });
     lines.iter().find(|l| ALL_MEETINGS.is_match(l) && ONLINE_WORDS.is_match(l))?;

@@ -126,50 +126,53 @@ enum Role {
 }
 
 static PHASE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fase|step)\s+(?:[ivx]+|\d{1,2})\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^\s*(?:fase|step)\s+(?:[ivx]+|\d{1,2})(?-u:\b)").expect("valid regex"));
 
 static SESSION_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:tavol[oi]|session[ei]|plenaria|incontr[oi]|coordinamento|conferenza|concertazione|assemblea|laboratori[oi]|focus\s+group)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:tavol[oi]|session[ei]|plenaria|incontr[oi]|coordinamento|conferenza|concertazione|assemblea|laboratori[oi]|focus\s+group)(?-u:\b)")
         .expect("valid regex")
 });
 
 static TO_BE_FIXED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:data\s+)?(?:da\s+(?:definire|stabilire|destinarsi|concordare|comunicare|fissare|calendarizzare)|in\s+via\s+di\s+definizione)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:data\s+)?(?:da\s+(?:definire|stabilire|destinarsi|concordare|comunicare|fissare|calendarizzare)|in\s+via\s+di\s+definizione)(?-u:\b)")
         .expect("valid regex")
 });
 
 /// "il giorno successivo", "l'indomani": a date given by the previous meeting's.
 static DAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:il\s+)?giorno\s+(?:successivo|seguente|dopo)|l'indomani)\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:il\s+)?giorno\s+(?:successivo|seguente|dopo)|l'indomani)(?-u:\b)").expect("valid regex")
 });
 
 /// "sempre allo stesso orario", "alla stessa ora", "medesimo orario".
 static SAME_TIME: LazyLock<Regex> =
     LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:sempre\s+)?(?:(?:all[ao]|con\s+l[ao]|nell[ao])\s+)?(?:stess[oa]|medesim[oa])\s+(?:orario|ora)\b").expect("valid regex")
+        Regex::new(r"(?i)(?-u:\b)(?:sempre\s+)?(?:(?:all[ao]|con\s+l[ao]|nell[ao])\s+)?(?:stess[oa]|medesim[oa])\s+(?:orario|ora)(?-u:\b)").expect("valid regex")
     });
 
 /// Words saying a time holds for every meeting, or for the list that follows.
 static EVERY_MEETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:tutt[ie]|ciascun[oa]?|ogni)\b[^.;]{0,60}?\b(?:incontr|session|tavol|appuntament|giornat|laborator)|\b(?:incontr\w*|session\w*|tavol\w*|appuntament\w*)\b[^.;]{0,40}?\b(?:tutt[ie]|sempre)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:tutt[ie]|ciascun[oa]?|ogni)(?-u:\b)[^.;]{0,60}?(?-u:\b)(?:incontr|session|tavol|appuntament|giornat|laborator)|(?-u:\b)(?:incontr\w*|session\w*|tavol\w*|appuntament\w*)(?-u:\b)[^.;]{0,40}?(?-u:\b)(?:tutt[ie]|sempre)(?-u:\b)")
         .expect("valid regex")
 });
 static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:calendario|date|incontri|appuntamenti|sessioni|tavoli|giornate|orario)\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:calendario|date|incontri|appuntamenti|sessioni|tavoli|giornate|orario)(?-u:\b)").expect("valid regex")
 });
 /// Opening hours of an office are not meeting times.
 static OFFICE_HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:luned[iì]'?\s+al\s+venerd[iì]|sportello|apertura\s+al\s+pubblico|orari\s+di\s+apertura|ricevimento|informazioni)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:luned[iì]'?\s+al\s+venerd[iì]|sportello|apertura\s+al\s+pubblico|orari\s+di\s+apertura|ricevimento|informazioni)(?-u:\b)")
         .expect("valid regex")
 });
 
 /// "Calendario degli incontri (tutti dalle ore 9.30 alle ore 13.00):".
 fn shared_time(line: &str) -> Option<Role> {
-    let found = times::find_times(line, &[]);
-    let first = times::slots(line, &found).into_iter().next()?;
     let everywhere = EVERY_MEETING.is_match(line);
     let heading = line.trim_end().ends_with(':') && LIST_HEADING.is_match(line);
-    ((everywhere || heading) && !OFFICE_HOURS.is_match(line)).then_some(Role::SharedTime((first.start, first.end), everywhere))
+    if !(everywhere || heading) {
+        return None;
+    }
+    let found = times::find_times(line, &[]);
+    let first = times::slots(line, &found).into_iter().next()?;
+    (!OFFICE_HOURS.is_match(line)).then_some(Role::SharedTime((first.start, first.end), everywhere))
 }
 
 /// What a line is for the calendar. Cost is linear in the line.
@@ -182,23 +185,22 @@ fn role(lines: &[String], index: usize) -> Role {
         return Role::Table(columns);
     }
     let mentions = dates::find_dates(line);
-    if let Some(anchor) = Anchor::find(lines, index, &mentions) {
+    if !mentions.is_empty() {
+        return Anchor::find(lines, index, &mentions).map_or(Role::Text, Role::Anchor);
+    }
+    if SESSION_WORD.is_match(line)
+        && let Some(fixed) = TO_BE_FIXED.find(line)
+    {
+        return Role::Undated(tidy(&line[..fixed.start()]));
+    }
+    // Both need a time, and every time has a digit.
+    if !line.bytes().any(|b| b.is_ascii_digit()) && !line.contains("stess") && !line.contains("medesim") {
+        return Role::Text;
+    }
+    if let Some(anchor) = Anchor::day_after(line) {
         return Role::Anchor(anchor);
     }
-    if mentions.is_empty() {
-        if SESSION_WORD.is_match(line)
-            && let Some(fixed) = TO_BE_FIXED.find(line)
-        {
-            return Role::Undated(tidy(&line[..fixed.start()]));
-        }
-        if let Some(anchor) = Anchor::day_after(line) {
-            return Role::Anchor(anchor);
-        }
-        if let Some(shared) = shared_time(line) {
-            return shared;
-        }
-    }
-    Role::Text
+    shared_time(line).unwrap_or(Role::Text)
 }
 
 /// A line whose dates (and usually times) open one or more sessions.
@@ -227,13 +229,13 @@ struct Part {
 /// "n. 11 del 09 ottobre", "seduta del 20 maggio", "entro le ore 12,00 del",
 /// "Pubblicato il 3 settembre".
 static NOT_A_MEETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:entro|fino\s+al|non\s+oltre|scadenza|termine|prorogat\w*|differit\w*|posticipat\w*)\b[^;]{0,40}|\b(?:n\.|nr\.|n°|num\.)\s*\d+\s*,?\s*(?:del|in\s+data)\s*|\b(?:seduta|delibera\w*|determina\w*|decreto|verbale|nota|protocollo|prot\.|legge|burp|b\.u\.r\.p\.|g\.u\.|d\.\s?g\.\s?r\.|dgr|costituit\w+|alla\s+data)\b[^;]{0,40}?(?:del|dell'|in\s+data|il)\s*|\b(?:pubblicat[oaie]|pubblicazione|aggiornat[oaie]|aggiornamento|modificat[oaie]|ultima\s+modifica|revisione|postato|scritto|inserito)\b[^;]{0,20})$")
+    Regex::new(r"(?i)(?:(?-u:\b)(?:entro|fino\s+al|non\s+oltre|scadenza|termine|prorogat\w*|differit\w*|posticipat\w*)(?-u:\b)[^;]{0,40}|(?-u:\b)(?:n\.|nr\.|n°|num\.)\s*\d+\s*,?\s*(?:del|in\s+data)\s*|(?-u:\b)(?:seduta|delibera\w*|determina\w*|decreto|verbale|nota|protocollo|prot\.|legge|burp|b\.u\.r\.p\.|g\.u\.|d\.\s?g\.\s?r\.|dgr|costituit\w+|alla\s+data)(?-u:\b)[^;]{0,40}?(?:del|dell'|in\s+data|il)\s*|(?-u:\b)(?:pubblicat[oaie]|pubblicazione|aggiornat[oaie]|aggiornamento|modificat[oaie]|ultima\s+modifica|revisione|postato|scritto|inserito)(?-u:\b)[^;]{0,20})$")
         .expect("valid regex")
 });
 
 /// A meeting that already took place, mentioned for context.
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:scors[oai]|si\s+(?:è|e')\s+(?:svolt|tenut|concluso|chius)\w*|si\s+sono\s+(?:svolt|tenut|conclus|chius)\w*|ha(?:nno)?\s+avuto\s+luogo|(?:è|e'|sono)\s+stat[oaie]\s+(?:presentat|organizzat|realizzat|avviat)\w*|già\s+svolt\w*|hanno\s+partecipato|ha\s+visto\s+la\s+partecipazione)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:scors[oai]|si\s+(?:è|e')\s+(?:svolt|tenut|concluso|chius)\w*|si\s+sono\s+(?:svolt|tenut|conclus|chius)\w*|ha(?:nno)?\s+avuto\s+luogo|(?:è|e'|sono)\s+stat[oaie]\s+(?:presentat|organizzat|realizzat|avviat)\w*|già\s+svolt\w*|hanno\s+partecipato|ha\s+visto\s+la\s+partecipazione)(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -244,20 +246,20 @@ static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What may stand between two dates of one list ("il 5 marzo, il 12 aprile e il 3 maggio").
 static DATE_LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,;]*(?:\b(?:e|ed|oppure)\b)?\s*(?:\b(?:il|i)\b\s*|l')?$").expect("valid regex")
+    Regex::new(r"(?i)^[\s,;]*(?:(?-u:\b)(?:e|ed|oppure)(?-u:\b))?\s*(?:(?-u:\b)(?:il|i)(?-u:\b)\s*|l')?$").expect("valid regex")
 });
 
 /// What may stand between two times that are separate meetings on one day
 /// ("alle ore 9.30 e alle ore 17.30"; "ore 10, in replica alle 15").
 static SLOT_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,;]*(?:\b(?:e|ed|oppure|o)\b)?[\s,]*(?:\b(?:in\s+replica|replica|anche|sempre)\b[\s,]*)?(?:\b(?:dalle|alle|ore|h)\b\.?\s*)*$")
+    Regex::new(r"(?i)^[\s,;]*(?:(?-u:\b)(?:e|ed|oppure|o)(?-u:\b))?[\s,]*(?:(?-u:\b)(?:in\s+replica|replica|anche|sempre)(?-u:\b)[\s,]*)?(?:(?-u:\b)(?:dalle|alle|ore|h)(?-u:\b)\.?\s*)*$")
         .expect("valid regex")
 });
 
 /// Words before a time that belong to it ("dalle ore", "intorno alle").
 static TIME_LEAD: LazyLock<Regex> =
     LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:(?:intorno|a\s+partire|fino)\s*(?:(?:dalle|alle|ore|h\.?)\s*)?|(?:dalle|alle|ore|h\.?)\s*)(?:ore\s*)?$").expect("valid regex")
+        Regex::new(r"(?i)(?-u:\b)(?:(?:intorno|a\s+partire|fino)\s*(?:(?:dalle|alle|ore|h\.?)\s*)?|(?:dalle|alle|ore|h\.?)\s*)(?:ore\s*)?$").expect("valid regex")
     });
 
 impl Anchor {
@@ -297,6 +299,9 @@ impl Anchor {
 
     /// "Il giorno successivo, sempre allo stesso orario, …".
     fn day_after(line: &str) -> Option<Anchor> {
+        if !(line.contains("giorno") || line.contains("indomani")) {
+            return None;
+        }
         DAY_AFTER.find(line)?;
         if PAST.is_match(line) {
             return None;
@@ -387,7 +392,7 @@ fn joined_slots(line: &str, earlier: &Slot, later: &Slot) -> bool {
 
 /// Words before a date that belong to it ("nei giorni", "il", "l'").
 static DATE_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:\b(?:nei\s+giorni|giorni|il|i|giorno)\s+|\bl')$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(?:(?-u:\b)(?:nei\s+giorni|giorni|il|i|giorno)\s+|(?-u:\b)l')$").expect("valid regex"));
 
 fn with_date_lead(line: &str, span: Range<usize>) -> Range<usize> {
     let before = tail(&line[..span.start], 16);
@@ -456,11 +461,11 @@ fn tidy(text: &str) -> String {
 static SEGMENT_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[–—]\s*|\s+-\s*|\s*-\s+").expect("valid regex"));
 static PARENTHESES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)").expect("valid regex"));
-static PRESSO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bpresso\s+(?:la\s+|il\s+|l')?").expect("valid regex"));
+static PRESSO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)presso\s+(?:la\s+|il\s+|l')?").expect("valid regex"));
 
 /// A programme of one meeting ("Programma:", "ordine del giorno").
 static AGENDA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:programma|ordine\s+del\s+giorno|o\.d\.g\.|agenda|scaletta|saluti|accoglienza|registrazione\s+dei\s+partecipanti|coffee\s+break|pausa|conclusioni|dibattito|interventi|relazion[ei])\b")
+    Regex::new(r"(?i)(?-u:\b)(?:programma|ordine\s+del\s+giorno|o\.d\.g\.|agenda|scaletta|saluti|accoglienza|registrazione\s+dei\s+partecipanti|coffee\s+break|pausa|conclusioni|dibattito|interventi|relazion[ei])(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -663,7 +668,7 @@ fn sentence_end(text: &str) -> usize {
 }
 
 static AREA_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:are[ae]\s+tematic|tavol[oi]\s+tematic|ambit[oi]\s+tematic)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:are[ae]\s+tematic|tavol[oi]\s+tematic|ambit[oi]\s+tematic)").expect("valid regex")
 });
 
 /// Thematic areas named in a description: quoted after "area tematica", or
@@ -692,7 +697,7 @@ fn areas_in(lines: &[String]) -> Vec<String> {
 /// A line announcing a list of tables or areas ("… ai seguenti tavoli tematici:").
 fn tables_intro(line: &str) -> bool {
     static INTRO: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:tavol[oi]|are[ae]\s+tematich[ea])\b").expect("valid regex"));
+        LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:tavol[oi]|are[ae]\s+tematich[ea])(?-u:\b)").expect("valid regex"));
     line.trim_end().ends_with(':') && INTRO.is_match(line) && dates::find_dates(line).is_empty()
 }
 
@@ -754,7 +759,7 @@ fn undated(title: String, kind: SessionKind, areas: Vec<String>, source: Range<u
 }
 
 static DEFAULT_VENUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:tutti\s+gli\s+incontri|gli\s+incontri|tutte\s+le\s+sessioni|le\s+sessioni|i\s+tavoli|tutti\s+i\s+tavoli)\b[^.]{0,40}?\b(?:si\s+svolgeranno|si\s+terranno|avranno\s+luogo|si\s+svolgono|si\s+tengono)\s+(?:presso|nella|nel|in)\s+(?:la\s+|il\s+|l')?(.+?)\s*\.?\s*$")
+    Regex::new(r"(?i)(?-u:\b)(?:tutti\s+gli\s+incontri|gli\s+incontri|tutte\s+le\s+sessioni|le\s+sessioni|i\s+tavoli|tutti\s+i\s+tavoli)(?-u:\b)[^.]{0,40}?(?-u:\b)(?:si\s+svolgeranno|si\s+terranno|avranno\s+luogo|si\s+svolgono|si\s+tengono)\s+(?:presso|nella|nel|in)\s+(?:la\s+|il\s+|l')?(.+?)\s*\.?\s*$")
         .expect("valid regex")
 });
 
@@ -1151,3 +1156,4 @@ mod tests {
         );
     }
 }
+

@@ -15,7 +15,7 @@ pub struct TimeMention {
 /// An hour alone ("ore 9") counts only after a word announcing a time, so that
 /// numbers such as "n.44" or "art. 4" are not read as times.
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<prefix>\b(?:dalle|alle|ore|h)\.?\s*)?\b(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?\b")
+    Regex::new(r"(?i)(?P<prefix>(?-u:\b)(?:dalle|alle|ore|h)\.?\s*)?(?-u:\b)(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -26,6 +26,9 @@ static RANGE_JOIN: LazyLock<Regex> =
 /// Finds the times in `text`, skipping any match that touches a `masked` span
 /// (dates such as "26.07.2022" would otherwise read as 26:07).
 pub fn find_times(text: &str, masked: &[Range<usize>]) -> Vec<TimeMention> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     TIME.captures_iter(text)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
