@@ -14,6 +14,7 @@ mod expressions;
 pub mod i18n;
 mod observatory;
 mod office;
+mod municipalities;
 mod openapi;
 mod page;
 mod pacts;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(municipalities::routes())
         .merge(openapi::routes())
         .merge(expressions::routes())
         .merge(auth::routes())

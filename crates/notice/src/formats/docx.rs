@@ -12,7 +12,9 @@ const MAX_DOCUMENT: u64 = 32 * 1024 * 1024;
 pub fn text(bytes: &[u8]) -> Result<String, NoticeError> {
     let unreadable = |e: zip::result::ZipError| NoticeError::UnreadableDocx(e.to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let part = archive.by_name("word/document.xml").map_err(|_| NoticeError::NotADocx)?;
+    let part = archive
+        .by_name("word/document.xml")
+        .map_err(|_| NoticeError::NotADocx)?;
     let xml = read_bounded(part, MAX_DOCUMENT)?;
     Ok(document_text(&String::from_utf8_lossy(&xml)))
 }
@@ -35,7 +37,11 @@ fn document_text(xml: &str) -> String {
         rest = &after[close + 1..];
         let closing = tag.starts_with('/');
         let self_closing = tag.ends_with('/');
-        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
         match (name, closing) {
             ("w:t", false) => in_text = !self_closing,
             ("w:t", true) => in_text = false,
@@ -96,11 +102,17 @@ mod tests {
             <w:tbl><w:tr><w:tc><w:p><w:r><w:t>DATA</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>ORE</w:t></w:r></w:p></w:tc></w:tr>
             <w:tr><w:tc><w:p><w:r><w:t>13/06/2022</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>9,00</w:t></w:r></w:p><w:p><w:r><w:t>sala</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
             <w:p><w:r><w:t>Fine</w:t><w:tab/><w:t>x</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(document_text(xml), "AVVISO\n- Tavolo anziani & famiglie\nDATA\tORE\n13/06/2022\t9,00 sala\nFine\tx\n");
+        assert_eq!(
+            document_text(xml),
+            "AVVISO\n- Tavolo anziani & famiglie\nDATA\tORE\n13/06/2022\t9,00 sala\nFine\tx\n"
+        );
     }
 
     #[test]
     fn not_a_zip_or_not_a_document() {
-        assert!(matches!(text(b"PK\x03\x04garbage"), Err(NoticeError::UnreadableDocx(_))));
+        assert!(matches!(
+            text(b"PK\x03\x04garbage"),
+            Err(NoticeError::UnreadableDocx(_))
+        ));
     }
 }

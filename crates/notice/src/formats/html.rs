@@ -6,14 +6,53 @@ use super::unescape;
 
 /// Elements whose content is never part of the notice.
 const DROPPED: [&str; 16] = [
-    "script", "style", "noscript", "template", "svg", "head", "nav", "footer", "aside", "form", "button", "iframe",
-    "select", "figcaption", "menu", "dialog",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "select",
+    "figcaption",
+    "menu",
+    "dialog",
 ];
 
 /// Elements that end a line of text.
 const BLOCKS: [&str; 27] = [
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main", "header",
-    "table", "tbody", "thead", "tr", "blockquote", "pre", "dd", "dt", "dl", "figure", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "main",
+    "header",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "hr",
 ];
 
 /// How deep a page's elements may nest before the rest is read as flat text.
@@ -80,7 +119,10 @@ pub fn text(page: &str) -> String {
     if dropped.is_empty() {
         push_text(rest, &mut out);
     }
-    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+    out.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The `<main>` element, or else the page's `<article>` elements, or else the
@@ -89,7 +131,10 @@ fn main_content(page: &str) -> &str {
     let lower = page.to_ascii_lowercase();
     for tag in ["main", "article"] {
         if let Some(start) = find_open(&lower, tag) {
-            let end = lower.rfind(&format!("</{tag}>")).filter(|&e| e > start).unwrap_or(page.len());
+            let end = lower
+                .rfind(&format!("</{tag}>"))
+                .filter(|&e| e > start)
+                .unwrap_or(page.len());
             return &page[start..end];
         }
     }
@@ -100,7 +145,10 @@ fn main_content(page: &str) -> &str {
 fn find_open(lower: &str, tag: &str) -> Option<usize> {
     let pattern = format!("<{tag}");
     lower.match_indices(&pattern).map(|(at, _)| at).find(|&at| {
-        lower[at + pattern.len()..].chars().next().is_some_and(|c| c == '>' || c.is_whitespace())
+        lower[at + pattern.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c == '>' || c.is_whitespace())
     })
 }
 
@@ -108,7 +156,10 @@ fn find_open(lower: &str, tag: &str) -> Option<usize> {
 fn push_text(raw: &str, out: &mut String) {
     let mut decoded = String::with_capacity(raw.len());
     unescape(raw, &mut decoded);
-    for (index, word) in decoded.split(|c: char| c.is_whitespace() && c != '\u{a0}').enumerate() {
+    for (index, word) in decoded
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+        .enumerate()
+    {
         let starts_with_space = index > 0 || decoded.starts_with(char::is_whitespace);
         if starts_with_space && !out.is_empty() && !out.ends_with([' ', '\n', '\t']) {
             out.push(' ');
@@ -130,16 +181,25 @@ fn new_line(out: &mut String) {
 /// alone would lose it); e-mail links keep theirs too.
 fn meeting_link(tag: &str, out: &mut String) {
     let lower = tag.to_ascii_lowercase();
-    let Some(at) = lower.find("href=") else { return };
+    let Some(at) = lower.find("href=") else {
+        return;
+    };
     let value = &tag[at + 5..];
     let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
     let href = match quote {
         Some(q) => value[1..].split(q).next().unwrap_or(""),
         None => value.split(char::is_whitespace).next().unwrap_or(""),
     };
-    let keep = ["meet.google.com", "zoom.us", "teams.microsoft.com", "teams.live.com", "webex.com", "mailto:"]
-        .iter()
-        .any(|host| href.contains(host));
+    let keep = [
+        "meet.google.com",
+        "zoom.us",
+        "teams.microsoft.com",
+        "teams.live.com",
+        "webex.com",
+        "mailto:",
+    ]
+    .iter()
+    .any(|host| href.contains(host));
     if keep {
         if !out.ends_with([' ', '\n']) && !out.is_empty() {
             out.push(' ');
@@ -164,19 +224,32 @@ mod tests {
             il <b>5 marzo</b>.</p><ul><li>Tavolo anziani</li><li>Tavolo minori</li></ul>
             <div class="share"><button>Condividi</button></div></main>
             <footer>P.IVA 0123</footer></body></html>"#;
-        assert_eq!(text(page), "Avviso pubblico\nIl primo incontro si terrà il 5 marzo.\n- Tavolo anziani\n- Tavolo minori");
+        assert_eq!(
+            text(page),
+            "Avviso pubblico\nIl primo incontro si terrà il 5 marzo.\n- Tavolo anziani\n- Tavolo minori"
+        );
     }
 
     #[test]
     fn tables_become_tab_separated_rows_and_meeting_links_stay() {
         let page = "<table><tr><th>DATA</th><th>ORE</th></tr><tr><td>5/3/2024</td><td>9,00</td></tr></table>\
             <p><a href=\"https://meet.google.com/abc-defg-hij\">Partecipa</a></p>";
-        assert_eq!(text(page), "DATA\tORE\n5/3/2024\t9,00\nhttps://meet.google.com/abc-defg-hij Partecipa");
+        assert_eq!(
+            text(page),
+            "DATA\tORE\n5/3/2024\t9,00\nhttps://meet.google.com/abc-defg-hij Partecipa"
+        );
     }
 
     #[test]
     fn broken_markup_does_not_panic() {
-        for page in ["<p>a <b", "<script>never closed", "<!-- open", "</main></div>", "<a href=>x</a>", "<p>é</p"] {
+        for page in [
+            "<p>a <b",
+            "<script>never closed",
+            "<!-- open",
+            "</main></div>",
+            "<a href=>x</a>",
+            "<p>é</p",
+        ] {
             let _ = text(page);
         }
     }
