@@ -17,17 +17,59 @@ pub fn clean_lines(text: &str) -> Vec<String> {
     dehyphenate(lines)
 }
 
-/// Joins cleaned lines into one line of prose with single spaces, for the rules
-/// (deadline, references, lists) whose phrases may be broken across lines.
-pub fn flow_text(lines: &[String]) -> String {
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for word in lines.iter().flat_map(|line| line.split_whitespace()) {
-        if !out.is_empty() {
-            out.push(' ');
+/// The cleaned lines joined by newlines: the text that provenance spans
+/// (`source: {start, end}`) count characters in.
+pub fn normalised_text(lines: &[String]) -> String {
+    lines.join("\n")
+}
+
+/// Byte offset in the normalised text where each line starts.
+pub fn line_starts(lines: &[String]) -> Vec<usize> {
+    let mut at = 0;
+    lines
+        .iter()
+        .map(|line| {
+            let start = at;
+            at += line.len() + 1;
+            start
+        })
+        .collect()
+}
+
+/// Cleaned lines joined into one line of prose with single spaces, for the
+/// rules (deadline, references, lists) whose phrases may be broken across
+/// lines, with the way back to the normalised text.
+#[derive(Debug, Clone, Default)]
+pub struct Flow {
+    pub text: String,
+    /// (offset in the flow, offset in the normalised text) of every word.
+    marks: Vec<(usize, usize)>,
+}
+
+impl Flow {
+    /// The offset in the normalised text of byte `at` of the flow.
+    pub fn source(&self, at: usize) -> usize {
+        let index = self.marks.partition_point(|(flow, _)| *flow <= at);
+        match index.checked_sub(1).and_then(|i| self.marks.get(i)) {
+            Some((flow, source)) => source + (at - flow),
+            None => 0,
         }
-        out.push_str(word);
     }
-    out
+}
+
+pub fn flow_text(lines: &[String]) -> Flow {
+    let mut flow = Flow { text: String::with_capacity(lines.iter().map(|l| l.len() + 1).sum()), marks: Vec::new() };
+    for (line, start) in lines.iter().zip(line_starts(lines)) {
+        for word in line.split_whitespace() {
+            if !flow.text.is_empty() {
+                flow.text.push(' ');
+            }
+            let offset = word.as_ptr() as usize - line.as_ptr() as usize;
+            flow.marks.push((flow.text.len(), start + offset));
+            flow.text.push_str(word);
+        }
+    }
+    flow
 }
 
 /// Folds typographic variants into the plain characters the rules look for,
@@ -198,6 +240,9 @@ mod tests {
     #[test]
     fn flow_text_collapses_whitespace() {
         let lines = vec!["a\tb ".to_string(), String::new(), "  c".to_string()];
-        assert_eq!(flow_text(&lines), "a b c");
+        let flow = flow_text(&lines);
+        assert_eq!(flow.text, "a b c");
+        assert_eq!(normalised_text(&lines), "a\tb \n\n  c");
+        assert_eq!([flow.source(0), flow.source(2), flow.source(4)], [0, 2, 8]);
     }
 }

@@ -7,16 +7,16 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?-u:\b)").expect("valid regex")
 });
 
 static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.)[^\s<>"'()\[\]]+"#).expect("valid regex"));
+    LazyLock::new(|| Regex::new(r#"(?i)(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]]+"#).expect("valid regex"));
 
 /// A number counts as a phone only when announced ("tel.", "fax al n."), so
 /// that tax codes and protocol numbers are not taken for phones.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:tel|telefono|fax|cell|cellulare|numero\s+verde|n\.\s*verde|recapito\s+telefonico)\b[^0-9+]{0,15}(\+39[\s.]?)?(\d[\d\s./-]{4,14}\d)")
+    Regex::new(r"(?i)(?-u:\b)(?:tel|telefono|fax|cell|cellulare|numero\s+verde|n\.\s*verde|recapito\s+telefonico)(?-u:\b)[^0-9+]{0,15}(\+39[\s.]?)?(\d[\d\s./-]{4,14}\d)")
         .expect("valid regex")
 });
 

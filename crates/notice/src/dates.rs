@@ -35,7 +35,7 @@ const MONTHS: [&str; 12] = [
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s*,?\s*)?(?:(?P<nd>\d{1,2})[./-](?P<nm>\d{1,2})[./-](?P<ny>\d{4}|\d{2})\b|(?P<td>\d{1,2})\s*[°º]?\s+(?P<tm>gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\b(?:\s+(?P<ty>\d{4})\b)?)",
+        r"(?i)(?-u:\b)(?:(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s*,?\s*)?(?:(?P<nd>\d{1,2})[./-](?P<nm>\d{1,2})[./-](?P<ny>\d{4}|\d{2})(?-u:\b)|(?P<td>\d{1,2})\s*[°º]?\s+(?P<tm>gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)(?-u:\b)(?:\s+(?P<ty>\d{4})(?-u:\b))?)",
     )
     .expect("valid regex")
 });
@@ -45,14 +45,47 @@ static RANGE_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(?:al|all'|fino\s+al|[-–—])\s*$").expect("valid regex"));
 
 /// "Dal " before the first end of a range, part of the range's text.
-static RANGE_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bdal(?:l')?\s*$").expect("valid regex"));
+static RANGE_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*$").expect("valid regex"));
 
 /// "Dal 18 al " before "30 novembre": a range whose start is a bare day.
 static BARE_RANGE_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bdal(?:l')?\s*(\d{1,2})\s*(?:al|all'|[-–—])\s*$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*(\d{1,2})\s*(?:al|all'|[-–—])\s*$").expect("valid regex"));
+
+/// A day of a list that ends with a month: "l'11, il 17 e il 24 maggio",
+/// "nei giorni 5 e 6 dicembre", "lunedì 11, mercoledì 13 e venerdì 15 marzo".
+static LIST_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?-u:\b)(?P<wd>(?:lune|marte|mercole|giove|vener)d(?:ì|i'?)|sabato|domenica)\s+)?(?-u:\b)(?P<d>\d{1,2})°?\s*(?:,|(?-u:\b)e(?-u:\b)|(?-u:\b)ed(?-u:\b))\s*(?:(?:il|l')\s*)?$")
+        .expect("valid regex")
+});
+
+/// How far back a list of days may reach before its month.
+const LIST_REACH: usize = 80;
+
+/// The days listed before `last`, which names their month (and year), in order.
+fn listed_days(text: &str, last: &DateMention) -> Vec<DateMention> {
+    let mut days = Vec::new();
+    let mut before = tail(&text[..last.span.start], LIST_REACH);
+    let offset = last.span.start - before.len();
+    while let Some(caps) = LIST_DAY.captures(before) {
+        let (Some(whole), Some(day)) = (caps.get(0), caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok())) else { break };
+        let date = PartialDate { day, ..last.date };
+        if NaiveDate::from_ymd_opt(date.year.unwrap_or(2000), date.month, day).is_none() {
+            break;
+        }
+        let weekday = caps.name("wd").and_then(|m| weekday(m.as_str()));
+        let end = caps.name("d").map_or(whole.end(), |d| d.end());
+        days.push(DateMention { span: offset + whole.start()..offset + end, date, weekday, is_range: false });
+        before = &before[..whole.start()];
+    }
+    days.reverse();
+    days
+}
 
 /// Finds the dates in `text`, in order. Linear in the length of `text`.
 pub fn find_dates(text: &str) -> Vec<DateMention> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let singles = DATE.captures_iter(text).filter_map(|caps| mention(&caps));
     let mut out: Vec<DateMention> = Vec::new();
     for next in singles {
@@ -67,7 +100,13 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
             *prev = DateMention { span: opening..next.span.end, date: start, weekday: prev.weekday, is_range: true };
             continue;
         }
-        out.push(with_bare_range_start(text, next));
+        let next = with_bare_range_start(text, next);
+        if !next.is_range {
+            let listed = listed_days(text, &next);
+            let after_previous = out.last().map_or(0, |prev| prev.span.end);
+            out.extend(listed.into_iter().filter(|day| day.span.start >= after_previous));
+        }
+        out.push(next);
     }
     out
 }
@@ -152,6 +191,9 @@ pub fn weekday_name(day: Weekday) -> &'static str {
 pub struct YearHint {
     pub year: i32,
     pub reason: String,
+    /// A date that comes after the notice was signed: when the hint's year
+    /// puts it before this day, it falls in the following year.
+    pub not_before: Option<NaiveDate>,
 }
 
 /// How a date was completed: `hint` is `None` when the notice gave the year.
@@ -168,7 +210,13 @@ pub fn complete<'a>(date: PartialDate, weekday: Option<Weekday>, hints: &'a [Yea
         let date = NaiveDate::from_ymd_opt(year, date.month, date.day)?;
         return Some(Completed { date, hint: None });
     }
-    let on = |hint: &YearHint| NaiveDate::from_ymd_opt(hint.year, date.month, date.day);
+    let on = |hint: &YearHint| {
+        let same_year = NaiveDate::from_ymd_opt(hint.year, date.month, date.day)?;
+        match hint.not_before {
+            Some(first) if same_year < first => NaiveDate::from_ymd_opt(hint.year + 1, date.month, date.day),
+            _ => Some(same_year),
+        }
+    };
     let agreeing = hints.iter().find(|hint| on(hint).is_some_and(|d| weekday.is_none_or(|w| d.weekday() == w)));
     let hint = agreeing.or_else(|| hints.iter().find(|hint| on(hint).is_some()))?;
     Some(Completed { date: on(hint)?, hint: Some(hint) })
@@ -237,8 +285,8 @@ mod tests {
     #[test]
     fn completes_missing_year_by_weekday() {
         let hints = [
-            YearHint { year: 2014, reason: "a".into() },
-            YearHint { year: 2013, reason: "b".into() },
+            YearHint { year: 2014, reason: "a".into(), not_before: None },
+            YearHint { year: 2013, reason: "b".into(), not_before: None },
         ];
         let tuesday = complete(pd(22, 10, None), Some(Weekday::Tue), &hints).expect("date");
         assert_eq!(tuesday.date, NaiveDate::from_ymd_opt(2013, 10, 22).expect("valid"));
@@ -248,6 +296,23 @@ mod tests {
         let explicit = complete(pd(1, 2, Some(2020)), None, &hints).expect("date");
         assert_eq!(explicit.hint, None);
         assert_eq!(complete(pd(29, 2, None), None, &hints[..1]), None);
+        let signed = NaiveDate::from_ymd_opt(2023, 11, 20);
+        let after_notice = [YearHint { year: 2023, reason: "c".into(), not_before: signed }];
+        let january = complete(pd(12, 1, None), None, &after_notice).expect("date");
+        assert_eq!(january.date, NaiveDate::from_ymd_opt(2024, 1, 12).expect("valid"), "a January meeting after a November notice");
+    }
+
+    #[test]
+    fn lists_of_days_share_their_month() {
+        let days = |text: &str| find_dates(text).iter().map(|m| (m.date.day, m.date.month, m.date.year)).collect::<Vec<_>>();
+        assert_eq!(days("l'11, il 17 e il 24 maggio alle ore 16"), [(11, 5, None), (17, 5, None), (24, 5, None)]);
+        assert_eq!(days("nei giorni 5 e 6 dicembre 2024, alle 10.30"), [(5, 12, Some(2024)), (6, 12, Some(2024))]);
+        let text = "lunedì 11, mercoledì 13 e venerdì 15 marzo";
+        let found = find_dates(text);
+        assert_eq!(found.iter().map(|m| m.weekday).collect::<Vec<_>>(), [Some(Weekday::Mon), Some(Weekday::Wed), Some(Weekday::Fri)]);
+        assert_eq!(&text[found[1].span.clone()], "mercoledì 13");
+        assert_eq!(days("n. 11 del 09 ottobre"), [(9, 10, None)]);
+        assert!(days("il 30 e 31 febbraio").is_empty());
     }
 
     #[test]

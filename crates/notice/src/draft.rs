@@ -14,8 +14,9 @@ pub struct ProcessDraft {
     pub title: Option<String>,
     /// Name of the Ambito, e.g. "Casarano" for "Ambito Territoriale Sociale di Casarano".
     pub ambito: Option<String>,
-    /// Municipalities of the Ambito, in title case, in order of first mention.
-    pub municipalities: Vec<String>,
+    /// Municipalities of the Ambito as the ISTAT gazetteer names them, in
+    /// order of first mention, each once.
+    pub municipalities: Vec<Municipality>,
     pub plan_period: Option<PlanPeriod>,
     /// Date the notice was signed ("Lecce, 09 ottobre 2013").
     pub notice_date: Option<NaiveDate>,
@@ -26,6 +27,46 @@ pub struct ProcessDraft {
     pub legal_references: Vec<String>,
     /// Italian sentences telling the reviewer what was guessed or not found.
     pub warnings: Vec<String>,
+    /// The normalised text every `source` counts characters in; the review
+    /// page shows it beside the draft.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl ProcessDraft {
+    pub fn municipality_names(&self) -> Vec<String> {
+        self.municipalities.iter().map(|m| m.name.clone()).collect()
+    }
+
+    /// The draft without its provenance: what it says, not where the text
+    /// says it. Two layouts of one notice (text, PDF, HTML, DOCX) agree on it.
+    pub fn without_provenance(&self) -> ProcessDraft {
+        let mut draft = self.clone();
+        draft.text.clear();
+        draft.municipalities.iter_mut().for_each(|m| m.source = Source::default());
+        draft.sessions.iter_mut().for_each(|s| s.source = Source::default());
+        if let Some(deadline) = draft.deadline.as_mut() {
+            deadline.source = Source::default();
+        }
+        draft
+    }
+}
+
+/// Where a value was read: characters `start..end` of the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Source {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A municipality recognised with the ISTAT gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Municipality {
+    pub name: String,
+    /// Six-digit ISTAT code.
+    pub istat: String,
+    /// The first mention.
+    pub source: Source,
 }
 
 /// Three-year cycle of the Piano Sociale di Zona, e.g. 2022-2024.
@@ -41,6 +82,7 @@ pub struct Deadline {
     pub date: NaiveDate,
     #[serde(serialize_with = "hh_mm")]
     pub time: Option<NaiveTime>,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +97,7 @@ pub struct Session {
     pub title: String,
     pub venue: Option<String>,
     pub areas: Vec<String>,
+    pub source: Source,
 }
 
 

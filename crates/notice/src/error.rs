@@ -12,4 +12,8 @@ pub enum NoticeError {
     EncryptedPdf,
     #[error("il PDF non contiene testo estraibile (forse è una scansione: serve il riconoscimento del testo)")]
     NoTextInPdf,
+    #[error("il documento Word non è leggibile: {0}")]
+    UnreadableDocx(String),
+    #[error("l'archivio non è un documento Word (manca word/document.xml)")]
+    NotADocx,
 }

@@ -14,7 +14,7 @@ const TITLE_SCAN: usize = 60;
 const TITLE_MAX: usize = 240;
 
 static TITLE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:avviso|bando|patto\s+di|percorso|manifestazione\s+di\s+interesse|invito)\b")
+    Regex::new(r"(?i)^\s*(?:avviso|bando|patto\s+di|percorso|manifestazione\s+di\s+interesse|invito)(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -46,7 +46,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 }
 
 static AMBITO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ambito(?:\s+terr\p{L}*)?(?:\s+social\p{L}*)?|a\.?t\.?s\.?)(?:\s+(?:n\.?|n°|nr\.?)\s*\d+)?\s+di\s+")
+    Regex::new(r"(?i)(?-u:\b)(?:ambito(?:\s+terr\p{L}*)?(?:\s+social\p{L}*)?|a\.?t\.?s\.?)(?:\s+(?:n\.?|n°|nr\.?)\s*\d+)?\s+di\s+")
         .expect("valid regex")
 });
 
@@ -64,7 +64,7 @@ pub fn find_ambito(lines: &[String]) -> Option<String> {
 
 static PLAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:piano\s+sociale\s+di\s+zona|piano\s+di\s+zona(?:\s+dei\s+servizi\s+(?:sociali|alla\s+persona))?|piano\s+sociale|pdz)\s*\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b",
+        r"(?i)(?-u:\b)(?:piano\s+sociale\s+di\s+zona|piano\s+di\s+zona(?:\s+dei\s+servizi\s+(?:sociali|alla\s+persona))?|piano\s+sociale|pdz)\s*\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -91,7 +91,7 @@ fn most_cited_period(plan: &Regex, flow: &str) -> Option<PlanPeriod> {
 }
 
 static REGIONAL_PLAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bpiano\s+regionale\s+delle\s+politiche\s+sociali\s+(?:per\s+il\s+)?\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)\b")
+    Regex::new(r"(?i)(?-u:\b)piano\s+regionale\s+delle\s+politiche\s+sociali\s+(?:per\s+il\s+)?\(?((?:19|20)\d\d)\s*[-–/]\s*((?:19|20)?\d\d)(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -114,18 +114,36 @@ static PLACE_AND_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\p{Lu}[\p{L}'. ]{1,40},\s*(?:l[iì]'?\s*,?\s*)?$").expect("valid regex")
 });
 
-/// The signing line "Lecce, 09 ottobre 2013".
+/// What precedes the date a web page was published: "Pubblicato il",
+/// "Data di pubblicazione:".
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:pubblicat[oa]|postato|inserito|data(?:\s+di)?\s+pubblicazione|data\s*:)[^0-9]{0,20}?(?:il\s+|:\s*)?$")
+        .expect("valid regex")
+});
+
+/// Nothing but blanks before a date alone on its line.
+static NOTHING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*$").expect("valid regex"));
+
+/// Web pages put their date in the first lines, after the navigation.
+const PUBLISHED_SCAN: usize = 40;
+
+/// The signing line "Lecce, 09 ottobre 2013"; failing that, the date a web
+/// page was published ("Pubblicato il 10 febbraio 2025", "03/09/2024").
 pub fn find_notice_date(lines: &[String]) -> Option<NaiveDate> {
-    lines.iter().find_map(|line| {
+    let dated = |line: &String, before: &Regex, closing: bool| {
         let mention = dates::find_dates(line).into_iter().next()?;
         let closes_line = line[mention.span.end..].trim_matches([' ', '.']).is_empty();
-        let opens_with_place = PLACE_AND_DATE.is_match(&line[..mention.span.start]);
         match mention.date {
-            PartialDate { day, month, year: Some(year) } if closes_line && opens_with_place => {
+            PartialDate { day, month, year: Some(year) } if (closes_line || !closing) && before.is_match(&line[..mention.span.start]) => {
                 NaiveDate::from_ymd_opt(year, month, day)
             }
             _ => None,
         }
+    };
+    lines.iter().find_map(|line| dated(line, &PLACE_AND_DATE, true)).or_else(|| {
+        lines.iter().filter(|l| !l.trim().is_empty()).take(PUBLISHED_SCAN).find_map(|line| {
+            dated(line, &NOTHING, true).or_else(|| dated(line, &PUBLISHED, false))
+        })
     })
 }
 
@@ -182,6 +200,11 @@ mod tests {
     fn notice_date_is_the_signing_line() {
         let text = "entro il 18 ottobre 2013.\nLecce, 09 ottobre 2013 \nData ultima modifica: 27/10/2022";
         assert_eq!(find_notice_date(&lines(text)), NaiveDate::from_ymd_opt(2013, 10, 9));
+        assert_eq!(find_notice_date(&lines("Home\nPubblicato il 10 febbraio 2025 alle 11:42\nTesto")), NaiveDate::from_ymd_opt(2025, 2, 10));
+        assert_eq!(find_notice_date(&lines("Menu\nTitolo\n03/09/2024\nTesto")), NaiveDate::from_ymd_opt(2024, 9, 3));
+        assert_eq!(find_notice_date(&lines("Il 5 marzo 2025 alle 10 si terrà")), None);
+        assert_eq!(find_notice_date(&lines("Lunedì 7 aprile 2025 ore 15.00 – Tavolo")), None);
+        assert_eq!(find_notice_date(&lines("Data ultima modifica: 27/10/2022")), None);
     }
 
     #[test]

@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// The year of an act: "/2000", "/00", or "del 14 marzo 2022" / "del 14/03/2022".
-const YEAR: &str = r"(?:\s*/\s*(?P<y>\d{4}|\d{2})\b|,?\s+del(?:l')?\s+(?:\d{1,2}(?:[./]\d{1,2}[./]|\s+\p{L}+\s+))?(?P<yd>\d{4})\b)";
+const YEAR: &str = r"(?:\s*/\s*(?P<y>\d{4}|\d{2})(?-u:\b)|,?\s+del(?:l')?\s+(?:\d{1,2}(?:[./]\d{1,2}[./]|\s+\p{L}+\s+))?(?P<yd>\d{4})(?-u:\b))";
 const NUMBER: &str = r"\s*(?:n\.?|nr\.?|n°|num\.)?\s*(?P<n>\d{1,5})";
 
 /// Each kind of act with the words that introduce it; the first that matches
 /// at a position wins, so regional laws are tried before national ones.
 static ACTS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    let act = |intro: &str| Regex::new(&format!(r"(?i)\b(?:{intro}){NUMBER}{YEAR}")).expect("valid regex");
+    let act = |intro: &str| Regex::new(&format!(r"(?i)(?-u:\b)(?:{intro}){NUMBER}{YEAR}")).expect("valid regex");
     vec![
         ("L.R.", act(r"l\.\s?r\.|legge\s+regionale")),
         ("R.R.", act(r"r\.\s?r\.|regolamento\s+regionale")),
@@ -27,7 +27,7 @@ static ACTS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 /// "D. G. R. del 02 agosto 2013, n. 1534"), where the date may come first.
 static DGR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:d\.?\s?g\.?\s?r\.?|delibera(?:zione)?\s+(?:della\s+)?(?:g\.\s?r\.|giunta\s+regionale))(?:\s+del\s+\d{{1,2}}(?:[./]\d{{1,2}}[./]|\s+\p{{L}}+\s+)(?P<yb>\d{{4}}),?)?{NUMBER}(?:{YEAR})?"
+        r"(?i)(?-u:\b)(?:d\.?\s?g\.?\s?r\.?|delibera(?:zione)?\s+(?:della\s+)?(?:g\.\s?r\.|giunta\s+regionale))(?:\s+del\s+\d{{1,2}}(?:[./]\d{{1,2}}[./]|\s+\p{{L}}+\s+)(?P<yb>\d{{4}}),?)?{NUMBER}(?:{YEAR})?"
     ))
     .expect("valid regex")
 });

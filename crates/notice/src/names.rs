@@ -107,30 +107,6 @@ pub fn leading_name(text: &str) -> Option<&str> {
     end.map(|end| &text[..end])
 }
 
-/// Whether the whole of `item` is one place name.
-pub fn is_whole_name(item: &str) -> bool {
-    let item = item.trim();
-    !item.is_empty() && leading_name(item) == Some(item)
-}
-
-/// The place name that ends `text` ("… Ambito Sociale di Fasano" → "Fasano").
-pub fn trailing_name(text: &str) -> Option<&str> {
-    let all: Vec<(usize, &str)> = words(text).collect();
-    let mut start = None;
-    for &(offset, word) in all.iter().rev().take(5) {
-        if is_name_word(word) {
-            start = Some(offset);
-        } else if !(start.is_some() && PARTICLES.contains(&word.to_lowercase().as_str())) {
-            break;
-        }
-    }
-    let start = start?;
-    // A particle cannot open the name: skip forward to its first capital.
-    let name = text[start..].trim_end();
-    let first_capital = words(name).find(|(_, w)| is_name_word(w))?.0;
-    Some(&name[first_capital..])
-}
-
 /// Words of `text` with their byte offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_whitespace().map(move |word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
@@ -160,15 +136,5 @@ mod tests {
         assert_eq!(leading_name("CASARANO"), Some("CASARANO"));
         assert_eq!(leading_name("intervento"), None);
         assert_eq!(leading_name("Ambito di Casarano"), None);
-        assert!(is_whole_name("Porto Cesareo"));
-        assert!(!is_whole_name("il sig"));
-        assert!(!is_whole_name("Porto Cesareo Caratteristiche Ambito di intervento"));
-    }
-
-    #[test]
-    fn trailing_name_skips_the_ambito_words() {
-        assert_eq!(trailing_name("dell'Ambito Sociale di Fasano "), Some("Fasano"));
-        assert_eq!(trailing_name("il Comune di San Pietro in Lama"), Some("San Pietro in Lama"));
-        assert_eq!(trailing_name("della sede"), None);
     }
 }

@@ -15,7 +15,7 @@ pub struct TimeMention {
 /// An hour alone ("ore 9") counts only after a word announcing a time, so that
 /// numbers such as "n.44" or "art. 4" are not read as times.
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<prefix>\b(?:dalle|alle|ore|h)\.?\s*)?\b(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?\b")
+    Regex::new(r"(?i)(?P<prefix>(?-u:\b)(?:dalle|alle|ore|h)\.?\s*)?(?-u:\b)(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?(?-u:\b)")
         .expect("valid regex")
 });
 
@@ -26,6 +26,9 @@ static RANGE_JOIN: LazyLock<Regex> =
 /// Finds the times in `text`, skipping any match that touches a `masked` span
 /// (dates such as "26.07.2022" would otherwise read as 26:07).
 pub fn find_times(text: &str, masked: &[Range<usize>]) -> Vec<TimeMention> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     TIME.captures_iter(text)
         .filter_map(|caps| {
             let whole = caps.get(0)?;
@@ -41,6 +44,38 @@ pub fn find_times(text: &str, masked: &[Range<usize>]) -> Vec<TimeMention> {
             Some(TimeMention { span: whole.range(), time })
         })
         .collect()
+}
+
+/// A meeting's time: a start, and an end when the text gives a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub span: Range<usize>,
+    pub start: NaiveTime,
+    pub end: Option<NaiveTime>,
+}
+
+/// The times `found` in `text` paired into ranges where they are joined as
+/// one ("dalle 10.00 alle 12.00"), in order.
+pub fn slots(text: &str, found: &[TimeMention]) -> Vec<Slot> {
+    let mut out = Vec::new();
+    let mut index = 0;
+    while let Some(first) = found.get(index) {
+        let second = found
+            .get(index + 1)
+            .filter(|second| second.time > first.time)
+            .filter(|second| RANGE_JOIN.is_match(&text[first.span.end..second.span.start]));
+        match second {
+            Some(second) => {
+                out.push(Slot { span: first.span.start..second.span.end, start: first.time, end: Some(second.time) });
+                index += 2;
+            }
+            None => {
+                out.push(Slot { span: first.span.clone(), start: first.time, end: None });
+                index += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Start and end of a meeting among the times `found` in `text`: the first
@@ -81,6 +116,17 @@ mod tests {
         assert_eq!(time_range("dalle 9 alle 13", &[]), (t(9, 0), t(13, 0)));
         assert_eq!(time_range("ore 9.30 - 13.00", &[]), (t(9, 30), t(13, 0)));
         assert_eq!(time_range("ore 9.30, poi alle 13.00 il buffet", &[]), (t(9, 30), None));
+    }
+
+    #[test]
+    fn loose_times_and_slots() {
+        for (text, h, m) in [("ore 16.00", 16, 0), ("alle 10,30", 10, 30), ("intorno alle 10,30", 10, 30), ("h. 16", 16, 0), ("16:30", 16, 30)] {
+            assert_eq!(time_range(text, &[]), (t(h, m), None), "{text}");
+        }
+        let text = "dalle 10.00 alle 12.00 anziani; dalle 15.30 alle 17 minori; dalle 17.00 scuole";
+        let found = slots(text, &find_times(text, &[]));
+        let pairs: Vec<_> = found.iter().map(|s| (Some(s.start), s.end)).collect();
+        assert_eq!(pairs, [(t(10, 0), t(12, 0)), (t(15, 30), t(17, 0)), (t(17, 0), None)]);
     }
 
     #[test]

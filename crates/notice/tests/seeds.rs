@@ -1,7 +1,7 @@
 //! Each seed notice against the draft a careful reader would write by hand.
 
 use chrono::{NaiveDate, NaiveTime};
-use concerto_notice::{Deadline, PlanPeriod, ProcessDraft, SessionKind, parse_notice};
+use concerto_notice::{PlanPeriod, ProcessDraft, SessionKind, parse_notice};
 
 fn seed(text: &str) -> ProcessDraft {
     parse_notice(text)
@@ -32,9 +32,9 @@ const CASARANO: [&str; 7] = ["Casarano", "Collepasso", "Matino", "Parabita", "Ru
 fn seed_000_casarano_notice_with_table() {
     let draft = seed(include_str!("seeds/000_c7aa5ff5bb19b09b.txt"));
     assert_eq!(draft.ambito.as_deref(), Some("Casarano"));
-    assert_eq!(draft.municipalities, strings(&CASARANO));
+    assert_eq!(draft.municipality_names(), strings(&CASARANO));
     assert_eq!(draft.plan_period, Some(PlanPeriod { from: 2022, to: 2024 }));
-    assert_eq!(draft.deadline, Some(Deadline { date: date(2022, 6, 8).expect("valid"), time: time(12, 0) }));
+    assert_eq!(draft.deadline.map(|d| (d.date, d.time)), Some((date(2022, 6, 8).expect("valid"), time(12, 0))));
     assert_eq!(draft.contacts.emails, ["udp@ambitodicasarano.it"]);
     assert!(draft.title.as_deref().is_some_and(|t| t.starts_with("AVVISO PUBBLICO DI AVVIO")));
 
@@ -86,9 +86,9 @@ fn seed_000_casarano_notice_with_table() {
 fn seed_001_fasano_press_article() {
     let draft = seed(include_str!("seeds/001_de1f6638fdaff468.txt"));
     assert_eq!(draft.ambito.as_deref(), Some("Fasano"));
-    assert_eq!(draft.municipalities, ["Fasano", "Cisternino", "Ostuni"]);
+    assert_eq!(draft.municipality_names(), ["Fasano", "Cisternino", "Ostuni"]);
     assert_eq!(draft.plan_period, Some(PlanPeriod { from: 2022, to: 2024 }));
-    assert_eq!(draft.deadline, Some(Deadline { date: date(2022, 7, 31).expect("valid"), time: None }));
+    assert_eq!(draft.deadline.map(|d| (d.date, d.time)), Some((date(2022, 7, 31).expect("valid"), None)));
     assert!(draft.contacts.emails.is_empty());
     assert_eq!(draft.contacts.urls, ["www.comune.fasano.br.it/"]);
     assert!(draft.sessions.is_empty(), "the article names tables but gives no calendar");
@@ -104,7 +104,7 @@ fn seed_002_lecce_doubled_pdf_text_with_prose_calendar() {
     assert!(draft.municipalities.is_empty(), "the notice does not list the Comuni");
     assert_eq!(draft.plan_period, Some(PlanPeriod { from: 2014, to: 2016 }));
     assert_eq!(draft.notice_date, date(2013, 10, 9));
-    assert_eq!(draft.deadline, Some(Deadline { date: date(2013, 10, 18).expect("valid"), time: time(12, 0) }));
+    assert_eq!(draft.deadline.map(|d| (d.date, d.time)), Some((date(2013, 10, 18).expect("valid"), time(12, 0))));
     assert_eq!(draft.contacts.emails, ["segretariatosociale@comune.lecce.it"]);
     assert_eq!(draft.contacts.urls, ["www.comune.lecce.it"]);
     assert_eq!(draft.contacts.phones, ["0832/315842", "800724292"]);
@@ -159,7 +159,7 @@ fn seed_002_lecce_doubled_pdf_text_with_prose_calendar() {
 fn seed_003_participation_pact_template() {
     let draft = seed(include_str!("seeds/003_be7d58f5d067bff0.txt"));
     assert_eq!(draft.ambito.as_deref(), Some("Casarano"));
-    assert_eq!(draft.municipalities, strings(&CASARANO));
+    assert_eq!(draft.municipality_names(), strings(&CASARANO));
     assert_eq!(draft.plan_period, Some(PlanPeriod { from: 2022, to: 2024 }));
     assert_eq!(draft.deadline, None);
     assert!(draft.contacts.emails.is_empty());
@@ -186,7 +186,7 @@ fn seed_003_participation_pact_template() {
 fn seed_004_observatory_record() {
     let draft = seed(include_str!("seeds/004_e298aa1c7dba7099.txt"));
     assert_eq!(draft.ambito.as_deref(), Some("Nardò"));
-    assert_eq!(draft.municipalities, ["Copertino", "Galatone", "Leverano", "Nardò", "Seclì", "Porto Cesareo"]);
+    assert_eq!(draft.municipality_names(), ["Copertino", "Galatone", "Leverano", "Nardò", "Seclì", "Porto Cesareo"]);
     assert_eq!(draft.plan_period, Some(PlanPeriod { from: 2022, to: 2024 }));
     assert_eq!(draft.deadline, None);
     assert!(draft.sessions.is_empty());
@@ -200,7 +200,17 @@ fn seed_004_observatory_record() {
 fn json_shape_matches_the_contract() {
     let draft = seed(include_str!("seeds/000_c7aa5ff5bb19b09b.txt"));
     let json = serde_json::to_value(&draft).expect("serializable");
-    assert_eq!(json["deadline"], serde_json::json!({"date": "2022-06-08", "time": "12:00"}));
+    assert_eq!(json["deadline"]["date"], "2022-06-08");
+    assert_eq!(json["deadline"]["time"], "12:00");
+    let quoted = |source: &serde_json::Value| -> String {
+        let (start, end) = (source["start"].as_u64().unwrap() as usize, source["end"].as_u64().unwrap() as usize);
+        draft.text.chars().skip(start).take(end - start).collect()
+    };
+    assert_eq!(quoted(&json["deadline"]["source"]), "entro le ore 12,00 del 08/06/2022");
+    assert_eq!(quoted(&json["sessions"][0]["source"]), "08 giugno h. 9,30");
+    assert!(quoted(&json["sessions"][2]["source"]).starts_with("1\t13/06/2022\t9,00\t13,00"));
+    assert_eq!(quoted(&json["municipalities"][1]["source"]), "COLLEPASSO");
+    assert_eq!(json["municipalities"][1]["istat"], "075021");
     assert_eq!(json["plan_period"], serde_json::json!({"from": 2022, "to": 2024}));
     let table3 = &json["sessions"][4];
     assert_eq!(table3["date"], serde_json::Value::Null);

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod limits;
 mod observatory;
 mod office;
+mod municipalities;
 mod openapi;
 mod page;
 mod pacts;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(api::routes())
+        .merge(municipalities::routes())
         .merge(openapi::routes())
         .merge(expressions::routes())
         .merge(auth::routes())

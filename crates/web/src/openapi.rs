@@ -20,11 +20,18 @@ use crate::AppState;
             Every error answers `{\"errors\": [{\"field\", \"code\", \"message\"}]}`.",
         license(name = "EUPL-1.2"),
     ),
-    paths(crate::api::list, crate::api::detail, crate::expressions::api::submit, crate::observatory::search::api),
+    paths(
+        crate::api::list,
+        crate::api::detail,
+        crate::expressions::api::submit,
+        crate::observatory::search::api,
+        crate::municipalities::api
+    ),
     tags(
         (name = "processes", description = "Public processes"),
         (name = "expressions", description = "Expressions of interest (manifestazioni di interesse)"),
         (name = "observatory", description = "The catalogue of participatory processes (osservatorio)"),
+        (name = "municipalities", description = "ISTAT's list of Italian municipalities (CC BY 4.0)"),
     )
 )]
 struct ApiDoc;

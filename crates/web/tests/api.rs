@@ -59,3 +59,39 @@ async fn an_unknown_process_is_a_json_404() {
     let json: Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(json["errors"][0]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn municipalities_by_the_start_of_their_name_with_the_istat_code() {
+    let app = app().await;
+    let reply = app.get("/api/v1/municipalities?q=molf").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    let found = json["municipalities"].as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["name"], "Molfetta");
+    assert_eq!(found[0]["istat"], "072029");
+    assert_eq!(found[0]["province_code"], "BA");
+    assert_eq!(found[0]["cadastral_code"], "F284");
+
+    let reply = app.get("/api/v1/municipalities?q=monte%20sant%E2%80%99a&province=FG").await;
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["municipalities"][0]["name"], "Monte Sant'Angelo");
+    let reply = app.get("/api/v1/municipalities?q=cas&province=Lecce").await;
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    let all = json["municipalities"].as_array().unwrap();
+    assert!(!all.is_empty() && all.len() <= 20 && all.iter().all(|m| m["province_code"] == "LE"));
+}
+
+#[tokio::test]
+async fn an_unknown_province_or_a_huge_query_is_a_field_error() {
+    let app = app().await;
+    let reply = app.get("/api/v1/municipalities?q=bar&province=Atlantide").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["errors"][0]["field"], "province");
+    let long = "a".repeat(101);
+    let reply = app.get(&format!("/api/v1/municipalities?q={long}")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let json: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["errors"][0]["field"], "q");
+}

@@ -414,6 +414,16 @@ async fn an_office_creates_drafts_by_import_template_and_copy() {
     let reply = create(&app, &c.editor_a, &[("mode", "import"), ("slug", "importato-2022-2024")], Some(("notice_file", notice))).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", &reply.body[..reply.body.len().min(2000)]);
     assert!(reply.body.contains("Da verificare"), "the importer's warnings are shown");
+    // The review: every value links to a highlighted span of the notice, with a text equivalent.
+    let links: Vec<&str> = reply.body.split("<a href=\"#").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    let sessions = reply.body.matches(">Sessione ").count();
+    assert!(sessions >= 9, "one link per session: {sessions}");
+    assert!(links.len() >= 9 + 7 + 1, "sessions, municipalities and the deadline link to the text: {links:?}");
+    for id in &links {
+        assert!(reply.body.contains(&format!("<mark id=\"{id}\" tabindex=\"-1\"><span class=\"visually-hidden\">")), "{id} is a highlighted span");
+    }
+    assert!(reply.body.contains("entro le ore 12,00 del 08/06/2022<span class=\"visually-hidden\"> [fine evidenziazione]</span></mark>"));
+    assert!(reply.body.contains("Comune: Casarano (ISTAT 075016)"));
     let imported = app.store.process_by_slug("importato-2022-2024").await.unwrap().unwrap();
     assert_eq!(imported.ambito.slug, "esempio", "created in the editor's own Ambito");
     assert_eq!(imported.tables.len(), 6);

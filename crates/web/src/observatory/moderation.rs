@@ -311,7 +311,7 @@ fn suggest_from_notice(values: &mut HashMap<String, String>, draft: &ProcessDraf
     };
     set("title", draft.title.clone());
     set("ambito", draft.ambito.clone());
-    set("municipalities", Some(draft.municipalities.join("\n")));
+    set("municipalities", Some(draft.municipality_names().join("\n")));
     set("cycle", draft.plan_period.map(|p| format!("{}-{}", p.from, p.to)));
     set("starts_on", dates.iter().min().map(|d| d.to_string()));
     set("ends_on", dates.iter().max().map(|d| d.to_string()));

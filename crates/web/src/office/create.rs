@@ -7,6 +7,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::template::{blank, next_cycle, regional_template};
+use concerto_notice::ProcessDraft;
 use concerto_domain::{NewProcess, OfficeAction, PlanCycle, Principal, Role, may_act_on_ambito, may_enter_workspace};
 
 use crate::AppState;
@@ -34,6 +35,8 @@ struct CreatedPage {
     slug: String,
     title: String,
     warnings: Vec<String>,
+    /// After an import: the notice's text beside the values read from it.
+    review: Option<super::review::Review>,
 }
 
 /// The Ambiti a user may create processes in: (slug, name).
@@ -118,15 +121,15 @@ fn cycle(f: &Fields) -> Result<PlanCycle, String> {
     Ok(PlanCycle { from, to: from + 2 })
 }
 
-/// Builds the new process the form asks for, with the importer's warnings.
-async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewProcess, Vec<String>), String> {
+/// Builds the new process the form asks for, with the importer's warnings and draft.
+async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewProcess, Vec<String>, Option<ProcessDraft>), String> {
     let title = if f.title.is_empty() { "Programmazione partecipata del Piano Sociale di Zona".to_string() } else { f.title.clone() };
     match f.mode.as_str() {
         "template" => {
             let catalogue = state.store.regional_areas().await.map_err(|e| e.to_string())?;
-            Ok((regional_template(&f.slug, &title, cycle(f)?, &catalogue), vec![]))
+            Ok((regional_template(&f.slug, &title, cycle(f)?, &catalogue), vec![], None))
         }
-        "blank" => Ok((blank(&f.slug, &title, cycle(f)?), vec![])),
+        "blank" => Ok((blank(&f.slug, &title, cycle(f)?), vec![], None)),
         "copy" => {
             let previous = state
                 .store
@@ -135,7 +138,7 @@ async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewPro
                 .map_err(|e| e.to_string())?
                 .filter(|p| may_act_on_ambito(Some(user), OfficeAction::Edit, p.ambito.id) == concerto_domain::Decision::Allow)
                 .ok_or_else(|| "Scegliere il processo da copiare.".to_string())?;
-            Ok((next_cycle(&previous, &f.slug, &title), vec![]))
+            Ok((next_cycle(&previous, &f.slug, &title), vec![], None))
         }
         "import" => {
             let bytes = if f.notice_file.is_empty() { f.notice_text.as_bytes().to_vec() } else { f.notice_file.clone() };
@@ -144,7 +147,7 @@ async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewPro
             if !f.title.is_empty() {
                 proposal.process.header.title = title;
             }
-            Ok((proposal.process, proposal.warnings))
+            Ok((proposal.process, proposal.warnings, Some(draft)))
         }
         _ => Err("Scegliere come creare il processo.".into()),
     }
@@ -172,7 +175,7 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
     if let Err(answer) = enforce(may_act_on_ambito(Some(&user), OfficeAction::Edit, ambito_id), &ctx) {
         return answer;
     }
-    let (process, warnings) = match build(&state, &user, &fields).await {
+    let (process, warnings, draft) = match build(&state, &user, &fields).await {
         Ok(built) => built,
         Err(message) => return new_page(&state, ctx, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
@@ -187,7 +190,8 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
     );
     match state.store.create_process_audited(ambito_id, &process, Some(&audit)).await {
         Ok(_) => {
-            let page = CreatedPage { slug: process.header.slug.clone(), title: process.header.title.clone(), warnings, ctx };
+            let review = draft.as_ref().map(|d| super::review::review(&ctx, d));
+            let page = CreatedPage { slug: process.header.slug.clone(), title: process.header.title.clone(), warnings, review, ctx };
             render(&page.ctx, &page).map(|r| (StatusCode::CREATED, r).into_response()).unwrap_or_else(IntoResponse::into_response)
         }
         Err(concerto_store::StoreError::Invalid(errors)) => {

@@ -11,6 +11,7 @@ mod exports;
 mod form;
 mod process;
 mod profile;
+mod review;
 mod session;
 mod settings;
 
