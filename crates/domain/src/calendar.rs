@@ -126,7 +126,7 @@ impl SessionUpdate {
             errors.push("date", "time_without_date", "Indicare la data insieme all'orario.");
         }
         if let Some(venue) = &self.venue {
-            errors.check_line("venue", venue);
+            errors.check_text("venue", venue, false);
         }
         errors.into_result(())
     }

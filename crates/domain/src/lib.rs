@@ -35,7 +35,7 @@ pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
     MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
-    Participation, Proposal, Representative, validate_expression,
+    Participation, Proposal, Representative, is_email, validate_expression,
 };
 pub use pact::upload::{MAX_SIGNED_FILE_BYTES, SignedFile, SignedFileKind, UploadError, inspect_signed_file};
 pub use pact::{
@@ -51,7 +51,7 @@ pub use receipt::{
     sha256_hex,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
-pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, has_control_characters, has_line_controls};
+pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};
 
 /// The time zone of every date and time a user reads or writes.
 pub const ROME: chrono_tz::Tz = chrono_tz::Europe::Rome;

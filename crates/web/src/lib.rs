@@ -118,7 +118,7 @@ pub async fn serve(
 /// A process the public may see, or not found: drafts stay with their office.
 async fn public_process(store: &Store, slug: &str) -> Result<concerto_domain::Process, error::WebError> {
     // No address holds a control character: such a request is answered without a query.
-    if concerto_domain::has_line_controls(slug) {
+    if !concerto_domain::is_acceptable_text(slug, false) {
         return Err(error::WebError::NotFound);
     }
     store

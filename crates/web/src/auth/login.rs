@@ -46,7 +46,7 @@ pub struct NextQuery {
 pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         // A line break would end the Location header (and cost a 500 to build it).
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !concerto_domain::has_line_controls(n) => {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && concerto_domain::is_acceptable_text(n, false) => {
             n.to_string()
         }
         _ => "/ufficio".to_string(),
