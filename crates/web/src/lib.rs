@@ -89,13 +89,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(page::remember_language))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.config.secure_cookies(), security::headers))
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::body_size))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -56,7 +56,7 @@ async fn form(app: &TestApp, uri: &str, body: &str, cookie: &str) -> StatusCode 
 fn assert_pdf(pdf: &Pdf, file: &str) {
     assert_eq!(pdf.status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf.bytes));
     assert_eq!(pdf.content_type, "application/pdf");
-    assert_eq!(pdf.disposition, format!("inline; filename=\"{file}\""));
+    assert_eq!(pdf.disposition, format!("inline; filename=\"{file}\"; filename*=UTF-8''{file}"), "RFC 6266");
     assert!(pdf.bytes.starts_with(b"%PDF-"));
 }
 

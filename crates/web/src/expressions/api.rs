@@ -38,7 +38,8 @@ pub fn unprocessable(errors: FieldErrors) -> Response {
     responses(
         (status = 201, description = "Received: protocol number, fingerprint and the sender's links", body = Created),
         (status = 404, description = "No public process has this address", body = ErrorList),
-        (status = 422, description = "The body is not JSON of this shape (or larger than 256 KB), or fields break the rules: one error per field", body = ErrorList),
+        (status = 413, description = "The body is larger than 256 KB", body = ErrorList),
+        (status = 422, description = "The body is not JSON of this shape, or fields break the rules: one error per field", body = ErrorList),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -47,6 +48,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let input = match body {
         Ok(Json(input)) => input,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(crate::security::too_large(true)),
         Err(rejection) => {
             let mut errors = FieldErrors::default();
             errors.push("body", "invalid_json", format!("Richiesta non valida: {}", rejection.body_text()));
