@@ -4,12 +4,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{TestApp, app};
+use common::{TestApp, app, pdf_text as text};
 use concerto_domain::Role;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -34,17 +31,6 @@ async fn fetch(app: &TestApp, uri: &str, cookie: Option<&str>) -> Pdf {
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
     Pdf { status, content_type, disposition, bytes }
-}
-
-fn text(pdf: &[u8]) -> String {
-    let mut child = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
 }
 
 /// Posts a form as the signed-in `cookie`; the answer's status.

@@ -366,18 +366,6 @@ async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_fi
 const PRINTABLE: &[&str] = &["Associazione 😀 Sorriso", "协会 社会服务", "جمعية الخير"];
 const REFUSED: &[&str] = &["fine\u{FFFF}", "\u{202E}evil", "Area\u{0}con\u{1b}controlli\u{7}"];
 
-fn pdf_text(pdf: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
-}
-
 async fn get_bytes(app: &TestApp, uri: &str, cookie: Option<&str>) -> (StatusCode, Vec<u8>) {
     let mut request = Request::get(uri);
     if let Some(cookie) = cookie {
@@ -440,7 +428,7 @@ async fn hostile_names_reach_every_document_or_are_refused() {
         ] {
             let (status, pdf) = get_bytes(&app, &uri, Some(&cookie)).await;
             assert_eq!(status, StatusCode::OK, "{what}: {uri}");
-            let printed = pdf_text(&pdf);
+            let printed = common::pdf_text(&pdf);
             if text.starts_with('协') && !uri.ends_with("avviso.pdf") {
                 assert!(printed.contains("协会"), "{what}: {uri}: {printed}");
             }
