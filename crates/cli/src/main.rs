@@ -249,7 +249,7 @@ async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&s
     let role = Role::from_code(role).with_context(|| {
         format!("unknown role «{role}»: use platform-admin, ambito-admin, ambito-editor, representative or citizen")
     })?;
-    anyhow::ensure!(!email.trim().is_empty() && email.contains('@'), "«{email}» is not an e-mail address");
+    anyhow::ensure!(concerto_domain::is_email(email.trim()), "«{email}» is not an e-mail address");
     let mut password = String::new();
     std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);

@@ -16,6 +16,7 @@ mod notice;
 mod pact;
 mod party;
 mod receipt;
+mod printable;
 mod render;
 mod session;
 mod sheet;

@@ -5,6 +5,8 @@
 
 use std::sync::LazyLock;
 
+use crate::printable;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -56,8 +58,21 @@ struct Engine {
     common: Source,
 }
 
+/// Fallbacks for what Libertinus Serif lacks, in the order typst tries them: Latin
+/// diacritics, Greek and Cyrillic; Arabic; Chinese, Japanese and Korean; emoji.
+/// `fonts/README.md` says where each comes from and under which licence.
+const FALLBACK_FONTS: [&[u8]; 6] = [
+    include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf"),
+    include_bytes!("../fonts/NotoNaskhArabic-Bold.ttf"),
+    include_bytes!("../fonts/DroidSansFallback.ttf"),
+    include_bytes!("../fonts/Symbola-Emoji.ttf"),
+];
+
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
-    let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+    let fonts: Vec<Font> =
+        typst_assets::fonts().chain(FALLBACK_FONTS).flat_map(|data| Font::iter(Bytes::new(data))).collect();
     Engine {
         library: LazyHash::new(Library::default()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -127,7 +142,12 @@ fn main_source(template: Template) -> Source {
 /// Renders `template` with `data` as a PDF/A-2b, tagged, dated `date`. The same
 /// input always gives the same bytes, so a document's SHA-256 identifies it.
 pub(crate) fn render(template: Template, data: &impl Serialize, date: NaiveDate) -> Result<Vec<u8>, RenderError> {
-    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(data)?), today: date };
+    let mut data = serde_json::to_value(data)?;
+    let missing = printable::replace_unprintable(&mut data, |c| ENGINE.fonts.iter().any(|f| f.info().coverage.contains(c as u32)));
+    if !missing.is_empty() {
+        tracing::warn!(template = template.name, missing = %printable::describe(&missing), "characters no font has are printed as placeholders");
+    }
+    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(&data)?), today: date };
     let fail = |diagnostics: &[SourceDiagnostic]| RenderError::Typst { template: template.name, message: describe(diagnostics) };
     let document: PagedDocument = typst::compile(&world).output.map_err(|d| fail(&d))?;
     let options = PdfOptions {

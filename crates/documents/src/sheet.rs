@@ -22,15 +22,28 @@ pub enum ExportError {
 /// with a byte-order mark: both make the file open right with a double click.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR at
+/// its start) gets a leading `'`, as OWASP advises against CSV injection: the
+/// program then shows the text as typed and runs nothing. Every other cell is
+/// written unchanged.
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
 impl Sheet {
-    /// CSV (RFC 4180 quoting) with `;` between fields and a UTF-8 BOM.
+    /// The one CSV writer of every CSV Concerto serves: RFC 4180 quoting, `;`
+    /// between fields, CRLF line ends, a UTF-8 BOM, and formula-like cells
+    /// neutralised (see [`neutralise`]).
     pub fn to_csv(&self) -> Result<Vec<u8>, ExportError> {
         let mut out = BOM.to_vec();
         {
-            let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-            writer.write_record(&self.headers)?;
+            let mut writer = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut out);
+            writer.write_record(self.headers.iter().map(|c| neutralise(c).into_owned()))?;
             for row in &self.rows {
-                writer.write_record(row)?;
+                writer.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
             writer.flush().map_err(csv::Error::from)?;
         }
@@ -85,6 +98,23 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(&rows[0][1], "Associazione \"Il Faro\"; ODV");
         assert_eq!(&rows[1][1], "Società di mutuo soccorso");
+    }
+
+    #[test]
+    fn formula_like_cells_are_neutralised_and_keep_their_text() {
+        let cells = ["=HYPERLINK(\"http://x\";\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "ok = fine", "-"];
+        let sheet = Sheet { name: "x".into(), headers: vec!["a".into()], rows: cells.iter().map(|c| vec![c.to_string()]).collect() };
+        let bytes = sheet.to_csv().unwrap();
+        assert!(String::from_utf8_lossy(&bytes).contains("\r\n"), "RFC 4180 line ends");
+        let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[BOM.len()..]);
+        let read: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+        for (cell, back) in cells.iter().zip(&read) {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                assert_eq!(back, &format!("'{cell}"));
+            } else {
+                assert_eq!(back, cell);
+            }
+        }
     }
 
     #[test]

@@ -38,17 +38,17 @@ fn check(name: String, pdf: Vec<u8>) -> String {
     text
 }
 
-fn all_documents(process: &Process) {
+/// Every document of `process` for `expressions`, named `{slug}__{document}`.
+fn render_all(process: &Process, expressions: &[concerto_domain::ReceivedExpression]) -> Vec<(String, Vec<u8>)> {
     let slug = &process.header.slug;
-    let expressions = fixtures::expressions(process);
-    check(format!("{slug}__notice"), notice(&Notice::new(process, None, fixtures::today())).unwrap());
+    let mut out = vec![(format!("{slug}__notice"), notice(&Notice::new(process, None, fixtures::today())).unwrap())];
     for (e, label) in expressions.iter().zip(["association", "union", "citizen"]) {
-        check(format!("{slug}__receipt_{label}"), receipt(&Receipt::new(process, e)).unwrap());
+        out.push((format!("{slug}__receipt_{label}"), receipt(&Receipt::new(process, e)).unwrap()));
     }
-    check(format!("{slug}__pact"), pact(&Pact::new(process, &expressions[0])).unwrap());
-    check(format!("{slug}__memorandum"), pact(&Pact::new(process, &expressions[1])).unwrap());
+    out.push((format!("{slug}__pact"), pact(&Pact::new(process, &expressions[0])).unwrap()));
+    out.push((format!("{slug}__memorandum"), pact(&Pact::new(process, &expressions[1])).unwrap()));
     let proposals = fixtures::proposals(process);
-    let outcomes: Vec<ProposalOutcome> = proposals
+    let mut outcomes: Vec<ProposalOutcome> = proposals
         .iter()
         .map(|p| ProposalOutcome {
             id: p.id,
@@ -60,23 +60,92 @@ fn all_documents(process: &Process) {
             outcome: p.outcome.as_ref(),
         })
         .collect();
-    check(format!("{slug}__summary"), summary(&Summary::new(process, &outcomes, fixtures::today())).unwrap());
+    // The hostile processes' own proposals join the summary too.
+    if slug.starts_with("hostile") {
+        outcomes.extend(expressions.iter().filter_map(|e| {
+            let p = e.expression.proposal.as_ref()?;
+            Some(ProposalOutcome {
+                id: 100 + e.id,
+                title: &p.title,
+                body: &p.text,
+                organization: &e.expression.applicant.name,
+                area_ids: &p.area_ids,
+                supporters: 1,
+                outcome: None,
+            })
+        }));
+    }
+    out.push((format!("{slug}__summary"), summary(&Summary::new(process, &outcomes, fixtures::today())).unwrap()));
     // Nardò's observatory record lists no sessions: nothing to sign in to.
     let Some(session) = process.sessions_in_calendar_order().first().copied() else {
         assert_eq!(slug, "nardo-2022-2024", "only Nardò has no sessions");
-        return;
+        return out;
     };
     // Invited representatives carry their check-in code; the last one is not invited yet.
-    let mut registered = attendees(process, session, &expressions);
+    let mut registered = attendees(process, session, expressions);
     let uninvited = registered.pop();
     let mut registered: Vec<Attendee> =
         registered.into_iter().zip(["ABC234", "XYZ789", "HJK456"]).map(|(a, code)| a.with_code(code)).collect();
     registered.extend(uninvited);
     let sheet = SignInSheet::new(process, session, registered.clone(), fixtures::today());
-    check(format!("{slug}__sign_in_sheet"), sign_in_sheet(&sheet).unwrap());
+    out.push((format!("{slug}__sign_in_sheet"), sign_in_sheet(&sheet).unwrap()));
     let attendee = registered.into_iter().next().expect("someone is registered for the first session");
     let certificate = AttendanceCertificate::new(process, session, attendee, fixtures::today());
-    check(format!("{slug}__attendance_certificate"), attendance_certificate(&certificate).unwrap());
+    out.push((format!("{slug}__attendance_certificate"), attendance_certificate(&certificate).unwrap()));
+    out
+}
+
+fn all_documents(process: &Process) {
+    for (name, pdf) in render_all(process, &fixtures::expressions(process)) {
+        check(name, pdf);
+    }
+}
+
+/// What people and attackers type, in every text a document prints: each document
+/// still renders, scripts the fonts have come out as text, the rest as placeholders.
+#[test]
+fn hostile_text_renders_in_every_document() {
+    let hostile = [
+        "Associazione 😀 Sorriso ❤️ 👍🏽",
+        "协会 社会服务 日本語 한국어",
+        "جمعية الخير",
+        "Ελληνικά Кириллица Tiếng Việt ǅ ḁ",
+        "fine\u{FFFF}\u{FDD0}\u{E000}",
+        "\u{202E}evil\u{202C} \u{2066}iso\u{2069}",
+        "Area\0con\x1bcontrolli\x07\r\nriga",
+    ];
+    let long = "N".repeat(5_000);
+    for (i, text) in hostile.iter().copied().chain([long.as_str()]).enumerate() {
+        let mut process = fixtures::processes().remove(0);
+        process.header.slug = format!("hostile-{i}");
+        process.ambito.profile.name = text.to_owned();
+        process.areas.iter_mut().for_each(|a| a.name = text.to_owned());
+        process.tables.iter_mut().for_each(|t| t.title = text.to_owned());
+        for session in &mut process.sessions {
+            session.title = text.to_owned();
+            session.venue = Some(text.to_owned());
+        }
+        let mut expressions = fixtures::expressions(&process);
+        for e in &mut expressions {
+            e.expression.applicant.name = text.to_owned();
+            e.expression.applicant.legal_representative = Some(text.to_owned());
+            e.expression.participations.iter_mut().for_each(|p| p.representative.name = text.to_owned());
+            e.expression.proposal = Some(concerto_domain::Proposal { title: text.to_owned(), text: text.to_owned(), area_ids: vec![] });
+        }
+        for (name, pdf) in render_all(&process, &expressions) {
+            keep(&name, &pdf);
+            let printed = self::text(&pdf);
+            if i == 1 {
+                assert!(printed.contains("协会"), "{name}: {printed}");
+            }
+            if i == 2 {
+                assert!(printed.contains("الخير") || printed.contains("ﺍﻟﺨﻴﺮ"), "{name}: {printed}");
+            }
+            if i == 4 {
+                assert!(printed.contains("fine\u{FFFD}"), "{name}: {printed}");
+            }
+        }
+    }
 }
 
 #[test]

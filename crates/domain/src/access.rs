@@ -45,6 +45,29 @@ impl Role {
 /// The shortest password an account may have.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// How long a sign-in waits after `failures` recent failed ones, of which the first
+/// `free` cost nothing: then 1 s, 2 s, 4 s… doubling up to a quarter of an hour. A
+/// guesser is slowed more with every miss; nobody is ever locked out for good.
+pub fn login_delay(failures: i64, free: i64) -> chrono::TimeDelta {
+    const CAP_SECONDS: i64 = 15 * 60;
+    match failures - free {
+        n if n < 0 => chrono::TimeDelta::zero(),
+        n => chrono::TimeDelta::seconds(1_i64.checked_shl(n.min(20) as u32).unwrap_or(CAP_SECONDS).min(CAP_SECONDS)),
+    }
+}
+
+#[cfg(test)]
+mod delay_tests {
+    use super::login_delay;
+
+    #[test]
+    fn delays_start_after_the_free_failures_and_double() {
+        let seconds = |n| login_delay(n, 3).num_seconds();
+        assert_eq!([seconds(0), seconds(2), seconds(3), seconds(4), seconds(6)], [0, 0, 1, 2, 8]);
+        assert_eq!(seconds(50), 15 * 60);
+    }
+}
+
 /// A new password, chosen at a reset: long enough, and typed the same twice.
 pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), crate::FieldErrors> {
     let mut errors = crate::FieldErrors::default();

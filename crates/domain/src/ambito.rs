@@ -83,7 +83,22 @@ impl AmbitoProfile {
         } else if !self.municipalities.iter().any(|m| m.eq_ignore_ascii_case(&self.lead_municipality)) {
             errors.push("lead_municipality", "not_a_member", "Il Comune capofila deve essere tra i Comuni dell'Ambito.");
         }
+        for m in &self.municipalities {
+            errors.check_text("municipalities", m, false);
+        }
+        errors.check_text("lead_municipality", &self.lead_municipality, false);
         let c = &self.contacts;
+        for (field, value, lines) in [
+            ("address", &self.address, false),
+            ("email", &c.email, false),
+            ("pec", &c.pec, false),
+            ("phone", &c.phone, false),
+            ("website", &c.website, false),
+            ("privacy_notice", &self.privacy_notice, true),
+            ("letterhead", &self.letterhead, true),
+        ] {
+            errors.check_text(field, value.as_deref().unwrap_or(""), lines);
+        }
         for (field, value) in [("email", &c.email), ("pec", &c.pec)] {
             if value.as_deref().is_some_and(|v| !crate::expression::is_email(v)) {
                 errors.push(field, "invalid_email", "Indirizzo e-mail non valido.");

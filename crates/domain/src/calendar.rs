@@ -114,6 +114,9 @@ pub struct SessionUpdate {
     pub cancelled: bool,
 }
 
+/// A venue is a place's name and address, printed on one line of the notice.
+const MAX_VENUE_CHARS: usize = 200;
+
 impl SessionUpdate {
     pub fn validate(&self) -> Result<(), crate::FieldErrors> {
         let mut errors = crate::FieldErrors::default();
@@ -126,7 +129,10 @@ impl SessionUpdate {
             errors.push("date", "time_without_date", "Indicare la data insieme all'orario.");
         }
         if let Some(venue) = &self.venue {
-            errors.check_line("venue", venue);
+            if venue.chars().count() > MAX_VENUE_CHARS {
+                errors.push("venue", "too_long", format!("Al massimo {MAX_VENUE_CHARS} caratteri."));
+            }
+            errors.check_text("venue", venue, false);
         }
         errors.into_result(())
     }

@@ -70,12 +70,14 @@ pub struct SessionSchedule {
     pub venue: Option<String>,
 }
 
+/// Presence, length, and the one text rule: lines only in the long fields.
 fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) {
     if required && value.trim().is_empty() {
         errors.push(field, "required", "Campo obbligatorio.");
     } else if value.chars().count() > max {
         errors.push(field, "too_long", format!("Al massimo {max} caratteri."));
     }
+    errors.check_text(field, value, max > MAX_SHORT);
 }
 
 fn is_web_link(value: &str) -> bool {
@@ -88,6 +90,7 @@ fn is_web_link(value: &str) -> bool {
 fn addresses(errors: &mut FieldErrors, fields: &[(&str, &Option<String>, bool)]) {
     for (field, value, web) in fields {
         let Some(value) = value.as_deref() else { continue };
+        text(errors, field, value, false, MAX_SHORT);
         if *web && !is_web_link(value) {
             errors.push(*field, "invalid_url", "Indirizzo web non valido: deve iniziare con https://.");
         } else if !*web && !is_email(value) {
@@ -118,6 +121,7 @@ impl ProcessSettings {
         text(&mut errors, "title", &self.title, true, MAX_SHORT);
         text(&mut errors, "description", &self.description, false, MAX_LONG);
         text(&mut errors, "eligibility", &self.eligibility, false, MAX_LONG);
+        text(&mut errors, "contact_person", self.contact_person.as_deref().unwrap_or(""), false, MAX_SHORT);
         let c = &self.channels;
         addresses(&mut errors, &[("apply_email", &c.email, false), ("apply_pec", &c.pec, false), ("apply_url", &c.url, true)]);
         let no_channel = c.email.is_none() && c.pec.is_none() && c.url.is_none() && !c.online_form;
@@ -333,6 +337,11 @@ mod tests {
         };
         assert_eq!(fields(phase.validate().unwrap_err()), ["ends_on"]);
         assert_eq!(fields(AreaInput { name: String::new() }.validate().unwrap_err()), ["name"]);
+        for hostile in ["Area\0con\x1bcontrolli\x07", "Area\u{202E}", "Area\u{FFFF}", "Area\r\nLocation: x"] {
+            assert_eq!(fields(AreaInput { name: hostile.into() }.validate().unwrap_err()), ["name"], "{hostile:?}");
+        }
+        let crlf = SessionInput { title: "Tavolo\r\n1".into(), phase_id: None, table_id: None, area_ids: vec![], ..session.clone() };
+        assert_eq!(fields(crlf.validate(&p).unwrap_err()), ["title"]);
         let undated_times = SessionSchedule { start: NaiveTime::from_hms_opt(9, 0, 0), ..Default::default() };
         assert_eq!(fields(undated_times.validate().unwrap_err()), ["date"]);
     }

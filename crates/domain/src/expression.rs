@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{CONTROL_CHARACTERS_MESSAGE, FieldErrors, Process, has_control_characters, has_line_controls, TaxCode, TaxCodeError, TaxCodeKind};
+use crate::{FieldErrors, Process, TaxCode, TaxCodeError, TaxCodeKind};
 
 /// Who applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,10 +232,7 @@ impl Check {
         if value.chars().count() > max {
             self.errors.push(field, "too_long", format!("Al massimo {max} caratteri."));
         }
-        let controls = if max > MAX_SHORT { has_control_characters(value) } else { has_line_controls(value) };
-        if controls {
-            self.errors.push(field, "control_characters", CONTROL_CHARACTERS_MESSAGE);
-        }
+        self.errors.check_text(field, value, max > MAX_SHORT);
     }
 
     fn email(&mut self, field: &str, value: &str) -> String {
@@ -275,16 +272,14 @@ impl Check {
     }
 }
 
-/// A plausible address: one @, a dot in the domain, no spaces. The mailbox itself
-/// is proven by the receipt reaching it.
-pub(crate) fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.contains(char::is_whitespace)
-        && !domain.contains('@')
+/// An address the mailer can send to: lettre's own parser (the one the outbox uses)
+/// accepts it, so `a,b@example.org` or `a@example.org;bcc` never reach a receipt
+/// that would then fail for good, and its domain has a dot. The mailbox itself is
+/// proven by the receipt reaching it.
+pub fn is_email(value: &str) -> bool {
+    let Ok(address) = value.parse::<lettre::Address>() else { return false };
+    let domain = address.domain();
+    domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
 }
 
 fn tax_code_message(e: TaxCodeError) -> String {

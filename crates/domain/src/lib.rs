@@ -36,7 +36,7 @@ pub use deadline::{Deadline, DeadlineError, TimeLeft};
 pub use expression::{
     Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
     MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
-    Participation, Proposal, Representative, validate_expression,
+    Participation, Proposal, Representative, is_email, validate_expression,
 };
 pub use pact::upload::{MAX_SIGNED_FILE_BYTES, SignedFile, SignedFileKind, UploadError, inspect_signed_file};
 pub use pact::{
@@ -56,7 +56,7 @@ pub use registration::{
     may_annul, pact_change, validate_annulment_reason,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
-pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, has_control_characters, has_line_controls};
+pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};
 
 /// The time zone of every date and time a user reads or writes.
 pub const ROME: chrono_tz::Tz = chrono_tz::Europe::Rome;

@@ -162,6 +162,7 @@ impl RecordContent {
             if value.trim().is_empty() {
                 errors.push(field, "required", format!("Indicare {label}."));
             }
+            errors.check_text(field, value, false);
         }
         if let (Some(from), Some(to)) = (self.starts_on, self.ends_on)
             && to < from
@@ -299,6 +300,7 @@ pub fn validate_correction(input: &CorrectionInput, current: &RecordContent) -> 
         if value.chars().count() > MAX_FIELD_CHARS {
             errors.push(field, "too_long", format!("Al massimo {MAX_FIELD_CHARS} caratteri."));
         }
+        errors.check_text(field, value, true);
     }
     if completion == Completion::of(current) {
         errors.push("results", "unchanged", "La proposta non cambia nessuna informazione della scheda.");

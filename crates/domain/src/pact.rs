@@ -174,6 +174,7 @@ fn required(errors: &mut crate::FieldErrors, field: &str, value: &str, max: usiz
     } else if value.chars().count() > max {
         errors.push(field, "too_long", format!("Al massimo {max} caratteri."));
     }
+    errors.check_text(field, value, false);
     value.to_string()
 }
 
@@ -186,6 +187,7 @@ pub fn validate_withdrawal(input: &WithdrawalInput) -> Result<WithdrawalDeclarat
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REASON) {
         errors.push("reason", "too_long", format!("Al massimo {MAX_REASON} caratteri."));
     }
+    errors.check_text("reason", reason.as_deref().unwrap_or(""), true);
     if input.confirm.is_none() {
         errors.push("confirm", "required_acceptance", "Occorre confermare la dichiarazione di recesso.");
     }

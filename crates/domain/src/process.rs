@@ -268,6 +268,16 @@ impl NewProcess {
         if h.title.trim().is_empty() {
             errors.push("title", "required", "Il titolo è obbligatorio.");
         }
+        errors.check_text("title", &h.title, false);
+        for (i, area) in self.areas.iter().enumerate() {
+            errors.check_text(&format!("areas[{i}].name"), &area.name, false);
+        }
+        for (i, phase) in self.phases.iter().enumerate() {
+            errors.check_text(&format!("phases[{i}].name"), &phase.name, false);
+        }
+        for (i, table) in self.tables.iter().enumerate() {
+            errors.check_text(&format!("tables[{i}].title"), &table.title, false);
+        }
         if h.cycle.to < h.cycle.from {
             errors.push("cycle.to", "invalid_cycle", "L'anno finale precede l'anno iniziale.");
         }
@@ -281,6 +291,8 @@ impl NewProcess {
             if s.title.trim().is_empty() {
                 errors.push(field("title"), "required", "Il titolo della sessione è obbligatorio.");
             }
+            errors.check_text(&field("title"), &s.title, false);
+            errors.check_text(&field("venue"), s.venue.as_deref().unwrap_or(""), false);
             if let (Some(start), Some(end)) = (s.start, s.end) {
                 if end <= start {
                     errors.push(field("end"), "end_before_start", "L'ora di fine precede l'ora di inizio.");

@@ -2,21 +2,32 @@
 
 use serde::Serialize;
 
-/// Whether `text` holds a control character other than tab and line breaks (NUL,
-/// escape, bell, DEL, C1 controls): nobody types them, they break headers, feeds and
-/// terminals, and PostgreSQL refuses NUL in text. Bidi and joiner marks are format
-/// characters, not controls: names in Arabic or Hebrew need them.
-pub fn has_control_characters(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+/// Whether a field may take a character: the one text rule of every form. Refused
+/// are control characters (NUL, escape, bell, DEL, C1), which nobody types and which
+/// break headers, feeds, terminals and PostgreSQL; the bidi overrides and isolates
+/// (U+202A–202E, U+2066–2069), which make a name read backwards in a register; and
+/// the non-characters (U+FDD0–FDEF, U+xFFFE, U+xFFFF), which no font draws. Tab and
+/// line feed (and the CR browsers send before it) pass only where the field has
+/// lines. Lone surrogates never reach this far: a Rust string cannot hold one, so
+/// the JSON or form extractor already refused the body. The marks Arabic and Hebrew
+/// names need (U+200E, U+200F, U+061C) and the joiners of emoji are allowed.
+fn is_allowed(c: char, lines: bool) -> bool {
+    let code = c as u32;
+    match c {
+        '\t' | '\n' | '\r' => lines,
+        _ if c.is_control() => false,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => false,
+        _ => !((0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE),
+    }
 }
 
-/// As [`has_control_characters`], and no line break either: for one-line fields whose
-/// value may end up in a header, a calendar line or a file name.
-pub fn has_line_controls(text: &str) -> bool {
-    text.chars().any(char::is_control)
+/// Whether every character of `text` may stand in a field, with lines or not.
+pub fn is_acceptable_text(text: &str, lines: bool) -> bool {
+    text.chars().all(|c| is_allowed(c, lines))
 }
 
-pub const CONTROL_CHARACTERS_MESSAGE: &str = "Il campo contiene caratteri di controllo non ammessi.";
+pub const CONTROL_CHARACTERS_MESSAGE: &str =
+    "Il campo contiene caratteri non ammessi (caratteri di controllo, di direzione del testo o non-caratteri Unicode).";
 
 /// One invalid field: a dotted path into the input, a stable machine code and an
 /// Italian message for the person who typed it.
@@ -48,9 +59,9 @@ impl FieldErrors {
         if self.errors.is_empty() { Ok(value) } else { Err(self) }
     }
 
-    /// Refuses control characters in a one-line field.
-    pub fn check_line(&mut self, field: &str, value: &str) {
-        if has_line_controls(value) {
+    /// Applies the one text rule to `field`: `lines` when it may hold several.
+    pub fn check_text(&mut self, field: &str, value: &str, lines: bool) {
+        if !is_acceptable_text(value, lines) {
             self.push(field, "control_characters", CONTROL_CHARACTERS_MESSAGE);
         }
     }
@@ -65,13 +76,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn controls_are_told_apart_from_bidi_marks_and_line_breaks() {
-        assert!(has_control_characters("a\u{0}b") && has_control_characters("\u{1b}[31m") && has_control_characters("\u{85}"));
-        assert!(!has_control_characters("riga 1\r\nriga 2\tfine"));
-        assert!(!has_control_characters("\u{202E}مؤسسة\u{200F}"));
-        assert!(has_line_controls("riga\nLocation: x") && !has_line_controls("Biblioteca \u{200F}"));
+    fn the_text_rule_refuses_controls_overrides_and_non_characters() {
+        for bad in ["a\u{0}b", "\u{1b}[31m", "\u{85}", "\u{7f}", "\u{202E}evil", "\u{2066}x", "x\u{FFFF}", "\u{FDD0}", "\u{1FFFE}"] {
+            assert!(!is_acceptable_text(bad, true), "{bad:?}");
+        }
+        assert!(is_acceptable_text("riga 1\r\nriga 2\tfine", true));
+        assert!(!is_acceptable_text("riga 1\nriga 2", false) && !is_acceptable_text("a\tb", false));
+        assert!(is_acceptable_text("مؤسسة\u{200F} 协会 😀\u{200D}👍 Ελληνικά \u{FFFD}", false));
         let mut errors = FieldErrors::default();
-        errors.check_line("venue", "sala\r\nX: y");
+        errors.check_text("venue", "sala\r\nX: y", false);
         assert_eq!(errors.errors[0].code, "control_characters");
     }
 }

@@ -89,6 +89,14 @@ fn principal_from_row(row: &impl Columns) -> Result<Principal> {
     })
 }
 
+/// Recent failed logins as (how many, the latest): for one account from one
+/// address, and from that address for any account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub here: (i64, Option<DateTime<Utc>>),
+    pub by_address: (i64, Option<DateTime<Utc>>),
+}
+
 impl Store {
     /// Creates an account, audited as the act of `actor` ("cli", "account:1 <x@y>").
     pub async fn create_account(&self, account: &NewAccount, actor: &str, now: DateTime<Utc>) -> Result<i64> {
@@ -214,20 +222,25 @@ impl Store {
         Ok(())
     }
 
-    /// Failed logins since `since`: (for this account, from this address).
-    pub async fn login_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<(i64, i64)> {
+    /// Failed logins since `since`, with the latest: for this account from this
+    /// address, and from this address for any account.
+    pub async fn login_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<LoginFailures> {
         on_pool!(self, read |pool| {
-            let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
-                .bind(normalise(email))
-                .bind(since)
-                .fetch_one(pool)
-                .await?;
-            let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at >= $2")
-                .bind(address)
-                .bind(since)
-                .fetch_one(pool)
-                .await?;
-            Ok((by_email, by_address))
+            let (here, last_here): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE email = $1 AND address = $2 AND at >= $3",
+            )
+            .bind(normalise(email))
+            .bind(address)
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
+            let (by_address, last_by_address): (i64, Option<DateTime<Utc>>) =
+                sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE address = $1 AND at >= $2")
+                    .bind(address)
+                    .bind(since)
+                    .fetch_one(pool)
+                    .await?;
+            Ok(LoginFailures { here: (here, last_here), by_address: (by_address, last_by_address) })
         })
     }
 

@@ -24,7 +24,7 @@ mod tables;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use accounts::{Credentials, NewAccount};
+pub use accounts::{Credentials, LoginFailures, NewAccount};
 pub use ambiti::AmbitoRecord;
 pub use editing::CalendarPart;
 pub use password_resets::ResetRequest;

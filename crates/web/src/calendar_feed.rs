@@ -38,7 +38,7 @@ pub async fn feed(State(state): State<AppState>, Path(slug): Path<String>) -> Re
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "inline; filename=\"calendario.ics\""),
+            (header::CONTENT_DISPOSITION, "inline; filename=\"calendario.ics\"; filename*=UTF-8''calendario.ics"),
         ],
         body,
     )

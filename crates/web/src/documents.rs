@@ -41,7 +41,7 @@ pub(crate) async fn pdf<T: Send + 'static>(
 ) -> Response {
     match tokio::task::spawn_blocking(move || render(&input)).await {
         Ok(Ok(bytes)) => {
-            let disposition = format!("inline; filename=\"{}.pdf\"", file_name(name));
+            let disposition = crate::security::content_disposition(true, &format!("{}.pdf", file_name(name)));
             ([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
                 .into_response()
         }

@@ -112,6 +112,10 @@ impl ErrorList {
     fn one(code: &str, message: String) -> ErrorList {
         ErrorList { errors: vec![ErrorItem { field: None, code: code.into(), message }] }
     }
+
+    pub(crate) fn one_for(field: &str, code: &str, message: String) -> ErrorList {
+        ErrorList { errors: vec![ErrorItem { field: Some(field.into()), code: code.into(), message }] }
+    }
 }
 
 impl From<&FieldErrors> for ErrorList {

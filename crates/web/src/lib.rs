@@ -103,13 +103,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(page::remember_language))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.config.secure_cookies(), security::headers))
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::body_size))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -132,7 +133,7 @@ pub async fn serve(
 /// A process the public may see, or not found: drafts stay with their office.
 async fn public_process(store: &Store, slug: &str) -> Result<concerto_domain::Process, error::WebError> {
     // No address holds a control character: such a request is answered without a query.
-    if concerto_domain::has_line_controls(slug) {
+    if !concerto_domain::is_acceptable_text(slug, false) {
         return Err(error::WebError::NotFound);
     }
     store

@@ -4,12 +4,9 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{TestApp, app};
+use common::{TestApp, app, pdf_text as text};
 use concerto_domain::Role;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -36,17 +33,6 @@ async fn fetch(app: &TestApp, uri: &str, cookie: Option<&str>) -> Pdf {
     Pdf { status, content_type, disposition, bytes }
 }
 
-fn text(pdf: &[u8]) -> String {
-    let mut child = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
-}
-
 /// Posts a form as the signed-in `cookie`; the answer's status.
 async fn form(app: &TestApp, uri: &str, body: &str, cookie: &str) -> StatusCode {
     let request = Request::post(uri).header("content-type", "application/x-www-form-urlencoded").header("cookie", cookie);
@@ -56,7 +42,7 @@ async fn form(app: &TestApp, uri: &str, body: &str, cookie: &str) -> StatusCode 
 fn assert_pdf(pdf: &Pdf, file: &str) {
     assert_eq!(pdf.status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf.bytes));
     assert_eq!(pdf.content_type, "application/pdf");
-    assert_eq!(pdf.disposition, format!("inline; filename=\"{file}\""));
+    assert_eq!(pdf.disposition, format!("inline; filename=\"{file}\"; filename*=UTF-8''{file}"), "RFC 6266");
     assert!(pdf.bytes.starts_with(b"%PDF-"));
 }
 

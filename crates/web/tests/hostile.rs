@@ -232,7 +232,7 @@ async fn the_json_api_stores_as_text_or_refuses_every_hostile_string() {
     }
     let mut big = valid.clone();
     set(&mut big, "applicant.name", json!(ten_megabytes()));
-    assert_eq!(app.post_json(&uri, &big).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.post_json(&uri, &big).await.status, StatusCode::PAYLOAD_TOO_LARGE);
     for body in [
         b"{\"applicant\": {\"name\": \"\xff\xfe\"}}".to_vec(),
         "[".repeat(100_000).into_bytes(),
@@ -389,4 +389,305 @@ async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_fi
     let (content_type, mut body) = multipart(&[("mode", "import"), ("slug", "binario-1")], Some(("notice_file", b"%PDF-1.4\n\xff\xfe\x00\x01")));
     body.extend(b"\xff\xfe");
     assert_safe(&post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await, "a broken PDF");
+}
+
+/// What people type that the fonts must print, and what the text rule refuses.
+const PRINTABLE: &[&str] = &["Associazione 😀 Sorriso", "协会 社会服务", "جمعية الخير"];
+const REFUSED: &[&str] = &["fine\u{FFFF}", "\u{202E}evil", "Area\u{0}con\u{1b}controlli\u{7}"];
+
+async fn get_bytes(app: &TestApp, uri: &str, cookie: Option<&str>) -> (StatusCode, Vec<u8>) {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = tower::ServiceExt::oneshot(app.router.clone(), request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    (status, axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec())
+}
+
+/// Issue 15, acceptance 1: each string as organization name, representative,
+/// proposal title, area, session title and venue; every document answers 200 or
+/// the input was refused with a field error; CJK and Arabic come out as text.
+#[tokio::test]
+async fn hostile_names_reach_every_document_or_are_refused() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let process = app.store.process_by_slug(PROCESS).await.unwrap().unwrap();
+    let (area, session) = (process.areas[0].id, process.sessions[0].id);
+    let office = format!("/ufficio/processi/{PROCESS}");
+    let long = "N".repeat(5_000);
+    let strings: Vec<&str> = PRINTABLE.iter().chain(REFUSED).copied().chain([long.as_str()]).collect();
+    for text in strings {
+        let refused = REFUSED.contains(&text) || text == long;
+        let form = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+        let edits = [
+            (format!("{office}/aree/{area}/modifica"), form(&[("name", text)])),
+            (format!("{office}/sessioni/{session}"), form(&[("date", "2026-12-30"), ("start", "10:00"), ("end", "12:00"), ("venue", text)])),
+        ];
+        for (uri, body) in edits {
+            let reply = post_raw(&app, &uri, "application/x-www-form-urlencoded", body.into_bytes(), Some(&cookie)).await;
+            let what = format!("{uri} with {:?}", text.chars().take(30).collect::<String>());
+            if refused {
+                assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: a field error");
+            } else {
+                assert_eq!(reply.status, StatusCode::SEE_OTHER, "{what}");
+            }
+        }
+        let pairs: Vec<_> = form_pairs(area)
+            .into_iter()
+            .map(|(k, v)| {
+                let hostile = ["applicant.name", "applicant.legal_representative", "proposal.title"].contains(&k.as_str()) || k.ends_with(".name");
+                (k, if hostile { text.to_string() } else { v })
+            })
+            .collect();
+        let reply = post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &pairs).await;
+        let what = format!("expression from {:?}", text.chars().take(30).collect::<String>());
+        let Some(receipt) = location(&reply) else {
+            assert!(refused && reply.status == StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", reply.status);
+            continue;
+        };
+        assert!(!refused, "{what} was stored");
+        let token = receipt.trim_start_matches("/manifestazioni/").split('/').next().unwrap().to_string();
+        for uri in [
+            format!("/manifestazioni/{token}/ricevuta.pdf"),
+            format!("/manifestazioni/{token}/patto.pdf"),
+            format!("/processi/{PROCESS}/avviso.pdf"),
+            format!("{office}/sessioni/{session}/foglio-firme.pdf"),
+        ] {
+            let (status, pdf) = get_bytes(&app, &uri, Some(&cookie)).await;
+            assert_eq!(status, StatusCode::OK, "{what}: {uri}");
+            let printed = common::pdf_text(&pdf);
+            if text.starts_with('协') && !uri.ends_with("avviso.pdf") {
+                assert!(printed.contains("协会"), "{what}: {uri}: {printed}");
+            }
+            if text.starts_with('ج') {
+                assert!(printed.contains("الخير") || printed.contains("ﺍﻟﺨﻴﺮ"), "{what}: {uri}: {printed}");
+            }
+        }
+    }
+    for kind in ["patti", "fogli-firme"] {
+        let entries = app.bulk_archive(PROCESS, kind, &cookie).await;
+        assert!(!entries.is_empty(), "{kind}");
+        for (name, bytes) in &entries {
+            common::assert_pdf_a(name, bytes);
+        }
+    }
+}
+
+/// Issue 15, acceptance 3: a 20 MB body is 413, in Italian, on every route that
+/// takes a body, whatever it is (JSON, form, multipart upload, notice import).
+#[tokio::test]
+async fn twenty_megabytes_are_413_in_italian_on_every_route() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let body = vec![b'A'; 20 * 1024 * 1024];
+    let routes = [
+        ("/api/v1/processes/esempio-2026-2028/expressions", "application/json"),
+        ("/processi/esempio-2026-2028/manifestazione", "application/x-www-form-urlencoded"),
+        ("/accedi", "application/x-www-form-urlencoded"),
+        ("/accedi/password", "application/x-www-form-urlencoded"),
+        ("/osservatorio/1/integra", "application/x-www-form-urlencoded"),
+        ("/ufficio/processi/nuovo", "multipart/form-data; boundary=x"),
+        ("/ufficio/ambiti/esempio", "application/x-www-form-urlencoded"),
+        ("/ufficio/processi/esempio-2026-2028/impostazioni", "application/x-www-form-urlencoded"),
+        ("/ufficio/processi/esempio-2026-2028/aree/nuova", "application/x-www-form-urlencoded"),
+        ("/ufficio/processi/esempio-2026-2028/sessioni/1/verbale", "multipart/form-data; boundary=x"),
+        ("/ufficio/osservatorio/nuova", "application/x-www-form-urlencoded"),
+        ("/manifestazioni/0000/patto/firmato", "multipart/form-data; boundary=x"),
+        ("/manifestazioni/0000/modifica", "application/x-www-form-urlencoded"),
+    ];
+    for (uri, content_type) in routes {
+        let request = Request::post(uri)
+            .header("content-type", content_type)
+            .header("content-length", body.len())
+            .header("cookie", &cookie)
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{uri}");
+        assert!(reply.body.contains("troppo grande"), "{uri}: {}", reply.body);
+    }
+    // Without a length announced, the extractors' own limit answers the same.
+    let json = post_raw(&app, "/api/v1/processes/esempio-2026-2028/expressions", "application/json", body.clone(), None).await;
+    assert_eq!(json.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(json.body.contains("\"code\":\"too_large\"") && json.body.contains("troppo grande"), "{}", json.body);
+    let form = post_raw(&app, "/accedi", "application/x-www-form-urlencoded", body, None).await;
+    assert_eq!(form.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(form.body.contains("troppo grande") && !form.body.contains("Failed to buffer"), "{}", form.body);
+}
+
+/// Issue 15, acceptance 4: HSTS behind https, no-store on private answers, and
+/// RFC 6266 file names.
+#[tokio::test]
+async fn private_answers_are_not_stored_and_https_is_sticky() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let public = app.get(&format!("/processi/{PROCESS}")).await;
+    assert!(public.headers.get("strict-transport-security").is_none(), "plain http: no HSTS");
+    assert!(public.headers.get("cache-control").is_none_or(|v| v != "no-store"));
+    for uri in ["/ufficio", &format!("/ufficio/processi/{PROCESS}/manifestazioni.csv"), "/manifestazioni/0000", "/accedi"] {
+        let reply = get_with_cookie(&app, uri, &cookie).await;
+        assert_eq!(reply.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{uri}");
+    }
+    let notice = app.get(&format!("/processi/{PROCESS}/avviso.pdf")).await;
+    let disposition = notice.headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(disposition.contains(&format!("filename*=UTF-8''avviso-{PROCESS}.pdf")), "{disposition}");
+
+    let mut state = app.state.clone();
+    state.config.public_url = "https://concerto.example".into();
+    let https = common::TestApp { router: concerto_web::router(state.clone()), store: app.store.clone(), clock: app.clock.clone(), state };
+    let reply = https.get(&format!("/processi/{PROCESS}")).await;
+    let hsts = reply.headers.get("strict-transport-security").map(|v| v.to_str().unwrap().to_string());
+    assert!(hsts.is_some_and(|v| v.starts_with("max-age=")), "https: HSTS");
+}
+
+/// Issue 15, acceptance 4: a wrong password and an unknown account cost the same
+/// time (medians of 20 within 3× of each other), and the throttle slows a guesser
+/// from one address without locking the owner out from another.
+#[tokio::test]
+async fn sign_in_does_not_tell_whether_an_account_exists() {
+    let app = app().await;
+    app.account("editor@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    let start = common::noon_utc(common::demo_day());
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..21 {
+        for (email, times) in [("editor@esempio.invalid", &mut known), ("nessuno@esempio.invalid", &mut unknown)] {
+            // Each attempt in a fresh window, so the throttle never answers first.
+            app.clock.set(start + chrono::TimeDelta::hours(i));
+            let began = std::time::Instant::now();
+            let reply = app.post_form("/accedi", &[("email", email), ("password", "sbagliata")]).await;
+            let took = began.elapsed();
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{email}");
+            if i > 0 {
+                times.push(took);
+            }
+        }
+    }
+    let median = |times: &mut Vec<std::time::Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let (known, unknown) = (median(&mut known), median(&mut unknown));
+    assert!(known < unknown * 3 && unknown < known * 3, "wrong password {known:?}, unknown account {unknown:?}");
+
+    // A guesser from one address waits after three misses, even with the right password…
+    let guessing = start + chrono::TimeDelta::days(2);
+    app.clock.set(guessing);
+    let right = "una password lunga e sicura";
+    for _ in 0..3 {
+        let reply = app.post_form("/accedi", &[("email", "editor@esempio.invalid"), ("password", "sbagliata")]).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = app.post_form("/accedi", &[("email", "editor@esempio.invalid"), ("password", right)]).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    // …while the owner, from another address, signs in at once.
+    let (url, _stop) = app.serve().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let owner = client
+        .post(format!("{url}/accedi"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email=editor%40esempio.invalid&password={}", encode(right)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER, "the owner is not locked out");
+    // The guesser's wait is over after its delay.
+    app.clock.set(guessing + chrono::TimeDelta::seconds(2));
+    let reply = app.post_form("/accedi", &[("email", "editor@esempio.invalid"), ("password", right)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+}
+
+/// Reads a served CSV with Python's `csv` module, as a script of the office would,
+/// and returns its cells.
+fn python_cells(csv: &[u8]) -> Vec<String> {
+    use std::io::Write;
+    let script = "import csv, io, json, sys\n\
+        text = sys.stdin.buffer.read().decode('utf-8-sig')\n\
+        rows = list(csv.reader(io.StringIO(text, newline=''), delimiter=';'))\n\
+        print(json.dumps([cell for row in rows for cell in row]))\n";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is installed");
+    child.stdin.take().unwrap().write_all(csv).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "Python could not read the CSV");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Issue 15, acceptance 2: formula-like names come out of every CSV with a leading
+/// `'` (Python's csv module reads them back so) and as plain strings in the XLSX.
+#[tokio::test]
+async fn every_csv_neutralises_formula_cells() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let process = app.store.process_by_slug(PROCESS).await.unwrap().unwrap();
+    let area = process.areas[0].id;
+    let formulas = [
+        ("applicant.name", "=HYPERLINK(\"https://evil.example\";\"clic\")"),
+        ("applicant.legal_representative", "+1+1"),
+        ("applicant.address", "@SUM(A1:A9)"),
+        ("applicant.municipality", "-2+3"),
+    ];
+    let pairs: Vec<_> = form_pairs(area)
+        .into_iter()
+        .map(|(k, v)| match formulas.iter().find(|(f, _)| *f == k) {
+            Some((_, formula)) => (k, formula.to_string()),
+            None => (k, v),
+        })
+        .collect();
+    let receipt = location(&post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &pairs).await).expect("received");
+    assert!(receipt.starts_with("/manifestazioni/"));
+    let rename = format!("name={}", encode("=cmd|' /C calc'!A0"));
+    let reply = post_raw(&app, &format!("/ufficio/processi/{PROCESS}/aree/{area}/modifica"), "application/x-www-form-urlencoded", rename.into_bytes(), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+
+    let office = format!("/ufficio/processi/{PROCESS}");
+    let routes = [
+        (format!("{office}/manifestazioni.csv"), "=HYPERLINK("),
+        (format!("{office}/manifestazioni.csv?per=organizzazioni"), "=HYPERLINK("),
+        (format!("{office}/patti.csv"), "=HYPERLINK("),
+        (format!("{office}/presenze.csv"), ""),
+        (format!("/processi/{PROCESS}/sintesi.csv"), ""),
+        ("/osservatorio/dati/catalogo.csv".to_string(), ""),
+        (format!("/osservatorio/dati/processi/{PROCESS}/aree.csv"), "=cmd|"),
+        (format!("/osservatorio/dati/processi/{PROCESS}/calendario.csv"), ""),
+    ];
+    for (uri, injected) in routes {
+        let (status, bytes) = get_bytes(&app, &uri, Some(&cookie)).await;
+        if uri.ends_with("sintesi.csv") && status == StatusCode::NOT_FOUND {
+            continue; // published only once every proposal has its outcome
+        }
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let cells = python_cells(&bytes);
+        for cell in &cells {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{uri}: {cell:?} would run as a formula");
+        }
+        if !injected.is_empty() {
+            assert!(cells.iter().any(|c| c.starts_with(&format!("'{injected}"))), "{uri}: the cell keeps its text: {cells:?}");
+        }
+    }
+
+    use calamine::{Data, Reader, Xlsx};
+    for uri in [format!("{office}/manifestazioni.xlsx"), format!("{office}/patti.xlsx")] {
+        let (status, bytes) = get_bytes(&app, &uri, Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = workbook.sheet_names()[0].clone();
+        let formulas = workbook.worksheet_formula(&sheet).unwrap();
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{uri}: no cell is a formula");
+        let range = workbook.worksheet_range(&sheet).unwrap();
+        let texts: Vec<String> = range.used_cells().filter_map(|(_, _, d)| match d {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        }).collect();
+        assert!(texts.iter().any(|t| t.starts_with("=HYPERLINK(")), "{uri}: the name is kept as text: {texts:?}");
+    }
 }

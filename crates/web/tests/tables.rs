@@ -78,20 +78,11 @@ fn first_area(p: &Value) -> i64 {
 
 /// The text of the PDF at `uri`, as poppler's pdftotext extracts it.
 async fn pdf_text(app: &TestApp, uri: &str) -> String {
-    use std::io::Write;
     use tower::ServiceExt;
     let response = app.router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/pdf");
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed");
-    child.stdin.take().unwrap().write_all(&bytes).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    common::pdf_text(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
 }
 
 async fn proposal_ids(app: &TestApp) -> Vec<i64> {

@@ -197,3 +197,13 @@ fn every_text_field_is_checked() {
         assert!(fields.iter().any(|f| f == expected), "{expected} not reported in {fields:?}");
     }
 }
+
+#[test]
+fn addresses_are_those_the_mailer_can_send_to() {
+    for bad in ["a,b@example.org", "a@example.org;bcc", "a@example.org, c@example.org", "a b@example.org", "a@localhost", "@example.org", "a@"] {
+        assert!(!is_email(bad), "{bad}");
+    }
+    for good in ["maria.rossi@example.org", "ufficio+piano@comune.example.it", "a@pec.example.it"] {
+        assert!(is_email(good), "{good}");
+    }
+}

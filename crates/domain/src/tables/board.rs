@@ -48,6 +48,7 @@ pub fn check_appointment(candidate: &BoardCandidate, referent: &str, appointed: 
     if referent.trim().is_empty() {
         errors.push("referent", "required", "Indicare il nome del referente.");
     }
+    errors.check_text("referent", referent, false);
     errors.into_result(())
 }
 

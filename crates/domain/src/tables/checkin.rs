@@ -89,7 +89,9 @@ pub fn validate_walk_in(name: &str, organization: &str, email: &str) -> Result<W
     if organization.is_empty() {
         errors.push("organization", "required", "Indicare l'organizzazione (o «a titolo personale»).");
     }
-    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
+    errors.check_text("name", name, false);
+    errors.check_text("organization", organization, false);
+    if !email.is_empty() && !crate::expression::is_email(email) {
         errors.push("email", "invalid_email", "Indirizzo e-mail non valido.");
     }
     errors.into_result(WalkIn {

@@ -70,6 +70,7 @@ pub fn check_minutes(text: &str) -> Result<String, FieldErrors> {
     if text.chars().count() > MAX_MINUTES_CHARS {
         errors.push("minutes", "too_long", "Il verbale non può superare 100.000 caratteri.");
     }
+    errors.check_text("minutes", text, true);
     errors.into_result(text.to_string())
 }
 

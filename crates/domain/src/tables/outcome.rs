@@ -73,6 +73,7 @@ pub fn decide_outcome(
     if motivation.as_ref().is_some_and(|m| m.chars().count() > 5_000) {
         errors.push("motivation", "too_long", "La motivazione non può superare 5.000 caratteri.");
     }
+    errors.check_text("motivation", motivation.as_deref().unwrap_or(""), true);
     let merged_into = match outcome {
         Outcome::Merged => match merged_into {
             Some(target) if target != proposal_id && targets.contains(&target) => Some(target),

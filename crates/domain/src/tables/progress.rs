@@ -119,6 +119,7 @@ pub fn validate_milestone(title: &str, due_on: &str) -> Result<(String, Option<c
     if title.is_empty() {
         errors.push("milestone", "required", "Indicare la tappa.");
     }
+    errors.check_text("milestone", title, false);
     let due = match due_on.trim() {
         "" => None,
         text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")

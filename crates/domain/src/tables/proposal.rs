@@ -38,6 +38,9 @@ pub fn validate_proposal(
     if organization.is_empty() {
         errors.push("organization", "required", "Indicare l'organizzazione proponente.");
     }
+    errors.check_text("title", title, false);
+    errors.check_text("text", text, true);
+    errors.check_text("organization", organization, false);
     let mut areas: Vec<i64> = area_ids.iter().copied().filter(|id| process_areas.contains(id)).collect();
     areas.sort_unstable();
     areas.dedup();

@@ -173,7 +173,7 @@ async fn download(
         Ok((name, bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &name)),
             ],
             bytes,
         )

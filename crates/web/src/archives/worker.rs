@@ -28,8 +28,6 @@ enum Failure {
     NoPacts,
     #[error("il processo non ha incontri in calendario")]
     NoSessions,
-    #[error("impossibile comporre il documento «{0}»: {1}")]
-    Render(String, RenderError),
     #[error(transparent)]
     Archive(#[from] ArchiveError),
     #[error("la preparazione si è interrotta: {0}")]
@@ -143,8 +141,15 @@ async fn build(state: &AppState, job: &ArchiveJob) -> Result<Option<(String, Vec
         done += batch.len() as i64;
         archive = tokio::task::spawn_blocking(move || {
             for (name, document) in &batch {
-                let bytes = document.render().map_err(|e| Failure::Render(name.clone(), e))?;
-                archive.add(name, &bytes)?;
+                match document.render() {
+                    Ok(bytes) => archive.add(name, &bytes)?,
+                    // One record never takes down the archive: its place holds a note.
+                    Err(e) => {
+                        tracing::error!(entry = %name, error = %e, "a document of an archive could not be rendered");
+                        let note = format!("Il documento {name} non è stato generato: {e}\n");
+                        archive.add(&format!("{name}.ERRORE.txt"), note.as_bytes())?;
+                    }
+                }
             }
             Ok::<_, Failure>(archive)
         })

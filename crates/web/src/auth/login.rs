@@ -18,10 +18,19 @@ use crate::error::{PageError, WebError};
 use crate::page::PageContext;
 use crate::public::render;
 
-/// Failed attempts tolerated within the window, per account and per address.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// Failed attempts that cost no wait, for one account from one address and from one
+/// address for any account (an office behind one address shares it); past them
+/// each attempt waits twice as long as the last (`login_delay`). The owner signing
+/// in from another address is never slowed by a guesser's failures.
+const FREE_FAILURES_PER_ACCOUNT: i64 = 3;
+const FREE_FAILURES_PER_ADDRESS: i64 = 10;
 const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// A hash of no password, verified when the account is unknown or has no password,
+/// so that the answer takes as long as for a wrong password and does not tell
+/// whether the address has an account.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| super::hash_password("nessuna password: solo per il tempo di verifica"));
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/accedi", get(form).post(login)).route("/esci", post(logout))
@@ -48,7 +57,7 @@ pub struct NextQuery {
 pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         // A line break would end the Location header (and cost a 500 to build it).
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !concerto_domain::has_line_controls(n) => {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && concerto_domain::is_acceptable_text(n, false) => {
             n.to_string()
         }
         _ => "/ufficio".to_string(),
@@ -93,21 +102,23 @@ pub async fn login(
     let next = safe_next(input.next.as_deref());
     let now = state.clock.now();
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let (by_account, by_address) =
-        state.store.login_failures(&input.email, &address, since).await.map_err(|e| fail(e.into()))?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+    let failures = state.store.login_failures(&input.email, &address, since).await.map_err(|e| fail(e.into()))?;
+    let waits_until = [(failures.here, FREE_FAILURES_PER_ACCOUNT), (failures.by_address, FREE_FAILURES_PER_ADDRESS)]
+        .into_iter()
+        .filter_map(|((count, last), free)| last.map(|at| at + concerto_domain::access::login_delay(count, free)))
+        .max();
+    if waits_until.is_some_and(|until| until > now) {
         return page(ctx, input.email, next, Some("login.throttled"), StatusCode::TOO_MANY_REQUESTS, state.config.oidc.is_some());
     }
     let credentials = state.store.credentials(&input.email).await.map_err(|e| fail(e.into()))?;
-    let verified = match credentials.as_ref().filter(|c| !c.disabled).and_then(|c| c.password_hash.clone()) {
-        Some(hash) => {
-            let password = input.password.clone();
-            tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
-                .await
-                .unwrap_or(false)
-        }
-        None => false,
+    let usable = credentials.as_ref().filter(|c| !c.disabled).and_then(|c| c.password_hash.clone());
+    let (hash, real) = match usable {
+        Some(hash) => (hash, true),
+        None => (DUMMY_HASH.clone(), false),
     };
+    let password = input.password.clone();
+    let matches = tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false);
+    let verified = real && matches;
     let Some(credentials) = credentials.filter(|_| verified) else {
         state.store.record_login_failure(&input.email, &address, now).await.map_err(|e| fail(e.into()))?;
         return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED, state.config.oidc.is_some());

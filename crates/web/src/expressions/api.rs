@@ -41,8 +41,9 @@ pub fn unprocessable(errors: FieldErrors) -> Response {
         (status = 201, description = "Received: protocol number, fingerprint and the sender's links", body = Created),
         (status = 404, description = "No public process has this address", body = ErrorList),
         (status = 409, description = "The tax code already has a current expression in this process (`already_registered`): only its holder amends it, through the personal link", body = ErrorList),
+        (status = 413, description = "The body is larger than 256 KB", body = ErrorList),
+        (status = 422, description = "The body is not JSON of this shape, or fields break the rules: one error per field", body = ErrorList),
         (status = 429, description = "Too many submissions from this client address: `Retry-After` says when to try again", body = ErrorList),
-        (status = 422, description = "The body is not JSON of this shape (or larger than 256 KB), or fields break the rules: one error per field", body = ErrorList),
     ))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -52,6 +53,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let input = match body {
         Ok(Json(input)) => input,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(crate::security::too_large(true)),
         Err(rejection) => {
             let mut errors = FieldErrors::default();
             errors.push("body", "invalid_json", format!("Richiesta non valida: {}", rejection.body_text()));

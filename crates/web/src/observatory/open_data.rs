@@ -27,7 +27,7 @@ fn csv_response(name: &str, sheet: &Sheet) -> Result<Response, ApiError> {
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+            (header::CONTENT_DISPOSITION, crate::security::content_disposition(true, name)),
         ],
         bytes,
     )

@@ -91,13 +91,22 @@ struct Fields {
     notice_file: Vec<u8>,
 }
 
-async fn read_fields(mut multipart: Multipart) -> Result<Fields, String> {
+/// Why the form could not be read, and the status that says it.
+fn unreadable(e: axum::extract::multipart::MultipartError) -> (String, StatusCode) {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ("Il file supera gli 8 MB.".into(), StatusCode::PAYLOAD_TOO_LARGE)
+    } else {
+        ("Modulo non leggibile: inviarlo di nuovo.".into(), StatusCode::UNPROCESSABLE_ENTITY)
+    }
+}
+
+async fn read_fields(mut multipart: Multipart) -> Result<Fields, (String, StatusCode)> {
     let mut f = Fields::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| format!("Modulo non leggibile: {e}"))? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| format!("Modulo non leggibile: {e}"))?;
+        let bytes = field.bytes().await.map_err(unreadable)?;
         if bytes.len() > MAX_NOTICE_BYTES {
-            return Err("Il file supera gli 8 MB.".into());
+            return Err(("Il file supera gli 8 MB.".into(), StatusCode::PAYLOAD_TOO_LARGE));
         }
         let text = || String::from_utf8_lossy(&bytes).trim().to_string();
         match name.as_str() {
@@ -160,7 +169,7 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
     let Some(user) = user else { return WebError::NotFound.into_page(&ctx) };
     let fields = match read_fields(multipart).await {
         Ok(f) => f,
-        Err(message) => return new_page(&state, ctx, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err((message, status)) => return new_page(&state, ctx, &user, Some(message), status).await,
     };
     let ambito_slug = if fields.ambito.is_empty() && user.role != Role::PlatformAdmin {
         own_ambiti(&state, &user).await.ok().and_then(|a| a.first().map(|(slug, _)| slug.clone())).unwrap_or_default()

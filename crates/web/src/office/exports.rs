@@ -110,7 +110,7 @@ async fn export(
     match bytes {
         Ok(bytes) => {
             let what = if per_organization { "organizzazioni" } else { "rappresentanti" };
-            let disposition = format!("attachment; filename=\"{slug}-{what}.{extension}\"");
+            let disposition = crate::security::content_disposition(false, &format!("{slug}-{what}.{extension}"));
             ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),

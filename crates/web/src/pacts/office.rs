@@ -172,7 +172,7 @@ pub async fn signed_file(
     match found {
         Ok((loaded, file)) => {
             let name = concerto_documents::file_name(&format!("patto-firmato-{}", loaded.received.protocol));
-            let disposition = format!("attachment; filename=\"{name}.{}\"", file.kind.extension());
+            let disposition = crate::security::content_disposition(false, &format!("{name}.{}", file.kind.extension()));
             ([(header::CONTENT_TYPE, file.kind.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], file.content)
                 .into_response()
         }
@@ -226,7 +226,7 @@ async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug
     };
     match bytes {
         Ok(bytes) => {
-            let disposition = format!("attachment; filename=\"{slug}-patti.{extension}\"");
+            let disposition = crate::security::content_disposition(false, &format!("{slug}-patti.{extension}"));
             ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),

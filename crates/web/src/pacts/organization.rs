@@ -260,7 +260,7 @@ pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder
     .await;
     match outcome {
         Ok((name, bytes)) => (
-            [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}.pdf\""))],
+            [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, crate::security::content_disposition(true, &format!("{name}.pdf")))],
             bytes,
         )
             .into_response(),

@@ -386,7 +386,7 @@ async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, sl
 pub(super) fn send_file(bytes: Result<Vec<u8>, concerto_documents::ExportError>, content_type: &str, file: String, ctx: &PageContext) -> Response {
     match bytes {
         Ok(bytes) => (
-            [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\""))],
+            [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &file))],
             bytes,
         )
             .into_response(),

@@ -61,7 +61,11 @@ pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(u
 async fn read(mut multipart: Multipart) -> Result<(Fields, Option<(String, Vec<u8>)>), FieldErrors> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         let mut errors = FieldErrors::default();
-        errors.push("attachment", "too_large", format!("Modulo non leggibile: {e}"));
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            errors.push("attachment", "too_large", "L'allegato supera il limite di 5 MB.");
+        } else {
+            errors.push("attachment", "unreadable", "Modulo non leggibile: inviarlo di nuovo.");
+        }
         errors
     };
     let mut fields = Vec::new();
@@ -94,9 +98,14 @@ pub async fn save(
     let (fields, file) = match read(multipart).await {
         Ok(read) => read,
         Err(errors) => {
+            let too_large = errors.errors.iter().any(|e| e.code == "too_large");
             let errors = FormErrors::of(&errors, &ctx);
             let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields: Fields::default(), errors };
-            return unprocessable(&page.ctx, &page);
+            let mut answer = unprocessable(&page.ctx, &page);
+            if too_large {
+                *answer.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            }
+            return answer;
         }
     };
     let mut errors = FieldErrors::default();
@@ -128,12 +137,13 @@ pub async fn save(
 }
 
 fn send(file: AttachmentFile) -> Response {
-    let disposition = if file.content_type.starts_with("image/") || file.content_type == "application/pdf" { "inline" } else { "attachment" };
+    let disposition = crate::security::content_disposition(crate::security::is_safe_inline(&file.content_type), &file.filename);
+
     (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, file.content_type),
-            (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{}\"", file.filename)),
+            (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         file.content,
