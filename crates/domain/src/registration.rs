@@ -7,7 +7,7 @@
 //! change it, so a second public submission with the same tax code is refused
 //! rather than read as an amendment.
 
-use crate::{CONTROL_CHARACTERS_MESSAGE, ExpressionStatus, FieldErrors, PactKind, PactState, has_control_characters};
+use crate::{ExpressionStatus, FieldErrors, PactKind, PactState};
 
 /// Why a submission is not received as sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -112,8 +112,8 @@ pub fn validate_annulment_reason(reason: &str) -> Result<String, FieldErrors> {
         errors.push("reason", "required", "Indica il motivo dell'annullamento.");
     } else if reason.chars().count() > MAX_ANNULMENT_REASON_CHARS {
         errors.push("reason", "too_long", format!("Al massimo {MAX_ANNULMENT_REASON_CHARS} caratteri."));
-    } else if has_control_characters(reason) {
-        errors.push("reason", "control_characters", CONTROL_CHARACTERS_MESSAGE);
+    } else {
+        errors.check_text("reason", reason, true);
     }
     errors.into_result(reason.to_string())
 }
