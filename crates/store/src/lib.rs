@@ -14,6 +14,7 @@ mod editing;
 mod expressions;
 mod migrate;
 mod observatory;
+mod operations;
 mod outbox;
 mod password_resets;
 mod pacts;
@@ -33,6 +34,7 @@ pub use expressions::{HistoryEntry, Receipt, Submission};
 pub use observatory::{
     FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
 };
+pub use operations::{OutboxStats, PoolStats, sqlite_file};
 pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
@@ -62,6 +64,8 @@ pub enum StoreError {
     NotFound,
     #[error(transparent)]
     Invalid(#[from] concerto_domain::FieldErrors),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 /// PostgreSQL's SQLSTATE for a character its encoding cannot hold (NUL in text).

@@ -12,12 +12,14 @@ pub mod clock;
 mod error;
 mod expressions;
 pub mod i18n;
+mod metrics;
 mod observatory;
 mod office;
 mod openapi;
 mod page;
 mod pacts;
 mod public;
+pub mod request_log;
 mod security;
 mod tables;
 mod view;
@@ -29,7 +31,6 @@ use axum::routing::get;
 use concerto_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -43,6 +44,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// SPID/CIE login through an OpenID Connect provider, when configured.
     pub oidc: Option<auth::OidcConfig>,
+    /// Lets `/metrics` be read from elsewhere than this machine, as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl WebConfig {
@@ -87,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pacts::routes())
         .merge(archives::routes())
         .route("/healthz", get(health))
+        .route("/readyz", get(metrics::ready))
+        .route("/metrics", get(metrics::scrape))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
         .with_state(state)
@@ -100,7 +105,8 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Outermost, so that its line and its count see the answer the client gets.
+        .layer(axum::middleware::from_fn_with_state(Default::default(), request_log::observe))
 }
 
 /// Serves the application on `listener` until `shutdown` completes. Each request

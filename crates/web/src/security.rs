@@ -43,3 +43,8 @@ fn is_cross_site(request: &Request) -> bool {
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     origin == "null" || origin_host != host
 }
+
+/// Compares secrets in a time that does not tell how much of them matched.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

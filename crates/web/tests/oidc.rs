@@ -150,7 +150,7 @@ async fn serve(oidc: Option<Option<String>>) -> Served {
         sessions: store.session_store().await.unwrap(),
         store: store.clone(),
         clock: Clock::fixed(common::noon_utc(common::demo_day())),
-        config: WebConfig { public_url: url.clone(), oidc },
+        config: WebConfig { public_url: url.clone(), oidc, metrics_token: None },
         outbox: concerto_mail::OutboxWaker::new(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -41,7 +41,7 @@ pub async fn app() -> TestApp {
         sessions: store.session_store().await.unwrap(),
         store: store.clone(),
         clock: clock.clone(),
-        config: WebConfig { public_url: "http://concerto.test".into(), oidc: None },
+        config: WebConfig { public_url: "http://concerto.test".into(), oidc: None, metrics_token: None },
         outbox: concerto_mail::OutboxWaker::new(),
     };
     TestApp { router: router(state.clone()), store, clock, state }
