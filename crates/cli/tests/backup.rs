@@ -19,7 +19,7 @@ use concerto_store::testing::fresh_database_url;
 async fn a_copy_made_during_the_rush_restores_every_answered_expression_and_file() {
     let source = fresh_database_url().await;
     let server = Server::start(&source, &[]).await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let (slug, area) = open_process(&server.base).await;
 
     let mut signed = Vec::new();

@@ -12,7 +12,7 @@ use serde_json::Value;
 async fn no_log_line_names_a_person_or_carries_a_token() {
     let url = fresh_database_url().await;
     let server = Server::start(&url, &["--log-format", "json"]).await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let (slug, area) = open_process(&server.base).await;
     let (tax_code, email, person) = ("00743110157", "presidente.faro@example.org", "Ermenegilda Quaglierini");
     let accepted = submit(&client, &server.base, &slug, &expression(area, tax_code, email, person)).await.expect("201");

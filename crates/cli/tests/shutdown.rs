@@ -23,7 +23,7 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
     let silent_smtp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let smtp = format!("smtp://127.0.0.1:{}", silent_smtp.local_addr().unwrap().port());
     let server = Server::start(&url, &["--smtp-url", &smtp]).await;
-    let client = reqwest::Client::new();
+    let client = common::client();
     let (slug, area) = open_process(&server.base).await;
 
     let answered = Arc::new(Mutex::new(Vec::new()));
@@ -45,6 +45,7 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let signalled = Instant::now();
+    let log = server.log.clone();
     server.terminate();
     let status = server.wait(Duration::from_secs(40)).await;
     let stopped_in = signalled.elapsed();
@@ -53,6 +54,11 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
         task.await.unwrap();
     }
     assert!(status.success(), "exit status {status:?}");
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log.contains("outbox worker released its claims") && !log.contains("released=0"),
+        "the worker held claims on the silent server when it stopped: {log}"
+    );
     let answered = answered.lock().unwrap().clone();
     assert!(answered.len() >= 10, "the rush was under way: {} answered", answered.len());
 

@@ -83,7 +83,7 @@ pub async fn observe(axum::extract::State(metrics): axum::extract::State<Arc<Met
     metrics.record(method, &route, status, elapsed);
     tracing::info!(
         target: "concerto::request",
-        request_id = %id, method, route = %route, status, duration_ms = elapsed.as_secs_f64() * 1000.0,
+        request_id = %id, method, route = %route, status, duration_ms = elapsed.as_micros() as f64 / 1000.0,
         "request"
     );
     if let Ok(value) = HeaderValue::from_str(&id) {

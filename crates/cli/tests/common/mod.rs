@@ -81,17 +81,21 @@ impl Drop for Server {
     }
 }
 
+/// A client that shows redirects instead of following them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
 /// The open demo process (its slug) and its first thematic area.
 pub async fn open_process(base: &str) -> (String, i64) {
     let list: Value = reqwest::get(format!("{base}/api/v1/processes")).await.unwrap().json_value().await;
-    let slug = list
-        .as_array()
-        .and_then(|ps| ps.iter().find(|p| p["accepting_expressions"] == true))
-        .and_then(|p| p["slug"].as_str())
-        .expect("an open demo process")
-        .to_owned();
-    let process: Value = reqwest::get(format!("{base}/api/v1/processes/{slug}")).await.unwrap().json_value().await;
-    (slug, process["areas"][0]["id"].as_i64().unwrap())
+    for summary in list["processes"].as_array().expect("a list of processes") {
+        let process: Value = reqwest::get(format!("{base}{}", summary["url"].as_str().unwrap())).await.unwrap().json_value().await;
+        if process["accepting_expressions"] == true {
+            return (process["slug"].as_str().unwrap().to_owned(), process["areas"][0]["id"].as_i64().unwrap());
+        }
+    }
+    panic!("no demo process is open: {list}");
 }
 
 trait JsonValue {
