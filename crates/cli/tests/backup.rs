@@ -6,11 +6,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Server, entity_code, expression, open_process, protocol_parts, run, submit, upload_signed_pact};
+use common::{Rush, Server, entity_code, expression, open_process, protocol_parts, run, submit, upload_signed_pact};
 use concerto_domain::{RegisterCheck, sha256_hex};
 use concerto_store::Store;
 use concerto_store::testing::fresh_database_url;
@@ -31,23 +29,7 @@ async fn a_copy_made_during_the_rush_restores_every_answered_expression_and_file
         signed.push((accepted.token, sha256_hex(file.as_bytes())));
     }
 
-    let answered = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut rush = Vec::new();
-    for worker in 0..4u64 {
-        let (client, base, slug) = (client.clone(), server.base.clone(), slug.clone());
-        let (answered, stop) = (answered.clone(), stop.clone());
-        rush.push(tokio::spawn(async move {
-            let mut n = 1000 + worker * 100_000;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let body = expression(area, &entity_code(n), &format!("ente{n}@example.org"), "Luca Verdi");
-                if let Some(accepted) = submit(&client, &base, &slug, &body).await {
-                    answered.lock().unwrap().push(accepted);
-                }
-            }
-        }));
-    }
+    let rush = Rush::start(&client, &server.base, &slug, area, 4);
     tokio::time::sleep(Duration::from_millis(800)).await;
 
     let copy = std::env::temp_dir().join(format!("concerto-backup-{}-{}.copy", std::process::id(), source.len()));
@@ -56,19 +38,11 @@ async fn a_copy_made_during_the_rush_restores_every_answered_expression_and_file
     let (ok, output) = run(&["backup", "--database-url", &source, "--to", copy.to_str().unwrap()]).await;
     assert!(ok, "backup failed: {output}");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.store(true, Ordering::Relaxed);
-    for task in rush {
-        task.await.unwrap();
-    }
-    let before: Vec<String> = answered
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|a| a.answered_at < backup_started)
-        .map(|a| a.protocol.clone())
-        .collect();
+    let answered = rush.stop().await;
+    let before: Vec<String> =
+        answered.iter().filter(|a| a.answered_at < backup_started).map(|a| a.protocol.clone()).collect();
     assert!(before.len() >= 10, "the rush was under way when the copy began: {} answered", before.len());
-    let total = answered.lock().unwrap().len();
+    let total = answered.len();
 
     // Over the database that holds data: refused, unless forced.
     let (ok, output) = run(&["restore", "--database-url", &source, "--from", copy.to_str().unwrap()]).await;

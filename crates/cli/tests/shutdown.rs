@@ -5,12 +5,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use common::{Server, entity_code, expression, open_process, protocol_parts, submit};
+use common::{Rush, Server, open_process, protocol_parts};
 use concerto_domain::RegisterCheck;
 use concerto_mail::testing::SmtpSink;
 use concerto_store::Store;
@@ -26,40 +24,20 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
     let client = common::client();
     let (slug, area) = open_process(&server.base).await;
 
-    let answered = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut rush = Vec::new();
-    for worker in 0..6u64 {
-        let (client, base, slug) = (client.clone(), server.base.clone(), slug.clone());
-        let (answered, stop) = (answered.clone(), stop.clone());
-        rush.push(tokio::spawn(async move {
-            let mut n = worker * 100_000;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let body = expression(area, &entity_code(n), &format!("ente{n}@example.org"), "Luca Verdi");
-                if let Some(accepted) = submit(&client, &base, &slug, &body).await {
-                    answered.lock().unwrap().push(accepted);
-                }
-            }
-        }));
-    }
+    let rush = Rush::start(&client, &server.base, &slug, area, 6);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let signalled = Instant::now();
     let log = server.log.clone();
     server.terminate();
     let status = server.wait(Duration::from_secs(40)).await;
     let stopped_in = signalled.elapsed();
-    stop.store(true, Ordering::Relaxed);
-    for task in rush {
-        task.await.unwrap();
-    }
+    let answered = rush.stop().await;
     assert!(status.success(), "exit status {status:?}");
     let log = std::fs::read_to_string(log).unwrap();
     assert!(
         log.contains("outbox worker released its claims") && !log.contains("released=0"),
         "the worker held claims on the silent server when it stopped: {log}"
     );
-    let answered = answered.lock().unwrap().clone();
     assert!(answered.len() >= 10, "the rush was under way: {} answered", answered.len());
 
     let store = Store::open(&url).await.unwrap();

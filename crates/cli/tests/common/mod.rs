@@ -4,6 +4,8 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -108,18 +110,9 @@ impl JsonValue for reqwest::Response {
     }
 }
 
-/// The `n`th valid organization tax code (11 digits, Luhn check digit).
+/// The `n`th valid organization tax code, away from the ones other tests use.
 pub fn entity_code(n: u64) -> String {
-    let body = format!("{:010}", 3_000_000_000 + n);
-    let sum: u32 = body
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c.to_digit(10).unwrap();
-            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
+    concerto_store::testing::entity_tax_code(3_000_000_000 + n)
 }
 
 /// An organization's expression for `area`, with personal data that a test can look for.
@@ -192,4 +185,45 @@ pub async fn run(args: &[&str]) -> (bool, String) {
         .unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)
+}
+
+/// Citizens submitting one after the other on `workers` connections, each with its
+/// own organization, until stopped.
+pub struct Rush {
+    answered: Arc<Mutex<Vec<Accepted>>>,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Rush {
+    pub fn start(client: &reqwest::Client, base: &str, slug: &str, area: i64, workers: u64) -> Rush {
+        let answered = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = (0..workers)
+            .map(|worker| {
+                let (client, base, slug) = (client.clone(), base.to_owned(), slug.to_owned());
+                let (answered, stop) = (answered.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut n = 1000 + worker * 100_000;
+                    while !stop.load(Ordering::Relaxed) {
+                        n += 1;
+                        let body = expression(area, &entity_code(n), &format!("ente{n}@example.org"), "Luca Verdi");
+                        if let Some(accepted) = submit(&client, &base, &slug, &body).await {
+                            answered.lock().unwrap().push(accepted);
+                        }
+                    }
+                })
+            })
+            .collect();
+        Rush { answered, stop, tasks }
+    }
+
+    /// Stops the submissions and returns every one answered 201.
+    pub async fn stop(self) -> Vec<Accepted> {
+        self.stop.store(true, Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+        self.answered.lock().unwrap().clone()
+    }
 }
