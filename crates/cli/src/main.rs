@@ -1,8 +1,11 @@
 //! `concerto`: the one binary. Configuration comes from flags, which fall back to
 //! `CONCERTO_*` environment variables.
 
+mod backup;
 mod demo;
 mod generate;
+mod logging;
+mod shutdown;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,6 +23,8 @@ use concerto_web::{AppState, Clock, WebConfig};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    log: logging::LogArgs,
 }
 
 #[derive(Subcommand)]
@@ -34,6 +39,10 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the database, uploads included, while the server runs.
+    Backup(backup::BackupArgs),
+    /// Put a copy written by `backup` in place of the database (stop the server first).
+    Restore(backup::RestoreArgs),
     /// Check an Ambito's protocol register: one line per year with the count, the
     /// last number, gaps and duplicates. Exits non-zero when the register is unsound.
     Register {
@@ -114,6 +123,10 @@ struct ServeArgs {
     /// `X-Forwarded-For` names the client; from any other peer the header is ignored.
     #[arg(long, env = "CONCERTO_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
+    /// Lets `/metrics` be read from other machines with `Authorization: Bearer TOKEN`
+    /// (without it, only from this machine, not through a proxy).
+    #[arg(long, env = "CONCERTO_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -153,14 +166,12 @@ impl LimitArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    logging::init(&cli.log);
+    match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
         Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
@@ -205,7 +216,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sessions: store.session_store().await.context("preparing the session store")?,
         store: store.clone(),
         clock: Clock::system(),
-        config: WebConfig { oidc, trusted_proxies, ..WebConfig::new(public_url) },
+        config: WebConfig { oidc, trusted_proxies, metrics_token: args.metrics_token, ..WebConfig::new(public_url) },
         outbox,
         limiter: Limiter::new(args.limits.limits()),
     };
@@ -217,7 +228,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Concerto listening on http://{}", args.listen);
-    concerto_web::serve(listener, state, shutdown_signal()).await?;
+    shutdown::serve_until_stopped(listener, state).await?;
     let _ = stop_worker.send(());
     let _ = stop_archives.send(());
     let _ = worker.await;
@@ -228,9 +239,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// SQLite creates the file but not its folder.
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-        let path = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(path) = concerto_store::sqlite_file(url) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
     }
@@ -376,25 +386,6 @@ fn import_notice(file: &std::path::Path) -> anyhow::Result<()> {
     let draft = concerto_notice::import(&bytes)?;
     println!("{}", serde_json::to_string_pretty(&draft)?);
     Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down");
 }
 
 #[cfg(test)]

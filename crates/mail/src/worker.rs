@@ -1,7 +1,8 @@
 //! Drains the outbox: sends what is due, records the outcome, retries with backoff.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -59,13 +60,45 @@ pub fn retry_delay(attempts: i32) -> TimeDelta {
 /// it can never succeed), so one pass always ends. A store error stops the pass: the
 /// messages not yet recorded are sent again by a later pass (at least once).
 pub async fn deliver_due(store: &Store, mailer: &Mailer, now: DateTime<Utc>) -> Result<usize, MailError> {
+    deliver_tracked(store, mailer, now, &Claims::default()).await
+}
+
+/// The messages a worker has claimed and not yet recorded, with the lease they were
+/// claimed until: what it gives back when it stops in the middle of a pass.
+#[derive(Debug, Default)]
+struct Claims(Mutex<(Option<DateTime<Utc>>, BTreeSet<i64>)>);
+
+impl Claims {
+    fn hold(&self, lease_until: DateTime<Utc>, emails: &[OutgoingEmail]) {
+        let mut claims = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // Left over from a pass a store error stopped: those run out on their own.
+        if claims.0 != Some(lease_until) {
+            claims.1.clear();
+        }
+        claims.0 = Some(lease_until);
+        claims.1.extend(emails.iter().map(|e| e.id));
+    }
+
+    fn recorded(&self, id: i64) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).1.remove(&id);
+    }
+
+    fn take(&self) -> Option<(DateTime<Utc>, Vec<i64>)> {
+        let mut claims = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let ids = std::mem::take(&mut claims.1).into_iter().collect();
+        claims.0.take().map(|lease| (lease, ids))
+    }
+}
+
+async fn deliver_tracked(store: &Store, mailer: &Mailer, now: DateTime<Utc>, claims: &Claims) -> Result<usize, MailError> {
     let mut sent = 0;
     loop {
         let due = store.claim_due_emails(now, now + CLAIM_LEASE, BATCH).await?;
+        claims.hold(now + CLAIM_LEASE, &due);
         // Boxed and collected, so no closure type is held across an await: with one,
         // the worker's future fails the `Send` check of `tokio::spawn`
         // (rust-lang/rust#102211).
-        let sends: Vec<_> = due.iter().map(|email| deliver_one(store, mailer, email, now).boxed()).collect();
+        let sends: Vec<_> = due.iter().map(|email| deliver_one(store, mailer, email, now, claims).boxed()).collect();
         let outcomes: Vec<Result<bool, MailError>> =
             stream::iter(sends).buffer_unordered(PARALLEL_SENDS).collect().await;
         for outcome in outcomes {
@@ -83,12 +116,13 @@ async fn deliver_one(
     mailer: &Mailer,
     email: &OutgoingEmail,
     now: DateTime<Utc>,
+    claims: &Claims,
 ) -> Result<bool, MailError> {
-    match mailer.send(email, now).await {
+    let sent = match mailer.send(email, now).await {
         Ok(()) => {
             store.mark_email_sent(email.id, now).await?;
             tracing::debug!(key = %email.dedup_key, "message sent");
-            Ok(true)
+            true
         }
         Err(error) => {
             let retry_at = if error.is_permanent() {
@@ -101,22 +135,26 @@ async fn deliver_one(
                 %retry_at, %error, "message not sent"
             );
             store.mark_email_failed(email.id, &error.to_string(), retry_at).await?;
-            Ok(false)
+            false
         }
-    }
+    };
+    claims.recorded(email.id);
+    Ok(sent)
 }
 
 /// Runs until `shutdown` completes: a pass at start, then one after each wake or poll
-/// interval. Shutdown interrupts even a pass in progress; a message sent but not yet
-/// recorded is sent again at the next start, with the same Message-ID.
+/// interval. Shutdown interrupts even a pass in progress and gives back the messages
+/// it claimed, so the next start sends them at once; a message sent but not yet
+/// recorded is sent again then, with the same Message-ID.
 pub async fn run_outbox_worker(store: Store, mailer: Mailer, waker: OutboxWaker, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     tracing::info!(?mailer, "outbox worker started");
+    let claims = Claims::default();
     loop {
         let pause = tokio::select! {
             biased;
             () = &mut shutdown => break,
-            result = deliver_due(&store, &mailer, Utc::now()) => match result {
+            result = deliver_tracked(&store, &mailer, Utc::now(), &claims) => match result {
                 Ok(_) => POLL_INTERVAL,
                 Err(error) => {
                     tracing::error!(%error, "outbox pass failed");
@@ -129,6 +167,12 @@ pub async fn run_outbox_worker(store: Store, mailer: Mailer, waker: OutboxWaker,
             () = &mut shutdown => break,
             () = waker.0.notified() => {}
             () = tokio::time::sleep(pause) => {}
+        }
+    }
+    if let Some((lease_until, ids)) = claims.take() {
+        match store.release_emails(&ids, lease_until, Utc::now()).await {
+            Ok(released) => tracing::info!(released, "outbox worker released its claims"),
+            Err(error) => tracing::error!(%error, "outbox claims not released: they are sent once their lease ends"),
         }
     }
     tracing::info!("outbox worker stopped");

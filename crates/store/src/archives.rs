@@ -120,6 +120,22 @@ impl Store {
         Ok(())
     }
 
+    /// Puts back in the queue the job a stopping worker holds with claim `attempts`,
+    /// so that the next start builds it at once instead of after its lease.
+    pub async fn release_archive(&self, job: &ArchiveJob) -> Result<bool> {
+        on_pool!(self, write |pool| {
+            let moved = sqlx::query(
+                "UPDATE archive_jobs SET state = 'queued', done_count = 0, lease_until = NULL
+                 WHERE id = $1 AND attempts = $2 AND state = 'running'",
+            )
+            .bind(job.id)
+            .bind(job.attempts)
+            .execute(pool)
+            .await?;
+            Ok(moved.rows_affected() == 1)
+        })
+    }
+
     /// The ZIP of a finished job: its name and bytes.
     pub async fn archive_file(&self, id: i64) -> Result<Option<(String, Vec<u8>)>> {
         on_pool!(self, read |pool| {

@@ -4,6 +4,22 @@
 /// PostgreSQL. SQLite needs nothing: its writer pool has one connection.
 pub const PG_MIGRATION_LOCK: &str = "SELECT pg_advisory_lock(4242001)";
 pub const PG_MIGRATION_UNLOCK: &str = "SELECT pg_advisory_unlock(4242001)";
+/// How many sessions hold that lock on this database now (advisory locks are per
+/// database): a bigint key shows in `pg_locks` as its high half (`classid`) and low
+/// half (`objid`), with `objsubid` 1.
+pub const PG_MIGRATION_RUNNING: &str = "SELECT COUNT(*) FROM pg_locks
+    WHERE locktype = 'advisory' AND classid = 0 AND objid = 4242001 AND objsubid = 1 AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+/// How many tables of the application the database holds.
+pub fn count_tables(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        crate::Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+    }
+}
 
 /// Claims due messages for one worker: their next attempt moves past a lease, so a
 /// second worker (another instance) does not send them too, and a worker that dies

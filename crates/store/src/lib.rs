@@ -14,6 +14,7 @@ mod editing;
 mod expressions;
 mod migrate;
 mod observatory;
+mod operations;
 mod outbox;
 mod password_resets;
 mod pacts;
@@ -33,6 +34,7 @@ pub use expressions::{Annulment, AnnulmentRecord, HistoryEntry, Receipt, Registe
 pub use observatory::{
     FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
 };
+pub use operations::{OutboxStats, PoolStats, sqlite_file};
 pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
@@ -65,6 +67,8 @@ pub enum StoreError {
     /// A registration rule refused the change (`concerto_domain::registration`).
     #[error(transparent)]
     Refused(#[from] concerto_domain::SubmissionConflict),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 /// PostgreSQL's SQLSTATE for a character its encoding cannot hold (NUL in text).

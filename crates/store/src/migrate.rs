@@ -98,6 +98,11 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The schema version this build brings a database to.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
 /// Applies, on one connection, each migration whose version is not yet recorded,
 /// running the script named by `$script` in the migration's own transaction.
 macro_rules! apply_pending {

@@ -192,6 +192,24 @@ impl Store {
         Ok(())
     }
 
+    /// Gives back the messages `ids` a stopping worker claimed until `lease_until`
+    /// and has not recorded: they are due again at `now`, so the next worker (the
+    /// next start) sends them at once instead of waiting for the lease to run out.
+    pub async fn release_emails(&self, ids: &[i64], lease_until: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        // The ids come from the database as integers: safe to write inline.
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "UPDATE outbox SET next_attempt = $2 WHERE id IN ({}) AND sent_at IS NULL AND next_attempt = $1",
+            ids.join(", ")
+        );
+        on_pool!(self, write |pool| {
+            Ok(sqlx::query(&sql).bind(lease_until).bind(now).execute(pool).await?.rows_affected())
+        })
+    }
+
     /// How many messages are still to be sent: for health pages and tests.
     pub async fn pending_email_count(&self) -> Result<i64> {
         on_pool!(self, read |pool| {

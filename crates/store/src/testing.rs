@@ -40,6 +40,21 @@ pub async fn fresh_store() -> Store {
     Store::open(&fresh_database_url().await).await.expect("open fresh test store")
 }
 
+/// A valid 11-digit tax code of an organization: `n` as ten digits and its Luhn
+/// check digit.
+pub fn entity_tax_code(n: u64) -> String {
+    let body = format!("{n:010}");
+    let sum: u32 = body
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let d = c.to_digit(10).unwrap_or(0);
+            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+        })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
 /// `postgres://u@h:5432/test?x=y` with its database replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

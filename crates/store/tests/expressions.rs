@@ -20,18 +20,9 @@ async fn store_with_esempio() -> (Store, Process) {
     (store, process)
 }
 
-/// A valid 11-digit tax code: `n` as ten digits and its Luhn check digit.
+/// A valid 11-digit tax code.
 fn entity_code(n: u64) -> TaxCode {
-    let body = format!("{n:010}");
-    let sum: u32 = body
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c.to_digit(10).unwrap();
-            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-        })
-        .sum();
-    TaxCode::parse(&format!("{body}{}", (10 - sum % 10) % 10)).unwrap()
+    TaxCode::parse(&concerto_store::testing::entity_tax_code(n)).unwrap()
 }
 
 fn expression(process: &Process, n: u64, name: &str) -> Expression {

@@ -14,6 +14,7 @@ mod error;
 mod expressions;
 pub mod i18n;
 pub mod limits;
+mod metrics;
 mod observatory;
 mod office;
 mod municipalities;
@@ -21,6 +22,7 @@ mod openapi;
 mod page;
 mod pacts;
 mod public;
+pub mod request_log;
 mod security;
 mod tables;
 mod view;
@@ -32,7 +34,6 @@ use axum::routing::get;
 use concerto_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -48,13 +49,15 @@ pub struct WebConfig {
     pub oidc: Option<auth::OidcConfig>,
     /// Reverse proxies whose `X-Forwarded-For` names the client ([`client::ClientAddress`]).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Lets `/metrics` be read from elsewhere than this machine, as a bearer token.
+    pub metrics_token: Option<String>,
 }
 
 impl WebConfig {
     /// The configuration of a server reached at `public_url`, with no SPID/CIE
     /// login and no trusted proxy.
     pub fn new(public_url: impl Into<String>) -> WebConfig {
-        WebConfig { public_url: public_url.into(), oidc: None, trusted_proxies: Vec::new() }
+        WebConfig { public_url: public_url.into(), oidc: None, trusted_proxies: Vec::new(), metrics_token: None }
     }
 
     /// Cookies travel only over TLS when the public address is https.
@@ -101,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pacts::routes())
         .merge(archives::routes())
         .route("/healthz", get(health))
+        .route("/readyz", get(metrics::ready))
+        .route("/metrics", get(metrics::scrape))
         .route("/static/{file}", get(assets::serve))
         .fallback(public::not_found)
         .with_state(state.clone())
@@ -115,7 +120,8 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Outermost, so that its line and its count see the answer the client gets.
+        .layer(axum::middleware::from_fn_with_state(Default::default(), request_log::observe))
 }
 
 /// Serves the application on `listener` until `shutdown` completes. Each request

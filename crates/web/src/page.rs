@@ -14,6 +14,8 @@ use crate::i18n::Locale;
 pub struct PageContext {
     pub locale: Locale,
     pub path: String,
+    /// The request's id, shown on error pages for the reader to quote.
+    pub request_id: Option<String>,
 }
 
 impl PageContext {
@@ -50,6 +52,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
         Ok(PageContext {
             locale: Locale::negotiate(query_lang(parts.uri.query()), &parts.headers),
             path: parts.uri.path().to_string(),
+            request_id: parts.extensions.get::<crate::request_log::RequestId>().map(|id| id.0.clone()),
         })
     }
 }

@@ -68,6 +68,11 @@ fn is_cross_site(request: &Request) -> bool {
     origin == "null" || origin_host != host
 }
 
+/// Compares secrets in a time that does not tell how much of them matched.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// The largest body any route takes: a signed pact with its form around it. A
 /// request announcing more is refused before a byte of it is read.
 pub const LARGEST_BODY: usize = concerto_domain::MAX_SIGNED_FILE_BYTES + 64 * 1024;

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io::Cursor;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use concerto_documents::{ArchiveError, RenderError, SignInSheet, ZipBuilder, file_name};
@@ -59,16 +60,17 @@ impl Document {
 }
 
 /// Runs until `shutdown` completes: builds what is queued, then looks again after
-/// a pause. Shutdown interrupts a job in progress; its lease runs out and the next
-/// start builds it again.
+/// a pause. Shutdown interrupts a job in progress and puts it back in the queue, so
+/// the next start builds it again at once.
 pub async fn run_archive_worker(state: AppState, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     tracing::info!("archive worker started");
+    let holding = Mutex::new(None);
     loop {
         let pause = tokio::select! {
             biased;
             () = &mut shutdown => break,
-            result = build_due_archives(&state) => match result {
+            result = build_tracked(&state, &holding) => match result {
                 Ok(_) => POLL_INTERVAL,
                 Err(error) => {
                     tracing::error!(%error, "archive pass failed");
@@ -82,12 +84,24 @@ pub async fn run_archive_worker(state: AppState, shutdown: impl Future<Output = 
             () = tokio::time::sleep(pause) => {}
         }
     }
+    let held = holding.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(job) = held {
+        match state.store.release_archive(&job).await {
+            Ok(_) => tracing::info!(job = job.id, "archive worker put its job back in the queue"),
+            Err(error) => tracing::error!(job = job.id, %error, "archive job not released: it is built again once its lease ends"),
+        }
+    }
     tracing::info!("archive worker stopped");
 }
 
 /// Builds every job waiting, one after the other, and returns how many it claimed.
 /// A store error stops the pass and leaves the job to be claimed again.
 pub async fn build_due_archives(state: &AppState) -> Result<usize, WebError> {
+    build_tracked(state, &Mutex::new(None)).await
+}
+
+/// [`build_due_archives`], keeping in `holding` the job under way.
+async fn build_tracked(state: &AppState, holding: &Mutex<Option<ArchiveJob>>) -> Result<usize, WebError> {
     let mut claimed = 0;
     loop {
         let now = state.clock.now();
@@ -98,6 +112,7 @@ pub async fn build_due_archives(state: &AppState) -> Result<usize, WebError> {
             return Ok(claimed);
         };
         claimed += 1;
+        *holding.lock().unwrap_or_else(PoisonError::into_inner) = Some(job.clone());
         tracing::info!(job = job.id, kind = job.kind.code(), attempt = job.attempts, "building an archive");
         match build(state, &job).await {
             Ok(Some((name, bytes))) => {
@@ -112,6 +127,7 @@ pub async fn build_due_archives(state: &AppState) -> Result<usize, WebError> {
                 state.store.fail_archive(&job, &failure.to_string(), state.clock.now()).await?;
             }
         }
+        holding.lock().unwrap_or_else(PoisonError::into_inner).take();
     }
 }
 

@@ -318,7 +318,7 @@ async fn callback(
     let internal = |ctx: &PageContext, e: String| PageError { ctx: ctx.clone(), error: WebError::Internal(e) };
     // One attempt per login started: whatever happens now, the pending login is spent.
     let pending: Option<Pending> = session.remove(PENDING_KEY).await.unwrap_or(None);
-    let Some(pending) = pending.filter(|p| q.state.as_deref().is_some_and(|s| constant_time_eq(s, &p.state))) else {
+    let Some(pending) = pending.filter(|p| q.state.as_deref().is_some_and(|s| crate::security::constant_time_eq(s, &p.state))) else {
         return failed(ctx, None, Failure::BadState);
     };
     let next = pending.next.clone();
@@ -468,10 +468,6 @@ fn tax_code(fiscal_number: &str) -> Option<TaxCode> {
     let code = fiscal_number.trim();
     let code = code.strip_prefix("TINIT-").unwrap_or(code);
     TaxCode::parse(code).ok()
-}
-
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
