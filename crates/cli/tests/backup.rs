@@ -56,12 +56,13 @@ async fn a_copy_made_during_the_rush_restores_every_answered_expression_and_file
     let restored = Store::open(&target).await.unwrap();
     let register = restored.protocol_register("esempio").await.unwrap();
     let numbers: BTreeSet<(i32, i64)> =
-        register.iter().flat_map(|(year, seqs)| seqs.iter().map(move |s| (*year, *s))).collect();
+        register.iter().flat_map(|(year, lines)| lines.iter().map(move |l| (*year, l.sequence))).collect();
     for protocol in &before {
         assert!(numbers.contains(&protocol_parts(protocol)), "{protocol}, answered before the copy, is missing");
     }
-    for (year, seqs) in &register {
-        assert!(RegisterCheck::of(seqs).is_sound(), "the register of {year} has gaps or duplicates: {seqs:?}");
+    for (year, lines) in &register {
+        let seqs: Vec<i64> = lines.iter().map(|l| l.sequence).collect();
+        assert!(RegisterCheck::of(&seqs).is_sound(), "the register of {year} has gaps or duplicates: {seqs:?}");
     }
     for (token, sha256) in &signed {
         let expression = restored.expression_by_token(&sha256_hex(token.as_bytes())).await.unwrap().expect("restored");
