@@ -21,12 +21,13 @@ const SLUG = 'esempio-2026-2028';
 const REGISTER = `/ufficio/processi/${SLUG}/patti`;
 
 
-/** Sends an eligible organization's expression; returns the path of its secret link. */
-async function submitExpression() {
+/** Sends an eligible organization's expression; returns the path of its secret link.
+ *  Each journey registers its own organization: a registered tax code is refused. */
+async function submitExpression(taxCode) {
   const process_ = await (await fetch(url(`/api/v1/processes/${SLUG}`))).json();
   const body = {
     applicant: { kind: 'organization', name: ORGANIZATION, legal_form: 'aps',
-      tax_code: '01234567897', legal_representative: 'Maria Rossi', address: 'Via Roma 1',
+      tax_code: taxCode, legal_representative: 'Maria Rossi', address: 'Via Roma 1',
       municipality: 'Esempio', email: 'patto-e2e@example.org', founded_on: '2010-05-01' },
     participations: [{ area_id: process_.areas[0].id, representative: { name: 'Luca Verdi', email: 'luca-e2e@example.org' } }],
     privacy_accepted: true, declaration_accepted: true,
@@ -82,7 +83,7 @@ after(async () => { await chromium?.close(); });
 
 test('journey: a pact is accepted online, countersigned, then withdrawn', async (t) => {
   if (!DATABASE_URL) { t.skip('CONCERTO_E2E_DATABASE_URL is not set: run through run.sh'); return; }
-  const manage = await submitExpression();
+  const manage = await submitExpression('01234567897');
   const org = await chromium.newPage({ locale: 'it' });
   const office = await chromium.newPage({ locale: 'it' });
   try {
@@ -143,7 +144,7 @@ test('journey: a pact is accepted online, countersigned, then withdrawn', async 
 test('journey: the office gets every pact as one ZIP, with its progress shown', async (t) => {
   if (!DATABASE_URL) { t.skip('CONCERTO_E2E_DATABASE_URL is not set: run through run.sh'); return; }
   // The register holds at least this journey's pact, whatever ran before.
-  await submitExpression();
+  await submitExpression('62096654280');
   const office = await chromium.newPage({ locale: 'it' });
   try {
     await signIn(office);
