@@ -18,6 +18,19 @@ pub struct RegistrationRef {
     pub protocol_number: String,
 }
 
+impl RegistrationRef {
+    /// The registration `e` of `process`, addressed to the e-mail on file in it.
+    pub fn of(process: &concerto_domain::Process, e: &concerto_domain::ReceivedExpression) -> RegistrationRef {
+        RegistrationRef {
+            recipient: e.expression.applicant.email.clone(),
+            applicant_name: e.expression.applicant.name.clone(),
+            process_title: process.header.title.clone(),
+            ambito_name: process.ambito.full_name(),
+            protocol_number: e.protocol.to_string(),
+        }
+    }
+}
+
 /// The personal link, sent again on request; `dedup_key` is unique per request.
 pub fn link_resent(r: &RegistrationRef, dedup_key: String, manage_url: &str) -> NewEmail {
     NewEmail {

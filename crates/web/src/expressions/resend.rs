@@ -51,14 +51,7 @@ pub async fn send(
         let manage_url = format!("{base}{}", manage_path(&token));
         let dedup_key = format!("resend:{}", token_digest(&token));
         let email = |e: &concerto_domain::ReceivedExpression| {
-            let reference = RegistrationRef {
-                recipient: e.expression.applicant.email.clone(),
-                applicant_name: e.expression.applicant.name.clone(),
-                process_title: process.header.title.clone(),
-                ambito_name: process.ambito.full_name(),
-                protocol_number: e.protocol.to_string(),
-            };
-            link_resent(&reference, dedup_key.clone(), &manage_url)
+            link_resent(&RegistrationRef::of(&process, e), dedup_key.clone(), &manage_url)
         };
         let sent = state
             .store

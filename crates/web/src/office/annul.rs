@@ -116,16 +116,7 @@ pub async fn annul(
     let actor = format!("account:{} <{}>", who.account_id, who.email);
     let at = state.clock.now();
     let annulment = Annulment { process: &process, expression_id: e.id, actor: &actor, reason: &reason, at };
-    let email = |e: &ReceivedExpression| {
-        let reference = RegistrationRef {
-            recipient: e.expression.applicant.email.clone(),
-            applicant_name: e.expression.applicant.name.clone(),
-            process_title: process.header.title.clone(),
-            ambito_name: process.ambito.full_name(),
-            protocol_number: e.protocol.to_string(),
-        };
-        registration_annulled(&reference, at, &reason)
-    };
+    let email = |e: &ReceivedExpression| registration_annulled(&RegistrationRef::of(&process, e), at, &reason);
     match state.store.annul_expression(&annulment, email).await {
         Ok(annulled) => {
             state.outbox.wake();
