@@ -85,6 +85,30 @@ test('journey: the office imports a notice, fixes a warning, publishes, and a mo
     const warnings = await page.locator('section[aria-labelledby="warnings-heading"] li').allInnerTexts();
     assert.ok(warnings.includes(WARNING), `the importer's warnings do not include "${WARNING}": ${JSON.stringify(warnings)}`);
 
+    // 2b. The review: every session read from the notice links to a highlighted span of
+    // the source, whose mark says so in words to a screen reader; Enter on a link leads to its mark.
+    const rows = page.locator('ol.review-values > li > a');
+    const labels = await rows.allInnerTexts();
+    const sessions = labels.filter((l) => l.startsWith('Sessione '));
+    assert.ok(sessions.length >= 5, `the review lists too few sessions: ${JSON.stringify(labels)}`);
+    for (let i = 0; i < labels.length; i += 1) {
+      const href = await rows.nth(i).getAttribute('href');
+      const mark = page.locator(`.review-source mark${href}`);
+      assert.equal(await mark.count(), 1, `"${labels[i]}" links to ${href}, which is not one mark of the source`);
+      const spoken = await mark.innerText();
+      assert.match(spoken, /inizio evidenziazione/, `the mark ${href} has no text equivalent: ${spoken}`);
+      assert.ok((await mark.evaluate((m) => m.textContent.replace(/\[[^\]]*\]/g, '').trim())).length > 0, `the mark ${href} is empty`);
+    }
+    const firstSession = labels.findIndex((l) => l.startsWith('Sessione '));
+    const firstHref = await rows.nth(firstSession).getAttribute('href');
+    await tabTo(page, (f) => f.href === firstHref, `the review link ${firstHref}`, 200);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => location.hash === id, firstHref);
+    assert.equal(await page.evaluate(() => document.querySelector(':target')?.tagName), 'MARK', 'the link does not lead to its mark');
+    await t.test('the import review: no serious or critical axe violations', async () => {
+      await assertNoSeriousViolations(page, 'the import review');
+    });
+
     // 3. Open the draft; fix the warning: Tavolo 3 gets its date.
     await tabTo(page, (f) => f.href === WORKSPACE, 'the link "Apri la bozza"');
     response = await pressAndLoad(page);

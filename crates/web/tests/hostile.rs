@@ -693,3 +693,112 @@ async fn every_csv_neutralises_formula_cells() {
         assert!(texts.iter().any(|t| t.starts_with("=HYPERLINK(")), "{uri}: the name is kept as text: {texts:?}");
     }
 }
+
+/// Issue 15, acceptance 1, the documents that come later in a process: the session's
+/// title, a union's memorandum (protocollo d'intesa), the attendance certificate, and
+/// the published summary as PDF and CSV. Each hostile string is a title or a name;
+/// each document answers 200 with the text, or the input was refused.
+#[tokio::test]
+async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let p: Value = serde_json::from_str(&app.get(&format!("/api/v1/processes/{PROCESS}")).await.body).unwrap();
+    let area = p["areas"][0]["id"].as_i64().unwrap();
+    let session = p["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area))))
+        .expect("a table session on the first area")
+        .clone();
+    let sid = session["id"].as_i64().unwrap();
+    let office = format!("/ufficio/processi/{PROCESS}");
+    let form = |pairs: &[(&str, String)]| pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+    let session_edit = |title: &str| {
+        let mut pairs = vec![("kind", "table".to_string()), ("title", title.to_string()), ("areas", area.to_string())];
+        for (field, key) in [("table", "table_id"), ("phase", "phase_id")] {
+            pairs.push((field, session[key].as_i64().map(|id| id.to_string()).unwrap_or_default()));
+        }
+        form(&pairs)
+    };
+    let long = "N".repeat(5_000);
+    for text in REFUSED.iter().copied().chain([long.as_str()]) {
+        let uri = format!("{office}/sessioni/{sid}/modifica");
+        let reply = post_raw(&app, &uri, "application/x-www-form-urlencoded", session_edit(text).into_bytes(), Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "session title {:?}: a field error", text.chars().take(20).collect::<String>());
+    }
+    let title = format!("Tavolo {}", PRINTABLE.join(" · "));
+    let reply = post_raw(&app, &format!("{office}/sessioni/{sid}/modifica"), "application/x-www-form-urlencoded", session_edit(&title).into_bytes(), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    // One organization per string, and a union for the memorandum; each sends a proposal
+    // titled with its string. A formula-like name checks the published CSV.
+    let names: Vec<&str> = PRINTABLE.iter().copied().chain(["=HYPERLINK(\"https://evil.example\";\"x\")"]).collect();
+    let mut manages = Vec::new();
+    for (n, name) in (60_000..).zip(&names) {
+        let pairs: Vec<_> = form_pairs(area)
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "applicant.tax_code" => (k, fresh_tax_code(n)),
+                "applicant.kind" if n == 60_000 => (k, "union".to_string()),
+                "applicant.name" | "applicant.legal_representative" => (k, name.to_string()),
+                _ => (k, v),
+            })
+            .collect();
+        let reply = post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &pairs).await;
+        let receipt = location(&reply).unwrap_or_else(|| panic!("{name}: {} {}", reply.status, reply.body));
+        let manage = receipt.trim_end_matches("/ricevuta").to_string();
+        let proposal = [("title", name.to_string()), ("text", format!("Testo di {name}")), ("area", area.to_string())];
+        let proposal: Vec<(&str, &str)> = proposal.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.post_form(&format!("{manage}/proposte"), &proposal).await.status, StatusCode::SEE_OTHER, "{name}");
+        manages.push((name, manage));
+    }
+    let (memorandum_status, memorandum) = get_bytes(&app, &format!("{}/patto.pdf", manages[0].1), None).await;
+    assert_eq!(memorandum_status, StatusCode::OK, "the union's memorandum");
+    assert!(common::pdf_text(&memorandum).contains("Sorriso"), "the memorandum names the union");
+
+    // Everyone is invited and checks in with the code; each certificate renders.
+    let invited = post_raw(&app, &format!("{office}/sessioni/{sid}/inviti"), "application/x-www-form-urlencoded", Vec::new(), Some(&cookie)).await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER);
+    let pid = app.store.process_by_slug(PROCESS).await.unwrap().unwrap().id;
+    for code in app.store.checkin_codes(pid).await.unwrap() {
+        let body = format!("code={}", code.code).into_bytes();
+        let reply = post_raw(&app, &format!("{office}/sessioni/{sid}/presenze/codice"), "application/x-www-form-urlencoded", body, Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "check-in {}", code.code);
+    }
+    let (status, sheet) = get_bytes(&app, &format!("{office}/sessioni/{sid}/foglio-firme.pdf"), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "the sign-in sheet");
+    assert!(common::pdf_text(&sheet).contains("协会"), "the sheet prints the session's CJK title");
+    for (name, manage) in &manages {
+        let uri = format!("{manage}/sessioni/{sid}/attestato.pdf?area={area}");
+        let (status, pdf) = get_bytes(&app, &uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {uri}");
+        let printed = common::pdf_text(&pdf);
+        if name.starts_with('协') {
+            assert!(printed.contains("协会"), "{name}: {printed}");
+        }
+        if name.starts_with('ج') {
+            assert!(printed.contains("الخير") || printed.contains("ﺍﻟﺨﻴﺮ"), "{name}: {printed}");
+        }
+    }
+
+    // Every proposal gets its outcome; the summary is published and renders them all.
+    for proposal in app.store.table_proposals(pid).await.unwrap() {
+        let body = b"outcome=accepted".to_vec();
+        let reply = post_raw(&app, &format!("{office}/proposte/{}/esito", proposal.id), "application/x-www-form-urlencoded", body, Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "outcome of {}", proposal.id);
+    }
+    let published = post_raw(&app, &format!("{office}/sintesi/pubblicazione"), "application/x-www-form-urlencoded", Vec::new(), Some(&cookie)).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+    let (status, summary) = get_bytes(&app, &format!("/processi/{PROCESS}/sintesi.pdf"), None).await;
+    assert_eq!(status, StatusCode::OK, "the public summary");
+    let printed = common::pdf_text(&summary);
+    assert!(printed.contains("协会") && (printed.contains("الخير") || printed.contains("ﺍﻟﺨﻴﺮ")), "{printed}");
+    let (status, csv) = get_bytes(&app, &format!("/processi/{PROCESS}/sintesi.csv"), None).await;
+    assert_eq!(status, StatusCode::OK, "the published summary's CSV");
+    let cells = python_cells(&csv);
+    assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{cells:?}");
+    assert!(cells.iter().any(|c| c.starts_with("'=HYPERLINK(")), "the formula-like title is kept as text: {cells:?}");
+    assert!(cells.iter().any(|c| c.contains("协会")), "{cells:?}");
+}
