@@ -21,10 +21,14 @@ seeds_of() {
   esac
 }
 
+# `--build-only`: install and build, run nothing (CI builds ahead of the run).
+build_only=0
+[ "${1:-}" = --build-only ] && { build_only=1; shift; }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(notice_import pdf_text tax_code expression_input)
 cd "$FUZZ_DIR"
 cargo +nightly fuzz build || { echo "fuzz: 0 passed, ${#targets[@]} failed"; exit 1; }
+[ "$build_only" -eq 0 ] || exit 0
 passed=0; failed=0
 for target in "${targets[@]}"; do
   mkdir -p "corpus/$target" "artifacts/$target"

@@ -3,6 +3,7 @@
 #
 #   bash tests/e2e/run.sh                      # build, start a fresh server, run every test
 #   bash tests/e2e/run.sh a11y.test.mjs        # only some test files (names in tests/e2e/)
+#   bash tests/e2e/run.sh --install-only       # install the tools, run nothing
 #   CONCERTO_URL=http://127.0.0.1:8080 bash tests/e2e/run.sh   # test a server already running
 #     (journey-office.test.mjs is then skipped unless CONCERTO_E2E_DATABASE_URL names
 #     that server's database, where it creates its account)
@@ -69,6 +70,8 @@ if ! "$E2E_DIR/.venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
   "$E2E_DIR/.venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd
 fi
 export CONCERTO_VNU_JAR="${CONCERTO_VNU_JAR:-$(vnu_jar)}"
+# `--install-only`: the tools above and nothing else (CI installs them ahead).
+[ "${1:-}" = --install-only ] && exit 0
 
 # --- the server under test ----------------------------------------------------
 server_pid=""
