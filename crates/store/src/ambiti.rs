@@ -146,7 +146,7 @@ fn identity_from_row(row: &impl Columns) -> Result<AmbitoIdentity> {
             Some(code) => Some(AssociationForm::from_code(&code).ok_or_else(|| crate::rows::corrupt("association_form", &code))?),
             None => None,
         },
-        retention_years: u32::try_from(row.int("retention_years")?).unwrap_or(concerto_domain::DEFAULT_RETENTION_YEARS),
+        retention_years: u32::try_from(row.small("retention_years")?).unwrap_or(concerto_domain::DEFAULT_RETENTION_YEARS),
         source: row.opt_text("source")?,
     })
 }
