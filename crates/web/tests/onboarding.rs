@@ -266,3 +266,37 @@ async fn a_representative_gets_an_account_from_the_expression_link_and_sees_the_
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(audit_actions(&app).await.iter().any(|(actor, _)| actor == "holder:verification-link"));
 }
+
+#[tokio::test]
+async fn the_ambito_notice_is_the_privacy_page_of_its_processes_and_the_holder_downloads_the_data() {
+    let app = app().await;
+    let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
+    let cookie = app.login("admin@esempio.invalid", &password).await.unwrap();
+    let profile = [("municipalities", "Esempio"), ("lead_municipality", "Esempio"), ("privacy_notice", "Responsabile della protezione dei dati: dpo@esempio.invalid")];
+    assert_eq!(post(&app, "/ufficio/ambiti/esempio", &profile, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    let notice = app.get("/processi/esempio-2026-2028/privacy").await;
+    assert_eq!(notice.status, StatusCode::OK);
+    assert!(notice.body.contains("dpo@esempio.invalid") && notice.body.contains("5 anni dalla chiusura"), "{}", notice.body);
+    assert_eq!(app.get("/processi/nessuno/privacy").await.status, StatusCode::NOT_FOUND);
+    let form = app.get("/processi/esempio-2026-2028/manifestazione").await;
+    assert!(form.body.contains("href=\"/processi/esempio-2026-2028/privacy\""), "the form links the notice");
+
+    let p: Value = serde_json::from_str(&app.get("/api/v1/processes/esempio-2026-2028").await.body).unwrap();
+    let area = p["areas"][0]["id"].as_i64().unwrap();
+    let body = json!({
+        "applicant": {"kind": "organization", "name": "Cooperativa Sole", "legal_form": "odv",
+                      "tax_code": concerto_store::testing::entity_tax_code(777), "legal_representative": "Maria Rossi",
+                      "address": "Via Roma 1", "municipality": "Esempio", "email": "sole@example.org", "founded_on": "2010-05-01"},
+        "participations": [{"area_id": area, "representative": {"name": "Luca Verdi", "email": "luca@sole.example"}}],
+        "privacy_accepted": true, "declaration_accepted": true
+    });
+    let created: Value = serde_json::from_str(&app.post_json("/api/v1/processes/esempio-2026-2028/expressions", &body).await.body).unwrap();
+    let token = created["manage_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let data = app.get(&format!("/manifestazioni/{token}/dati.json")).await;
+    assert_eq!(data.status, StatusCode::OK);
+    assert!(data.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let json: Value = serde_json::from_str(&data.body).unwrap();
+    assert_eq!(json["expression"]["expression"]["participations"][0]["representative"]["email"], "luca@sole.example");
+    assert_eq!(json["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get("/manifestazioni/nonesiste/dati.json").await.status, StatusCode::NOT_FOUND);
+}
