@@ -7,7 +7,14 @@ use super::AUTOMATIC_NOTICE;
 
 /// An invitation to `recipient`, who will work as `role` (its Italian name) in
 /// `ambito` (none for the platform); `dedup_key` is unique per invitation.
-pub fn account_invitation(dedup_key: String, recipient: &str, role: &str, ambito: Option<&str>, link: &str, valid_hours: i64) -> NewEmail {
+pub fn account_invitation(
+    dedup_key: String,
+    recipient: &str,
+    role: &str,
+    ambito: Option<&str>,
+    link: &str,
+    valid_hours: i64,
+) -> NewEmail {
     let place = ambito.map_or_else(|| "sulla piattaforma".to_string(), |a| format!("per l'{a}"));
     NewEmail {
         dedup_key,
@@ -23,7 +30,12 @@ pub fn account_invitation(dedup_key: String, recipient: &str, role: &str, ambito
 }
 
 /// The check of a representative's address: the link leads to choosing a password.
-pub fn account_verification(dedup_key: String, recipient: &str, link: &str, valid_hours: i64) -> NewEmail {
+pub fn account_verification(
+    dedup_key: String,
+    recipient: &str,
+    link: &str,
+    valid_hours: i64,
+) -> NewEmail {
     NewEmail {
         dedup_key,
         recipient: recipient.to_string(),
@@ -44,9 +56,25 @@ mod tests {
 
     #[test]
     fn each_message_carries_its_link_and_its_validity() {
-        let m = account_invitation("invite:1".into(), "a@example.org", "redattore", Some("Ambito Territoriale Sociale di Bari"), "http://x/accedi/invito/abc", 48);
-        assert!(m.body.contains("http://x/accedi/invito/abc") && m.body.contains("48 ore") && m.body.contains("per l'Ambito Territoriale Sociale di Bari"));
-        let v = account_verification("verify:1".into(), "r@example.org", "http://x/accedi/verifica/def", 48);
+        let m = account_invitation(
+            "invite:1".into(),
+            "a@example.org",
+            "redattore",
+            Some("Ambito Territoriale Sociale di Bari"),
+            "http://x/accedi/invito/abc",
+            48,
+        );
+        assert!(
+            m.body.contains("http://x/accedi/invito/abc")
+                && m.body.contains("48 ore")
+                && m.body.contains("per l'Ambito Territoriale Sociale di Bari")
+        );
+        let v = account_verification(
+            "verify:1".into(),
+            "r@example.org",
+            "http://x/accedi/verifica/def",
+            48,
+        );
         assert!(v.body.contains("http://x/accedi/verifica/def") && v.recipient == "r@example.org");
     }
 }

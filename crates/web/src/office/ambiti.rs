@@ -8,7 +8,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::{
-    AmbitoIdentity, AmbitoProfile, AssociationForm, Contacts, DEFAULT_RETENTION_YEARS, FieldErrors, Principal, may_administer_platform,
+    AmbitoIdentity, AmbitoProfile, AssociationForm, Contacts, DEFAULT_RETENTION_YEARS, FieldErrors,
+    Principal, may_administer_platform,
 };
 use concerto_store::{AmbitoLine, StoreError};
 
@@ -32,7 +33,11 @@ fn platform_admin(user: Option<Principal>, ctx: &PageContext) -> Result<Principa
     user.ok_or_else(|| WebError::NotFound.into_page(ctx))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -46,40 +51,80 @@ pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(u
 }
 
 fn provinces() -> Vec<(String, String)> {
-    concerto_gazetteer::provinces().iter().map(|p| (p.abbreviation.to_string(), format!("{} ({}, {})", p.name, p.abbreviation, p.region))).collect()
+    concerto_gazetteer::provinces()
+        .iter()
+        .map(|p| {
+            (
+                p.abbreviation.to_string(),
+                format!("{} ({}, {})", p.name, p.abbreviation, p.region),
+            )
+        })
+        .collect()
 }
 
 fn forms() -> Vec<(String, String)> {
-    AssociationForm::ALL.into_iter().map(|f| (f.code().to_string(), f.label().to_string())).collect()
+    AssociationForm::ALL
+        .into_iter()
+        .map(|f| (f.code().to_string(), f.label().to_string()))
+        .collect()
 }
 
 /// The municipalities of `province` (abbreviation), by name.
 fn municipalities_of(province: &str) -> Vec<String> {
-    let Some(p) = concerto_gazetteer::province(province) else { return vec![] };
-    let mut names: Vec<String> =
-        concerto_gazetteer::all().iter().filter(|m| m.province.abbreviation == p.abbreviation).map(|m| m.display_name()).collect();
+    let Some(p) = concerto_gazetteer::province(province) else {
+        return vec![];
+    };
+    let mut names: Vec<String> = concerto_gazetteer::all()
+        .iter()
+        .filter(|m| m.province.abbreviation == p.abbreviation)
+        .map(|m| m.display_name())
+        .collect();
     names.sort();
     names
 }
 
 fn identity_fields(v: &FormValues) -> Vec<Field> {
     vec![
-        Field::new("name", "office.ambiti.name", Kind::Text, v).required().hint("office.ambiti.name.hint"),
-        Field::new("slug", "office.ambiti.slug", Kind::Text, v).required().hint("office.ambiti.slug.hint"),
+        Field::new("name", "office.ambiti.name", Kind::Text, v)
+            .required()
+            .hint("office.ambiti.name.hint"),
+        Field::new("slug", "office.ambiti.slug", Kind::Text, v)
+            .required()
+            .hint("office.ambiti.slug.hint"),
         Field::new("short_code", "office.ambiti.short_code", Kind::Text, v),
-        Field::new("province", "office.ambiti.province", Kind::Select, v).required().choices(provinces(), v),
-        Field::new("region", "office.ambiti.region", Kind::Text, v).hint("office.ambiti.region.hint"),
-        Field::new("association_form", "office.ambiti.association_form", Kind::Select, v).choices(forms(), v),
-        Field::new("retention_years", "office.ambiti.retention", Kind::Number, v).required().hint("office.ambiti.retention.hint"),
+        Field::new("province", "office.ambiti.province", Kind::Select, v)
+            .required()
+            .choices(provinces(), v),
+        Field::new("region", "office.ambiti.region", Kind::Text, v)
+            .hint("office.ambiti.region.hint"),
+        Field::new(
+            "association_form",
+            "office.ambiti.association_form",
+            Kind::Select,
+            v,
+        )
+        .choices(forms(), v),
+        Field::new(
+            "retention_years",
+            "office.ambiti.retention",
+            Kind::Number,
+            v,
+        )
+        .required()
+        .hint("office.ambiti.retention.hint"),
     ]
 }
 
 fn read_identity(r: &mut Reader<'_>) -> AmbitoIdentity {
     let province = r.text("province").to_uppercase();
-    let region = r.optional("region").or_else(|| concerto_gazetteer::province(&province).map(|p| p.region.to_string())).unwrap_or_default();
+    let region = r
+        .optional("region")
+        .or_else(|| concerto_gazetteer::province(&province).map(|p| p.region.to_string()))
+        .unwrap_or_default();
     let association_form = match r.optional("association_form") {
         Some(code) => AssociationForm::from_code(&code).or_else(|| {
-            r.errors.push("association_form", "invalid_choice", "Scelta non valida.");
+            r.errors
+                .push("association_form", "invalid_choice", "Scelta non valida.");
             None
         }),
         None => None,
@@ -102,17 +147,30 @@ fn new_page(v: &FormValues, ctx: PageContext) -> FormPage {
     let province = v.get("province");
     let mut fields = vec![];
     if municipalities_of(province).is_empty() {
-        fields.push(Field::new("province", "office.ambiti.province", Kind::Select, v).required().choices(provinces(), v));
+        fields.push(
+            Field::new("province", "office.ambiti.province", Kind::Select, v)
+                .required()
+                .choices(provinces(), v),
+        );
     } else {
         let names = municipalities_of(province);
         fields = identity_fields(v);
         fields.push(
-            Field::new("municipalities", "office.profile.municipalities", Kind::Checks, v)
-                .required()
-                .hint("office.ambiti.municipalities.hint")
-                .choices(names.iter().map(|n| (n.clone(), n.clone())), v),
+            Field::new(
+                "municipalities",
+                "office.profile.municipalities",
+                Kind::Checks,
+                v,
+            )
+            .required()
+            .hint("office.ambiti.municipalities.hint")
+            .choices(names.iter().map(|n| (n.clone(), n.clone())), v),
         );
-        fields.push(Field::new("lead_municipality", "office.profile.lead", Kind::Text, v).required().suggest(names));
+        fields.push(
+            Field::new("lead_municipality", "office.profile.lead", Kind::Text, v)
+                .required()
+                .suggest(names),
+        );
         for (name, label, kind) in [
             ("address", "office.profile.address", Kind::Text),
             ("email", "office.profile.email", Kind::Email),
@@ -127,18 +185,33 @@ fn new_page(v: &FormValues, ctx: PageContext) -> FormPage {
     let step_one = fields.len() == 1;
     FormPage {
         fields,
-        back: ("/ufficio/ambiti".to_string(), ctx.t("office.ambiti.title").to_string()),
+        back: (
+            "/ufficio/ambiti".to_string(),
+            ctx.t("office.ambiti.title").to_string(),
+        ),
         heading: ctx.t("office.ambiti.new").to_string(),
-        intro: Some(if step_one { "office.ambiti.new.province" } else { "office.ambiti.new.intro" }),
+        intro: Some(if step_one {
+            "office.ambiti.new.province"
+        } else {
+            "office.ambiti.new.intro"
+        }),
         errors: vec![],
-        submit: if step_one { "office.ambiti.next" } else { "office.ambiti.create" },
+        submit: if step_one {
+            "office.ambiti.next"
+        } else {
+            "office.ambiti.create"
+        },
         remove: None,
         read_only: false,
         ctx,
     }
 }
 
-pub async fn new_form(State(_state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn new_form(
+    State(_state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -151,7 +224,12 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
     let mut r = Reader::new(v);
     let identity = read_identity(&mut r);
     let lead = r.text("lead_municipality");
-    let mut municipalities: Vec<String> = v.all("municipalities").into_iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
+    let mut municipalities: Vec<String> = v
+        .all("municipalities")
+        .into_iter()
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
     if !lead.is_empty() {
         municipalities.retain(|m| !m.eq_ignore_ascii_case(&lead));
         municipalities.insert(0, lead.clone());
@@ -160,23 +238,44 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
         municipalities,
         lead_municipality: lead,
         address: r.optional("address"),
-        contacts: Contacts { email: r.optional("email"), pec: r.optional("pec"), phone: r.optional("phone"), website: r.optional("website") },
+        contacts: Contacts {
+            email: r.optional("email"),
+            pec: r.optional("pec"),
+            phone: r.optional("phone"),
+            website: r.optional("website"),
+        },
         privacy_notice: r.optional("privacy_notice"),
         letterhead: None,
     };
     let mut extra = FieldErrors::default();
-    concerto_domain::onboarding::check_municipalities("municipalities", &profile.municipalities, &identity.province, &mut extra);
+    concerto_domain::onboarding::check_municipalities(
+        "municipalities",
+        &profile.municipalities,
+        &identity.province,
+        &mut extra,
+    );
     let both = (identity, profile);
     r.finish(both, |(i, p)| {
         let mut errors = extra.clone();
-        for e in i.validate().err().into_iter().chain(p.validate().err()).flat_map(|e| e.errors) {
+        for e in i
+            .validate()
+            .err()
+            .into_iter()
+            .chain(p.validate().err())
+            .flat_map(|e| e.errors)
+        {
             errors.errors.push(e);
         }
         errors.into_result(())
     })
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let who = match platform_admin(user, &ctx) {
         Ok(p) => p,
         Err(answer) => return answer,
@@ -188,7 +287,11 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
         let page = new_page(&values, ctx);
         return if page.fields.len() == 1 {
             let mut errors = FieldErrors::default();
-            errors.push("province", "unknown_province", "Scegliere la provincia dell'Ambito.");
+            errors.push(
+                "province",
+                "unknown_province",
+                "Scegliere la provincia dell'Ambito.",
+            );
             page.with_errors(errors).respond()
         } else {
             page.respond()
@@ -198,7 +301,15 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
         Ok(both) => both,
         Err(errors) => return new_page(&values, ctx).with_errors(errors).respond(),
     };
-    let audit = super::audit::entry(&who, state.clock.now(), "ambito.create", format!("ambito:{}", identity.slug), &identity.slug, None::<&()>, Some(&(&identity, &profile)));
+    let audit = super::audit::entry(
+        &who,
+        state.clock.now(),
+        "ambito.create",
+        format!("ambito:{}", identity.slug),
+        &identity.slug,
+        None::<&()>,
+        Some(&(&identity, &profile)),
+    );
     match state.store.create_ambito(&identity, &profile, &audit).await {
         Ok(_) => Redirect::to("/ufficio/ambiti").into_response(),
         Err(StoreError::Invalid(errors)) => new_page(&values, ctx).with_errors(errors).respond(),
@@ -210,10 +321,19 @@ fn values_of(identity: &AmbitoIdentity) -> FormValues {
     let mut v = FormValues::default();
     v.set("name", &identity.name);
     v.set("slug", &identity.slug);
-    v.set("short_code", identity.short_code.clone().unwrap_or_default());
+    v.set(
+        "short_code",
+        identity.short_code.clone().unwrap_or_default(),
+    );
     v.set("province", &identity.province);
     v.set("region", &identity.region);
-    v.set("association_form", identity.association_form.map(AssociationForm::code).unwrap_or_default());
+    v.set(
+        "association_form",
+        identity
+            .association_form
+            .map(AssociationForm::code)
+            .unwrap_or_default(),
+    );
     v.set("retention_years", identity.retention_years.to_string());
     v
 }
@@ -221,7 +341,10 @@ fn values_of(identity: &AmbitoIdentity) -> FormValues {
 fn identity_page(slug: &str, v: &FormValues, ctx: PageContext) -> FormPage {
     FormPage {
         fields: identity_fields(v),
-        back: (format!("/ufficio/ambiti/{slug}"), ctx.t("office.ambiti.profile").to_string()),
+        back: (
+            format!("/ufficio/ambiti/{slug}"),
+            ctx.t("office.ambiti.profile").to_string(),
+        ),
         heading: ctx.t("office.ambiti.identity").to_string(),
         intro: None,
         errors: vec![],
@@ -232,7 +355,11 @@ fn identity_page(slug: &str, v: &FormValues, ctx: PageContext) -> FormPage {
     }
 }
 
-async fn load_identity(state: &AppState, ctx: &PageContext, slug: &str) -> Result<(i64, AmbitoIdentity), Response> {
+async fn load_identity(
+    state: &AppState,
+    ctx: &PageContext,
+    slug: &str,
+) -> Result<(i64, AmbitoIdentity), Response> {
     state
         .store
         .ambito_identity(slug)
@@ -241,7 +368,12 @@ async fn load_identity(state: &AppState, ctx: &PageContext, slug: &str) -> Resul
         .ok_or_else(|| WebError::NotFound.into_page(ctx))
 }
 
-pub async fn identity_form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn identity_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -272,12 +404,30 @@ pub async fn save_identity(
     identity.source = before.source.clone();
     let identity = match r.finish(identity, AmbitoIdentity::validate) {
         Ok(i) => i,
-        Err(errors) => return identity_page(&slug, &values, ctx).with_errors(errors).respond(),
+        Err(errors) => {
+            return identity_page(&slug, &values, ctx)
+                .with_errors(errors)
+                .respond();
+        }
     };
-    let audit = super::audit::entry(&who, state.clock.now(), "ambito.identity", format!("ambito:{}", identity.slug), &identity.slug, Some(&before), Some(&identity));
-    match state.store.update_ambito_identity(id, &identity, &audit).await {
+    let audit = super::audit::entry(
+        &who,
+        state.clock.now(),
+        "ambito.identity",
+        format!("ambito:{}", identity.slug),
+        &identity.slug,
+        Some(&before),
+        Some(&identity),
+    );
+    match state
+        .store
+        .update_ambito_identity(id, &identity, &audit)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{}", identity.slug)).into_response(),
-        Err(StoreError::Invalid(errors)) => identity_page(&slug, &values, ctx).with_errors(errors).respond(),
+        Err(StoreError::Invalid(errors)) => identity_page(&slug, &values, ctx)
+            .with_errors(errors)
+            .respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }

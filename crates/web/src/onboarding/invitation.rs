@@ -18,13 +18,29 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn page(ctx: PageContext, email: Option<String>) -> LinkPage {
-    let mut page = LinkPage::new(ctx, "onboarding.invitation.title", "onboarding.invitation.intro");
+    let mut page = LinkPage::new(
+        ctx,
+        "onboarding.invitation.title",
+        "onboarding.invitation.intro",
+    );
     page.email = email;
     page
 }
 
-async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    match state.store.open_link(&token_digest(&token), LinkPurpose::Invitation, state.clock.now()).await {
+async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    match state
+        .store
+        .open_link(
+            &token_digest(&token),
+            LinkPurpose::Invitation,
+            state.clock.now(),
+        )
+        .await
+    {
         Ok(Some(email)) => page(ctx, email).respond(),
         Ok(None) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -39,10 +55,19 @@ pub(super) struct PasswordForm {
     pub confirmation: String,
 }
 
-async fn accept(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>, Form(input): Form<PasswordForm>) -> Response {
+async fn accept(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Form(input): Form<PasswordForm>,
+) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    let email = match state.store.open_link(&digest, LinkPurpose::Invitation, now).await {
+    let email = match state
+        .store
+        .open_link(&digest, LinkPurpose::Invitation, now)
+        .await
+    {
         Ok(Some(email)) => email,
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -53,7 +78,11 @@ async fn accept(State(state): State<AppState>, ctx: PageContext, Path(token): Pa
     };
     match state.store.accept_invitation(&digest, &hash, now).await {
         Ok(Some(_)) => {
-            let mut done = LinkPage::new(ctx, "onboarding.invitation.title", "onboarding.invitation.done");
+            let mut done = LinkPage::new(
+                ctx,
+                "onboarding.invitation.title",
+                "onboarding.invitation.done",
+            );
             done.done = true;
             done.respond()
         }

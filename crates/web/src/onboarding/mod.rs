@@ -22,7 +22,10 @@ use crate::public::render;
 pub use setup::first_run_link;
 
 pub fn routes() -> Router<AppState> {
-    setup::routes().merge(invitation::routes()).merge(verification::routes()).merge(privacy::routes())
+    setup::routes()
+        .merge(invitation::routes())
+        .merge(verification::routes())
+        .merge(privacy::routes())
 }
 
 /// The page that makes an account from a link: what it asks and what it says.
@@ -47,11 +50,25 @@ struct LinkPage {
 
 impl LinkPage {
     fn new(ctx: PageContext, heading: &'static str, intro: &'static str) -> LinkPage {
-        LinkPage { ctx, heading, intro, email: None, ask_email: false, ask_terms: false, typed_email: String::new(), errors: vec![], done: false, sent: false }
+        LinkPage {
+            ctx,
+            heading,
+            intro,
+            email: None,
+            ask_email: false,
+            ask_terms: false,
+            typed_email: String::new(),
+            errors: vec![],
+            done: false,
+            sent: false,
+        }
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     fn is_password(&self, field: &str) -> bool {
@@ -62,36 +79,60 @@ impl LinkPage {
     fn described(&self, field: &str) -> String {
         let hint = (field == "password").then(|| "h-account-password".to_string());
         let error = self.error(field).map(|_| format!("e-account-{field}"));
-        [hint, error].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        [hint, error]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn with_errors(mut self, errors: FieldErrors) -> LinkPage {
-        self.errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+        self.errors = errors
+            .errors
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect();
         self
     }
 
     fn respond(self) -> Response {
-        let status = if self.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         let ctx = self.ctx.clone();
-        render(&ctx, &self).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+        render(&ctx, &self)
+            .map(|r| (status, r).into_response())
+            .unwrap_or_else(IntoResponse::into_response)
     }
 }
 
 /// The answer of a link that does not open (unknown, used or expired): a 404, so
 /// that nothing tells a used link from one that never was.
 fn gone(ctx: PageContext) -> Response {
-    PageError { ctx, error: WebError::NotFound }.into_response()
+    PageError {
+        ctx,
+        error: WebError::NotFound,
+    }
+    .into_response()
 }
 
 /// The password typed twice, hashed off the async threads once it passes the rule.
 async fn checked_hash(password: &str, confirmation: &str) -> Result<String, FieldErrors> {
     concerto_domain::access::check_new_password(password, confirmation)?;
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await.map_err(|_| {
-        let mut errors = FieldErrors::default();
-        errors.push("password", "internal", "Non è stato possibile salvare la password: riprovare.");
-        errors
-    })
+    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
+        .await
+        .map_err(|_| {
+            let mut errors = FieldErrors::default();
+            errors.push(
+                "password",
+                "internal",
+                "Non è stato possibile salvare la password: riprovare.",
+            );
+            errors
+        })
 }
 
 /// A role as the Italian pages and e-mails name it.

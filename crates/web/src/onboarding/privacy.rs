@@ -4,11 +4,11 @@
 
 use askama::Template;
 use axum::Json;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use concerto_domain::Process;
 use serde_json::json;
 
@@ -37,17 +37,33 @@ struct NoticePage {
 
 impl NoticePage {
     fn retention(&self) -> String {
-        self.ctx.tf("privacy.notice.retention", &[("years", &self.retention_years.to_string())])
+        self.ctx.tf(
+            "privacy.notice.retention",
+            &[("years", &self.retention_years.to_string())],
+        )
     }
 }
 
-async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
-    let fail = |error: WebError, ctx: &PageContext| PageError { ctx: ctx.clone(), error }.into_response();
+async fn notice(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+) -> Response {
+    let fail = |error: WebError, ctx: &PageContext| {
+        PageError {
+            ctx: ctx.clone(),
+            error,
+        }
+        .into_response()
+    };
     let process = match crate::public_process(&state.store, &slug).await {
         Ok(p) => p,
         Err(e) => return fail(e, &ctx),
     };
-    let (profile, identity) = match (state.store.ambito_profile(&process.ambito.slug).await, state.store.ambito_identity(&process.ambito.slug).await) {
+    let (profile, identity) = match (
+        state.store.ambito_profile(&process.ambito.slug).await,
+        state.store.ambito_identity(&process.ambito.slug).await,
+    ) {
         (Ok(Some(p)), Ok(Some((_, i)))) => (p, i),
         (Err(e), _) | (_, Err(e)) => return fail(e.into(), &ctx),
         _ => return fail(WebError::NotFound, &ctx),
@@ -64,15 +80,28 @@ async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Pat
 
 /// Every row stored about the expression behind the link: its versions, its pact
 /// with the pact's steps, as JSON to keep or take elsewhere.
-async fn download(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    let fail = |error: WebError| PageError { ctx: ctx.clone(), error }.into_response();
+async fn download(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    let fail = |error: WebError| {
+        PageError {
+            ctx: ctx.clone(),
+            error,
+        }
+        .into_response()
+    };
     let store = &state.store;
     let received = match store.expression_by_token(&token_digest(&token)).await {
         Ok(Some(r)) => r,
         Ok(None) => return fail(WebError::NotFound),
         Err(e) => return fail(e.into()),
     };
-    let history = match store.expression_history(received.process_id, &received.expression.applicant.tax_code).await {
+    let history = match store
+        .expression_history(received.process_id, &received.expression.applicant.tax_code)
+        .await
+    {
         Ok(h) => h,
         Err(e) => return fail(e.into()),
     };
@@ -101,6 +130,16 @@ async fn download(State(state): State<AppState>, ctx: PageContext, Path(token): 
         "pact": pact,
         "pact_events": events,
     });
-    let name = format!("attachment; filename=\"manifestazione-{}-{}.json\"", received.protocol.year, received.protocol.sequence);
-    ([(header::CONTENT_DISPOSITION, name), (header::CACHE_CONTROL, "no-store".to_string())], Json(body)).into_response()
+    let name = format!(
+        "attachment; filename=\"manifestazione-{}-{}.json\"",
+        received.protocol.year, received.protocol.sequence
+    );
+    (
+        [
+            (header::CONTENT_DISPOSITION, name),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Json(body),
+    )
+        .into_response()
 }

@@ -26,13 +26,26 @@ pub fn routes() -> Router<AppState> {
 
 /// At a first run (no account yet): a fresh setup address under `public_url`, which
 /// spends any printed before. `None` once an account exists.
-pub async fn first_run_link(store: &Store, public_url: &str, now: DateTime<Utc>) -> Result<Option<String>, WebError> {
+pub async fn first_run_link(
+    store: &Store,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, WebError> {
     if store.has_accounts().await? {
         return Ok(None);
     }
     let token = crate::auth::reset::new_token()?;
-    store.issue_setup_link(&token_digest(&token), now, now + Duration::hours(VALID_HOURS)).await?;
-    Ok(Some(format!("{}/benvenuto/{token}", public_url.trim_end_matches('/'))))
+    store
+        .issue_setup_link(
+            &token_digest(&token),
+            now,
+            now + Duration::hours(VALID_HOURS),
+        )
+        .await?;
+    Ok(Some(format!(
+        "{}/benvenuto/{token}",
+        public_url.trim_end_matches('/')
+    )))
 }
 
 fn page(ctx: PageContext) -> LinkPage {
@@ -42,8 +55,16 @@ fn page(ctx: PageContext) -> LinkPage {
     page
 }
 
-async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    match state.store.open_link(&token_digest(&token), LinkPurpose::Setup, state.clock.now()).await {
+async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    match state
+        .store
+        .open_link(&token_digest(&token), LinkPurpose::Setup, state.clock.now())
+        .await
+    {
         Ok(Some(_)) if !state.store.has_accounts().await.unwrap_or(true) => page(ctx).respond(),
         Ok(_) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -62,10 +83,19 @@ struct SetupForm {
     terms: String,
 }
 
-async fn create(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>, Form(input): Form<SetupForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Form(input): Form<SetupForm>,
+) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    match state.store.open_link(&digest, LinkPurpose::Setup, now).await {
+    match state
+        .store
+        .open_link(&digest, LinkPurpose::Setup, now)
+        .await
+    {
         Ok(Some(_)) => {}
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -73,12 +103,22 @@ async fn create(State(state): State<AppState>, ctx: PageContext, Path(token): Pa
     let email = input.email.trim().to_string();
     let mut errors = FieldErrors::default();
     if !concerto_domain::is_email(&email) {
-        errors.push("email", "invalid_email", "Indicare un indirizzo e-mail valido.");
+        errors.push(
+            "email",
+            "invalid_email",
+            "Indicare un indirizzo e-mail valido.",
+        );
     }
     if input.terms.is_empty() {
-        errors.push("terms", "required", "Per continuare occorre accettare le condizioni d'uso.");
+        errors.push(
+            "terms",
+            "required",
+            "Per continuare occorre accettare le condizioni d'uso.",
+        );
     }
-    if let Err(more) = concerto_domain::access::check_new_password(&input.password, &input.confirmation) {
+    if let Err(more) =
+        concerto_domain::access::check_new_password(&input.password, &input.confirmation)
+    {
         errors.errors.extend(more.errors);
     }
     let mut shown = page(ctx.clone());
@@ -90,7 +130,11 @@ async fn create(State(state): State<AppState>, ctx: PageContext, Path(token): Pa
         Ok(h) => h,
         Err(errors) => return shown.with_errors(errors).respond(),
     };
-    match state.store.create_first_admin(&digest, &email, &hash, now).await {
+    match state
+        .store
+        .create_first_admin(&digest, &email, &hash, now)
+        .await
+    {
         Ok(Some(_)) => {
             let mut done = LinkPage::new(ctx, "onboarding.setup.title", "onboarding.setup.done");
             done.done = true;

@@ -30,9 +30,23 @@ pub fn routes() -> Router<AppState> {
 
 /// Sends the verification link to the representative's address of the expression
 /// behind `token` (its management link), then shows that it went.
-async fn request(State(state): State<AppState>, ctx: PageContext, ClientAddress(address): ClientAddress, Path(token): Path<String>) -> Response {
-    let fail = |error: WebError| PageError { ctx: ctx.clone(), error }.into_response();
-    if let Err(e) = state.limiter.admit(crate::limits::Door::LinkResend, &address) {
+async fn request(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+) -> Response {
+    let fail = |error: WebError| {
+        PageError {
+            ctx: ctx.clone(),
+            error,
+        }
+        .into_response()
+    };
+    if let Err(e) = state
+        .limiter
+        .admit(crate::limits::Door::LinkResend, &address)
+    {
         return fail(e);
     }
     let expression = match state.store.expression_by_token(&token_digest(&token)).await {
@@ -47,8 +61,23 @@ async fn request(State(state): State<AppState>, ctx: PageContext, ClientAddress(
         Err(e) => return fail(e),
     };
     let digest = token_digest(&secret);
-    let message = account_verification(format!("account-verification:{digest}"), &email, &link(&state, &format!("/accedi/verifica/{secret}")), VALID_HOURS);
-    match state.store.request_verification(&email, &digest, now + Duration::hours(VALID_HOURS), &message, now).await {
+    let message = account_verification(
+        format!("account-verification:{digest}"),
+        &email,
+        &link(&state, &format!("/accedi/verifica/{secret}")),
+        VALID_HOURS,
+    );
+    match state
+        .store
+        .request_verification(
+            &email,
+            &digest,
+            now + Duration::hours(VALID_HOURS),
+            &message,
+            now,
+        )
+        .await
+    {
         Ok(()) => {
             state.outbox.wake();
             let mut sent = LinkPage::new(ctx, "onboarding.offer.title", "onboarding.offer.sent");
@@ -61,23 +90,48 @@ async fn request(State(state): State<AppState>, ctx: PageContext, ClientAddress(
 }
 
 fn page(ctx: PageContext, email: Option<String>) -> LinkPage {
-    let mut page = LinkPage::new(ctx, "onboarding.verification.title", "onboarding.verification.intro");
+    let mut page = LinkPage::new(
+        ctx,
+        "onboarding.verification.title",
+        "onboarding.verification.intro",
+    );
     page.email = email;
     page
 }
 
-async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    match state.store.open_link(&token_digest(&token), LinkPurpose::Verification, state.clock.now()).await {
+async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    match state
+        .store
+        .open_link(
+            &token_digest(&token),
+            LinkPurpose::Verification,
+            state.clock.now(),
+        )
+        .await
+    {
         Ok(Some(email)) => page(ctx, email).respond(),
         Ok(None) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
 
-async fn create(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>, Form(input): Form<PasswordForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Form(input): Form<PasswordForm>,
+) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    let email = match state.store.open_link(&digest, LinkPurpose::Verification, now).await {
+    let email = match state
+        .store
+        .open_link(&digest, LinkPurpose::Verification, now)
+        .await
+    {
         Ok(Some(email)) => email,
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -88,7 +142,11 @@ async fn create(State(state): State<AppState>, ctx: PageContext, Path(token): Pa
     };
     match state.store.complete_verification(&digest, &hash, now).await {
         Ok(Some(_)) => {
-            let mut done = LinkPage::new(ctx, "onboarding.verification.title", "onboarding.verification.done");
+            let mut done = LinkPage::new(
+                ctx,
+                "onboarding.verification.title",
+                "onboarding.verification.done",
+            );
             done.done = true;
             done.respond()
         }
