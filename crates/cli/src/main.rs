@@ -1,6 +1,7 @@
 //! `concerto`: the one binary. Configuration comes from flags, which fall back to
 //! `CONCERTO_*` environment variables.
 
+mod ambiti;
 mod backup;
 mod demo;
 mod generate;
@@ -39,6 +40,9 @@ enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Ambiti.
+    #[command(subcommand)]
+    Ambiti(AmbitiCommand),
     /// Write a consistent copy of the database, uploads included, while the server runs.
     Backup(backup::BackupArgs),
     /// Put a copy written by `backup` in place of the database (stop the server first).
@@ -62,6 +66,17 @@ enum Command {
         database_url: String,
         #[arg(long, default_value_t = 10_000)]
         count: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum AmbitiCommand {
+    /// Load a regional list of Ambiti from CSV (docs/data/ambiti-puglia.csv); rows
+    /// whose slug exists already are kept as they are.
+    Import {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        file: PathBuf,
     },
 }
 
@@ -177,6 +192,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
         Command::Audit(AuditCommand::Head { database_url }) => print_audit_head(&database_url).await,
         Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
+        Command::Ambiti(AmbitiCommand::Import { database_url, file }) => {
+            ensure_sqlite_dir(&database_url)?;
+            let store = open_store(&database_url).await?;
+            let outcome = ambiti::import(&store, &file).await;
+            store.close().await;
+            outcome
+        }
         Command::User(UserCommand::Add { database_url, email, role, ambito, name }) => {
             add_user(&database_url, &email, &role, ambito.as_deref(), name).await
         }
@@ -228,6 +250,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Concerto listening on http://{}", args.listen);
+    // The one secret the log ever carries, on purpose: the operator's first step
+    // (issue 16). It opens once, for 24 hours, and only while no account exists.
+    if let Some(link) = concerto_web::first_run_link(&store, &state.config.public_url, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("preparing the first-run address")?
+    {
+        tracing::warn!("no account yet; create the platform administrator at the setup address (24 h, single use) setup: {link}");
+    }
     shutdown::serve_until_stopped(listener, state).await?;
     let _ = stop_worker.send(());
     let _ = stop_archives.send(());

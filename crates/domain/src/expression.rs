@@ -336,6 +336,9 @@ pub fn validate_expression(
                     "Per un ente serve il codice fiscale o la partita IVA di 11 cifre."
                 };
                 c.errors.push("applicant.tax_code", "tax_code_kind", message);
+            } else if !code.birthplace_is_known() {
+                let message = "Il codice catastale del luogo di nascita nel codice fiscale non corrisponde ad alcun Comune: verificare di averlo digitato correttamente.";
+                c.errors.push("applicant.tax_code", "unknown_birthplace", message);
             }
             Some(code)
         }

@@ -13,6 +13,7 @@ pub mod editing;
 pub mod expression;
 pub mod italian;
 pub mod observatory;
+pub mod onboarding;
 pub mod pact;
 pub mod process;
 pub mod receipt;
@@ -54,6 +55,10 @@ pub use receipt::{
 pub use registration::{
     MAX_ANNULMENT_REASON_CHARS, PactChange, SubmissionConflict, admit_amendment, admit_new_submission, amendable,
     may_annul, pact_change, validate_annulment_reason,
+};
+pub use onboarding::{
+    AccountChange, AmbitoIdentity, AssociationForm, ListRow, ambito_from_list, slugify, DEFAULT_RETENTION_YEARS, accounts_scope, assignable_roles, keeps_a_platform_admin,
+    may_administer_platform, may_manage_account,
 };
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};

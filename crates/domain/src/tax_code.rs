@@ -46,6 +46,37 @@ impl TaxCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The cadastral code of a person's birthplace (positions 12-15), with the
+    /// omocodia letters of its three digits read back as digits: "F20R" is "F205".
+    /// A code starting with Z names a foreign country. `None` for an entity's code.
+    pub fn birthplace(&self) -> Option<String> {
+        if self.kind() != TaxCodeKind::Person {
+            return None;
+        }
+        let part = &self.0[11..15];
+        Some(part.chars().enumerate().map(|(i, c)| if i == 0 { c } else { omocodia_digit(c) }).collect())
+    }
+
+    /// Whether a person's birthplace is a municipality of ISTAT's list or a foreign
+    /// country (Z and three digits); an entity's code has no birthplace to check.
+    /// Municipalities merged away since are not in the current list: their people
+    /// are refused until the gazetteer carries the suppressed codes too.
+    pub fn birthplace_is_known(&self) -> bool {
+        match self.birthplace() {
+            None => true,
+            Some(code) if code.starts_with('Z') => code[1..].bytes().all(|b| b.is_ascii_digit()),
+            Some(code) => concerto_gazetteer::by_cadastral(&code).is_some(),
+        }
+    }
+}
+
+/// A digit written as its omocodia letter (L=0 … V=9), or the digit itself.
+fn omocodia_digit(c: char) -> char {
+    match OMOCODIA.find(c) {
+        Some(i) => char::from(b'0' + i as u8),
+        None => c,
+    }
 }
 
 impl std::fmt::Display for TaxCode {
@@ -123,6 +154,26 @@ mod tests {
             .filter(|code| TaxCode::parse(code).is_ok())
             .count();
         assert_eq!(valid, 1, "exactly one check letter fits");
+    }
+
+    #[test]
+    fn the_birthplace_is_read_through_omocodia_and_checked_against_the_gazetteer() {
+        let milan = TaxCode::parse("RSSMRA45D25F205N").unwrap();
+        assert_eq!(milan.birthplace().as_deref(), Some("F205"));
+        assert!(milan.birthplace_is_known());
+        // The same person with the last digit of the birthplace written as R (5).
+        let omocode = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25F20R{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        assert_eq!(omocode.birthplace().as_deref(), Some("F205"));
+        assert!(omocode.birthplace_is_known());
+        // Born abroad (Z404: United States): valid without the gazetteer.
+        let abroad = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25Z404{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        assert!(abroad.birthplace_is_known());
+        // No municipality has the cadastral code A000.
+        let nowhere = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25A000{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        assert!(!nowhere.birthplace_is_known());
+        let entity = TaxCode::parse("00743110157").unwrap();
+        assert_eq!(entity.birthplace(), None);
+        assert!(entity.birthplace_is_known());
     }
 
     proptest! {

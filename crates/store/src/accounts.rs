@@ -203,6 +203,7 @@ impl Store {
                 .bind(account_id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("UPDATE accounts SET last_sign_in_at = $2 WHERE id = $1").bind(account_id).bind(at).execute(&mut *tx).await?;
             let actor = format!("account:{account_id}");
             audit_account_on!(&mut *tx, Some(account_id), actor.clone(), &actor, "account.sign_in", at, Some(after)).await?;
             tx.commit().await?;

@@ -1,6 +1,6 @@
 //! The Ambiti and the profile each office edits in its workspace.
 
-use concerto_domain::{AmbitoProfile, AuditEntry, Contacts};
+use concerto_domain::{AmbitoIdentity, AmbitoProfile, AssociationForm, AuditEntry, Contacts};
 use sqlx::Connection;
 
 use crate::audit::audit_on;
@@ -110,6 +110,195 @@ impl Store {
             audit_on!(&mut *tx, audit).await?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+}
+
+/// An Ambito as the platform's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbitoLine {
+    pub id: i64,
+    pub slug: String,
+    pub full_name: String,
+    pub short_code: Option<String>,
+    pub province: String,
+    pub region: String,
+    pub municipalities: i64,
+    pub source: Option<String>,
+}
+
+/// An Ambito's letterhead logo, as uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmbitoLogo {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+fn identity_from_row(row: &impl Columns) -> Result<AmbitoIdentity> {
+    let form = row.opt_text("association_form")?;
+    Ok(AmbitoIdentity {
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        short_code: row.opt_text("short_code")?,
+        region: row.text("region")?,
+        province: row.text("province")?,
+        association_form: match form {
+            Some(code) => Some(AssociationForm::from_code(&code).ok_or_else(|| crate::rows::corrupt("association_form", &code))?),
+            None => None,
+        },
+        retention_years: u32::try_from(row.small("retention_years")?).unwrap_or(concerto_domain::DEFAULT_RETENTION_YEARS),
+        source: row.opt_text("source")?,
+    })
+}
+
+impl Store {
+    /// Every Ambito with what the platform's list shows, by name.
+    pub async fn ambito_lines(&self) -> Result<Vec<AmbitoLine>> {
+        on_pool!(self, read |pool| {
+            let rows = sqlx::query(
+                "SELECT a.id, a.slug, a.name, a.number, a.short_code, a.province, a.region, a.source,
+                        (SELECT COUNT(*) FROM ambito_municipalities m WHERE m.ambito_id = a.id) AS municipalities
+                 FROM ambiti a ORDER BY a.name",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(AmbitoLine {
+                        id: r.int("id")?,
+                        slug: r.text("slug")?,
+                        full_name: full_name(r)?,
+                        short_code: r.opt_text("short_code")?,
+                        province: r.text("province")?,
+                        region: r.text("region")?,
+                        municipalities: r.int("municipalities")?,
+                        source: r.opt_text("source")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// An Ambito's identity, by slug, with its id.
+    pub async fn ambito_identity(&self, slug: &str) -> Result<Option<(i64, AmbitoIdentity)>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query("SELECT * FROM ambiti WHERE slug = $1").bind(slug).fetch_optional(pool).await?;
+            row.map(|r| Ok((r.int("id")?, identity_from_row(&r)?))).transpose()
+        })
+    }
+
+    /// Creates an Ambito with its profile, audited, in one transaction. A slug in use
+    /// is a conflict.
+    pub async fn create_ambito(&self, identity: &AmbitoIdentity, profile: &AmbitoProfile, audit: &AuditEntry) -> Result<i64> {
+        identity.validate()?;
+        profile.validate()?;
+        if self.ambito_id(&identity.slug).await?.is_some() {
+            let mut errors = concerto_domain::FieldErrors::default();
+            errors.push("slug", "taken", format!("L'indirizzo breve «{}» è già di un altro Ambito.", identity.slug));
+            return Err(errors.into());
+        }
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let c = &profile.contacts;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO ambiti (slug, name, province, region, lead_municipality, address, email, pec, phone, website,
+                    privacy_notice, letterhead, short_code, association_form, retention_years, source)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+            )
+            .bind(&identity.slug)
+            .bind(&identity.name)
+            .bind(identity.province.to_uppercase())
+            .bind(&identity.region)
+            .bind(&profile.lead_municipality)
+            .bind(&profile.address)
+            .bind(&c.email)
+            .bind(&c.pec)
+            .bind(&c.phone)
+            .bind(&c.website)
+            .bind(&profile.privacy_notice)
+            .bind(&profile.letterhead)
+            .bind(&identity.short_code)
+            .bind(identity.association_form.map(AssociationForm::code))
+            .bind(identity.retention_years as i32)
+            .bind(&identity.source)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (position, name) in profile.municipalities.iter().enumerate() {
+                sqlx::query("INSERT INTO ambito_municipalities (ambito_id, position, name) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(position as i32)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            audit_on!(&mut *tx, audit).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Saves an Ambito's identity, audited; its processes' pages are refreshed.
+    pub async fn update_ambito_identity(&self, ambito_id: i64, identity: &AmbitoIdentity, audit: &AuditEntry) -> Result<()> {
+        identity.validate()?;
+        let taken = self.ambito_id(&identity.slug).await?;
+        if taken.is_some_and(|other| other != ambito_id) {
+            let mut errors = concerto_domain::FieldErrors::default();
+            errors.push("slug", "taken", format!("L'indirizzo breve «{}» è già di un altro Ambito.", identity.slug));
+            return Err(errors.into());
+        }
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let updated: Option<i64> = sqlx::query_scalar(
+                "UPDATE ambiti SET slug = $2, name = $3, province = $4, region = $5, short_code = $6, association_form = $7,
+                    retention_years = $8, source = $9 WHERE id = $1 RETURNING id",
+            )
+            .bind(ambito_id)
+            .bind(&identity.slug)
+            .bind(&identity.name)
+            .bind(identity.province.to_uppercase())
+            .bind(&identity.region)
+            .bind(&identity.short_code)
+            .bind(identity.association_form.map(AssociationForm::code))
+            .bind(identity.retention_years as i32)
+            .bind(&identity.source)
+            .fetch_optional(&mut *tx)
+            .await?;
+            updated.ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1").bind(ambito_id).execute(&mut *tx).await?;
+            audit_on!(&mut *tx, audit).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Replaces an Ambito's letterhead logo (already checked by its content), audited.
+    pub async fn set_ambito_logo(&self, ambito_id: i64, logo: &AmbitoLogo, audit: &AuditEntry) -> Result<()> {
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            sqlx::query("UPDATE ambiti SET logo = $2, logo_type = $3 WHERE id = $1")
+                .bind(ambito_id)
+                .bind(&logo.bytes)
+                .bind(&logo.content_type)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1").bind(ambito_id).execute(&mut *tx).await?;
+            audit_on!(&mut *tx, audit).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn ambito_logo(&self, ambito_id: i64) -> Result<Option<AmbitoLogo>> {
+        on_pool!(self, read |pool| {
+            let row: Option<(Option<Vec<u8>>, Option<String>)> =
+                sqlx::query_as("SELECT logo, logo_type FROM ambiti WHERE id = $1").bind(ambito_id).fetch_optional(pool).await?;
+            Ok(match row {
+                Some((Some(bytes), Some(content_type))) => Some(AmbitoLogo { content_type, bytes }),
+                _ => None,
+            })
         })
     }
 }

@@ -14,6 +14,7 @@ mod editing;
 mod expressions;
 mod migrate;
 mod observatory;
+mod onboarding;
 mod operations;
 mod outbox;
 mod password_resets;
@@ -26,8 +27,9 @@ mod tables;
 pub mod testing;
 
 pub use accounts::{Credentials, LoginFailures, NewAccount};
-pub use ambiti::AmbitoRecord;
+pub use ambiti::{AmbitoLine, AmbitoLogo, AmbitoRecord};
 pub use editing::CalendarPart;
+pub use onboarding::{AccountLine, LinkPurpose};
 pub use password_resets::ResetRequest;
 pub use audit::{AuditFilter, AuditReport};
 pub use expressions::{Annulment, AnnulmentRecord, HistoryEntry, Receipt, RegisterLine, Submission};

@@ -96,6 +96,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_register_integrity.sql"),
         postgres: include_str!("../migrations/postgres/0014_register_integrity.sql"),
     },
+    Migration {
+        version: 15,
+        name: "onboarding",
+        sqlite: include_str!("../migrations/sqlite/0015_onboarding.sql"),
+        postgres: include_str!("../migrations/postgres/0015_onboarding.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

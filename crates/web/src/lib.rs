@@ -17,6 +17,7 @@ pub mod limits;
 mod metrics;
 mod observatory;
 mod office;
+mod onboarding;
 mod municipalities;
 mod openapi;
 mod page;
@@ -39,6 +40,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use archives::{build_due_archives, run_archive_worker};
 pub use clock::Clock;
+pub use onboarding::first_run_link;
 
 /// Settings the web layer needs from the configuration.
 #[derive(Clone, Debug)]
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openapi::routes())
         .merge(expressions::routes())
         .merge(auth::routes())
+        .merge(onboarding::routes())
         .merge(office::routes())
         .merge(tables::routes())
         .merge(observatory::routes())

@@ -177,6 +177,75 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
     }
 }
 
+/// The Ambiti and accounts pages of issue 16, for the six roles, on both Ambiti.
+#[tokio::test]
+async fn every_role_gets_exactly_the_allowed_answer_on_the_ambiti_and_accounts_routes() {
+    let app = app().await;
+    let c = cast(&app).await;
+    let roles: [(&str, Option<&str>); 6] = [
+        ("anonymous", None),
+        ("citizen", Some(&c.citizen)),
+        ("representative", Some(&c.representative)),
+        ("editor A", Some(&c.editor_a)),
+        ("admin A", Some(&c.admin_a)),
+        ("platform admin", Some(&c.platform)),
+    ];
+    use StatusCode as S;
+    let platform_only = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK];
+    let administrators = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK];
+    let mut reads = vec![
+        ("/ufficio/ambiti".to_string(), platform_only),
+        ("/ufficio/ambiti/nuovo".to_string(), platform_only),
+        ("/ufficio/utenti".to_string(), administrators),
+        ("/ufficio/utenti/invita".to_string(), administrators),
+    ];
+    for ambito in ["esempio", "casarano"] {
+        reads.push((format!("/ufficio/ambiti/{ambito}/scheda"), platform_only));
+    }
+    for (uri, expected) in &reads {
+        for ((role, cookie), want) in roles.iter().zip(expected) {
+            assert_eq!(get(&app, uri, *cookie).await.status, *want, "GET {uri} as {role}");
+        }
+    }
+    let platform_writes = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER];
+    for ambito in ["esempio", "casarano"] {
+        let (_, identity) = app.store.ambito_identity(ambito).await.unwrap().unwrap();
+        // The fictional Ambito's province (ES) is in no list: both are saved in Lecce's.
+        let body = format!("name={}&slug={ambito}&province=LE&region=Puglia&retention_years=5", encode(&identity.name));
+        for ((role, cookie), want) in roles.iter().zip(&platform_writes) {
+            let reply = post(&app, &format!("/ufficio/ambiti/{ambito}/scheda"), &body, *cookie).await;
+            assert_eq!(reply.status, *want, "POST identity of {ambito} as {role}: {}", reply.body);
+        }
+    }
+    let step = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK];
+    for ((role, cookie), want) in roles.iter().zip(&step) {
+        assert_eq!(post(&app, "/ufficio/ambiti/nuovo", "province=BA", *cookie).await.status, *want, "POST new Ambito as {role}");
+    }
+    // An invitation of an editor: A's administrator invites into A only.
+    let invite = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
+    for (i, ((role, cookie), want)) in roles.iter().zip(&invite).enumerate() {
+        let body = format!("email=invitato{i}%40esempio.invalid&role=ambito-editor&ambito=esempio");
+        assert_eq!(post(&app, "/ufficio/utenti/invita", &body, *cookie).await.status, *want, "POST invitation as {role}");
+    }
+    // Changing an editor of A, and of B: B's is missing for A's administrator.
+    app.account("editor@casarano.invalid", Role::AmbitoEditor, Some("casarano")).await;
+    let writes_a = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
+    let writes_b = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::SEE_OTHER];
+    for (email, expected) in [("editor@esempio.invalid", writes_a), ("editor@casarano.invalid", writes_b)] {
+        let id = app.store.credentials(email).await.unwrap().unwrap().principal.account_id;
+        for (path, body) in [("stato", "azione=riattiva"), ("ruolo", "role=ambito-editor")] {
+            for ((role, cookie), want) in roles.iter().zip(&expected) {
+                let reply = post(&app, &format!("/ufficio/utenti/{id}/{path}"), body, *cookie).await;
+                assert_eq!(reply.status, *want, "POST {path} of {email} as {role}");
+            }
+        }
+    }
+}
+
+fn encode(text: &str) -> String {
+    common::encode(text)
+}
+
 fn phase_input(name: &str) -> concerto_domain::PhaseInput {
     concerto_domain::PhaseInput { name: format!("Fase di {name}"), description: String::new(), starts_on: None, ends_on: None }
 }

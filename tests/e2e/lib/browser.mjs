@@ -145,6 +145,7 @@ export async function publicPages() {
   pages.push({ path: '/accedi/password', status: 200 });
   pages.push({ path: '/accessibilita', status: 200 });
   pages.push({ path: '/privacy', status: 200 });
+  pages.push({ path: '/processi/esempio-2026-2028/privacy', status: 200 });
   pages.push({ path: '/processi/nessuno', status: 404 });
   // The observatory: the catalogue, a search with highlighted words and a facet, the
   // Nardò record with its history and form, the statistics with their charts.

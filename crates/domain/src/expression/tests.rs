@@ -115,6 +115,19 @@ fn a_citizen_needs_a_personal_tax_code_and_an_entity_an_entity_code() {
 }
 
 #[test]
+fn a_citizen_born_in_no_known_municipality_is_refused_on_the_tax_code() {
+    let mut input = valid_input();
+    input.applicant.kind = "citizen".into();
+    input.applicant.legal_form = None;
+    // Check letters valid, birthplace A000 unknown to ISTAT's list.
+    input.applicant.tax_code = (b'A'..=b'Z')
+        .map(|c| format!("RSSMRA45D25A000{}", c as char))
+        .find(|c| TaxCode::parse(c).is_ok())
+        .unwrap();
+    assert_eq!(codes(validate_expression(&input, &process(None), now())), [("applicant.tax_code".into(), "unknown_birthplace")]);
+}
+
+#[test]
 fn a_second_representative_for_one_area_is_a_field_error() {
     let mut input = valid_input();
     input.participations.push(ParticipationInput { area_id: AreaRef::Id(10), representative: representative() });

@@ -2,6 +2,7 @@
 //! HTML, with its QR image). Each template returns a
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
+mod account;
 mod password_reset;
 mod pact;
 mod receipt;
@@ -9,6 +10,7 @@ mod registration;
 mod session_changed;
 mod tables;
 
+pub use account::{account_invitation, account_verification};
 pub use password_reset::password_reset;
 pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};

@@ -54,6 +54,10 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
          condivida e non inoltri questo messaggio.\n\
          {manage_url}\n\
          \n\
+         Per seguire i patti di partecipazione senza conservare il link, dalla stessa\n\
+         pagina può chiedere un account personale:\n\
+         {manage_url}#account\n\
+         \n\
          Cordiali saluti,\n\
          l'Ufficio di Piano – {ambito}\n\
          \n\

@@ -3,7 +3,7 @@
 
 mod login;
 mod oidc;
-mod reset;
+pub(crate) mod reset;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -85,7 +85,7 @@ struct RequestForm {
 }
 
 /// A fresh secret: 256 random bits, hex-encoded.
-fn new_token() -> Result<String, WebError> {
+pub(crate) fn new_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("random source: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())

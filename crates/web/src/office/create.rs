@@ -39,17 +39,17 @@ struct CreatedPage {
     review: Option<super::review::Review>,
 }
 
-/// The Ambiti a user may create processes in: (slug, name).
+/// The Ambiti a user may create processes in: (slug, name), from the Ambiti's own
+/// table, so that an Ambito without any process yet is offered too.
 async fn own_ambiti(state: &AppState, user: &Principal) -> Result<Vec<(String, String)>, WebError> {
-    let summaries = state.store.process_summaries(true).await?;
-    let mut ambiti: Vec<(i64, String, String)> = Vec::new();
-    for s in summaries {
-        let allowed = may_act_on_ambito(Some(user), OfficeAction::Edit, s.ambito_id) == concerto_domain::Decision::Allow;
-        if allowed && !ambiti.iter().any(|(id, _, _)| *id == s.ambito_id) {
-            ambiti.push((s.ambito_id, s.ambito_slug, s.ambito_name));
-        }
-    }
-    Ok(ambiti.into_iter().map(|(_, slug, name)| (slug, name)).collect())
+    Ok(state
+        .store
+        .ambiti()
+        .await?
+        .into_iter()
+        .filter(|(id, _, _)| may_act_on_ambito(Some(user), OfficeAction::Edit, *id) == concerto_domain::Decision::Allow)
+        .map(|(_, slug, name)| (slug, name))
+        .collect())
 }
 
 async fn previous_processes(state: &AppState, user: &Principal) -> Result<Vec<(String, String)>, WebError> {

@@ -158,11 +158,13 @@ pub struct Field {
     pub required: bool,
     /// The locale key of a hint under the label.
     pub hint: Option<&'static str>,
+    /// Values offered as the field is typed (a `<datalist>`: no script needed).
+    pub suggestions: Vec<String>,
 }
 
 impl Field {
     pub fn new(name: &'static str, label: &'static str, kind: Kind, values: &FormValues) -> Field {
-        Field { name, label, kind, value: values.get(name).to_string(), choices: vec![], required: false, hint: None }
+        Field { name, label, kind, value: values.get(name).to_string(), choices: vec![], required: false, hint: None, suggestions: vec![] }
     }
 
     pub fn required(mut self) -> Field {
@@ -172,6 +174,11 @@ impl Field {
 
     pub fn hint(mut self, key: &'static str) -> Field {
         self.hint = Some(key);
+        self
+    }
+
+    pub fn suggest(mut self, values: Vec<String>) -> Field {
+        self.suggestions = values;
         self
     }
 

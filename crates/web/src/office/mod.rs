@@ -2,6 +2,8 @@
 //! expressions received per area and per table, the exports, the process's status,
 //! settings and calendar, and the Ambito's profile.
 
+mod accounts;
+mod ambiti;
 mod annul;
 pub(crate) mod audit;
 mod audit_log;
@@ -46,7 +48,14 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}/manifestazioni.csv", get(exports::csv))
         .route("/ufficio/processi/{slug}/manifestazioni.xlsx", get(exports::xlsx))
         .route("/ufficio/processi/{slug}/impostazioni", get(settings::form).post(settings::save))
+        .route("/ufficio/ambiti", get(ambiti::list))
+        .route("/ufficio/ambiti/nuovo", get(ambiti::new_form).post(ambiti::create))
         .route("/ufficio/ambiti/{slug}", get(profile::show).post(profile::save))
+        .route("/ufficio/ambiti/{slug}/scheda", get(ambiti::identity_form).post(ambiti::save_identity))
+        .route("/ufficio/utenti", get(accounts::list))
+        .route("/ufficio/utenti/invita", get(accounts::invite_form).post(accounts::invite))
+        .route("/ufficio/utenti/{id}/ruolo", post(accounts::set_role))
+        .route("/ufficio/utenti/{id}/stato", post(accounts::set_state))
         .merge(calendar::routes())
 }
 
@@ -84,6 +93,20 @@ struct Dashboard {
     overviews: Vec<Overview>,
     /// (slug, name) of the Ambiti whose profile the account may see.
     ambiti: Vec<(String, String)>,
+    /// (href, locale key) of the administration pages the account may open.
+    admin_links: Vec<(&'static str, &'static str)>,
+}
+
+/// The Ambiti and accounts pages, for whoever administers them.
+fn admin_links(user: &concerto_domain::Principal) -> Vec<(&'static str, &'static str)> {
+    let mut links = vec![];
+    if concerto_domain::may_administer_platform(Some(user)) == concerto_domain::Decision::Allow {
+        links.push(("/ufficio/ambiti", "office.ambiti.title"));
+    }
+    if concerto_domain::accounts_scope(Some(user)).is_ok() {
+        links.push(("/ufficio/utenti", "office.accounts.title"));
+    }
+    links
 }
 
 async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Option<Overview>, WebError> {
@@ -151,7 +174,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
             ambito: s.ambito_name,
         })
         .collect();
-    let page = Dashboard { email: user.email, lines, overviews, ambiti, ctx };
+    let page = Dashboard { admin_links: admin_links(&user), email: user.email, lines, overviews, ambiti, ctx };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
 }
 

@@ -37,6 +37,15 @@ pub async fn app() -> TestApp {
         let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
         store.create_process(ambito, &demo.process).await.unwrap();
     }
+    app_on(store).await
+}
+
+/// The router on an empty database, as `concerto serve --no-demo` starts.
+pub async fn empty_app() -> TestApp {
+    app_on(fresh_store().await).await
+}
+
+async fn app_on(store: Store) -> TestApp {
     let clock = Clock::fixed(noon_utc(demo_day()));
     let state = AppState {
         sessions: store.session_store().await.unwrap(),
