@@ -15,6 +15,7 @@ pub mod italian;
 pub mod observatory;
 pub mod pact;
 pub mod process;
+pub mod publication;
 pub mod receipt;
 pub mod registration;
 pub mod report;
@@ -55,6 +56,7 @@ pub use registration::{
     MAX_ANNULMENT_REASON_CHARS, PactChange, SubmissionConflict, admit_amendment, admit_new_submission, amendable,
     may_annul, pact_change, validate_annulment_reason,
 };
+pub use publication::{PublicationWarning, publication_warnings};
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};
 
