@@ -117,6 +117,9 @@ async fn a_proposal_sent_with_the_form_reaches_both_tables_pages_and_follows_ame
     let area = first_area(&process(&app).await);
     let manage = citizen_form(&app, area, "Spazio giovani", false).await;
 
+    let receipt = app.get(&format!("{manage}/ricevuta")).await;
+    assert!(receipt.body.contains(&format!("href=\"{manage}/ricevuta.pdf\"")), "the receipt links its PDF");
+    assert!(!receipt.body.contains("id=\"next-step\""), "a citizen signs no pact");
     let mine = app.get(&format!("{manage}/tavoli")).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("Spazio giovani"), "the participant's tables page lists it");
@@ -249,6 +252,8 @@ async fn check_in_only_on_the_session_s_day_undone_with_a_reason_and_certificate
     let area = first_area(&p);
     let (session, date) = table_session(&p, area);
     let manage = register(&app, "organization", "00743110157", "Il Faro ODV", "info@ilfaro.example", area, None, false).await;
+    let receipt = app.get(&format!("{manage}/ricevuta")).await;
+    assert!(receipt.body.contains("id=\"next-step\"") && receipt.body.contains(&format!("href=\"{manage}/patto\"")), "the receipt names the next step");
     let base = format!("/ufficio/processi/{SLUG}/sessioni/{session}");
     assert_eq!(post(&app, &format!("{base}/inviti"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
