@@ -194,6 +194,11 @@ async fn a_proposal_sent_with_the_form_reaches_both_tables_pages_and_follows_ame
     let amended = citizen_form_amend(&app, &manage, area, "Spazio giovani e famiglie").await;
     assert_eq!(amended, StatusCode::SEE_OTHER);
     assert_eq!(proposal_ids(&app).await.len(), 1);
+    // The amendment's receipt names the number it replaces (issue 22).
+    let due = app.store.due_emails(app.clock.now(), 50).await.unwrap();
+    let second = due.iter().find(|m| m.subject.contains("2026/0000002")).expect("the amendment's receipt");
+    assert!(second.body.contains("Sostituisce la manifestazione n. 2026/0000001"), "{}", second.body);
+
     let mine = app.get(&format!("{manage}/tavoli")).await;
     assert!(mine.body.contains("Spazio giovani e famiglie"));
 }
