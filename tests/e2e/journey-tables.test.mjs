@@ -1,8 +1,8 @@
 // The middle of the process at the tables, on esempio-2026-2028: two organizations
 // register (through the JSON API, as the form has its own journey); the office sends the
 // invitations, checks one representative in by the code from the invitation e-mail and
-// adds a walk-in; proposals are entered at the table; one organization casts its ballot
-// through its management link; the office closes the ballot, gives the outcomes (a
+// adds a walk-in; proposals are entered at the table; the ballot is not open before
+// the deadline (the participant is told, the office's "open" is refused); the office gives the outcomes (a
 // refusal without motivation is refused first), publishes the summary, and the
 // proposers' e-mails arrive at the SMTP sink. Typing, checkboxes and buttons by keyboard.
 //
@@ -146,29 +146,22 @@ test('journey: attendance, proposals, priorities and the summary at the tables',
     const ours = ids.slice(-2).map(Number);
     await t.test(`${hub}: no serious axe violations`, async () => { await assertAccessible(page, hub); });
 
-    // The first organization votes through its management link: 6 and 4 points.
+    // The ballot is not open: the office opens it at the plenary, never before the
+    // sign-up deadline, which is weeks ahead in the demo (issue 22). The vote itself
+    // is tested through HTTP in crates/web/tests/flows.rs with a clock that moves.
     const voter = await chromium.newPage({ locale: 'it' });
     try {
       await voter.goto(url(`${manage[0]}/tavoli`));
-      await voter.fill(`input[name="points.${ours[0]}"]`, '');
-      await type(voter, `input[name="points.${ours[0]}"]`, '6');
-      await voter.fill(`input[name="points.${ours[1]}"]`, '');
-      await type(voter, `input[name="points.${ours[1]}"]`, '4');
-      response = await press(voter, 'form[action$="/priorita"] button[type="submit"]');
-      assert.equal(response.status(), 200);
-      assert.match(await voter.locator('#priorita').locator('xpath=..').innerText(), /ricevuta/);
+      assert.equal(await voter.locator('form[action$="/priorita"]').count(), 0, 'no ballot form before the vote opens');
+      assert.match(await voter.locator('#ballot-not-open').innerText(), /non è ancora aperta/);
     } finally {
       await voter.close();
     }
-
-    // The office closes the ballot; the public result has the chart and the table.
     await page.goto(url(hub));
-    response = await press(page, 'form[action$="/priorita/chiusura"] button');
-    assert.equal(response.status(), 200);
-    await page.goto(url(`/processi/${SLUG}/priorita`));
-    const ranking = await page.locator('#ranking tbody tr').allInnerTexts();
-    assert.match(ranking[0], new RegExp(`${titles[0]}[\\s\\S]*6`), `first place: ${ranking[0]}`);
-    assert.equal(await page.locator('svg.chart title').first().textContent(), 'Punti ricevuti da ciascuna proposta');
+    response = await press(page, 'form[action$="/priorita/apertura"] button');
+    assert.equal(response.status(), 409);
+    assert.match(await page.locator('#f-ballot').innerText(), /prima della scadenza/);
+    await t.test('the hub refusing to open the ballot: no serious axe violations', async () => { await assertAccessible(page, hub); });
 
     // Outcomes: "not accepted" without a motivation is refused, then given one.
     const outcome = (id) => `${OFFICE}/proposte/${id}/esito`;
@@ -200,7 +193,12 @@ test('journey: attendance, proposals, priorities and the summary at the tables',
     if (await page.locator('form[action$="/sintesi/pubblicazione"]').count()) {
       response = await press(page, 'form[action$="/sintesi/pubblicazione"] button');
       assert.equal(response.status(), 200);
+      assert.match(await page.locator('h1').innerText(), /Pubblicare il prospetto/, 'publishing asks first');
+      await t.test('confirmation page: no serious axe violations', async () => { await assertAccessible(page, 'conferma sintesi'); });
+      response = await press(page, 'form.confirm-form button[type="submit"]');
+      assert.equal(response.status(), 200);
       assert.equal(new URL(page.url()).pathname, `/processi/${SLUG}/sintesi`);
+      assert.match(await page.locator('#flash').innerText(), /Prospetto di sintesi pubblicato\. E-mail in partenza: \d+\./);
       const summary = await page.locator('#summary').innerText();
       assert.match(summary, new RegExp(`${titles[1]}[\\s\\S]*Non accolta[\\s\\S]*Già finanziato`));
       await t.test('the summary: no serious axe violations', async () => { await assertAccessible(page, '/sintesi'); });

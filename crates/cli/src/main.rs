@@ -142,6 +142,12 @@ struct ServeArgs {
     /// (without it, only from this machine, not through a proxy).
     #[arg(long, env = "CONCERTO_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Days before a session's own on which its check-in already opens (0: only that day).
+    #[arg(long, env = "CONCERTO_CHECKIN_DAYS_BEFORE", default_value_t = 0)]
+    checkin_days_before: u32,
+    /// Days after a session's own on which its check-in stays open (0: only that day).
+    #[arg(long, env = "CONCERTO_CHECKIN_DAYS_AFTER", default_value_t = 0)]
+    checkin_days_after: u32,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -238,7 +244,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         sessions: store.session_store().await.context("preparing the session store")?,
         store: store.clone(),
         clock: Clock::system(),
-        config: WebConfig { oidc, trusted_proxies, metrics_token: args.metrics_token, ..WebConfig::new(public_url) },
+        config: WebConfig {
+            oidc,
+            trusted_proxies,
+            metrics_token: args.metrics_token,
+            checkin_window: concerto_domain::tables::CheckinWindow {
+                days_before: args.checkin_days_before,
+                days_after: args.checkin_days_after,
+            },
+            ..WebConfig::new(public_url)
+        },
         outbox,
         limiter: Limiter::new(args.limits.limits()),
     };

@@ -30,6 +30,7 @@ fn expression(process: &Process, tax_code: &str) -> Expression {
         }],
         proposal: None,
         eligible_for_pact: true,
+        public_name_consent: false,
     }
 }
 

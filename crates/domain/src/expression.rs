@@ -84,6 +84,8 @@ pub struct ExpressionInput {
     pub proposal: Option<ProposalInput>,
     pub privacy_accepted: bool,
     pub declaration_accepted: bool,
+    /// A private citizen agrees to be named on public pages (issue 22).
+    pub public_name_consent: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -176,6 +178,19 @@ pub struct Expression {
     /// Whether the applicant may sign the participation pact (organizations old
     /// enough, when the process sets a minimum age; unions sign a memorandum).
     pub eligible_for_pact: bool,
+    /// A private citizen agreed to be named in public; false for everyone else,
+    /// whose name is public anyway. Left out of the canonical record when false, so
+    /// that the records made before the consent existed keep their digest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_name_consent: bool,
+}
+
+impl Expression {
+    /// Whether public pages and exports may show the applicant's name: always for
+    /// organizations and bodies, for a private citizen only with their consent.
+    pub fn named_in_public(&self) -> bool {
+        self.applicant.kind != ApplicantKind::Citizen || self.public_name_consent
+    }
 }
 
 /// "Constituted at least N years before a date" (seed 002: one year before the
@@ -449,6 +464,7 @@ pub fn validate_expression(
         participations,
         proposal,
         eligible_for_pact,
+        public_name_consent: input.public_name_consent && kind == ApplicantKind::Citizen,
     })
 }
 

@@ -16,6 +16,7 @@ pub mod observatory;
 pub mod onboarding;
 pub mod pact;
 pub mod process;
+pub mod publication;
 pub mod receipt;
 pub mod registration;
 pub mod report;
@@ -60,6 +61,7 @@ pub use onboarding::{
     AccountChange, AmbitoIdentity, AssociationForm, ListRow, ambito_from_list, slugify, DEFAULT_RETENTION_YEARS, accounts_scope, assignable_roles, keeps_a_platform_admin,
     may_administer_platform, may_manage_account,
 };
+pub use publication::{PublicationWarning, publication_warnings};
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};
 

@@ -26,6 +26,8 @@ fn receipt(protocol: &str) -> ReceiptEmail {
         areas: vec!["Le pari opportunità e la conciliazione vita-lavoro".into()],
         receipt_url: format!("https://concerto.example.org/ricevute/{}", protocol.replace('/', "-")),
         manage_url: "https://concerto.example.org/gestisci/s3gr3t0".into(),
+        replaces: None,
+        pact_url: None,
     }
 }
 

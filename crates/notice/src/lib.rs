@@ -35,6 +35,13 @@ use std::ops::Range;
 
 /// Reads a notice. Never panics; what could not be found or had to be guessed
 /// is explained in `warnings`.
+/// The Ambito a text names ("Ambito Territoriale Sociale di Casarano" gives
+/// "Casarano"), by the rule the notice import uses; for the office's checks before
+/// publishing a process whose texts came from a notice.
+pub fn ambito_named_in(text: &str) -> Option<String> {
+    identity::find_ambito(&clean::clean_lines(text))
+}
+
 pub fn parse_notice(text: &str) -> ProcessDraft {
     let lines = clean::clean_lines(text);
     let starts = clean::line_starts(&lines);

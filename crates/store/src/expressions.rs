@@ -78,9 +78,9 @@ const NEXT_PROTOCOL: &str = "INSERT INTO protocol_counters (ambito_id, year, las
 const INSERT_EXPRESSION: &str = "INSERT INTO expressions (process_id, ambito_id, protocol_year,
     protocol_sequence, received_at, status, supersedes_id, applicant_kind, name, legal_form, tax_code,
     legal_representative, address, municipality, email, pec, phone, founded_on, proposal_title,
-    proposal_text, eligible_for_pact, canonical, sha256)
+    proposal_text, eligible_for_pact, canonical, sha256, public_name_consent)
     VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-    $19, $20, $21, $22) RETURNING id";
+    $19, $20, $21, $22, $23) RETURNING id";
 
 /// The expression an amendment replaces, read inside the submission's transaction.
 const SELECT_REPLACED: &str = "SELECT e.id, e.protocol_year, e.protocol_sequence, e.tax_code, e.status, e.annulled_at
@@ -223,6 +223,7 @@ impl Store {
                 .bind(e.eligible_for_pact)
                 .bind(&canonical)
                 .bind(&sha256)
+                .bind(e.public_name_consent)
                 .fetch_one(&mut *tx)
                 .await?;
             for p in &e.participations {
@@ -259,6 +260,7 @@ impl Store {
                 .bind(s.received_at)
                 .execute(&mut *tx)
                 .await?;
+            crate::tables::form_proposal_follows!(&mut *tx, process.id, replaced.as_ref().map(|r| r.id), id, e, s.received_at).await?;
             let pact_kind = concerto_domain::PactKind::for_expression(e);
             let change = pact_follows_expression!(&mut *tx, process, replaced.as_ref().map(|r| r.id), id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
             let receipt = Receipt {
@@ -644,6 +646,7 @@ fn expression_from_row(
             participations,
             proposal,
             eligible_for_pact: row.flag("eligible_for_pact")?,
+            public_name_consent: row.flag("public_name_consent")?,
         },
     })
 }

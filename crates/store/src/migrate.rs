@@ -102,6 +102,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_onboarding.sql"),
         postgres: include_str!("../migrations/postgres/0015_onboarding.sql"),
     },
+    Migration {
+        version: 17,
+        name: "trusted_flows",
+        sqlite: include_str!("../migrations/sqlite/0017_trusted_flows.sql"),
+        postgres: include_str!("../migrations/postgres/0017_trusted_flows.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "public_names",
+        sqlite: include_str!("../migrations/sqlite/0018_public_names.sql"),
+        postgres: include_str!("../migrations/postgres/0018_public_names.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

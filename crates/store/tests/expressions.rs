@@ -46,6 +46,7 @@ fn expression(process: &Process, n: u64, name: &str) -> Expression {
         }],
         proposal: None,
         eligible_for_pact: true,
+        public_name_consent: false,
     }
 }
 

@@ -48,6 +48,7 @@ fn expression(process: &Process, n: usize, kind: ApplicantKind, eligible: bool) 
         }],
         proposal: None,
         eligible_for_pact: eligible,
+        public_name_consent: false,
     }
 }
 

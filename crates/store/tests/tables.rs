@@ -76,13 +76,16 @@ async fn proposals_ballots_and_the_summary() {
     let area = process.areas[0].id;
     let draft = |title: &str| ProposalDraft { title: title.into(), text: "Testo".into(), area_ids: vec![area], organization: "Org 1".into() };
     let (a, b) = (draft("Centro diurno"), draft("Centro diurno bis"));
-    let new = |d| NewTableProposal { process_id: process.id, session_id: None, online: true, draft: d, tax_code: Some("00000000001".into()), proposer_email: Some("org1@example.org".into()) };
+    let new = |d| NewTableProposal { process_id: process.id, session_id: None, online: true, draft: d, tax_code: Some("00000000001".into()), proposer_email: Some("org1@example.org".into()), public_name: true };
     let first = store.create_table_proposal(&new(&a), &audit("proposal.create")).await.unwrap();
     let second = store.create_table_proposal(&new(&b), &audit("proposal.create")).await.unwrap();
     store.support_proposal(process.id, first, "00000000002", "Org 2", &audit("proposal.support")).await.unwrap();
     let twice = store.support_proposal(process.id, first, "00000000002", "Org 2", &audit("proposal.support")).await;
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "one support per organization");
 
+    let early = store.cast_ballot(process.id, "00000000002", "Org 2", &Ballot { points: vec![(first, 10)] }, &audit("ballot")).await;
+    assert!(matches!(early, Err(StoreError::Conflict(_))), "no ballot before the vote opens");
+    store.open_ballot(process.id, &audit("ballot.open")).await.unwrap();
     store.cast_ballot(process.id, "00000000002", "Org 2", &Ballot { points: vec![(first, 4), (second, 6)] }, &audit("ballot")).await.unwrap();
     store.cast_ballot(process.id, "00000000002", "Org 2", &Ballot { points: vec![(first, 10)] }, &audit("ballot")).await.unwrap();
     let ballots = store.ballots(process.id).await.unwrap();
@@ -96,6 +99,8 @@ async fn proposals_ballots_and_the_summary() {
     store.decide_proposal(process.id, second, &merged, &audit("proposal.outcome")).await.unwrap();
     let accepted = OutcomeDecision { outcome: Outcome::Accepted, motivation: None, merged_into: None };
     store.decide_proposal(process.id, first, &accepted, &audit("proposal.outcome")).await.unwrap();
+    let kept = store.ballot_results(process.id).await.unwrap();
+    assert_eq!(kept.iter().map(|r| (r.proposal_id, r.points)).collect::<Vec<_>>(), [(first, 10), (second, 0)], "the tally kept at closing, merge or not");
     let proposals = store.table_proposals(process.id).await.unwrap();
     assert_eq!(proposals[0].supporters, ["Org 2"]);
     assert_eq!(proposals[1].outcome.as_ref().and_then(|o| o.merged_into), Some(first));

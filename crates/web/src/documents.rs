@@ -221,6 +221,14 @@ struct NotAttendedPage {
 /// The certificate of the registered representative of `expression` at `area`:
 /// 404 for nobody registered so, 409 with the reason for someone not present.
 async fn certificate(state: &AppState, ctx: PageContext, process: Process, session: Session, expression: i64, area: i64) -> Response {
+    // Nobody has attended a session that has not been held yet.
+    if !concerto_domain::tables::session_held(&session, state.clock.now()) {
+        let page = NotAttendedPage { title: ctx.t("flows.certificate.not_held.title"), text: ctx.t("flows.certificate.not_held.text"), ctx };
+        return match crate::public::render(&page.ctx, &page) {
+            Ok(r) => (axum::http::StatusCode::CONFLICT, r).into_response(),
+            Err(e) => e.into_response(),
+        };
+    }
     let attendees = match registered(state, &process, &session).await {
         Ok(a) => a,
         Err(e) => return e.into_page(&ctx),
@@ -288,10 +296,11 @@ async fn own_certificate(
 pub(crate) async fn own_certificates(state: &AppState, process: &Process, received: &ReceivedExpression) -> Result<Vec<(Session, Attendee)>, StoreError> {
     let presence = Presence::of(state, process.id).await?;
     let mine = std::slice::from_ref(received);
+    let now = state.clock.now();
     Ok(process
         .sessions_in_calendar_order()
         .into_iter()
-        .filter(|s| !s.cancelled)
+        .filter(|s| concerto_domain::tables::session_held(s, now))
         .flat_map(|s| presence.attendees(process, s, mine).into_iter().filter(|(_, present)| *present).map(|(a, _)| (s.clone(), a)))
         .collect())
 }

@@ -68,9 +68,9 @@ macro_rules! catalog {
 }
 
 static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding");
+    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows");
 static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding");
+    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows");
 
 fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
     sources

@@ -7,6 +7,7 @@ mod archives;
 mod assets;
 pub mod auth;
 mod calendar_feed;
+mod confirm;
 pub mod client;
 mod documents;
 pub mod clock;
@@ -53,13 +54,21 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Lets `/metrics` be read from elsewhere than this machine, as a bearer token.
     pub metrics_token: Option<String>,
+    /// The days around a session's own on which check-in is accepted.
+    pub checkin_window: concerto_domain::tables::CheckinWindow,
 }
 
 impl WebConfig {
     /// The configuration of a server reached at `public_url`, with no SPID/CIE
     /// login and no trusted proxy.
     pub fn new(public_url: impl Into<String>) -> WebConfig {
-        WebConfig { public_url: public_url.into(), oidc: None, trusted_proxies: Vec::new(), metrics_token: None }
+        WebConfig {
+            public_url: public_url.into(),
+            oidc: None,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
+            checkin_window: concerto_domain::tables::CheckinWindow::default(),
+        }
     }
 
     /// Cookies travel only over TLS when the public address is https.

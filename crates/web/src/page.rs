@@ -16,6 +16,39 @@ pub struct PageContext {
     pub path: String,
     /// The request's id, shown on error pages for the reader to quote.
     pub request_id: Option<String>,
+    /// What the save before this page did, from the redirect's `?fatto=` (see [`Flash`]).
+    pub flash: Option<Flash>,
+}
+
+/// The message after a save: the redirect names what changed (`fatto=KEY`, a
+/// locale key under `flash.`) and how many e-mails went out (`email=N`), so that
+/// it works without JavaScript and without a session. An unknown key shows nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub key: String,
+    pub emails: Option<u32>,
+}
+
+impl Flash {
+    fn from_query(query: Option<&str>) -> Option<Flash> {
+        let pairs = || query.into_iter().flat_map(|q| q.split('&')).filter_map(|p| p.split_once('='));
+        let key = pairs().find(|(k, _)| *k == "fatto").map(|(_, v)| v)?;
+        if key.is_empty() || key.len() > 40 || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return None;
+        }
+        let emails = pairs().find(|(k, _)| *k == "email").and_then(|(_, v)| v.parse().ok());
+        Some(Flash { key: key.to_string(), emails })
+    }
+
+    /// The path to go back to after a save: `path` with the message's query.
+    pub fn redirect(path: &str, key: &str, emails: Option<usize>) -> String {
+        let (path, anchor) = path.split_once('#').map_or((path, String::new()), |(p, a)| (p, format!("#{a}")));
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        match emails {
+            Some(n) => format!("{path}{joiner}fatto={key}&email={n}{anchor}"),
+            None => format!("{path}{joiner}fatto={key}{anchor}"),
+        }
+    }
 }
 
 impl PageContext {
@@ -39,6 +72,20 @@ impl PageContext {
     pub fn is(&self, code: &str) -> bool {
         self.locale.code() == code
     }
+
+    /// The message of the save before this page, in the reader's language; empty
+    /// when there is none.
+    pub fn flash_text(&self) -> String {
+        let Some(flash) = &self.flash else { return String::new() };
+        let done = self.locale.t(&format!("flash.{}", flash.key));
+        if done.is_empty() {
+            return String::new();
+        }
+        match flash.emails {
+            Some(n) => format!("{done} {}", self.tf("flash.emails", &[("count", &n.to_string())])),
+            None => done.to_string(),
+        }
+    }
 }
 
 fn query_lang(query: Option<&str>) -> Option<&str> {
@@ -53,6 +100,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             locale: Locale::negotiate(query_lang(parts.uri.query()), &parts.headers),
             path: parts.uri.path().to_string(),
             request_id: parts.extensions.get::<crate::request_log::RequestId>().map(|id| id.0.clone()),
+            flash: Flash::from_query(parts.uri.query()),
         })
     }
 }
@@ -68,4 +116,19 @@ pub async fn remember_language(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod flash_tests {
+    use super::Flash;
+
+    #[test]
+    fn a_flash_comes_from_a_known_shape_of_query_only() {
+        assert_eq!(Flash::from_query(Some("fatto=published&email=3")), Some(Flash { key: "published".into(), emails: Some(3) }));
+        assert_eq!(Flash::from_query(Some("lang=en&fatto=saved")), Some(Flash { key: "saved".into(), emails: None }));
+        assert_eq!(Flash::from_query(Some("fatto=%3Cscript%3E")), None);
+        assert_eq!(Flash::from_query(None), None);
+        assert_eq!(Flash::redirect("/a#priorita", "ballot_open", Some(2)), "/a?fatto=ballot_open&email=2#priorita");
+        assert_eq!(Flash::redirect("/a?x=1", "saved", None), "/a?x=1&fatto=saved");
+    }
 }

@@ -102,14 +102,15 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     let (token, area) = submit(&app).await;
     let reply = app.get(&format!("/api/v1/processes/{OPEN}")).await;
     let process: Value = serde_json::from_str(&reply.body).unwrap();
-    let session = process["sessions"]
+    let found = process["sessions"]
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["area_ids"].as_array().unwrap().iter().any(|a| a.as_i64() == Some(area)))
-        .expect("a session on the chosen area")["id"]
-        .as_i64()
-        .unwrap();
+        .expect("a session on the chosen area");
+    let session = found["id"].as_i64().unwrap();
+    // The session's day, after it ended: check-in is still open and certificates are issued.
+    app.clock.set(format!("{}T12:30:00Z", found["date"].as_str().expect("a dated session")).parse().unwrap());
     let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
     let admin = app.login("admin@esempio.invalid", &password).await.unwrap();
     let password = app.account("admin@casarano.invalid", Role::AmbitoAdmin, Some("casarano")).await;

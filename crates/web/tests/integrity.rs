@@ -99,7 +99,7 @@ async fn countersigned_victim(app: &TestApp) -> (String, i64) {
     let expression = app.store.expression_by_token(&sha256_hex(token.as_bytes())).await.unwrap().unwrap();
     let pact = app.store.pact_of_expression(expression.id).await.unwrap().unwrap();
     let cookie = office_cookie(app, "ufficio@esempio.invalid", Role::AmbitoEditor).await;
-    let countersign = form_post(&format!("/ufficio/processi/{PROCESS}/patti/{}/controfirma", pact.id), &[], Some(&cookie));
+    let countersign = form_post(&format!("/ufficio/processi/{PROCESS}/patti/{}/controfirma", pact.id), &[("confirm", "1")], Some(&cookie));
     assert_eq!(app.send(countersign).await.status, StatusCode::SEE_OTHER);
     (token, pact.id)
 }

@@ -120,7 +120,13 @@ async fn accept_online_countersign_and_withdraw_with_every_step_recorded() {
     assert_eq!(register.status, StatusCode::OK);
     assert!(register.body.contains("data-state=\"signed\""));
     let countersign = format!("/ufficio/processi/{PROCESS}/patti/{}/controfirma", signed.id);
-    assert_eq!(form(&app, &countersign, &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    let asked = form(&app, &countersign, &[], Some(&cookie)).await;
+    assert_eq!(asked.status, StatusCode::OK, "countersigning asks first");
+    assert!(asked.body.contains("Controfirmare il patto?") && asked.body.contains("name=\"confirm\" value=\"1\""));
+    assert_eq!(pact(&app, &token).await.state, PactState::Signed, "asking changes nothing");
+    let done = form(&app, &countersign, &[("confirm", "1")], Some(&cookie)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(done.headers["location"].to_str().unwrap().ends_with("?fatto=pact_countersigned&email=1"));
     assert_eq!(pact(&app, &token).await.state, PactState::Countersigned);
     assert_eq!(form(&app, &countersign, &[], Some(&cookie)).await.status, StatusCode::CONFLICT);
     let audit = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();

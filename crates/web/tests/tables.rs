@@ -104,6 +104,9 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     let session = table_session(&p, area);
     let manage = register(&app, "00743110157", "Il Faro ODV", "info@ilfaro.example", "Luca Verdi", area).await;
     let base = format!("/ufficio/processi/{SLUG}/sessioni/{session}");
+    // Check-in is open on the session's day only (issue 22).
+    let date = p["sessions"].as_array().unwrap().iter().find(|s| s["id"].as_i64() == Some(session)).unwrap()["date"].as_str().unwrap().to_string();
+    app.clock.set(format!("{date}T09:00:00Z").parse().unwrap());
 
     assert_eq!(post(&app, &format!("{base}/inviti"), &[], None).await.status, StatusCode::FOUND, "signed out: to the login page");
     let reply = post(&app, &format!("{base}/inviti"), &[], Some(&cookie)).await;
@@ -179,14 +182,16 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
     assert_eq!(post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status, StatusCode::SEE_OTHER);
     assert_eq!(post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status, StatusCode::SEE_OTHER, "twice is once");
 
-    // Ballots: ten points exactly.
+    // Ballots: ten points exactly, once the office opens the vote at the plenary.
+    app.clock.set("2027-01-04T09:00:00Z".parse().unwrap());
+    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/priorita/apertura"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     let (a, b) = (format!("points.{}", ids[0]), format!("points.{}", ids[1]));
     let short = post(&app, &format!("{faro}/priorita"), &[(&a, "3")], None).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("id=\"e-points\""));
     assert_eq!(post(&app, &format!("{faro}/priorita"), &[(&a, "4"), (&b, "6")], None).await.status, StatusCode::SEE_OTHER);
     assert_eq!(post(&app, &format!("{ponte}/priorita"), &[(&a, "6"), (&b, "4")], None).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/priorita/chiusura"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/priorita/chiusura"), &[("confirm", "1")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     assert_eq!(post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None).await.status, StatusCode::CONFLICT, "closed");
     let result = app.get(&format!("/processi/{SLUG}/priorita")).await;
     assert_eq!(result.status, StatusCode::OK);
@@ -211,7 +216,7 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
 
     assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi")).await.status, StatusCode::NOT_FOUND, "not yet published");
     assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi.pdf")).await.status, StatusCode::NOT_FOUND, "nor its PDF");
-    let published = post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[], Some(&cookie)).await;
+    let published = post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[("confirm", "1")], Some(&cookie)).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let summary = app.get(&format!("/processi/{SLUG}/sintesi")).await;
     assert_eq!(summary.status, StatusCode::OK);

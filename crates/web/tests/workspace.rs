@@ -92,7 +92,7 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
     let writes_b = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::SEE_OTHER];
     for (slug, status, expected) in [(A_PROCESS, "published", writes_a), (B_PROCESS, "closed", writes_b)] {
         for ((role, cookie), want) in roles.iter().zip(&expected) {
-            let reply = post(&app, &format!("/ufficio/processi/{slug}/stato"), &format!("status={status}"), *cookie).await;
+            let reply = post(&app, &format!("/ufficio/processi/{slug}/stato"), &format!("status={status}&confirm=1"), *cookie).await;
             assert_eq!(reply.status, *want, "POST status of {slug} as {role}");
         }
     }
@@ -399,7 +399,7 @@ async fn publishing_from_the_workspace_shows_on_the_public_site() {
     let reply = post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=draft", Some(&c.admin_a)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&format!("/processi/{A_PROCESS}")).await.status, StatusCode::NOT_FOUND, "a draft is not public");
-    post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=published", Some(&c.admin_a)).await;
+    post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=published&confirm=1", Some(&c.admin_a)).await;
     assert_eq!(app.get(&format!("/processi/{A_PROCESS}")).await.status, StatusCode::OK);
     let bad = post(&app, &format!("/ufficio/processi/{A_PROCESS}/stato"), "status=archived", Some(&c.admin_a)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);

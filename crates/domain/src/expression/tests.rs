@@ -81,6 +81,7 @@ fn valid_input() -> ExpressionInput {
         proposal: None,
         privacy_accepted: true,
         declaration_accepted: true,
+        public_name_consent: false,
     }
 }
 

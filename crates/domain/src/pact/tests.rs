@@ -56,6 +56,7 @@ fn expression(kind: ApplicantKind, eligible: bool) -> Expression {
         participations: vec![],
         proposal: None,
         eligible_for_pact: eligible,
+        public_name_consent: false,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod minutes;
 pub mod outcome;
 pub mod progress;
 pub mod proposal;
+pub mod schedule;
 
 pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
 pub use board::{BoardCandidate, check_appointment, pact_in_force, pact_lapsed};
@@ -19,3 +20,4 @@ pub use progress::{
     InterventionNode, InterventionStatus, derived_progress, parse_progress, validate_milestone, validate_status,
 };
 pub use proposal::{ProposalDraft, validate_proposal};
+pub use schedule::{BallotRefusal, CheckinRefusal, CheckinWindow, may_open_ballot, session_end, session_held, session_start};

@@ -21,6 +21,10 @@ pub struct ReceiptEmail {
     pub receipt_url: String,
     /// The secret link to see, amend or withdraw the expression.
     pub manage_url: String,
+    /// The protocol number of the version this amendment replaces.
+    pub replaces: Option<String>,
+    /// The pact to read and accept next, when the applicant may sign one.
+    pub pact_url: Option<String>,
 }
 
 /// The receipt message; one per protocol number (`receipt:{protocol_number}`).
@@ -37,6 +41,7 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
          per il processo «{process}».\n\
          \n\
          Numero di protocollo: {protocol}\n\
+         {replaces}\
          Ricevuta il: {received}\n\
          \n\
          Aree tematiche scelte:\n\
@@ -53,6 +58,7 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
          personale e segreto: chi lo possiede può agire a Suo nome, perciò non lo\n\
          condivida e non inoltri questo messaggio.\n\
          {manage_url}\n\
+         {next_step}\
          \n\
          Per seguire i patti di partecipazione senza conservare il link, dalla stessa\n\
          pagina può chiedere un account personale:\n\
@@ -70,6 +76,12 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
         sha256 = r.sha256,
         receipt_url = r.receipt_url,
         manage_url = r.manage_url,
+        replaces = r.replaces.as_ref().map(|n| format!("Sostituisce la manifestazione n. {n}, che resta nello storico.\n")).unwrap_or_default(),
+        next_step = r
+            .pact_url
+            .as_ref()
+            .map(|url| format!("\nProssimo passo: leggere e accettare il patto di partecipazione:\n{url}\n"))
+            .unwrap_or_default(),
     );
     NewEmail {
         dedup_key: format!("receipt:{}", r.protocol_number),
@@ -96,7 +108,21 @@ mod tests {
             areas: vec!["L'invecchiamento attivo".into(), "Le pari opportunità e la conciliazione vita-lavoro".into()],
             receipt_url: "https://concerto.example.org/ricevute/2026-0000042".into(),
             manage_url: "https://concerto.example.org/manifestazioni/gestisci/s3gr3t0".into(),
+            replaces: None,
+            pact_url: None,
         }
+    }
+
+    #[test]
+    fn an_amendment_names_what_it_replaces_and_the_next_step() {
+        let email = expression_receipt(&ReceiptEmail {
+            replaces: Some("2026/0000041".into()),
+            pact_url: Some("https://concerto.example.org/manifestazioni/s3gr3t0/patto".into()),
+            ..sample()
+        });
+        assert!(email.body.contains("Sostituisce la manifestazione n. 2026/0000041"), "{}", email.body);
+        assert!(email.body.contains("Prossimo passo: leggere e accettare il patto"));
+        assert!(!expression_receipt(&sample()).body.contains("Sostituisce"));
     }
 
     #[test]

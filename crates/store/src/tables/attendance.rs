@@ -41,6 +41,7 @@ pub struct NewAttendance {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attendance {
+    pub id: i64,
     pub session_id: i64,
     pub checkin_code_id: Option<i64>,
     pub name: String,
@@ -68,6 +69,7 @@ fn entry_from_row(r: &impl Columns) -> Result<CheckinEntry> {
 
 fn attendance_from_row(r: &impl Columns) -> Result<Attendance> {
     Ok(Attendance {
+        id: r.int("id")?,
         session_id: r.int("session_id")?,
         checkin_code_id: r.opt_int("checkin_code_id")?,
         name: r.text("name")?,
@@ -172,12 +174,40 @@ impl Store {
         Ok(())
     }
 
+    /// Undoes a check-in of a session: the row stays, with who undid it, when and
+    /// why, and no longer counts; its code is freed so the person can check in again.
+    pub async fn annul_attendance(&self, session_id: i64, attendance_id: i64, by: &str, reason: &str, audit: &AuditEntry) -> Result<()> {
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            let done = sqlx::query(
+                "UPDATE attendances SET annulled_at = $3, annulled_by = $4, annulment_reason = $5,
+                 annulled_code_id = checkin_code_id, checkin_code_id = NULL
+                 WHERE id = $1 AND session_id = $2 AND annulled_at IS NULL",
+            )
+            .bind(attendance_id)
+            .bind(session_id)
+            .bind(audit.at)
+            .bind(by)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            audit_on!(&mut *tx, audit).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Who was at the sessions of a process, session by session in arrival order.
+    /// Check-ins undone by the office are left out.
     pub async fn attendances(&self, process_id: i64) -> Result<Vec<Attendance>> {
         on_pool!(self, read |pool| {
             let rows = sqlx::query(
                 "SELECT a.* FROM attendances a JOIN calendar_sessions s ON s.id = a.session_id
-                 WHERE s.process_id = $1 ORDER BY s.position, a.checked_in_at, a.id",
+                 WHERE s.process_id = $1 AND a.annulled_at IS NULL ORDER BY s.position, a.checked_in_at, a.id",
             )
             .bind(process_id)
             .fetch_all(pool)

@@ -11,6 +11,7 @@ pub use attendance::{Attendance, CheckinEntry, NewAttendance, NewRepresentative}
 pub use minutes::{AttachmentFile, AttachmentInfo, Minutes};
 pub use monitoring::{BoardMember, Intervention, Milestone, NewIntervention, ProgressComment};
 pub use proposals::{NewTableProposal, StoredBallot, StoredProposal, TableWork};
+pub(crate) use proposals::form_proposal_follows;
 
 use crate::StoreError;
 

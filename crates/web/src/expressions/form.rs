@@ -112,6 +112,7 @@ impl FormState {
             proposal,
             privacy_accepted: !self.value("privacy_accepted").is_empty(),
             declaration_accepted: !self.value("declaration_accepted").is_empty(),
+            public_name_consent: !self.value("public_name_consent").is_empty(),
         };
         (input, chosen)
     }
@@ -156,6 +157,9 @@ impl FormState {
             values.insert("proposal.title".into(), p.title.clone());
             values.insert("proposal.text".into(), p.text.clone());
             proposal_areas.extend(p.area_ids.iter().copied());
+        }
+        if e.public_name_consent {
+            values.insert("public_name_consent".into(), "1".into());
         }
         FormState {
             values,

@@ -121,6 +121,8 @@ pub async fn receive(
             areas: areas.clone(),
             receipt_url: format!("{base}{}", receipt_path(&token)),
             manage_url: format!("{base}{}", manage_path(&token)),
+            replaces: receipt.supersedes.map(|p| p.to_string()),
+            pact_url: expression.eligible_for_pact.then(|| format!("{base}{}/patto", manage_path(&token))),
         });
         // Protocol numbers repeat across Ambiti; the expression's id does not.
         NewEmail { dedup_key: format!("receipt:{}", receipt.expression_id), ..message }

@@ -6,14 +6,15 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::report::{self, Tally};
-use concerto_domain::{OfficeAction, Process, ProcessStatus, ROME, ReceivedExpression, italian};
+use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
 use super::{office_process, process_with_expressions};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::page::PageContext;
+use crate::confirm;
+use crate::page::{Flash, PageContext};
 use crate::public::render;
 use crate::view::{self, DeadlineView};
 
@@ -202,9 +203,30 @@ pub(super) fn encode(text: &str) -> String {
         .collect()
 }
 
-#[derive(Deserialize)]
-pub struct StatusForm {
-    status: String,
+/// `13/06/2022, 09:30` in Rome.
+fn rome(instant: chrono::DateTime<chrono::Utc>) -> String {
+    let local = instant.with_timezone(&ROME);
+    format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
+}
+
+/// The problems the office should see before publishing, in the reader's language.
+fn publication_warnings(ctx: &PageContext, process: &concerto_domain::Process, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    let texts = [process.header.title.as_str(), &process.header.description, &process.header.eligibility].join("\n");
+    let named = concerto_notice::ambito_named_in(&texts);
+    concerto_domain::publication_warnings(process, named.as_deref(), now)
+        .into_iter()
+        .map(|w| match w {
+            PublicationWarning::AllSessionsPast => ctx.t("flows.publish.all_past").to_string(),
+            PublicationWarning::NoDeadline => ctx.t("flows.publish.no_deadline").to_string(),
+            PublicationWarning::DeadlineAfterFirstSession { deadline, first_session } => ctx.tf(
+                "flows.publish.deadline_after_session",
+                &[("deadline", &rome(deadline)), ("session", &rome(first_session))],
+            ),
+            PublicationWarning::AmbitoDiffers { named, process } => {
+                ctx.tf("flows.publish.ambito_differs", &[("named", &named), ("process", &process)])
+            }
+        })
+        .collect()
 }
 
 pub async fn set_status(
@@ -212,19 +234,40 @@ pub async fn set_status(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-    Form(form): Form<StatusForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
-    let Some(status) = ProcessStatus::from_code(&form.status) else {
+    let code = form.iter().find(|(k, _)| k == "status").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let Some(status) = ProcessStatus::from_code(code) else {
         return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response();
     };
     let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let now = state.clock.now();
+    // Publishing and closing reach the public and cannot be taken back quietly:
+    // the office confirms them on a page of their own, with any problem found.
+    let asks = matches!(status, ProcessStatus::Published | ProcessStatus::Closed) && status != process.header.status;
+    if asks && !confirm::confirmed(&form) {
+        let key = status.code();
+        let warnings = if status == ProcessStatus::Published { publication_warnings(&ctx, &process, now) } else { Vec::new() };
+        return confirm::ask(
+            ctx.clone(),
+            confirm::Confirmation {
+                title: ctx.tf(&format!("flows.confirm.{key}.title"), &[("process", &process.header.title)]),
+                text: ctx.t(&format!("flows.confirm.{key}.text")).to_string(),
+                warnings,
+                action: format!("/ufficio/processi/{slug}/stato"),
+                fields: vec![("status".into(), key.into())],
+                button: ctx.t(&format!("flows.confirm.{key}.button")).to_string(),
+                back: format!("/ufficio/processi/{slug}"),
+            },
+        );
+    }
     let audit = super::audit::entry(
         who,
-        state.clock.now(),
+        now,
         "process.status",
         super::audit::process_subject(&process),
         &process.ambito.slug,
@@ -234,5 +277,6 @@ pub async fn set_status(
     if let Err(e) = state.store.set_process_status(process.id, status, &audit).await {
         return WebError::from(e).into_page(&ctx);
     }
-    Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()
+    let done = format!("process_{}", status.code());
+    Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}"), &done, None)).into_response()
 }

@@ -98,6 +98,7 @@ pub async fn countersign(
     CurrentUser(user): CurrentUser,
     ClientAddress(address): ClientAddress,
     Path((slug, id)): Path<(String, i64)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Response {
     let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
         Ok(process) => process,
@@ -110,6 +111,21 @@ pub async fn countersign(
     };
     if let Err(answer) = enforce(may_act_on_pact(PactRequester::Account(who), PactAction::Countersign, loaded.pact.ambito_id, &[]), &ctx) {
         return answer;
+    }
+    // Countersigning binds the Ambito and mails the organization: asked first.
+    if next_state(loaded.pact.state, PactAction::Countersign).is_ok() && !crate::confirm::confirmed(&form) {
+        return crate::confirm::ask(
+            ctx.clone(),
+            crate::confirm::Confirmation {
+                title: ctx.t("flows.confirm.countersign.title").to_string(),
+                text: ctx.tf("flows.confirm.countersign.text", &[("number", &loaded.pact.id.to_string())]),
+                warnings: Vec::new(),
+                action: format!("/ufficio/processi/{slug}/patti/{id}/controfirma"),
+                fields: Vec::new(),
+                button: ctx.t("flows.confirm.countersign.button").to_string(),
+                back: format!("/ufficio/processi/{slug}/patti"),
+            },
+        );
     }
     let refuse = |why: String| (Some(why), StatusCode::CONFLICT);
     let (error, status) = match next_state(loaded.pact.state, PactAction::Countersign) {
@@ -143,7 +159,8 @@ pub async fn countersign(
             match state.store.record_pact_step(&step).await {
                 Ok(_) => {
                     state.outbox.wake();
-                    return Redirect::to(&format!("/ufficio/processi/{slug}/patti")).into_response();
+                    let done = crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}/patti"), "pact_countersigned", Some(emails.len()));
+                    return Redirect::to(&done).into_response();
                 }
                 Err(StoreError::Conflict(why)) => refuse(why),
                 Err(e) => return WebError::from(e).into_page(&ctx),

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::Sheet;
-use concerto_domain::tables::{CheckinCode, Invitee, session_invitees, validate_walk_in};
+use concerto_domain::tables::{CheckinCode, CheckinRefusal, Invitee, session_invitees, validate_walk_in};
 use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, Session, italian};
 use concerto_mail::templates::{Invitation, invitation};
 use concerto_store::{Attendance, CheckinEntry, NewAttendance, NewRepresentative, StoreError};
@@ -133,7 +133,8 @@ struct CheckinPage {
     session: Session,
     q: String,
     lines: Vec<CheckinLine>,
-    present: Vec<(String, String, bool, String)>,
+    /// (attendance id, name, organization, walk-in, when).
+    present: Vec<(i64, String, String, bool, String)>,
     expected: usize,
     by_code: usize,
     walk_ins: usize,
@@ -181,7 +182,7 @@ async fn build(
         expected: invitees.len(),
         by_code: present.iter().filter(|a| !a.walk_in).count(),
         walk_ins: present.iter().filter(|a| a.walk_in).count(),
-        present: present.iter().map(|a| (a.name.clone(), a.organization.clone(), a.walk_in, when(a.checked_in_at))).collect(),
+        present: present.iter().map(|a| (a.id, a.name.clone(), a.organization.clone(), a.walk_in, when(a.checked_in_at))).collect(),
         lines,
         q: query.q,
         invited: query.invitati,
@@ -245,6 +246,18 @@ async fn record(
         Ok(a) => a,
         Err(errors) => return reshow(state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
+    // Check-in happens on the session's day (a configurable window), not before
+    // or weeks after, when a typed code could only be a mistake or a fake.
+    if let Err(refusal) = state.config.checkin_window.admits(&session, state.clock.now()) {
+        let mut errors = FieldErrors::default();
+        let text = match refusal {
+            CheckinRefusal::OutsideWindow { date } => ctx.tf("flows.checkin.outside", &[("date", &italian::date(date))]),
+            CheckinRefusal::Undated => ctx.t("flows.checkin.undated").to_string(),
+            CheckinRefusal::Cancelled => ctx.t("flows.checkin.cancelled").to_string(),
+        };
+        errors.push("code", "outside_window", text);
+        return reshow(state, ctx, process, session, fields, errors, StatusCode::CONFLICT).await;
+    }
     let entry = audit::entry(
         who,
         state.clock.now(),
@@ -421,4 +434,48 @@ fn url_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The office undoes a check-in, with a reason: the row stays in the register,
+/// annulled, and the audit log says who and why.
+pub async fn annul(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id, attendance)): Path<(String, i64, i64)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let fields = Fields(form);
+    let reason = fields.get("reason").trim().to_string();
+    let mut errors = FieldErrors::default();
+    if reason.is_empty() {
+        errors.push("reason", "required", "Indicare il motivo dell'annullamento della presenza.");
+    }
+    errors.check_text("reason", &reason, false);
+    if !errors.is_empty() {
+        return reshow(&state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let entry = audit::entry(
+        who,
+        state.clock.now(),
+        "attendance.annul",
+        format!("session:{}:{}", process.header.slug, session.id),
+        &process.ambito.slug,
+        None::<&()>,
+        Some(&serde_json::json!({ "attendance": attendance, "reason": reason })),
+    );
+    match state.store.annul_attendance(session.id, attendance, &who.email, &reason, &entry).await {
+        Ok(()) => Redirect::to(&crate::page::Flash::redirect(
+            &format!("/ufficio/processi/{slug}/sessioni/{id}/presenze"),
+            "attendance_annulled",
+            None,
+        ))
+        .into_response(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{office}/tavoli"), get(office::hub))
         .route(&format!("{office}/proposte"), post(office::add_proposal))
         .route(&format!("{office}/proposte/{{id}}/esito"), get(outcome::form).post(outcome::save))
+        .route(&format!("{office}/priorita/apertura"), post(office::open_ballot))
         .route(&format!("{office}/priorita/chiusura"), post(office::close_ballot))
         .route(&format!("{office}/sintesi/pubblicazione"), post(office::publish_summary))
         .route(&format!("{office}/cabina"), post(office::appoint))
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{office}/sessioni/{{id}}/presenze/codice"), post(checkin::by_code))
         .route(&format!("{office}/sessioni/{{id}}/presenze/ospite"), post(checkin::walk_in))
         .route(&format!("{office}/sessioni/{{id}}/presenze/conteggi"), get(checkin::counts))
+        .route(&format!("{office}/sessioni/{{id}}/presenze/{{attendance}}/annullamento"), post(checkin::annul))
         .route(
             &format!("{office}/sessioni/{{id}}/verbale"),
             get(minutes::form).post(minutes::save).layer(axum::extract::DefaultBodyLimit::max(minutes::MAX_BODY)),

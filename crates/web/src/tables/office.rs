@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{
-    BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, pact_lapsed, validate_milestone,
+    BallotRefusal, BoardCandidate, InterventionStatus, check_appointment, may_open_ballot, check_summary_complete, pact_lapsed, validate_milestone,
     validate_proposal, validate_status,
 };
 use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, ReceivedExpression};
@@ -23,7 +23,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::office::{audit, office_process};
-use crate::page::PageContext;
+use crate::confirm::{Confirmation, ask, confirmed};
+use crate::page::{Flash, PageContext};
 use crate::public::render;
 
 pub struct ProposalLine {
@@ -166,8 +167,9 @@ pub async fn hub(State(state): State<AppState>, ctx: PageContext, CurrentUser(us
     }
 }
 
-fn back(slug: &str, anchor: &str) -> Response {
-    Redirect::to(&format!("/ufficio/processi/{slug}/tavoli#{anchor}")).into_response()
+/// Back to the hub's section `anchor`, with the message saying what was saved.
+fn back(slug: &str, anchor: &str, done: &str) -> Response {
+    Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}/tavoli#{anchor}"), done, None)).into_response()
 }
 
 /// The process and the signed-in editor, or the answer that stops the request.
@@ -214,22 +216,70 @@ pub async fn add_proposal(
         draft: &draft,
         tax_code: proposer.map(|e| e.expression.applicant.tax_code.to_string()),
         proposer_email: email,
+        public_name: proposer.is_none_or(|e| e.expression.named_in_public()),
     };
     let audit = entry(&state, &who, &process, "proposal.create", audit::process_subject(&process), &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }));
     match state.store.create_table_proposal(&proposal, &audit).await {
-        Ok(_) => back(&slug, "proposte"),
+        Ok(_) => back(&slug, "proposte", "proposal_added"),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
 
-pub async fn close_ballot(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+/// Opens the priority ballot, when the domain's rule allows it now.
+pub async fn open_ballot(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
     let (process, who) = match editor(&state, &ctx, user, &slug).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
+    if let Err(refusal) = may_open_ballot(&process, state.clock.now()) {
+        let mut errors = FieldErrors::default();
+        let (code, at) = match refusal {
+            BallotRefusal::BeforeDeadline(at) => ("before_deadline", at),
+            BallotRefusal::BeforePlenary(at) => ("before_plenary", at),
+        };
+        let text = ctx.tf(&format!("flows.ballot.{code}"), &[("at", &super::when(at))]);
+        errors.push("ballot", code, text);
+        return show(&state, ctx, process, Fields::default(), errors, StatusCode::CONFLICT).await;
+    }
+    let audit = entry(&state, &who, &process, "ballot.open", audit::process_subject(&process), &serde_json::json!({ "opened": true }));
+    match state.store.open_ballot(process.id, &audit).await {
+        Ok(()) => back(&slug, "priorita", "ballot_opened"),
+        Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
+
+/// Closes the ballot after a confirmation: the tally is kept as it stands.
+pub async fn close_ballot(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (process, who) = match editor(&state, &ctx, user, &slug).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    if !confirmed(&form) {
+        let ballots = state.store.ballots(process.id).await.map(|b| b.len()).unwrap_or_default();
+        return ask(
+            ctx.clone(),
+            Confirmation {
+                title: ctx.t("flows.confirm.close_ballot.title").to_string(),
+                text: ctx.tf("flows.confirm.close_ballot.text", &[("ballots", &ballots.to_string())]),
+                warnings: Vec::new(),
+                action: format!("/ufficio/processi/{slug}/priorita/chiusura"),
+                fields: Vec::new(),
+                button: ctx.t("tables.ballot.close").to_string(),
+                back: format!("/ufficio/processi/{slug}/tavoli#priorita"),
+            },
+        );
+    }
     let audit = entry(&state, &who, &process, "ballot.close", audit::process_subject(&process), &serde_json::json!({ "closed": true }));
     match state.store.close_ballot(process.id, &audit).await {
-        Ok(()) | Err(StoreError::Conflict(_)) => back(&slug, "priorita"),
+        Ok(()) => back(&slug, "priorita", "ballot_closed"),
+        Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
@@ -250,7 +300,13 @@ fn outcome_notice(state: &AppState, process: &Process, p: &StoredProposal, all: 
     }))
 }
 
-pub async fn publish_summary(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn publish_summary(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
     let (process, who) = match editor(&state, &ctx, user, &slug).await {
         Ok(found) => found,
         Err(answer) => return answer,
@@ -264,11 +320,26 @@ pub async fn publish_summary(State(state): State<AppState>, ctx: PageContext, Cu
         return show(&state, ctx, process, Fields::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let emails: Vec<_> = proposals.iter().filter_map(|p| outcome_notice(&state, &process, p, &proposals)).collect();
+    if !confirmed(&form) {
+        return ask(
+            ctx.clone(),
+            Confirmation {
+                title: ctx.t("flows.confirm.summary.title").to_string(),
+                text: ctx.tf("flows.confirm.summary.text", &[("proposals", &proposals.len().to_string()), ("emails", &emails.len().to_string())]),
+                warnings: Vec::new(),
+                action: format!("/ufficio/processi/{slug}/sintesi/pubblicazione"),
+                fields: Vec::new(),
+                button: ctx.t("tables.summary.publish").to_string(),
+                back: format!("/ufficio/processi/{slug}/tavoli#sintesi"),
+            },
+        );
+    }
+    let sent = emails.len();
     let audit = entry(&state, &who, &process, "summary.publish", audit::process_subject(&process), &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }));
     match state.store.publish_summary(process.id, &emails, &audit).await {
         Ok(()) => {
             state.outbox.wake();
-            Redirect::to(&format!("/processi/{slug}/sintesi")).into_response()
+            Redirect::to(&Flash::redirect(&format!("/processi/{slug}/sintesi"), "summary_published", Some(sent))).into_response()
         }
         Err(StoreError::Conflict(_)) => Redirect::to(&format!("/processi/{slug}/sintesi")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -308,7 +379,7 @@ pub async fn appoint(
     let member = BoardMember { tax_code: candidate.tax_code, organization: name, referent: fields.get("referent").trim().to_string(), appointed_at: state.clock.now() };
     let audit = entry(&state, &who, &process, "board.appoint", audit::process_subject(&process), &serde_json::json!({ "organization": member.organization, "referent": member.referent }));
     match state.store.appoint_board_member(process.id, &member, &audit).await {
-        Ok(()) => back(&slug, "cabina"),
+        Ok(()) => back(&slug, "cabina", "board_appointed"),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
@@ -343,7 +414,7 @@ pub async fn add_intervention(
     };
     let audit = entry(&state, &who, &process, "intervention.add", audit::process_subject(&process), &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }));
     match state.store.add_intervention(process.id, &new, &audit).await {
-        Ok(_) => back(&slug, "interventi"),
+        Ok(_) => back(&slug, "interventi", "intervention_added"),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }
@@ -381,7 +452,7 @@ pub async fn update_intervention(
         }
     };
     match saved {
-        Ok(()) => back(&slug, &format!("intervento-{id}")),
+        Ok(()) => back(&slug, &format!("intervento-{id}"), "intervention_saved"),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }

@@ -69,6 +69,8 @@ struct ParticipantPage {
     /// The attendance certificates of sessions attended: (link, label).
     certificates: Vec<(String, String)>,
     proposals: Vec<ProposalLine>,
+    /// The office has opened the ballot (it may be closed since).
+    ballot_opened: bool,
     ballot_open: bool,
     has_ballot: bool,
     points: u32,
@@ -144,7 +146,8 @@ async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, field
         organization,
         active: h.received.status == ExpressionStatus::Active,
         proposals,
-        ballot_open: work.ballot_closed_at.is_none(),
+        ballot_opened: work.ballot_opened_at.is_some(),
+        ballot_open: work.ballot_opened_at.is_some() && work.ballot_closed_at.is_none(),
         has_ballot: mine.is_some(),
         points: BALLOT_POINTS,
         on_board: on_board(state, &h).await?,
@@ -217,6 +220,7 @@ pub async fn propose(
         draft: &draft,
         tax_code: Some(e.applicant.tax_code.to_string()),
         proposer_email: Some(e.applicant.email.clone()),
+        public_name: e.named_in_public(),
     };
     let audit = participant_entry(
         &h.received,
@@ -292,7 +296,10 @@ pub async fn vote(
         Ok(()) => back(&token, "priorita"),
         Err(StoreError::Conflict(_)) => {
             let mut errors = FieldErrors::default();
-            errors.push("points", "closed", "La votazione delle priorità è chiusa.");
+            match state.store.table_work(h.process.id).await {
+                Ok(w) if w.ballot_opened_at.is_none() => errors.push("points", "not_open", "La votazione delle priorità non è ancora aperta."),
+                _ => errors.push("points", "closed", "La votazione delle priorità è chiusa."),
+            }
             show(&state, ctx, &token, h, fields, errors, StatusCode::CONFLICT).await
         }
         Err(e) => WebError::from(e).into_page(&ctx),

@@ -19,27 +19,47 @@ use crate::{AppState, public_process};
 /// One line of the priorities' result.
 pub struct RankLine {
     pub position: usize,
+    pub id: i64,
     pub title: String,
     pub organization: String,
     pub points: u32,
     pub first_preferences: u32,
+    /// Merged after the ballot closed: the proposal it joined ("unita alla n. X").
+    pub merged_into: Option<i64>,
 }
 
-/// The ranking of the open proposals after the ballots cast, and its chart.
+/// The name a public page shows for a proposal's proponent: a private citizen who
+/// did not agree to be named is "Cittadina/o".
+pub fn shown_name(ctx: &PageContext, p: &StoredProposal) -> String {
+    if p.public_name { p.organization.clone() } else { ctx.t("flows.citizen").to_string() }
+}
+
+/// The ranking of the proposals and its chart. Once the ballot is closed it is
+/// the tally kept at closing, whatever was merged or decided afterwards (a merge
+/// shows as "unita alla n. X" beside the points the proposal had); while the
+/// ballot is open, the count so far of the proposals still open.
 pub async fn ranking(state: &AppState, ctx: &PageContext, process: &Process, proposals: &[StoredProposal]) -> Result<(Vec<RankLine>, usize, String), WebError> {
     let ballots = state.store.ballots(process.id).await?;
-    let open: Vec<&StoredProposal> = proposals.iter().filter(|p| p.outcome.as_ref().is_none_or(|o| o.merged_into.is_none())).collect();
-    let candidates: Vec<Candidate> = open.iter().map(|p| Candidate { id: p.id, submitted_at: p.submitted_at }).collect();
-    let cast: Vec<_> = ballots.iter().map(|b| b.ballot.clone()).collect();
-    let lines: Vec<RankLine> = tally(&candidates, &cast)
+    let kept = state.store.ballot_results(process.id).await?;
+    let ranked = if kept.is_empty() {
+        let open: Vec<&StoredProposal> = proposals.iter().filter(|p| p.outcome.as_ref().is_none_or(|o| o.merged_into.is_none())).collect();
+        let candidates: Vec<Candidate> = open.iter().map(|p| Candidate { id: p.id, submitted_at: p.submitted_at }).collect();
+        let cast: Vec<_> = ballots.iter().map(|b| b.ballot.clone()).collect();
+        tally(&candidates, &cast)
+    } else {
+        kept
+    };
+    let lines: Vec<RankLine> = ranked
         .into_iter()
         .filter_map(|r| {
-            open.iter().find(|p| p.id == r.proposal_id).map(|p| RankLine {
+            proposals.iter().find(|p| p.id == r.proposal_id).map(|p| RankLine {
                 position: r.position,
+                id: p.id,
                 title: p.title.clone(),
-                organization: p.organization.clone(),
+                organization: shown_name(ctx, p),
                 points: r.points,
                 first_preferences: r.first_preferences,
+                merged_into: p.outcome.as_ref().and_then(|o| o.merged_into),
             })
         })
         .collect();
@@ -153,6 +173,15 @@ pub struct SummaryLine {
     pub merged_into: Option<(i64, String)>,
 }
 
+/// The summary's lines as the public sees them: proponents named only when they may be.
+pub fn public_summary_lines(ctx: &PageContext, process: &Process, proposals: &[StoredProposal]) -> Vec<SummaryLine> {
+    summary_lines(ctx, process, proposals)
+        .into_iter()
+        .zip(proposals)
+        .map(|(line, p)| SummaryLine { organization: shown_name(ctx, p), ..line })
+        .collect()
+}
+
 pub fn summary_lines(ctx: &PageContext, process: &Process, proposals: &[StoredProposal]) -> Vec<SummaryLine> {
     proposals
         .iter()
@@ -201,7 +230,7 @@ async fn published_summary(state: &AppState, slug: &str) -> Result<Published, We
 pub async fn summary(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
     match published_summary(&state, &slug).await {
         Ok(p) => {
-            let lines = summary_lines(&ctx, &p.process, &p.proposals);
+            let lines = public_summary_lines(&ctx, &p.process, &p.proposals);
             let page = SummaryPage { ctx, process: p.process, published_at: when(p.at), lines };
             render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
@@ -213,7 +242,7 @@ pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(s
     match published_summary(&state, &slug).await {
         Ok(p) => {
             let headers = ["numero", "proposta", "organizzazione", "aree", "esito", "motivazione", "unita_alla_proposta"];
-            let rows = summary_lines(&ctx, &p.process, &p.proposals)
+            let rows = public_summary_lines(&ctx, &p.process, &p.proposals)
                 .into_iter()
                 .map(|l| {
                     vec![
@@ -239,14 +268,16 @@ pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(s
 pub async fn summary_pdf(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
     match published_summary(&state, &slug).await {
         Ok(p) => {
+            let names: Vec<String> = p.proposals.iter().map(|q| shown_name(&italian_ctx(&ctx), q)).collect();
             let outcomes: Vec<ProposalOutcome> = p
                 .proposals
                 .iter()
-                .map(|q| ProposalOutcome {
+                .zip(&names)
+                .map(|(q, name)| ProposalOutcome {
                     id: q.id,
                     title: &q.title,
                     body: &q.body,
-                    organization: &q.organization,
+                    organization: name,
                     area_ids: &q.area_ids,
                     supporters: q.supporters.len(),
                     outcome: q.outcome.as_ref(),
@@ -257,6 +288,11 @@ pub async fn summary_pdf(State(state): State<AppState>, ctx: PageContext, Path(s
         }
         Err(e) => e.into_page(&ctx),
     }
+}
+
+/// The PDF is in Italian whatever the reader's language.
+fn italian_ctx(ctx: &PageContext) -> PageContext {
+    PageContext { locale: crate::i18n::Locale::It, ..ctx.clone() }
 }
 
 #[derive(Template)]
