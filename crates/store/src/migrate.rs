@@ -96,6 +96,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_register_integrity.sql"),
         postgres: include_str!("../migrations/postgres/0014_register_integrity.sql"),
     },
+    Migration {
+        version: 19,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0019_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0019_meetings.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "reminders",
+        sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
+        postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -68,9 +68,9 @@ macro_rules! catalog {
 }
 
 static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register");
+    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "meetings");
 static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register");
+    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "meetings");
 
 fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
     sources

@@ -14,6 +14,7 @@ mod error;
 mod expressions;
 pub mod i18n;
 pub mod limits;
+mod meetings;
 mod metrics;
 mod observatory;
 mod office;
@@ -38,6 +39,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use archives::{build_due_archives, run_archive_worker};
+pub use meetings::{pass_on_expired_offers, run_meetings_worker, send_due_reminders};
 pub use clock::Clock;
 
 /// Settings the web layer needs from the configuration.
@@ -99,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(office::routes())
         .merge(tables::routes())
+        .merge(meetings::routes())
         .merge(observatory::routes())
         .merge(documents::routes())
         .merge(pacts::routes())

@@ -3,6 +3,7 @@
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
 mod password_reset;
+mod meetings;
 mod pact;
 mod receipt;
 mod registration;
@@ -10,6 +11,7 @@ mod session_changed;
 mod tables;
 
 pub use password_reset::password_reset;
+pub use meetings::{Reminder, SeatOffer, reminder, seat_offer, with_calendar};
 pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use registration::{RegistrationRef, link_resent, registration_annulled};
