@@ -261,6 +261,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let archives = tokio::spawn(concerto_web::run_archive_worker(state.clone(), async {
         let _ = archives_stopped.await;
     }));
+    let (stop_meetings, meetings_stopped) = tokio::sync::oneshot::channel::<()>();
+    let meetings = tokio::spawn(concerto_web::run_meetings_worker(state.clone(), async {
+        let _ = meetings_stopped.await;
+    }));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -277,8 +281,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     shutdown::serve_until_stopped(listener, state).await?;
     let _ = stop_worker.send(());
     let _ = stop_archives.send(());
+    let _ = stop_meetings.send(());
     let _ = worker.await;
     let _ = archives.await;
+    let _ = meetings.await;
     store.close().await;
     Ok(())
 }

@@ -11,6 +11,8 @@
 //! `spawn_blocking`.
 
 mod archive;
+mod calendar;
+mod import;
 mod letterhead;
 mod notice;
 mod pact;
@@ -22,6 +24,8 @@ mod session;
 mod sheet;
 mod summary;
 
+pub use calendar::{CalendarEvent, CalendarPerson, Method, ics, session_uid, session_url};
+pub use import::{ImportError, read_rows};
 pub use archive::{ArchiveError, ZipBuilder, file_name, zip};
 pub use letterhead::Letterhead;
 pub use notice::{Notice, NoticePhase, notice};

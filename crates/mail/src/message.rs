@@ -41,12 +41,19 @@ pub(crate) fn build(email: &OutgoingEmail, from: &Mailbox, now: DateTime<Utc>) -
 /// Content-ID, inside `multipart/mixed` with any other file.
 fn parts(email: &OutgoingEmail) -> Result<MultiPart, MailError> {
     let text = SinglePart::plain(email.body.clone());
-    let mut body = match &email.html {
-        Some(html) => MultiPart::alternative().singlepart(text).singlepart(SinglePart::html(html.clone())),
-        None => MultiPart::mixed().singlepart(text),
+    // An iCalendar scheduling message (RFC 6047) is one more alternative of the
+    // text, which calendar programs act on, rather than a file to open.
+    let (calendars, others): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) =
+        email.attachments.iter().partition(|a| a.content_id.is_none() && a.content_type.starts_with("text/calendar"));
+    let mut body = match (&email.html, calendars.is_empty()) {
+        (Some(html), _) => MultiPart::alternative().singlepart(text).singlepart(SinglePart::html(html.clone())),
+        (None, false) => MultiPart::alternative().singlepart(text),
+        (None, true) => MultiPart::mixed().singlepart(text),
     };
-    let (inline, files): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) =
-        email.attachments.iter().partition(|a| a.content_id.is_some());
+    for c in calendars {
+        body = body.singlepart(SinglePart::builder().header(content_type(c)?).body(c.content.clone()));
+    }
+    let (inline, files): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) = others.into_iter().partition(|a| a.content_id.is_some());
     if !inline.is_empty() {
         body = inline.into_iter().try_fold(MultiPart::related().multipart(body), |related, a| {
             let id = a.content_id.clone().unwrap_or_default();

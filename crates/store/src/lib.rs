@@ -42,7 +42,7 @@ pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
 pub use tables::{
     AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
-    NewTableProposal, ProgressComment, StoredBallot, StoredProposal, TableWork,
+    NewTableProposal, OfferEmail, OfferTokens, ProgressComment, SeatRecord, StoredBallot, StoredProposal, TableWork,
 };
 
 use std::str::FromStr;

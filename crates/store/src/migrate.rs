@@ -114,6 +114,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_public_names.sql"),
         postgres: include_str!("../migrations/postgres/0018_public_names.sql"),
     },
+    Migration {
+        version: 19,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0019_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0019_meetings.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "reminders",
+        sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
+        postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -68,9 +68,9 @@ macro_rules! catalog {
 }
 
 static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows");
+    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings");
 static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows");
+    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings");
 
 fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
     sources

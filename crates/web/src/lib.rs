@@ -15,6 +15,7 @@ mod error;
 mod expressions;
 pub mod i18n;
 pub mod limits;
+mod meetings;
 mod metrics;
 mod observatory;
 mod office;
@@ -40,6 +41,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use archives::{build_due_archives, run_archive_worker};
+pub use meetings::{pass_on_expired_offers, run_meetings_worker, send_due_reminders};
 pub use clock::Clock;
 pub use onboarding::first_run_link;
 
@@ -111,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .merge(onboarding::routes())
         .merge(office::routes())
         .merge(tables::routes())
+        .merge(meetings::routes())
         .merge(observatory::routes())
         .merge(documents::routes())
         .merge(pacts::routes())

@@ -136,3 +136,15 @@ pub fn deadline(deadline: Deadline, now: DateTime<Utc>, locale: Locale) -> Deadl
         open: deadline.is_open_at(now),
     }
 }
+
+/// When a session meets, in Italian for e-mails: `lunedì 13 giugno 2022
+/// (13/06/2022), 09:30–12:30`, or `data da definire`.
+pub fn session_when(s: &Session) -> String {
+    match s.date {
+        None => "data da definire".into(),
+        Some(d) => match italian::time_range(s.start, s.end) {
+            Some(range) => format!("{} ({}), {range}", italian::long_date(d), italian::date(d)),
+            None => format!("{} ({})", italian::long_date(d), italian::date(d)),
+        },
+    }
+}

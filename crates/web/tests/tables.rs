@@ -126,11 +126,12 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     // Multipart: the text keeps the code, the HTML shows the QR image by its Content-ID.
     let parts = invitation.email.parts();
     let types: Vec<String> = parts.iter().map(|p| p.content_type()).collect();
-    assert_eq!(types, ["text/plain", "text/html", "image/png"], "{}", invitation.email.raw());
+    // The calendar part (METHOD:REQUEST) is one more alternative: see meetings.rs.
+    assert_eq!(types, ["text/plain", "text/html", "text/calendar", "image/png"], "{}", invitation.email.raw());
     let html = String::from_utf8(parts[1].decoded()).unwrap();
     assert!(html.contains("src=\"cid:codice-qr@concerto\"") && html.contains(&code), "{html}");
-    assert_eq!(parts[2].header("Content-ID"), Some("<codice-qr@concerto>"));
-    assert!(parts[2].decoded().starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
+    assert_eq!(parts[3].header("Content-ID"), Some("<codice-qr@concerto>"));
+    assert!(parts[3].decoded().starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
     let page = app.get(&manage).await;
     assert!(page.body.contains(&code) && page.body.contains("<svg role=\"img\""), "manage page shows the code and its QR");
 

@@ -141,6 +141,9 @@ export async function publicPages() {
   for (const tail of ['verbali', 'priorita', 'cabina-di-regia', 'monitoraggio']) {
     pages.push({ path: `/processi/esempio-2026-2028/${tail}`, status: 200 });
   }
+  // A session's own page (issue 19), the first of the open process.
+  const esempio = await (await fetch(url('/api/v1/processes/esempio-2026-2028'))).json();
+  pages.push({ path: `/processi/esempio-2026-2028/sessioni/${esempio.sessions[0].id}`, status: 200 });
   pages.push({ path: '/accedi', status: 200 });
   pages.push({ path: '/accedi/password', status: 200 });
   pages.push({ path: '/accessibilita', status: 200 });

@@ -5,11 +5,15 @@
 pub mod ballot;
 pub mod board;
 pub mod checkin;
+pub mod meeting;
 pub mod minutes;
 pub mod outcome;
 pub mod progress;
+pub mod progress_sheet;
 pub mod proposal;
 pub mod schedule;
+pub mod reminder;
+pub mod seats;
 
 pub use ballot::{BALLOT_POINTS, Ballot, Candidate, Ranked, on_ballot_of, tally, validate_ballot};
 pub use board::{BoardCandidate, check_appointment, pact_in_force, pact_lapsed};
@@ -21,3 +25,9 @@ pub use progress::{
 };
 pub use proposal::{ProposalDraft, validate_proposal};
 pub use schedule::{BallotRefusal, CheckinRefusal, CheckinWindow, may_open_ballot, session_end, session_held, session_start};
+pub use meeting::{DEFAULT_CONFIRM_HOURS, Meeting, MeetingForm, MeetingMode, Viewer};
+pub use reminder::{DEFAULT_REMINDER_HOURS, reminder_due, reminder_recipients};
+pub use seats::{
+    ConfirmRefused, OfficeMove, Seat, SeatChange, SeatCounts, SeatState, may_confirm, place_for_new, rebalance, seat_counts,
+};
+pub use progress_sheet::{RowError, SHEET_HEADERS, SheetMilestone, SheetRow, check_sheet};

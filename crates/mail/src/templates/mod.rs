@@ -4,6 +4,7 @@
 
 mod account;
 mod password_reset;
+mod meetings;
 mod pact;
 mod receipt;
 mod registration;
@@ -12,6 +13,7 @@ mod tables;
 
 pub use account::{account_invitation, account_verification};
 pub use password_reset::password_reset;
+pub use meetings::{Reminder, SeatOffer, reminder, seat_offer, with_calendar};
 pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use registration::{RegistrationRef, link_resent, registration_annulled};

@@ -21,6 +21,8 @@ pub struct Invitation {
     /// `lunedì 13 giugno 2022 (13/06/2022), 09:30–12:30`, or `data da definire`.
     pub when: String,
     pub venue: Option<String>,
+    /// The meeting link of an online or hybrid session: only invitees see it.
+    pub meeting_link: Option<String>,
     pub code: String,
     /// The code as a QR symbol drawn with text blocks, for the entrance's scanner.
     pub qr_text: String,
@@ -36,7 +38,7 @@ fn invitation_html(i: &Invitation) -> String {
         "<!DOCTYPE html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>Invito – {session}</title></head><body>\n\
          <p>Gentile {rep},</p>\n\
          <p>Lei è invitato/a, per {org}, alla sessione «{session}» del processo «{process}».</p>\n\
-         <p>Quando: {when}<br>\nDove: {venue}</p>\n\
+         <p>Quando: {when}<br>\nDove: {venue}</p>\n{link}\
          <p>Il Suo codice personale di accesso è: <strong style=\"font-family: monospace; font-size: 1.4em\">{code}</strong></p>\n\
          <p>All'ingresso lo mostri o lo detti al personale; può anche mostrare il codice QR:</p>\n\
          <p><img src=\"cid:{QR_CONTENT_ID}\" alt=\"Codice QR del codice di accesso {code}\" width=\"203\" height=\"203\"></p>\n\
@@ -48,6 +50,7 @@ fn invitation_html(i: &Invitation) -> String {
         process = escape(&i.process_title),
         when = escape(&i.when),
         venue = escape(venue),
+        link = i.meeting_link.as_ref().map(|l| format!("<p>Collegamento alla riunione: <a href=\"{l}\">{l}</a></p>\n", l = escape(l))).unwrap_or_default(),
         code = escape(&i.code),
         url = escape(&i.process_url),
     )
@@ -62,6 +65,7 @@ pub fn invitation(i: &Invitation) -> NewEmail {
          \n\
          Quando: {when}\n\
          Dove:   {venue}\n\
+         {link}\
          \n\
          Il Suo codice personale di accesso è: {code}\n\
          All'ingresso lo mostri o lo detti al personale; può anche mostrare il codice QR qui sotto.\n\
@@ -77,6 +81,7 @@ pub fn invitation(i: &Invitation) -> NewEmail {
         process = i.process_title,
         when = i.when,
         venue = i.venue.as_deref().unwrap_or("da definire"),
+        link = i.meeting_link.as_ref().map(|l| format!("Collegamento alla riunione: {l}\n")).unwrap_or_default(),
         code = i.code,
         qr = i.qr_text,
         url = i.process_url,
@@ -159,6 +164,7 @@ mod tests {
             session_title: "Tavolo 1".into(),
             when: "data da definire".into(),
             venue: None,
+            meeting_link: None,
             code: "ABC234".into(),
             qr_text: "██  ██\n".into(),
             qr_png: b"\x89PNG".to_vec(),

@@ -3,11 +3,15 @@
 //! audit entry, and any mail it causes, in its own transaction.
 
 mod attendance;
+mod meetings;
 mod minutes;
 mod monitoring;
+mod progress_sheet;
 mod proposals;
+mod reminders;
 
 pub use attendance::{Attendance, CheckinEntry, NewAttendance, NewRepresentative};
+pub use meetings::{OfferEmail, OfferTokens, SeatRecord};
 pub use minutes::{AttachmentFile, AttachmentInfo, Minutes};
 pub use monitoring::{BoardMember, Intervention, Milestone, NewIntervention, ProgressComment};
 pub use proposals::{NewTableProposal, StoredBallot, StoredProposal, TableWork};

@@ -147,10 +147,29 @@ pub async fn save(
     let base = state.config.public_url.trim_end_matches('/');
     let before = slot(session.date, session.start, session.end, session.venue.clone());
     let after = (!update.cancelled).then(|| slot(update.date, update.start, update.end, update.venue.clone()));
+    // Each person's calendar entry follows: the same UID, a higher SEQUENCE, and
+    // METHOD:CANCEL once cancelled.
+    let meeting = match state.store.meeting(session.id).await {
+        Ok(m) => m,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let moved = Session {
+        date: update.date,
+        start: update.start,
+        end: update.end,
+        venue: update.venue.clone(),
+        cancelled: update.cancelled,
+        sequence,
+        ..session.clone()
+    };
+    let method = if update.cancelled { concerto_documents::Method::Cancel } else { concerto_documents::Method::Request };
+    let now = state.clock.now();
     let notices: Vec<_> = report::session_recipients(&session, &expressions)
         .into_iter()
         .map(|recipient| {
-            session_changed(&SessionChange {
+            let calendar =
+                crate::meetings::personal_calendar(base, &process, &moved, &meeting, (&recipient, &recipient), method, now);
+            let email = session_changed(&SessionChange {
                 dedup_key: format!("session:{}:{sequence}:{recipient}", session.id),
                 recipient,
                 process_title: process.header.title.clone(),
@@ -158,7 +177,11 @@ pub async fn save(
                 before: before.clone(),
                 after: after.clone(),
                 process_url: format!("{base}/processi/{}", process.header.slug),
-            })
+            });
+            match calendar {
+                Some(ics) => concerto_mail::templates::with_calendar(email, if update.cancelled { "CANCEL" } else { "REQUEST" }, ics),
+                None => email,
+            }
         })
         .collect();
     let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };

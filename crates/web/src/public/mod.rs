@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
         .route("/processi/{slug}", get(process::page))
         .route("/processi/{slug}/avviso", get(process::notice))
         .route("/processi/{slug}/calendario.ics", get(crate::calendar_feed::feed))
+        .route("/processi/{slug}/tavoli/{table}/calendario.ics", get(crate::calendar_feed::table_feed))
+        .route("/ambiti/{ambito}/calendario.ics", get(crate::calendar_feed::ambito_feed))
         .route("/accessibilita", get(info::accessibility))
         .route("/privacy", get(info::privacy))
 }

@@ -53,16 +53,6 @@ fn fresh_code() -> Option<String> {
     Some(CheckinCode::from_random(bytes).to_string())
 }
 
-fn session_when(s: &Session) -> String {
-    match s.date {
-        None => "data da definire".into(),
-        Some(d) => match italian::time_range(s.start, s.end) {
-            Some(range) => format!("{} ({}), {range}", italian::long_date(d), italian::date(d)),
-            None => format!("{} ({})", italian::long_date(d), italian::date(d)),
-        },
-    }
-}
-
 pub async fn invite(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -82,22 +72,34 @@ pub async fn invite(
         .into_iter()
         .map(|i| NewRepresentative { tax_code: i.tax_code, organization: i.organization, rep_name: i.name, rep_email: i.email })
         .collect();
+    let meeting = match state.store.meeting(session.id).await {
+        Ok(m) => m,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
     let base = state.config.public_url.trim_end_matches('/').to_string();
+    let now = state.clock.now();
     let mail = |c: &CheckinEntry| {
-        invitation(&Invitation {
+        let email = invitation(&Invitation {
             dedup_key: format!("invite:{}:{}", session.id, c.id),
             recipient: c.rep_email.clone(),
             representative: c.rep_name.clone(),
             organization: c.organization.clone(),
             process_title: process.header.title.clone(),
             session_title: session.title.clone(),
-            when: session_when(&session),
+            when: crate::view::session_when(&session),
             venue: session.venue.clone(),
             code: c.code.clone(),
             qr_text: qr::text(&c.code),
             qr_png: qr::png(&c.code),
             process_url: format!("{base}/processi/{}", process.header.slug),
-        })
+            meeting_link: meeting.link_for(concerto_domain::tables::Viewer::Participant).map(String::from),
+        });
+        // The person's calendar entry, which a later move or cancellation updates.
+        let attendee = (c.rep_name.as_str(), c.rep_email.as_str());
+        match crate::meetings::personal_calendar(&base, &process, &session, &meeting, attendee, concerto_documents::Method::Request, now) {
+            Some(ics) => concerto_mail::templates::with_calendar(email, "REQUEST", ics),
+            None => email,
+        }
     };
     let entry = audit::entry(
         who,
@@ -396,7 +398,7 @@ async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, sl
     Ok((process, Sheet { name: "Presenze".into(), headers: headers.map(String::from).to_vec(), rows }))
 }
 
-pub(super) fn send_file(bytes: Result<Vec<u8>, concerto_documents::ExportError>, content_type: &str, file: String, ctx: &PageContext) -> Response {
+pub(crate) fn send_file(bytes: Result<Vec<u8>, concerto_documents::ExportError>, content_type: &str, file: String, ctx: &PageContext) -> Response {
     match bytes {
         Ok(bytes) => (
             [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &file))],

@@ -9,7 +9,7 @@ mod office;
 mod outcome;
 mod participant;
 mod public;
-mod qr;
+pub(crate) mod qr;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -22,6 +22,7 @@ use crate::page::PageContext;
 use crate::public::render;
 
 pub use participant::{CodeView, codes_of};
+pub(crate) use checkin::send_file;
 
 pub fn routes() -> Router<AppState> {
     let office = "/ufficio/processi/{slug}";

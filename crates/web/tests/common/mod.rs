@@ -32,7 +32,16 @@ pub struct TestApp {
 }
 
 pub async fn app() -> TestApp {
-    let store = fresh_store().await;
+    app_with(fresh_store().await).await
+}
+
+/// The app on the database of `url`, migrated, with the demo loaded: the first of
+/// several instances sharing it.
+pub async fn app_on(url: &str) -> TestApp {
+    app_with(Store::open(url).await.unwrap()).await
+}
+
+async fn app_with(store: Store) -> TestApp {
     for demo in demo_processes(demo_day()) {
         let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
         store.create_process(ambito, &demo.process).await.unwrap();
