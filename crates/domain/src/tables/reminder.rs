@@ -36,7 +36,7 @@ pub fn reminder_recipients(invited: &[Invitee], seated: &[Invitee], limited: boo
 mod tests {
     use super::*;
     use crate::SessionKind;
-    use chrono::NaiveDate;
+    use chrono::{NaiveDate, NaiveTime};
 
     fn session(date: Option<NaiveDate>, start: Option<NaiveTime>) -> Session {
         Session {

@@ -23,7 +23,7 @@ const POLL_INTERVAL: Duration = Duration::from_secs(60);
 pub async fn send_due_reminders(state: &AppState) -> Result<usize, WebError> {
     let now = state.clock.now();
     let base = state.config.public_url.trim_end_matches('/');
-    let ctx = PageContext { locale: crate::i18n::Locale::It, path: String::new(), request_id: None };
+    let ctx = PageContext { locale: crate::i18n::Locale::It, path: String::new(), request_id: None, flash: None };
     let mut sent = 0;
     for summary in state.store.process_summaries(false).await? {
         let Some(process) = state.store.process_by_slug(&summary.slug).await? else { continue };

@@ -46,15 +46,15 @@ async fn app_with(store: Store) -> TestApp {
         let ambito = store.upsert_ambito(&demo.ambito).await.unwrap();
         store.create_process(ambito, &demo.process).await.unwrap();
     }
-    app_on(store).await
+    router_on(store).await
 }
 
 /// The router on an empty database, as `concerto serve --no-demo` starts.
 pub async fn empty_app() -> TestApp {
-    app_on(fresh_store().await).await
+    router_on(fresh_store().await).await
 }
 
-async fn app_on(store: Store) -> TestApp {
+async fn router_on(store: Store) -> TestApp {
     let clock = Clock::fixed(noon_utc(demo_day()));
     let state = AppState {
         sessions: store.session_store().await.unwrap(),
