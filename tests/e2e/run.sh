@@ -120,11 +120,11 @@ if [ -z "${CONCERTO_URL:-}" ]; then
   # In its own temporary folder, so whatever it writes beside itself stays out of the
   # repository; no CONCERTO_* setting of the caller's reaches it.
   cd "$work_dir"
+  # Every page of every journey comes from 127.0.0.1: the limits on public writes
+  # are tested in crates/web/tests/integrity.rs, not by counting the journeys' forms.
+  # The demo's sessions are weeks ahead: check-in opens 60 days early so that the
+  # tables' journey can check someone in today (the window is tested in flows.rs).
   env -u CONCERTO_DATABASE_URL -u CONCERTO_LISTEN -u CONCERTO_PUBLIC_URL -u CONCERTO_NO_DEMO NO_COLOR=1 \
-    # Every page of every journey comes from 127.0.0.1: the limits on public writes
-    # are tested in crates/web/tests/integrity.rs, not by counting the journeys' forms.
-    # The demo's sessions are weeks ahead: check-in opens 60 days early so that the
-    # tables' journey can check someone in today (the window is tested in flows.rs).
     CONCERTO_LIMIT_EXPRESSIONS=0 CONCERTO_LIMIT_SIGN_INS=0 CONCERTO_LIMIT_PASSWORD_RESETS=0 \
     CONCERTO_LIMIT_CORRECTIONS=0 CONCERTO_LIMIT_LINK_RESENDS=0 \
     CONCERTO_CHECKIN_DAYS_BEFORE=60 \
