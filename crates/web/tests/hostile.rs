@@ -758,7 +758,10 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
     assert_eq!(memorandum_status, StatusCode::OK, "the union's memorandum");
     assert!(common::pdf_text(&memorandum).contains("Sorriso"), "the memorandum names the union");
 
-    // Everyone is invited and checks in with the code; each certificate renders.
+    // Everyone is invited and checks in with the code on the session's day; each
+    // certificate renders once the session has been held.
+    let day: chrono::NaiveDate = session["date"].as_str().expect("a dated table session").parse().unwrap();
+    app.clock.set(common::noon_utc(day));
     let invited = post_raw(&app, &format!("{office}/sessioni/{sid}/inviti"), "application/x-www-form-urlencoded", Vec::new(), Some(&cookie)).await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER);
     let pid = app.store.process_by_slug(PROCESS).await.unwrap().unwrap().id;
@@ -770,6 +773,7 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
     let (status, sheet) = get_bytes(&app, &format!("{office}/sessioni/{sid}/foglio-firme.pdf"), Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK, "the sign-in sheet");
     assert!(common::pdf_text(&sheet).contains("协会"), "the sheet prints the session's CJK title");
+    app.clock.set(common::noon_utc(day.succ_opt().unwrap()));
     for (name, manage) in &manages {
         let uri = format!("{manage}/sessioni/{sid}/attestato.pdf?area={area}");
         let (status, pdf) = get_bytes(&app, &uri, None).await;
@@ -789,7 +793,7 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
         let reply = post_raw(&app, &format!("{office}/proposte/{}/esito", proposal.id), "application/x-www-form-urlencoded", body, Some(&cookie)).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "outcome of {}", proposal.id);
     }
-    let published = post_raw(&app, &format!("{office}/sintesi/pubblicazione"), "application/x-www-form-urlencoded", Vec::new(), Some(&cookie)).await;
+    let published = post_raw(&app, &format!("{office}/sintesi/pubblicazione"), "application/x-www-form-urlencoded", b"confirm=1".to_vec(), Some(&cookie)).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
     let (status, summary) = get_bytes(&app, &format!("/processi/{PROCESS}/sintesi.pdf"), None).await;
     assert_eq!(status, StatusCode::OK, "the public summary");
