@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  launch, closePage, url, REPO_DIR, seriousViolations, formatViolations, tabTo, pressAndLoad,
+  launch, closePage, url, REPO_DIR, seriousViolations, formatViolations, tabTo, pressAndLoad, confirmByKeyboard,
 } from './lib/browser.mjs';
 import { DATABASE_URL, SKIP_REASON, createAccount } from './lib/accounts.mjs';
 import { waitForMail } from './lib/mail.mjs';
@@ -150,6 +150,7 @@ test('journey: the office imports a notice, fixes a warning, publishes, and a mo
     // 5. Publish: the home page lists it.
     await tabTo(page, isButton('Pubblica'), 'the button "Pubblica"', 200);
     response = await pressAndLoad(page);
+    response = await confirmByKeyboard(page);
     assert.equal(response.status(), 200);
     const home = await (await fetch(url('/'), { headers: { 'accept-language': 'it-IT' } })).text();
     assert.ok(home.includes(`href="${PUBLIC}"`), `the home page does not link to ${PUBLIC} after "Pubblica"`);

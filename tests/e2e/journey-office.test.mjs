@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, closePage, url, BASE_URL, seriousViolations, formatViolations,
-  focused, describeFocus, tabTo, pressAndLoad,
+  focused, describeFocus, tabTo, pressAndLoad, confirmByKeyboard,
 } from './lib/browser.mjs';
 import { DATABASE_URL, SKIP_REASON, createAccount } from './lib/accounts.mjs';
 
@@ -129,6 +129,7 @@ test('journey: the office signs in and publishes a process with the keyboard alo
     // 6. "Pubblica": public again, and listed on the home page.
     await tabTo(page, isButton('Pubblica'), 'the button "Pubblica"');
     response = await pressAndLoad(page);
+    response = await confirmByKeyboard(page);
     assert.equal(response.status(), 200);
     assert.equal(new URL(page.url()).pathname, WORKSPACE);
     assert.equal(await publicStatus(PUBLIC), 200, `${PUBLIC} is not public after "Pubblica"`);

@@ -13,7 +13,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATABASE_URL, createAccount } from './lib/accounts.mjs';
-import { launch, url, seriousViolations, formatViolations, tabTo, pressAndLoad, focused, describeFocus } from './lib/browser.mjs';
+import { launch, url, seriousViolations, formatViolations, tabTo, pressAndLoad, focused, describeFocus, confirmByKeyboard,
+} from './lib/browser.mjs';
 
 const EMAIL = 'patti@esempio.invalid';
 const PASSWORD = 'patti-e2e-2026-lunga';
@@ -121,6 +122,7 @@ test('journey: a pact is accepted online, countersigned, then withdrawn', async 
     await tabTo(office, (f) => f.tag === 'button' && f.text.startsWith('Controfirma') && f.text.includes(protocol),
       `the countersign button of ${protocol}`);
     await pressAndLoad(office);
+    await confirmByKeyboard(office);
     assert.equal(await registerState(office), 'countersigned');
 
     // The organization withdraws by its written declaration.

@@ -299,3 +299,18 @@ export async function pressAndLoad(page, key = 'Enter') {
   if (!response) throw new Error(`pressing ${key} loaded no document`);
   return response;
 }
+
+/**
+ * Irreversible and mass-mailing actions ask first on a confirmation page, a plain
+ * form that works without JavaScript: Tab to its button and press Enter, as a person
+ * would. Returns the response that follows the confirmation.
+ */
+export async function confirmByKeyboard(page) {
+  const button = page.locator('form.confirm-form button[type="submit"]');
+  if ((await button.count()) !== 1) {
+    throw new Error(`${page.url()} is not a confirmation page: ${(await page.content()).slice(0, 400)}`);
+  }
+  const label = (await button.innerText()).trim().replace(/\s+/g, ' ');
+  await tabTo(page, (f) => f.tag === 'button' && f.text === label, `the confirmation button "${label}"`, 120);
+  return pressAndLoad(page);
+}
