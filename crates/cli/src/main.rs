@@ -56,6 +56,16 @@ enum Command {
         #[arg(long)]
         ambito: String,
     },
+    /// Anonymise the personal data of closed processes whose Ambito's retention
+    /// period has run out (the server does it hourly); with `--dry-run`, only list
+    /// the rows that would be anonymised, one a line.
+    Retention {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        /// List what would be anonymised and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check the audit log's hash chain; exits non-zero naming the first entry altered.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -195,6 +205,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore(args) => backup::restore(args).await,
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
+        Command::Retention { database_url, dry_run } => retention(&database_url, dry_run).await,
         Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
         Command::Audit(AuditCommand::Head { database_url }) => print_audit_head(&database_url).await,
         Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
@@ -265,6 +276,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let meetings = tokio::spawn(concerto_web::run_meetings_worker(state.clone(), async {
         let _ = meetings_stopped.await;
     }));
+    let (stop_retention, retention_stopped) = tokio::sync::oneshot::channel::<()>();
+    let retention = tokio::spawn(concerto_web::run_retention_worker(state.clone(), async {
+        let _ = retention_stopped.await;
+    }));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -285,6 +300,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let _ = worker.await;
     let _ = archives.await;
     let _ = meetings.await;
+    let _ = stop_retention.send(());
+    let _ = retention.await;
     store.close().await;
     Ok(())
 }
@@ -358,6 +375,25 @@ async fn check_register(database_url: &str, ambito: &str) -> anyhow::Result<()> 
     }
     store.close().await;
     anyhow::ensure!(sound, "the protocol register of {ambito} has gaps or duplicates");
+    Ok(())
+}
+
+/// `concerto retention`: one line per row, `process=SLUG TABLE id=N [protocol=…]`,
+/// then a total. The same pass the server's job makes, at the system clock.
+async fn retention(database_url: &str, dry_run: bool) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    let outcome = store.apply_retention(chrono::Utc::now(), concerto_web::RETENTION_ACTOR, dry_run).await;
+    store.close().await;
+    let done = outcome?;
+    let mut total = 0;
+    for (process, rows) in &done {
+        for row in rows {
+            println!("process={} {row}", process.slug);
+        }
+        total += rows.len();
+    }
+    let verb = if dry_run { "would be anonymised" } else { "anonymised" };
+    println!("retention: {total} rows in {} processes {verb}", done.len());
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod publication;
 pub mod receipt;
 pub mod registration;
 pub mod report;
+pub mod retention;
 pub mod tables;
 pub mod tax_code;
 pub mod template;
@@ -61,6 +62,7 @@ pub use onboarding::{
     AccountChange, AmbitoIdentity, AssociationForm, ListRow, ambito_from_list, slugify, DEFAULT_RETENTION_YEARS, accounts_scope, assignable_roles, keeps_a_platform_admin,
     may_administer_platform, may_manage_account,
 };
+pub use retention::{ANONYMISED_TEXT, anonymisation_due, anonymisation_due_at};
 pub use publication::{PublicationWarning, publication_warnings};
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};

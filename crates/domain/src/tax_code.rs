@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct TaxCode(String);
 
+/// The anonymised placeholder: 12 characters, so no check ever accepts it.
+const ANONYMISED: &str = "ANONIMIZZATO";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TaxCodeError {
     #[error("il codice fiscale deve avere 11 cifre (enti) o 16 caratteri (persone)")]
@@ -39,8 +42,20 @@ impl TaxCode {
         Ok(TaxCode(code))
     }
 
+    /// What a registration shows once its holder's data are anonymised (retention):
+    /// never a valid code, so it matches no one and `parse` never returns it.
+    pub fn anonymised() -> TaxCode {
+        TaxCode(ANONYMISED.to_string())
+    }
+
+    pub fn is_anonymised(&self) -> bool {
+        self.0 == ANONYMISED
+    }
+
+    /// A person's code has 16 characters; anything else (an entity's 11 digits, or
+    /// the anonymised placeholder) has no birthplace to read.
     pub fn kind(&self) -> TaxCodeKind {
-        if self.0.len() == 11 { TaxCodeKind::Entity } else { TaxCodeKind::Person }
+        if self.0.len() == 16 { TaxCodeKind::Person } else { TaxCodeKind::Entity }
     }
 
     pub fn as_str(&self) -> &str {
@@ -174,6 +189,16 @@ mod tests {
         let entity = TaxCode::parse("00743110157").unwrap();
         assert_eq!(entity.birthplace(), None);
         assert!(entity.birthplace_is_known());
+    }
+
+    #[test]
+    fn the_anonymised_code_is_no_code_and_has_no_birthplace() {
+        let anon = TaxCode::anonymised();
+        assert!(anon.is_anonymised());
+        assert_eq!(anon.kind(), TaxCodeKind::Entity);
+        assert_eq!(anon.birthplace(), None);
+        assert!(TaxCode::parse(anon.as_str()).is_err());
+        assert!(!TaxCode::parse("00743110157").unwrap().is_anonymised());
     }
 
     proptest! {

@@ -634,7 +634,12 @@ fn expression_from_row(
                 kind: ApplicantKind::from_code(&kind).ok_or_else(|| corrupt("applicant_kind", &kind))?,
                 name: row.text("name")?,
                 legal_form,
-                tax_code: TaxCode::parse(&tax_code).map_err(|_| corrupt("tax_code", &tax_code))?,
+                // An anonymised row holds a placeholder unique to it (retention), not a code.
+                tax_code: if row.opt_instant("anonymised_at")?.is_some() {
+                    TaxCode::anonymised()
+                } else {
+                    TaxCode::parse(&tax_code).map_err(|_| corrupt("tax_code", &tax_code))?
+                },
                 legal_representative: row.opt_text("legal_representative")?,
                 address: row.text("address")?,
                 municipality: row.text("municipality")?,

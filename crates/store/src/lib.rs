@@ -20,6 +20,7 @@ mod outbox;
 mod password_resets;
 mod pacts;
 mod processes;
+mod retention;
 mod rows;
 mod sessions;
 mod tables;
@@ -39,6 +40,7 @@ pub use observatory::{
 pub use operations::{OutboxStats, PoolStats, sqlite_file};
 pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
+pub use retention::{DueProcess, RetentionRow, RetentionTable};
 pub use sessions::SessionBackend;
 pub use tables::{
     AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,

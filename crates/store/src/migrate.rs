@@ -103,6 +103,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0015_onboarding.sql"),
     },
     Migration {
+        version: 16,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0016_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0016_retention.sql"),
+    },
+    Migration {
         version: 17,
         name: "trusted_flows",
         sqlite: include_str!("../migrations/sqlite/0017_trusted_flows.sql"),
@@ -125,6 +131,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "reminders",
         sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
         postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
+    },
+    Migration {
+        version: 21,
+        name: "retention_seats",
+        sqlite: include_str!("../migrations/sqlite/0021_retention_seats.sql"),
+        postgres: include_str!("../migrations/postgres/0021_retention_seats.sql"),
     },
 ];
 

@@ -353,7 +353,7 @@ impl Store {
         let sql = format!(
             "SELECT p.id, p.process_id, p.ambito_id, p.expression_id, p.kind, p.state, p.generated_at, p.signed_at,
              p.signature_method, p.countersigned_at, p.withdrawn_at, e.protocol_year, e.protocol_sequence, e.name,
-             e.tax_code, e.email,
+             e.tax_code, e.email, e.anonymised_at AS e_anonymised_at,
              (SELECT f.signature_detected FROM pact_files f WHERE f.pact_id = p.id ORDER BY f.id DESC LIMIT 1)
                AS signature_detected
              FROM pacts p JOIN expressions e ON e.id = p.expression_id
@@ -372,7 +372,12 @@ impl Store {
                         pact: pact_from_row(r)?,
                         protocol: ProtocolNumber { year: r.small("protocol_year")?, sequence: r.int("protocol_sequence")? },
                         name: r.text("name")?,
-                        tax_code: r.text("tax_code")?,
+                        // An anonymised registration's column holds a row placeholder.
+                        tax_code: if r.opt_instant("e_anonymised_at")?.is_some() {
+                            concerto_domain::TaxCode::anonymised().as_str().to_string()
+                        } else {
+                            r.text("tax_code")?
+                        },
                         email: r.text("email")?,
                         signature_detected: r.try_get::<Option<bool>, _>("signature_detected")?,
                     })

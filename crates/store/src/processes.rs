@@ -152,6 +152,12 @@ impl Store {
                     .bind(Utc::now())
                     .fetch_one(&mut *tx)
                     .await?;
+                // A process created closed (the demo's, an import of an old one) starts
+                // its retention period now, the first moment Concerto knows it closed.
+                sqlx::query("UPDATE processes SET closed_at = created_at WHERE id = $1 AND status = 'closed'")
+                    .bind(process_id)
+                    .execute(&mut *tx)
+                    .await?;
 
                 let mut phase_ids = Vec::with_capacity(process.phases.len());
                 for (position, phase) in process.phases.iter().enumerate() {
@@ -284,7 +290,14 @@ impl Store {
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin().await?;
-            sqlx::query("UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3 WHERE id = $1")
+            // `closed_at` starts the retention period (issue 16): a second close keeps
+            // the first date, and reopening clears it.
+            sqlx::query(
+                "UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3,
+                 closed_at = CASE WHEN $2 <> 'closed' THEN NULL
+                                  WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE $3 END
+                 WHERE id = $1",
+            )
                 .bind(process_id)
                 .bind(status.code())
                 .bind(audit.at)

@@ -25,6 +25,7 @@ mod openapi;
 mod page;
 mod pacts;
 mod public;
+mod retention;
 pub mod request_log;
 mod security;
 mod tables;
@@ -43,6 +44,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use archives::{build_due_archives, run_archive_worker};
 pub use meetings::{pass_on_expired_offers, run_meetings_worker, send_due_reminders};
 pub use clock::Clock;
+pub use retention::{RETENTION_ACTOR, apply_retention, run_retention_worker};
 pub use onboarding::first_run_link;
 
 /// Settings the web layer needs from the configuration.
