@@ -2,10 +2,58 @@
 //! member municipalities on top, then the Ambito's name and its province.
 
 use concerto_domain::NewAmbito;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// The letterhead logo's format, as its content showed when it was uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoFormat {
+    Png,
+    Svg,
+}
+
+impl LogoFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            LogoFormat::Png => "image/png",
+            LogoFormat::Svg => "image/svg+xml",
+        }
+    }
+
+    pub fn from_content_type(content_type: &str) -> Option<LogoFormat> {
+        match content_type {
+            "image/png" => Some(LogoFormat::Png),
+            "image/svg+xml" => Some(LogoFormat::Svg),
+            _ => None,
+        }
+    }
+
+    /// The virtual file typst reads the logo from: the bytes never enter the
+    /// document's JSON, only this path does.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            LogoFormat::Png => "/logo.png",
+            LogoFormat::Svg => "/logo.svg",
+        }
+    }
+}
+
+/// An Ambito's letterhead logo (PNG or SVG), checked by [`crate::check_logo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub format: LogoFormat,
+    pub bytes: Vec<u8>,
+}
+
+/// In the document's data a logo is its virtual path, or null.
+fn logo_path<S: Serializer>(logo: &Option<Logo>, serializer: S) -> Result<S::Ok, S::Error> {
+    logo.as_ref().map(|l| l.format.path()).serialize(serializer)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Letterhead {
+    /// The Ambito's logo, on top of every document when it has one.
+    #[serde(serialize_with = "logo_path")]
+    pub logo: Option<Logo>,
     /// "AMBITO TERRITORIALE SOCIALE DI CASARANO".
     pub ambito: String,
     /// Member municipalities, lead first, in the Ambito's order.
@@ -17,6 +65,7 @@ pub struct Letterhead {
 impl Letterhead {
     pub fn of(ambito: &NewAmbito) -> Letterhead {
         Letterhead {
+            logo: None,
             ambito: ambito.full_name().to_uppercase(),
             municipalities: ambito.municipalities.iter().map(|m| m.to_uppercase()).collect(),
             province: province_heading(&ambito.province),

@@ -113,5 +113,5 @@ fn period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Option<String> {
 
 /// The notice as a PDF/A-2b.
 pub fn notice(notice: &Notice) -> Result<Vec<u8>, RenderError> {
-    render(template!("notice"), notice, notice.date)
+    render(template!("notice"), notice, &notice.letterhead, notice.date)
 }

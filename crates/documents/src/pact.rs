@@ -87,5 +87,5 @@ fn tables_of(process: &Process, expression: &ReceivedExpression) -> Vec<String> 
 
 /// The pact as a PDF/A-2b.
 pub fn pact(pact: &Pact) -> Result<Vec<u8>, RenderError> {
-    render(template!("pact"), pact, pact.date)
+    render(template!("pact"), pact, &pact.letterhead, pact.date)
 }

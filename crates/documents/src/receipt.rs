@@ -75,5 +75,5 @@ impl Receipt {
 
 /// The receipt as a PDF/A-2b.
 pub fn receipt(receipt: &Receipt) -> Result<Vec<u8>, RenderError> {
-    render(template!("receipt"), receipt, receipt.date)
+    render(template!("receipt"), receipt, &receipt.letterhead, receipt.date)
 }

@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use crate::letterhead::{Letterhead, Logo};
 use crate::printable;
 
 use chrono::{Datelike, NaiveDate};
@@ -87,10 +88,12 @@ fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
-/// One render: a template, its data, and the date the document carries.
+/// One render: a template, its data, the letterhead's logo, and the date the
+/// document carries.
 struct DocumentWorld {
     main: Source,
     data: Bytes,
+    logo: Option<(FileId, Bytes)>,
     today: NaiveDate,
 }
 
@@ -117,8 +120,16 @@ impl World for DocumentWorld {
         }
     }
 
+    /// The data and the logo, nothing else: an SVG logo that links another file
+    /// (`<image href="…">`) finds nothing to read, on disk or on the network.
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == file_id(DATA_PATH) { Ok(self.data.clone()) } else { Err(not_found(id)) }
+        if id == file_id(DATA_PATH) {
+            return Ok(self.data.clone());
+        }
+        match &self.logo {
+            Some((logo, bytes)) if *logo == id => Ok(bytes.clone()),
+            _ => Err(not_found(id)),
+        }
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -139,15 +150,53 @@ fn main_source(template: Template) -> Source {
     Source::new(file_id(&format!("/{}.typ", template.name)), template.source.to_owned())
 }
 
-/// Renders `template` with `data` as a PDF/A-2b, tagged, dated `date`. The same
-/// input always gives the same bytes, so a document's SHA-256 identifies it.
-pub(crate) fn render(template: Template, data: &impl Serialize, date: NaiveDate) -> Result<Vec<u8>, RenderError> {
-    let mut data = serde_json::to_value(data)?;
+/// Renders `template` with `data` as a PDF/A-2b, tagged, dated `date`, headed by
+/// `letterhead`'s logo when it has one. The same input always gives the same bytes,
+/// so a document's SHA-256 identifies it. A logo typst cannot draw (stored before
+/// the upload's checks, or a format a later typst refuses) never costs the
+/// document: it is rendered again without the logo, and the failure logged.
+pub(crate) fn render(
+    template: Template,
+    data: &impl Serialize,
+    letterhead: &Letterhead,
+    date: NaiveDate,
+) -> Result<Vec<u8>, RenderError> {
+    let data = serde_json::to_value(data)?;
+    let Some(logo) = &letterhead.logo else {
+        return render_with(template, data, None, date);
+    };
+    match render_with(template, data.clone(), Some(logo), date) {
+        Ok(pdf) => Ok(pdf),
+        Err(error) => {
+            tracing::warn!(template = template.name, %error, "the letterhead logo cannot be drawn: rendered without it");
+            let mut data = data;
+            strip_logo(&mut data);
+            render_with(template, data, None, date)
+        }
+    }
+}
+
+/// Sets every `logo` key of the data's letterheads to null.
+fn strip_logo(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("logo") && map.contains_key("ambito") {
+                map.insert("logo".into(), serde_json::Value::Null);
+            }
+            map.values_mut().for_each(strip_logo);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_logo),
+        _ => {}
+    }
+}
+
+pub(crate) fn render_with(template: Template, mut data: serde_json::Value, logo: Option<&Logo>, date: NaiveDate) -> Result<Vec<u8>, RenderError> {
     let missing = printable::replace_unprintable(&mut data, |c| ENGINE.fonts.iter().any(|f| f.info().coverage.contains(c as u32)));
     if !missing.is_empty() {
         tracing::warn!(template = template.name, missing = %printable::describe(&missing), "characters no font has are printed as placeholders");
     }
-    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(&data)?), today: date };
+    let logo = logo.map(|l| (file_id(l.format.path()), Bytes::new(l.bytes.clone())));
+    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(&data)?), logo, today: date };
     let fail = |diagnostics: &[SourceDiagnostic]| RenderError::Typst { template: template.name, message: describe(diagnostics) };
     let document: PagedDocument = typst::compile(&world).output.map_err(|d| fail(&d))?;
     let options = PdfOptions {

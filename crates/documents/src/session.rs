@@ -176,10 +176,10 @@ impl AttendanceCertificate {
 
 /// The sign-in sheet as a PDF/A-2b.
 pub fn sign_in_sheet(sheet: &SignInSheet) -> Result<Vec<u8>, RenderError> {
-    render(template!("sign_in_sheet"), sheet, sheet.date)
+    render(template!("sign_in_sheet"), sheet, &sheet.letterhead, sheet.date)
 }
 
 /// The attendance certificate as a PDF/A-2b.
 pub fn attendance_certificate(certificate: &AttendanceCertificate) -> Result<Vec<u8>, RenderError> {
-    render(template!("attendance_certificate"), certificate, certificate.date)
+    render(template!("attendance_certificate"), certificate, &certificate.letterhead, certificate.date)
 }

@@ -111,5 +111,5 @@ impl Summary {
 
 /// The summary of proposals as a PDF/A-2b.
 pub fn summary(summary: &Summary) -> Result<Vec<u8>, RenderError> {
-    render(template!("summary"), summary, summary.date)
+    render(template!("summary"), summary, &summary.letterhead, summary.date)
 }
