@@ -33,6 +33,25 @@ pub fn routes() -> Router<AppState> {
 
 /// Renders on the blocking pool and answers with the PDF, to be shown in the
 /// browser's viewer or saved as `name`.pdf.
+/// The letterhead logo of an Ambito, for its documents. A logo that cannot be read
+/// costs the document nothing: it is printed without it, and the failure logged.
+pub(crate) async fn letterhead_logo(state: &AppState, ambito_id: i64) -> Option<concerto_documents::Logo> {
+    match state.store.ambito_logo(ambito_id).await {
+        Ok(Some(logo)) => match concerto_documents::LogoFormat::from_content_type(&logo.content_type) {
+            Some(format) => Some(concerto_documents::Logo { format, bytes: logo.bytes }),
+            None => {
+                tracing::warn!(ambito_id, content_type = %logo.content_type, "letterhead logo of an unknown type: left out");
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(error) => {
+            tracing::warn!(ambito_id, %error, "letterhead logo unreadable: left out");
+            None
+        }
+    }
+}
+
 pub(crate) async fn pdf<T: Send + 'static>(
     ctx: &PageContext,
     name: &str,
@@ -60,7 +79,8 @@ async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Pat
         Err(e) => return e.into_page(&ctx),
     };
     let form_url = format!("{}/processi/{slug}/manifestazione", state.config.public_url.trim_end_matches('/'));
-    let input = Notice::new(&process, Some(form_url), today(&state));
+    let mut input = Notice::new(&process, Some(form_url), today(&state));
+    input.letterhead.logo = letterhead_logo(&state, process.ambito.id).await;
     pdf(&ctx, &format!("avviso-{slug}"), input, concerto_documents::notice).await
 }
 
@@ -68,7 +88,9 @@ async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): P
     let found = async {
         let received = state.store.expression_by_token(&token_digest(&token)).await?.ok_or(WebError::NotFound)?;
         let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
-        Ok::<_, WebError>(Receipt::new(&process, &received))
+        let mut input = Receipt::new(&process, &received);
+        input.letterhead.logo = letterhead_logo(&state, process.ambito.id).await;
+        Ok::<_, WebError>(input)
     };
     match found.await {
         Ok(input) => {
@@ -115,7 +137,9 @@ pub(crate) async fn sign_in_sheet_data(state: &AppState, process: &Process, sess
     let expressions = state.store.active_expressions(process.id).await?;
     let presence = Presence::of(state, process.id).await?;
     let attendees = presence.attendees(process, session, &expressions).into_iter().map(|(a, _)| a).collect();
-    Ok(SignInSheet::new(process, session, attendees, today(state)))
+    let mut sheet = SignInSheet::new(process, session, attendees, today(state));
+    sheet.letterhead.logo = letterhead_logo(state, process.ambito.id).await;
+    Ok(sheet)
 }
 
 /// A session of a process the user may view in the workspace.
@@ -248,7 +272,8 @@ async fn certificate(state: &AppState, ctx: PageContext, process: Process, sessi
         }
         Some((attendee, true)) => {
             let name = format!("attestato-{}-{}-{}", attendee.name, process.header.slug, session.id);
-            let input = AttendanceCertificate::new(&process, &session, attendee, today(state));
+            let mut input = AttendanceCertificate::new(&process, &session, attendee, today(state));
+            input.letterhead.logo = letterhead_logo(state, process.ambito.id).await;
             pdf(&ctx, &name, input, concerto_documents::attendance_certificate).await
         }
     }

@@ -180,6 +180,7 @@ async fn build(state: &AppState, job: &ArchiveJob) -> Result<Option<(String, Vec
 async fn pacts(state: &AppState, process: &Process) -> Result<Vec<(String, Document)>, WebError> {
     let mut names = EntryNames::default();
     let mut documents = Vec::new();
+    let logo = crate::documents::letterhead_logo(state, process.ambito.id).await;
     for entry in state.store.pact_register(process.id).await? {
         let received = state.store.expression_by_id(entry.pact.expression_id).await?.ok_or(WebError::NotFound)?;
         let word = match entry.pact.kind {
@@ -187,7 +188,9 @@ async fn pacts(state: &AppState, process: &Process) -> Result<Vec<(String, Docum
             PactKind::Memorandum => "protocollo-intesa",
         };
         let name = names.unique(&file_name(&format!("{word}-{}-{}", entry.protocol, entry.name)), "pdf");
-        documents.push((name, Document::Pact(Box::new(concerto_documents::Pact::new(process, &received)))));
+        let mut pact = concerto_documents::Pact::new(process, &received);
+        pact.letterhead.logo = logo.clone();
+        documents.push((name, Document::Pact(Box::new(pact))));
     }
     Ok(documents)
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ambiti;
+mod logo;
 mod annul;
 pub(crate) mod audit;
 mod audit_log;
@@ -52,6 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/ambiti/nuovo", get(ambiti::new_form).post(ambiti::create))
         .route("/ufficio/ambiti/{slug}", get(profile::show).post(profile::save))
         .route("/ufficio/ambiti/{slug}/scheda", get(ambiti::identity_form).post(ambiti::save_identity))
+        .route(
+            "/ufficio/ambiti/{slug}/logo",
+            get(logo::form).post(logo::upload).layer(axum::extract::DefaultBodyLimit::max(logo::MAX_BODY)),
+        )
         .route("/ufficio/utenti", get(accounts::list))
         .route("/ufficio/utenti/invita", get(accounts::invite_form).post(accounts::invite))
         .route("/ufficio/utenti/{id}/ruolo", post(accounts::set_role))

@@ -63,8 +63,9 @@ fn own_pact_path(id: i64) -> String {
 
 /// The pre-filled pact of `received`, as the organization downloads it. The same
 /// expression always gives the same bytes, so their SHA-256 names the version.
-async fn render_pdf(process: &Process, received: &ReceivedExpression) -> Result<Vec<u8>, WebError> {
-    let input = concerto_documents::Pact::new(process, received);
+async fn render_pdf(state: &AppState, process: &Process, received: &ReceivedExpression) -> Result<Vec<u8>, WebError> {
+    let mut input = concerto_documents::Pact::new(process, received);
+    input.letterhead.logo = crate::documents::letterhead_logo(state, process.ambito.id).await;
     tokio::task::spawn_blocking(move || concerto_documents::pact(&input))
         .await
         .map_err(|e| WebError::Internal(format!("rendering stopped: {e}")))?

@@ -198,7 +198,7 @@ fn event_label(action: &str, ctx: &PageContext) -> &'static str {
 async fn show(state: &AppState, ctx: PageContext, holder: &Holder, errors: Vec<(String, String)>, typed: Typed, status: StatusCode) -> Response {
     let page = async {
         let loaded = load(state, holder).await?;
-        let pdf = render_pdf(&loaded.process, &loaded.received).await?;
+        let pdf = render_pdf(&state, &loaded.process, &loaded.received).await?;
         let events = state.store.pact_events(loaded.pact.id).await?;
         let file = state.store.pact_file(loaded.pact.id).await?;
         let withdrawal = state.store.pact_withdrawal(loaded.pact.id).await?;
@@ -253,7 +253,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, holder: Holde
 pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> Response {
     let outcome = async {
         let loaded = load(&state, &holder).await?;
-        let bytes = render_pdf(&loaded.process, &loaded.received).await?;
+        let bytes = render_pdf(&state, &loaded.process, &loaded.received).await?;
         let name = concerto_documents::file_name(&format!("patto-{}", loaded.received.protocol));
         Ok::<_, WebError>((name, bytes))
     }
@@ -341,7 +341,7 @@ pub async fn accept(
 ) -> Response {
     let prepared = async {
         let loaded = load(&state, &holder).await?;
-        let pdf = render_pdf(&loaded.process, &loaded.received).await?;
+        let pdf = render_pdf(&state, &loaded.process, &loaded.received).await?;
         Ok::<_, WebError>((loaded, sha256_hex(&pdf)))
     }
     .await;

@@ -283,7 +283,8 @@ pub async fn summary_pdf(State(state): State<AppState>, ctx: PageContext, Path(s
                     outcome: q.outcome.as_ref(),
                 })
                 .collect();
-            let input = Summary::new(&p.process, &outcomes, p.at.with_timezone(&ROME).date_naive());
+            let mut input = Summary::new(&p.process, &outcomes, p.at.with_timezone(&ROME).date_naive());
+            input.letterhead.logo = crate::documents::letterhead_logo(&state, p.process.ambito.id).await;
             crate::documents::pdf(&ctx, &format!("sintesi-{slug}"), input, concerto_documents::summary).await
         }
         Err(e) => e.into_page(&ctx),
