@@ -28,6 +28,7 @@ fn receipt(protocol: &str) -> ReceiptEmail {
         manage_url: "https://concerto.example.org/gestisci/s3gr3t0".into(),
         replaces: None,
         pact_url: None,
+        privacy_url: "https://concerto.example.org/processi/lecce-2026-2028/privacy".into(),
     }
 }
 

@@ -624,6 +624,11 @@ async fn a_representative_gets_an_account_from_the_expression_link_and_sees_the_
         receipt.ends_with(&format!("/manifestazioni/{token}#account")),
         "{receipt}"
     );
+    // The same receipt links the Ambito's privacy notice for this process's pages,
+    // and that page answers.
+    let privacy = mailed_link(&app, "info@ilfaro.example", "/privacy").await;
+    assert_eq!(privacy, "/processi/esempio-2026-2028/privacy");
+    assert_eq!(app.get(&privacy).await.status, StatusCode::OK);
     let manage = app.get(&format!("/manifestazioni/{token}")).await;
     assert!(
         manage

@@ -25,6 +25,9 @@ pub struct ReceiptEmail {
     pub replaces: Option<String>,
     /// The pact to read and accept next, when the applicant may sign one.
     pub pact_url: Option<String>,
+    /// The Ambito's privacy notice (GDPR art. 13) for this process's pages: the
+    /// receipt is where the holder keeps it at hand.
+    pub privacy_url: String,
 }
 
 /// The receipt message; one per protocol number (`receipt:{protocol_number}`).
@@ -64,6 +67,11 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
          pagina può chiedere un account personale:\n\
          {manage_url}#account\n\
          \n\
+         Come sono trattati i Suoi dati personali (informativa ai sensi dell'art. 13\n\
+         del Regolamento UE 2016/679), per quanto tempo sono conservati e quali\n\
+         diritti può esercitare:\n\
+         {privacy_url}\n\
+         \n\
          Cordiali saluti,\n\
          l'Ufficio di Piano – {ambito}\n\
          \n\
@@ -76,6 +84,7 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
         sha256 = r.sha256,
         receipt_url = r.receipt_url,
         manage_url = r.manage_url,
+        privacy_url = r.privacy_url,
         replaces = r.replaces.as_ref().map(|n| format!("Sostituisce la manifestazione n. {n}, che resta nello storico.\n")).unwrap_or_default(),
         next_step = r
             .pact_url
@@ -110,6 +119,7 @@ mod tests {
             manage_url: "https://concerto.example.org/manifestazioni/gestisci/s3gr3t0".into(),
             replaces: None,
             pact_url: None,
+            privacy_url: "https://concerto.example.org/processi/lecce-2026-2028/privacy".into(),
         }
     }
 
@@ -132,6 +142,13 @@ mod tests {
         assert_eq!(email.recipient, "segreteria@auser-lecce.example.org");
         assert_eq!(email.subject, "Ricevuta n. 2026/0000042 – Manifestazione di interesse");
         insta::assert_snapshot!(email.body);
+    }
+
+    #[test]
+    fn the_receipt_links_the_ambitos_privacy_notice() {
+        let email = expression_receipt(&sample());
+        assert!(email.body.contains("art. 13"), "{}", email.body);
+        assert!(email.body.contains("\nhttps://concerto.example.org/processi/lecce-2026-2028/privacy\n"), "{}", email.body);
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub async fn receive(
             manage_url: format!("{base}{}", manage_path(&token)),
             replaces: receipt.supersedes.map(|p| p.to_string()),
             pact_url: expression.eligible_for_pact.then(|| format!("{base}{}/patto", manage_path(&token))),
+            privacy_url: format!("{base}/processi/{}/privacy", process.header.slug),
         });
         // Protocol numbers repeat across Ambiti; the expression's id does not.
         NewEmail { dedup_key: format!("receipt:{}", receipt.expression_id), ..message }
