@@ -116,6 +116,9 @@ if [ -z "${CONCERTO_URL:-}" ]; then
   for _ in $(seq 1 100); do [ -s "$work_dir/sink.port" ] && break; sleep 0.1; done
   [ -s "$work_dir/sink.port" ] || { echo "the SMTP sink did not start; its log:" >&2; cat "$E2E_DIR/artifacts/sink.log" >&2; exit 1; }
   sink_port="$(cat "$work_dir/sink.port")"
+  # Journeys that start a server of their own (journey-first-run: an empty database,
+  # --no-demo) send its mail to the same sink.
+  export CONCERTO_E2E_SMTP_URL="smtp://127.0.0.1:$sink_port"
   log "starting $bin on $CONCERTO_URL (database $work_dir/e2e.db, log tests/e2e/artifacts/server.log)"
   # In its own temporary folder, so whatever it writes beside itself stays out of the
   # repository; no CONCERTO_* setting of the caller's reaches it.
