@@ -95,3 +95,35 @@ async fn an_unknown_province_or_a_huge_query_is_a_field_error() {
     let json: Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(json["errors"][0]["field"], "q");
 }
+
+/// Issue 16, acceptance 3: a person's tax code whose birthplace (positions 12-15) is
+/// no municipality of ISTAT's list, nor a foreign country, is refused on its field.
+#[tokio::test]
+async fn a_tax_code_born_in_an_unknown_municipality_is_a_field_error() {
+    let app = app().await;
+    let p: Value = serde_json::from_str(&app.get("/api/v1/processes/esempio-2026-2028").await.body).unwrap();
+    let area = p["areas"][0]["id"].as_i64().unwrap();
+    // RSSMRA45D25 + A000 (no municipality has it) + the check letter that fits.
+    let nowhere = (b'A'..=b'Z')
+        .map(|c| format!("RSSMRA45D25A000{}", c as char))
+        .find(|code| concerto_domain::TaxCode::parse(code).is_ok())
+        .unwrap();
+    for (code, accepted) in [(nowhere.as_str(), false), ("RSSMRA45D25F205N", true)] {
+        let body = serde_json::json!({
+            "applicant": {"kind": "citizen", "name": "Mario Rossi", "tax_code": code, "address": "Via Roma 1",
+                          "municipality": "Esempio", "email": "mario.rossi@example.org"},
+            "participations": [{"area_id": area, "representative": {"name": "Mario Rossi", "email": "mario.rossi@example.org"}}],
+            "privacy_accepted": true, "declaration_accepted": true
+        });
+        let reply = app.post_json("/api/v1/processes/esempio-2026-2028/expressions", &body).await;
+        if accepted {
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            continue;
+        }
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        let json: Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(json["errors"][0]["field"], "applicant.tax_code", "{json}");
+        assert_eq!(json["errors"][0]["code"], "unknown_birthplace", "{json}");
+        assert!(json["errors"][0]["message"].as_str().unwrap().contains("codice catastale"), "{json}");
+    }
+}

@@ -227,6 +227,33 @@ async fn every_role_gets_exactly_the_allowed_answer_on_the_ambiti_and_accounts_r
         let body = format!("email=invitato{i}%40esempio.invalid&role=ambito-editor&ambito=esempio");
         assert_eq!(post(&app, "/ufficio/utenti/invita", &body, *cookie).await.status, *want, "POST invitation as {role}");
     }
+    // The letterhead logo (onboarding2): read by the Ambito's office, replaced by its
+    // administrators and the platform's; another Ambito's is missing.
+    let png: &[u8] = include_bytes!("../../documents/tests/fixtures/logo.png");
+    let (content_type, logo) = multipart(&[], Some(("logo", png)));
+    for (ambito, reads_want, writes_want) in [
+        ("esempio", [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK, S::OK], [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER]),
+        ("casarano", [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::OK], [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::SEE_OTHER]),
+    ] {
+        let uri = format!("/ufficio/ambiti/{ambito}/logo");
+        for ((role, cookie), want) in roles.iter().zip(&reads_want) {
+            assert_eq!(get(&app, &uri, *cookie).await.status, *want, "GET {uri} as {role}");
+        }
+        for ((role, cookie), want) in roles.iter().zip(&writes_want) {
+            let mut request = Request::post(&uri).header("content-type", &content_type);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", *cookie);
+            }
+            let reply = app.send(request.body(Body::from(logo.clone())).unwrap()).await;
+            assert_eq!(reply.status, *want, "POST {uri} as {role}");
+        }
+    }
+    // The public pages of issue 16 answer everyone alike.
+    for uri in ["/processi/esempio-2026-2028/privacy", "/processi/casarano-2022-2024/privacy", "/api/v1/municipalities?q=molf"] {
+        for (role, cookie) in &roles {
+            assert_eq!(get(&app, uri, *cookie).await.status, S::OK, "GET {uri} as {role}");
+        }
+    }
     // Changing an editor of A, and of B: B's is missing for A's administrator.
     app.account("editor@casarano.invalid", Role::AmbitoEditor, Some("casarano")).await;
     let writes_a = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
