@@ -3,7 +3,7 @@
 // reads the setup address from its log and:
 //   1. creates the platform administrator (e-mail, password twice, the terms);
 //   2. creates "Ambito Territoriale Sociale di Bari", its municipality ticked from
-//      ISTAT's list and chosen as lead from the suggestions;
+//      ISTAT's list and chosen as lead from the suggestions, and uploads its logo;
 //   3. invites its administrator; the invitation comes through the SMTP sink;
 //   4. that person chooses a password, creates a process from the regional template,
 //      sets its deadline and publishes it;
@@ -24,7 +24,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, existsSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, closePage, seriousViolations, formatViolations, tabTo, pressAndLoad, confirmByKeyboard } from './lib/browser.mjs';
+import { launch, closePage, REPO_DIR, seriousViolations, formatViolations, tabTo, pressAndLoad, confirmByKeyboard } from './lib/browser.mjs';
 import { waitForMail } from './lib/mail.mjs';
 import { BINARY } from './lib/accounts.mjs';
 
@@ -186,6 +186,18 @@ test('journey: from an empty database to an Ambito with a published process and 
     response = await pressAndLoad(admin);
     assert.equal(new URL(admin.url()).pathname, '/ufficio/ambiti', `the Ambito was not created: ${(await admin.content()).slice(0, 1500)}`);
     assert.ok(await admin.locator('tbody th', { hasText: AMBITO_NAME }).count(), `${AMBITO_NAME} is not listed`);
+
+    // 2b. Its letterhead logo, a PNG (the file picker is filled directly).
+    await tabTo(admin, (f) => f.href === `/ufficio/ambiti/${SLUG}/logo`, 'the link "Logo della carta intestata"', 200);
+    await pressAndLoad(admin);
+    await assertClean(admin, 'the logo page');
+    await admin.locator('input[type="file"][name="logo"]').setInputFiles(join(REPO_DIR, 'crates/documents/tests/fixtures/logo.png'));
+    await tabTo(admin, isButton('Carica il logo'), 'the button "Carica il logo"');
+    response = await pressAndLoad(admin);
+    assert.equal(response.status(), 200);
+    assert.match(await admin.locator('main').innerText(), /Logo attuale: PNG/, 'the logo is stored');
+    await tabTo(admin, (f) => f.href === '/ufficio', 'the link to the workspace');
+    await pressAndLoad(admin);
 
     // 3. Invite its administrator; the link comes through the sink.
     await tabTo(admin, (f) => f.href === '/ufficio/utenti', 'the link "Utenti"');
