@@ -126,6 +126,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
         postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
     },
+    Migration {
+        version: 22,
+        name: "link_versions",
+        sqlite: include_str!("../migrations/sqlite/0022_link_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0022_link_versions.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -81,6 +81,8 @@ pub struct Row {
     pub representatives: Vec<String>,
     pub eligible: bool,
     pub proposal: Option<String>,
+    /// The pact's state: (code, label), when the expression has one.
+    pub pact: Option<(&'static str, &'static str)>,
 }
 
 fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
@@ -107,6 +109,7 @@ fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
             .collect(),
         eligible: e.expression.eligible_for_pact,
         proposal: e.expression.proposal.as_ref().map(|p| p.title.clone()),
+        pact: None,
     }
 }
 
@@ -156,7 +159,18 @@ pub async fn page(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let rows: Vec<Row> = expressions.iter().filter(|e| filters.admit(&process, e)).map(|e| row(&process, e, &ctx)).collect();
+    let pacts: std::collections::HashMap<i64, concerto_domain::PactState> = match state.store.pact_register(process.id).await {
+        Ok(register) => register.into_iter().map(|p| (p.pact.expression_id, p.pact.state)).collect(),
+        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+    };
+    let rows: Vec<Row> = expressions
+        .iter()
+        .filter(|e| filters.admit(&process, e))
+        .map(|e| Row {
+            pact: pacts.get(&e.id).map(|s| (s.code(), crate::pacts::state_label(*s, &ctx))),
+            ..row(&process, e, &ctx)
+        })
+        .collect();
     let query = serde_urlencoded_query(&filters);
     let status_changes = [
         (ProcessStatus::Published, "office.status.publish"),
