@@ -534,3 +534,156 @@ async fn exports_speak_italian_and_xlsx_dates_are_dates() {
         "Organizzazione di volontariato (ODV)"
     );
 }
+
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", common::encode(k), common::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn post_body(app: &TestApp, uri: &str, body: String, cookie: Option<&str>) -> Reply {
+    let mut request =
+        axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    app.send(request.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn moderation_is_linked_from_the_dashboard_confirms_itself_and_tells_the_proposer() {
+    let app = app().await;
+    let records: Value =
+        serde_json::from_str(&app.get("/api/v1/observatory?q=nardo").await.body).unwrap();
+    let id = records["records"][0]["id"].as_i64().unwrap();
+    for (name, email, results) in [
+        (
+            "Anna Bianchi",
+            "anna@example.org",
+            "Approvato con il laboratorio Zibaldone",
+        ),
+        ("Bruno Neri", "bruno@example.org", "Un altro esito"),
+    ] {
+        let body = form_body(&[
+            ("name", name),
+            ("email", email),
+            ("privacy_accepted", "1"),
+            ("results", results),
+        ]);
+        let sent = post_body(&app, &format!("/osservatorio/{id}/integra"), body, None).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let password = app
+        .account(
+            "moderatore@concerto.invalid",
+            concerto_domain::Role::PlatformAdmin,
+            None,
+        )
+        .await;
+    let m = app
+        .login("moderatore@concerto.invalid", &password)
+        .await
+        .unwrap();
+    let dashboard = app.get_with("/ufficio", "cookie", &m).await;
+    assert!(
+        dashboard.body.contains("href=\"/ufficio/osservatorio\" id=\"moderation-link\">Osservatorio: 2 proposte di completamento in attesa"),
+        "{}",
+        dashboard.body
+    );
+    let office = office_cookie(&app, "ufficio@esempio.invalid", "esempio").await;
+    assert!(
+        !app.get_with("/ufficio", "cookie", &office)
+            .await
+            .body
+            .contains("moderation-link"),
+        "only moderators see it"
+    );
+
+    let queue = app
+        .get_with("/ufficio/osservatorio", "cookie", &m)
+        .await
+        .body;
+    let ids: Vec<String> = queue
+        .split("/ufficio/osservatorio/integrazioni/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    let accepted = post_body(
+        &app,
+        &format!("/ufficio/osservatorio/integrazioni/{}", ids[0]),
+        form_body(&[
+            ("decision", "accept"),
+            ("reason", "verificato sul sito del Comune"),
+        ]),
+        Some(&m),
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let to = location(&accepted);
+    assert_eq!(
+        to,
+        "/ufficio/osservatorio?fatto=correction_accepted&email=1"
+    );
+    let shown = app.get_with(&to, "cookie", &m).await;
+    assert!(
+        shown
+            .body
+            .contains("Proposta accettata: la scheda è aggiornata. E-mail in partenza: 1."),
+        "{}",
+        shown.body
+    );
+    let rejected = post_body(
+        &app,
+        &format!("/ufficio/osservatorio/integrazioni/{}", ids[1]),
+        form_body(&[("decision", "reject"), ("reason", "non verificabile")]),
+        Some(&m),
+    )
+    .await;
+    assert_eq!(
+        location(&rejected),
+        "/ufficio/osservatorio?fatto=correction_rejected&email=1"
+    );
+    let english = app
+        .get_with(&format!("{}&lang=en", location(&rejected)), "cookie", &m)
+        .await;
+    assert!(english.body.contains("Proposal rejected"));
+
+    let due = app.store.due_emails(app.clock.now(), 50).await.unwrap();
+    let anna = due
+        .iter()
+        .find(|e| e.recipient == "anna@example.org")
+        .expect("Anna hears the decision");
+    assert!(
+        anna.body.contains("è stata accettata")
+            && anna.body.contains("verificato sul sito del Comune"),
+        "{}",
+        anna.body
+    );
+    assert!(anna.body.contains(&format!("/osservatorio/{id}")));
+    let bruno = due
+        .iter()
+        .find(|e| e.recipient == "bruno@example.org")
+        .expect("Bruno hears the decision");
+    assert!(
+        bruno.body.contains("non è stata accettata") && bruno.body.contains("non verificabile")
+    );
+    let after = app.get_with("/ufficio", "cookie", &m).await;
+    assert!(after
+        .body
+        .contains("nessuna proposta di completamento in attesa"));
+    // A decision taken twice changes nothing and says so.
+    let again = post_body(
+        &app,
+        &format!("/ufficio/osservatorio/integrazioni/{}", ids[0]),
+        form_body(&[("decision", "accept"), ("reason", "")]),
+        Some(&m),
+    )
+    .await;
+    assert_eq!(
+        location(&again),
+        "/ufficio/osservatorio?fatto=nothing_changed"
+    );
+}
