@@ -23,6 +23,7 @@ mod processes;
 mod rows;
 mod sessions;
 mod tables;
+mod updates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -40,6 +41,7 @@ pub use operations::{OutboxStats, PoolStats, sqlite_file};
 pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use sessions::SessionBackend;
+pub use updates::ProcessChange;
 pub use tables::{
     AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
     NewTableProposal, OfferEmail, OfferTokens, ProgressComment, SeatRecord, StoredBallot, StoredProposal, TableWork,

@@ -687,3 +687,71 @@ async fn moderation_is_linked_from_the_dashboard_confirms_itself_and_tells_the_p
         "/ufficio/osservatorio?fatto=nothing_changed"
     );
 }
+
+#[tokio::test]
+async fn a_published_notice_that_changes_says_when_and_what() {
+    let app = app().await;
+    let fresh = app.get(&format!("/processi/{SLUG}")).await.body;
+    assert!(!fresh.contains("id=\"updated\""), "nothing changed yet");
+    let cookie = office_cookie(&app, "ufficio@esempio.invalid", "esempio").await;
+    let process = app.store.process_by_slug(SLUG).await.unwrap().unwrap();
+    let session = process
+        .sessions
+        .iter()
+        .find(|s| s.date.is_some())
+        .unwrap()
+        .clone();
+    app.clock.set("2026-12-01T09:30:00Z".parse().unwrap());
+    let moved = post_body(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/sessioni/{}", session.id),
+        "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale".into(),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+
+    let page = app.get(&format!("/processi/{SLUG}")).await.body;
+    let start = page.find("id=\"updated\"").expect("the update note");
+    let note = &page[start..start + page[start..].find("</section>").unwrap()];
+    assert!(note.contains("Avviso aggiornato il <time datetime=\"2026-12-01T10:30:00+01:00\">01/12/2026, 10:30</time>"), "{note}");
+    let prefix: String = session
+        .title
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    assert!(
+        note.contains("data, orario, sede o dettagli cambiati")
+            && note.contains(&format!("Incontro «{prefix}")),
+        "{note}"
+    );
+    let english = app.get(&format!("/processi/{SLUG}?lang=en")).await.body;
+    assert!(
+        english.contains("Notice updated on")
+            && english.contains("date, time, venue or details changed")
+    );
+
+    // Unpublished and published again: only what changes after counts.
+    for status in ["draft", "published"] {
+        let reply = post_body(
+            &app,
+            &format!("/ufficio/processi/{SLUG}/stato"),
+            form_body(&[("status", status), ("confirm", "1")]),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{status}: {}",
+            reply.body
+        );
+    }
+    assert!(
+        !app.get(&format!("/processi/{SLUG}"))
+            .await
+            .body
+            .contains("id=\"updated\""),
+        "republished: no change since"
+    );
+}
