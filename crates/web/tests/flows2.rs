@@ -755,3 +755,115 @@ async fn a_published_notice_that_changes_says_when_and_what() {
         "republished: no change since"
     );
 }
+
+#[tokio::test]
+async fn the_importers_warnings_stay_on_the_draft_until_each_is_resolved() {
+    let app = app().await;
+    let cookie = office_cookie(&app, "ufficio@esempio.invalid", "esempio").await;
+    let seed = String::from_utf8_lossy(include_bytes!(
+        "../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt"
+    ))
+    .into_owned();
+    let (content_type, body) = common::multipart(
+        &[
+            ("mode", "import"),
+            ("slug", "importato-2026"),
+            ("notice_text", seed.as_str()),
+        ],
+        None,
+    );
+    let request = axum::http::Request::post("/ufficio/processi/nuovo")
+        .header("content-type", content_type)
+        .header("cookie", &cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let created = app.send(request).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    let workspace = "/ufficio/processi/importato-2026";
+    let page = app.get_with(workspace, "cookie", &cookie).await.body;
+    assert!(
+        page.contains("id=\"import-warnings\""),
+        "the warnings are on the draft: {page}"
+    );
+    assert!(page.contains("Tavolo 3»: data da definire"), "{page}");
+    let ids: Vec<String> = page
+        .split("/avvisi-importazione/")
+        .skip(1)
+        .map(|s| s.split('/').next().unwrap().to_string())
+        .collect();
+    assert!(ids.len() >= 2, "{ids:?}");
+    // Still there on the next visit: they are kept, not shown once.
+    assert_eq!(
+        app.get_with(workspace, "cookie", &cookie)
+            .await
+            .body
+            .matches("/avvisi-importazione/")
+            .count(),
+        ids.len()
+    );
+
+    let stranger = office_cookie(&app, "altro@casarano.invalid", "casarano").await;
+    let refused = post_body(
+        &app,
+        &format!("{workspace}/avvisi-importazione/{}/risolto", ids[0]),
+        String::new(),
+        Some(&stranger),
+    )
+    .await;
+    assert!(
+        matches!(
+            refused.status,
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
+        "another Ambito's draft: {}",
+        refused.status
+    );
+
+    let resolved = post_body(
+        &app,
+        &format!("{workspace}/avvisi-importazione/{}/risolto", ids[0]),
+        String::new(),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(resolved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&resolved),
+        format!("{workspace}?fatto=import_warning_resolved#import-warnings")
+    );
+    let after = app
+        .get_with(&location(&resolved), "cookie", &cookie)
+        .await
+        .body;
+    assert!(after.contains("Avvertenza segnata come risolta."));
+    assert_eq!(
+        after.matches("/avvisi-importazione/").count(),
+        ids.len() - 1,
+        "one less"
+    );
+    let again = post_body(
+        &app,
+        &format!("{workspace}/avvisi-importazione/{}/risolto", ids[0]),
+        String::new(),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        location(&again),
+        format!("{workspace}?fatto=nothing_changed#import-warnings")
+    );
+    let log = app
+        .store
+        .audit_entries(Some("esempio"), 20, None)
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.entry.action == "process.import_warning.resolve"));
+    let english = app
+        .get_with(&format!("{workspace}?lang=en"), "cookie", &cookie)
+        .await
+        .body;
+    assert!(english.contains("Import warnings to check") && english.contains("Mark as resolved"));
+}

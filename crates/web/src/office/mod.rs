@@ -12,6 +12,7 @@ mod create;
 mod exports;
 mod expression;
 mod form;
+mod import_warnings;
 mod process;
 mod profile;
 mod review;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))
         .route("/ufficio/processi/{slug}/manifestazioni/{id}/annulla", get(annul::form).post(annul::annul))
         .route("/ufficio/processi/{slug}/manifestazioni/{id}", get(expression::page))
+        .route("/ufficio/processi/{slug}/avvisi-importazione/{id}/risolto", post(import_warnings::resolve))
         .route("/ufficio/processi/{slug}/manifestazioni/{id}/ricevuta.pdf", get(expression::receipt_pdf))
         .route("/ufficio/processi/{slug}/manifestazioni/{id}/patto.pdf", get(expression::pact_pdf))
         .route("/ufficio/processi/{slug}/annullate", get(annul::list))

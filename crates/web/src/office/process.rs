@@ -129,6 +129,8 @@ struct ProcessWorkspace {
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
     parts: Vec<EditList>,
+    /// The importer's warnings not yet marked resolved: (id, text).
+    import_warnings: Vec<(i64, String)>,
 }
 
 /// An editable kind of part, sessions aside: (address segment, heading, add link,
@@ -171,6 +173,10 @@ pub async fn page(
             ..row(&process, e, &ctx)
         })
         .collect();
+    let import_warnings = match state.store.open_import_warnings(process.id).await {
+        Ok(open) => open.into_iter().map(|w| (w.id, w.text)).collect(),
+        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+    };
     let query = serde_urlencoded_query(&filters);
     let status_changes = [
         (ProcessStatus::Published, "office.status.publish"),
@@ -182,6 +188,7 @@ pub async fn page(
     .map(|(status, label)| (status.code(), label))
     .collect();
     let page = ProcessWorkspace {
+        import_warnings,
         status_changes,
         parts: parts(&process),
         status: view::status_label(process.header.status, ctx.locale),
