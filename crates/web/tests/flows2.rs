@@ -867,3 +867,108 @@ async fn the_importers_warnings_stay_on_the_draft_until_each_is_resolved() {
         .body;
     assert!(english.contains("Import warnings to check") && english.contains("Mark as resolved"));
 }
+
+#[tokio::test]
+async fn one_session_form_edits_title_date_times_venue_and_phase_together() {
+    let app = app().await;
+    let cookie = office_cookie(&app, "ufficio@esempio.invalid", "esempio").await;
+    let process = app.store.process_by_slug(SLUG).await.unwrap().unwrap();
+    let session = process
+        .sessions
+        .iter()
+        .find(|s| s.date.is_some())
+        .unwrap()
+        .clone();
+    let phase = process
+        .phases
+        .iter()
+        .find(|p| Some(p.id) != session.phase_id)
+        .expect("another phase")
+        .id;
+    let uri = format!("/ufficio/processi/{SLUG}/sessioni/{}", session.id);
+    let form = app.get_with(&uri, "cookie", &cookie).await.body;
+    for name in ["title", "date", "start", "end", "venue", "phase"] {
+        assert!(
+            form.contains(&format!("name=\"{name}\"")),
+            "{name} in the one form"
+        );
+    }
+    let bad = post_body(
+        &app,
+        &uri,
+        form_body(&[("title", ""), ("date", "2026-12-30")]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#session-title\""), "{}", bad.body);
+
+    let phase_id = phase.to_string();
+    let saved = post_body(
+        &app,
+        &uri,
+        form_body(&[
+            ("title", "Tavolo rinominato"),
+            ("date", "2026-12-30"),
+            ("start", "10:00"),
+            ("end", "12:00"),
+            ("venue", "Biblioteca comunale"),
+            ("phase", &phase_id),
+        ]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(
+        location(&saved).starts_with(&format!("/ufficio/processi/{SLUG}?fatto=session_saved")),
+        "{}",
+        location(&saved)
+    );
+    let after = app.store.process_by_slug(SLUG).await.unwrap().unwrap();
+    let s = after.sessions.iter().find(|s| s.id == session.id).unwrap();
+    assert_eq!(s.title, "Tavolo rinominato");
+    assert_eq!(s.phase_id, Some(phase));
+    assert_eq!(s.date.map(|d| d.to_string()).as_deref(), Some("2026-12-30"));
+    assert_eq!(
+        s.start.map(|t| t.format("%H:%M").to_string()).as_deref(),
+        Some("10:00")
+    );
+    assert_eq!(
+        s.end.map(|t| t.format("%H:%M").to_string()).as_deref(),
+        Some("12:00")
+    );
+    assert_eq!(s.venue.as_deref(), Some("Biblioteca comunale"));
+    let shown = app
+        .get_with(&location(&saved), "cookie", &cookie)
+        .await
+        .body;
+    assert!(shown.contains("Incontro aggiornato."), "{shown}");
+    // The title alone: saved, and nobody is mailed for it.
+    let renamed = post_body(
+        &app,
+        &uri,
+        form_body(&[
+            ("title", "Tavolo rinominato due"),
+            ("date", "2026-12-30"),
+            ("start", "10:00"),
+            ("end", "12:00"),
+            ("venue", "Biblioteca comunale"),
+            ("phase", &phase_id),
+        ]),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(
+        location(&renamed),
+        format!("/ufficio/processi/{SLUG}?fatto=session_saved")
+    );
+    let log = app
+        .store
+        .audit_entries(Some("esempio"), 10, None)
+        .await
+        .unwrap();
+    assert!(
+        log.iter().any(|e| e.entry.action == "session.update")
+            && log.iter().any(|e| e.entry.action == "session.move")
+    );
+}
