@@ -3,15 +3,15 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
-use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
-use concerto_store::testing::fresh_store;
 use concerto_store::Store;
+use concerto_store::testing::fresh_store;
 use concerto_web::limits::{Limiter, RateLimits};
-use concerto_web::{router, AppState, Clock, WebConfig};
+use concerto_web::{AppState, Clock, WebConfig, router};
 use tower::ServiceExt;
 
 /// The day the demo is loaded in tests, and the clock's start.
@@ -64,20 +64,9 @@ async fn router_on(store: Store) -> TestApp {
         outbox: concerto_mail::OutboxWaker::new(),
         // Every request of a test comes from one address: the limits are tested on
         // their own (integrity.rs), not by the suites that submit many forms.
-        limiter: Limiter::new(RateLimits {
-            expressions: 0,
-            link_resends: 0,
-            corrections: 0,
-            password_resets: 0,
-            sign_ins: 0,
-        }),
+        limiter: Limiter::new(RateLimits { expressions: 0, link_resends: 0, corrections: 0, password_resets: 0, sign_ins: 0 }),
     };
-    TestApp {
-        router: router(state.clone()),
-        store,
-        clock,
-        state,
-    }
+    TestApp { router: router(state.clone()), store, clock, state }
 }
 
 pub struct Reply {
@@ -91,19 +80,12 @@ impl TestApp {
         let response: Response<Body> = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        self.send(Request::get(uri).body(Body::empty()).unwrap())
-            .await
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
     }
 
     pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
@@ -133,9 +115,7 @@ impl TestApp {
 
     /// Signs in through `/accedi` and returns the session cookie.
     pub async fn login(&self, email: &str, password: &str) -> Option<String> {
-        let reply = self
-            .post_form("/accedi", &[("email", email), ("password", password)])
-            .await;
+        let reply = self.post_form("/accedi", &[("email", email), ("password", password)]).await;
         if reply.status != StatusCode::SEE_OTHER {
             return None;
         }
@@ -149,12 +129,7 @@ impl TestApp {
     }
 
     /// Creates an account with a password, straight in the store.
-    pub async fn account(
-        &self,
-        email: &str,
-        role: concerto_domain::Role,
-        ambito: Option<&str>,
-    ) -> String {
+    pub async fn account(&self, email: &str, role: concerto_domain::Role, ambito: Option<&str>) -> String {
         let ambito_id = match ambito {
             Some(slug) => self.store.ambito_id(slug).await.unwrap(),
             None => None,
@@ -167,10 +142,7 @@ impl TestApp {
             ambito_id,
             password_hash: Some(concerto_web::auth::hash_password(&password)),
         };
-        self.store
-            .create_account(&account, "test", Utc::now())
-            .await
-            .unwrap();
+        self.store.create_account(&account, "test", Utc::now()).await.unwrap();
         password
     }
 
@@ -178,12 +150,7 @@ impl TestApp {
     /// office does, watches its progress page until it is ready, and downloads it:
     /// the archive's entries, (name, bytes), in order. The archive worker runs while
     /// the test polls, as in the server.
-    pub async fn bulk_archive(
-        &self,
-        process: &str,
-        kind: &str,
-        cookie: &str,
-    ) -> Vec<(String, Vec<u8>)> {
+    pub async fn bulk_archive(&self, process: &str, kind: &str, cookie: &str) -> Vec<(String, Vec<u8>)> {
         let form = format!("tipo={kind}");
         let start = Request::post(format!("/ufficio/processi/{process}/archivi"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -195,37 +162,13 @@ impl TestApp {
         let page = started.headers["location"].to_str().unwrap().to_string();
         let queued = self.get_with(&page, "cookie", cookie).await;
         assert_eq!(queued.status, StatusCode::OK, "{}", queued.body);
-        assert!(
-            !queued.body.contains("http-equiv=\"refresh\""),
-            "a page never reloads itself unless asked"
-        );
-        assert!(
-            queued
-                .body
-                .contains("?aggiorna=auto\">Aggiorna la pagina da sola"),
-            "{}",
-            queued.body
-        );
-        let auto = self
-            .get_with(&format!("{page}?aggiorna=auto"), "cookie", cookie)
-            .await;
-        assert!(
-            auto.body
-                .contains("<meta http-equiv=\"refresh\" content=\"2\">"),
-            "asked, a pending job refreshes itself"
-        );
-        assert!(
-            auto.body.contains("Ferma l&#x27;aggiornamento automatico")
-                || auto.body.contains("Ferma l'aggiornamento automatico")
-                || auto.body.contains("Ferma l&#39;aggiornamento automatico"),
-            "{}",
-            auto.body
-        );
+        assert!(!queued.body.contains("http-equiv=\"refresh\""), "a page never reloads itself unless asked");
+        assert!(queued.body.contains("?aggiorna=auto\">Aggiorna la pagina da sola"), "{}", queued.body);
+        let auto = self.get_with(&format!("{page}?aggiorna=auto"), "cookie", cookie).await;
+        assert!(auto.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "asked, a pending job refreshes itself");
+        assert!(auto.body.contains("Ferma l&#x27;aggiornamento automatico") || auto.body.contains("Ferma l'aggiornamento automatico") || auto.body.contains("Ferma l&#39;aggiornamento automatico"), "{}", auto.body);
         assert!(queued.body.contains("<progress") && queued.body.contains("aria-live=\"polite\""));
-        let worker = tokio::spawn(concerto_web::run_archive_worker(
-            self.state.clone(),
-            std::future::pending(),
-        ));
+        let worker = tokio::spawn(concerto_web::run_archive_worker(self.state.clone(), std::future::pending()));
         let mut done = None;
         for _ in 0..600 {
             let reply = self.get_with(&page, "cookie", cookie).await;
@@ -233,42 +176,23 @@ impl TestApp {
                 done = Some(reply);
                 break;
             }
-            assert!(
-                !reply.body.contains("data-state=\"failed\""),
-                "{}",
-                reply.body
-            );
+            assert!(!reply.body.contains("data-state=\"failed\""), "{}", reply.body);
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         worker.abort();
         let done = done.expect("the archive is built within a minute");
-        assert!(
-            !done.body.contains("http-equiv=\"refresh\""),
-            "a finished job stops refreshing"
-        );
+        assert!(!done.body.contains("http-equiv=\"refresh\""), "a finished job stops refreshing");
         let link = format!("{page}/archivio.zip");
-        assert!(
-            done.body.contains(&format!("href=\"{link}\"")),
-            "{}",
-            done.body
-        );
+        assert!(done.body.contains(&format!("href=\"{link}\"")), "{}", done.body);
         let response = self
             .router
             .clone()
-            .oneshot(
-                Request::get(&link)
-                    .header("cookie", cookie)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .oneshot(Request::get(&link).header("cookie", cookie).body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], "application/zip");
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
         (0..archive.len())
             .map(|i| {
@@ -293,13 +217,7 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, uri: &str, header: &str, value: &str) -> Reply {
-        self.send(
-            Request::get(uri)
-                .header(header, value)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+        self.send(Request::get(uri).header(header, value).body(Body::empty()).unwrap()).await
     }
 }
 
@@ -307,11 +225,7 @@ impl TestApp {
 pub fn assert_pdf_a(name: &str, pdf: &[u8]) {
     assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
     let raw = String::from_utf8_lossy(pdf);
-    assert!(
-        raw.contains("<pdfaid:part>2</pdfaid:part>")
-            && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "{name} lost its PDF/A identification"
-    );
+    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{name} lost its PDF/A identification");
 }
 
 /// The text of a PDF as poppler's pdftotext extracts it.
@@ -347,9 +261,7 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
 pub fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })
