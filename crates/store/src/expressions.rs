@@ -254,7 +254,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("INSERT INTO expression_links (digest, expression_id, issued_at) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id) VALUES ($1, $2, $3, $2)")
                 .bind(&s.manage_token_digest)
                 .bind(id)
                 .bind(s.received_at)
@@ -299,6 +299,29 @@ impl Store {
     pub async fn expression_by_token(&self, digest: &str) -> Result<Option<ReceivedExpression>> {
         let sql = format!("{SELECT_EXPRESSION} WHERE id = (SELECT expression_id FROM expression_links WHERE digest = $1)");
         Ok(self.load_expressions(&sql, Key::Text(digest)).await?.pop())
+    }
+
+    /// When a management link was issued, and the version it was issued for when
+    /// that is known (links issued before migration 22 do not say): an amendment
+    /// may since have replaced that version.
+    pub async fn expression_link_origin(&self, digest: &str) -> Result<Option<(DateTime<Utc>, Option<ProtocolNumber>)>> {
+        on_pool!(self, read |pool| {
+            let row = sqlx::query(
+                "SELECT l.issued_at, e.protocol_year, e.protocol_sequence FROM expression_links l
+                 LEFT JOIN expressions e ON e.id = l.issued_for_id WHERE l.digest = $1",
+            )
+            .bind(digest)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| {
+                let protocol = match r.opt_small("protocol_year")? {
+                    Some(year) => Some(ProtocolNumber { year, sequence: r.int("protocol_sequence")? }),
+                    None => None,
+                };
+                Ok((r.instant("issued_at")?, protocol))
+            })
+            .transpose()
+        })
     }
 
     pub async fn expression_by_id(&self, id: i64) -> Result<Option<ReceivedExpression>> {
@@ -413,8 +436,8 @@ impl Store {
             let mut tx = conn.begin().await?;
             // Inserted only while that version is still the current one.
             let added = sqlx::query(
-                "INSERT INTO expression_links (digest, expression_id, issued_at)
-                 SELECT $1, id, $3 FROM expressions WHERE id = $2 AND status = 'active'",
+                "INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id)
+                 SELECT $1, id, $3, id FROM expressions WHERE id = $2 AND status = 'active'",
             )
             .bind(digest)
             .bind(current.id)

@@ -12,6 +12,7 @@ mod cache;
 mod dialect;
 mod editing;
 mod expressions;
+mod import_warnings;
 mod migrate;
 mod observatory;
 mod onboarding;
@@ -24,6 +25,7 @@ mod retention;
 mod rows;
 mod sessions;
 mod tables;
+mod updates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -42,6 +44,8 @@ pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
 pub use retention::{DueProcess, RetentionRow, RetentionTable};
 pub use sessions::SessionBackend;
+pub use updates::ProcessChange;
+pub use import_warnings::ImportWarning;
 pub use tables::{
     AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
     NewTableProposal, OfferEmail, OfferTokens, ProgressComment, SeatRecord, StoredBallot, StoredProposal, TableWork,

@@ -138,6 +138,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_retention_seats.sql"),
         postgres: include_str!("../migrations/postgres/0021_retention_seats.sql"),
     },
+    Migration {
+        version: 22,
+        name: "link_versions",
+        sqlite: include_str!("../migrations/sqlite/0022_link_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0022_link_versions.sql"),
+    },
+    Migration {
+        version: 23,
+        name: "import_warnings",
+        sqlite: include_str!("../migrations/sqlite/0023_import_warnings.sql"),
+        postgres: include_str!("../migrations/postgres/0023_import_warnings.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -14,6 +14,7 @@ use concerto_domain::{AuditEntry, ProcessStatus};
 use sqlx::Connection;
 
 use crate::audit::audit_on;
+use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, dialect, on_pool};
 
@@ -397,6 +398,19 @@ impl Store {
         moderator: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
+        self.decide_correction_and_tell(correction_id, decision, moderator, audit, None).await
+    }
+
+    /// [`Store::decide_correction`], and the message to the proposer queued in the
+    /// same transaction when there is one (they left an e-mail address).
+    pub async fn decide_correction_and_tell(
+        &self,
+        correction_id: i64,
+        decision: &Moderation,
+        moderator: &str,
+        audit: &AuditEntry,
+        message: Option<crate::NewEmail>,
+    ) -> Result<()> {
         let now = audit.at;
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
@@ -431,6 +445,9 @@ impl Store {
                 sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             }
             audit_on!(&mut *tx, audit).await?;
+            if let Some(message) = &message {
+                enqueue_on!(&mut *tx, *message, now).await?;
+            }
             tx.commit().await?;
             Ok(())
         })

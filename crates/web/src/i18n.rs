@@ -68,9 +68,9 @@ macro_rules! catalog {
 }
 
 static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings");
+    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
 static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings");
+    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
 
 fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
     sources

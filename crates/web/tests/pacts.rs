@@ -347,7 +347,8 @@ async fn the_organizations_representative_accepts_and_withdraws_from_its_account
     assert_eq!(pact(&app, &token).await.state, PactState::Generated);
     let done = form(&app, &format!("{page}/accettazione"), &accept, Some(&own)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    assert_eq!(done.headers["location"].to_str().unwrap(), page);
+    // Back to the pact, with the message that says it was accepted (issue 22).
+    assert_eq!(done.headers["location"].to_str().unwrap(), format!("{page}?fatto=pact_signed&email=1"));
     assert_eq!(pact(&app, &token).await.state, PactState::Signed);
     let events = app.store.pact_events(id).await.unwrap();
     let acceptance = events.last().unwrap();

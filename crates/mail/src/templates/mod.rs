@@ -5,6 +5,7 @@
 mod account;
 mod password_reset;
 mod meetings;
+mod observatory;
 mod pact;
 mod receipt;
 mod registration;
@@ -14,6 +15,7 @@ mod tables;
 pub use account::{account_invitation, account_verification};
 pub use password_reset::password_reset;
 pub use meetings::{Reminder, SeatOffer, reminder, seat_offer, with_calendar};
+pub use observatory::correction_decided;
 pub use pact::{PactNotice, pact_step};
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use registration::{RegistrationRef, link_resent, registration_annulled};

@@ -194,6 +194,8 @@ pub struct Field {
     pub label: &'static str,
     pub input_type: &'static str,
     pub required: bool,
+    /// Required of organizations only (legal representative).
+    pub org_only: bool,
     pub hint: Option<&'static str>,
     pub autocomplete: &'static str,
 }
@@ -204,6 +206,7 @@ fn applicant_fields(ctx: &PageContext) -> Vec<Field> {
         label: ctx.t(label),
         input_type,
         required,
+        org_only: name == "applicant.legal_representative",
         hint: hint.map(|h| ctx.t(h)),
         autocomplete,
     };
@@ -241,6 +244,56 @@ struct FormPage {
     legal_forms: Vec<Choice>,
     /// The tax code already has a current expression: explain, offer the link again.
     registered: bool,
+    /// The process takes no expressions now: said plainly, with the office's
+    /// contacts, instead of the form.
+    closed: Option<Closed>,
+}
+
+/// Why the form is closed, and whom to ask.
+pub struct Closed {
+    pub text: String,
+    /// (label, value, href) of each contact of the office.
+    pub contacts: Vec<(&'static str, String, Option<String>)>,
+}
+
+/// The closed form's explanation, or None while the process takes expressions.
+fn closed_view(ctx: &PageContext, process: &Process, now: chrono::DateTime<chrono::Utc>, amending: bool) -> Option<Closed> {
+    if process.header.accepts_expressions_at(now) {
+        return None;
+    }
+    let passed = process.header.deadline.filter(|d| !d.is_open_at(now));
+    let text = match passed {
+        Some(d) => {
+            let local = d.local();
+            ctx.tf(
+                if amending { "flows2.form.deadline_passed.amend" } else { "flows2.form.deadline_passed" },
+                &[
+                    ("date", &concerto_domain::italian::date(local.date_naive())),
+                    ("time", &concerto_domain::italian::time(local.time())),
+                ],
+            )
+        }
+        None => ctx.t("form.closed").to_string(),
+    };
+    let c = &process.ambito.contacts;
+    let mut contacts = Vec::new();
+    if let Some(email) = &c.email {
+        contacts.push(("flows2.contact.email", email.clone(), Some(format!("mailto:{email}"))));
+    }
+    if let Some(pec) = &c.pec {
+        contacts.push(("flows2.contact.pec", pec.clone(), Some(format!("mailto:{pec}"))));
+    }
+    if let Some(phone) = &c.phone {
+        let dial: String = phone.chars().filter(|ch| ch.is_ascii_digit() || *ch == '+').collect();
+        contacts.push(("flows2.contact.phone", phone.clone(), Some(format!("tel:{dial}"))));
+    }
+    if let Some(address) = &process.ambito.address {
+        contacts.push(("flows2.contact.address", address.clone(), None));
+    }
+    if let Some(site) = c.website.as_ref().filter(|w| w.starts_with("https://") || w.starts_with("http://")) {
+        contacts.push(("flows2.contact.website", site.clone(), Some(site.clone())));
+    }
+    Some(Closed { text, contacts })
 }
 
 /// What a field is called, so that each line of the error summary says which field
@@ -277,7 +330,7 @@ fn field_label(ctx: &PageContext, fields: &[Field], process: &Process, name: &st
 }
 
 fn page(ctx: PageContext, process: Process, form: FormState, amend_token: Option<&str>) -> Result<Response, PageError> {
-    shown(ctx, process, form, amend_token, false)
+    shown(ctx, process, form, amend_token, false, None)
 }
 
 /// The form shown, with everything typed, under the answer `status`.
@@ -287,6 +340,7 @@ fn shown(
     form: FormState,
     amend_token: Option<&str>,
     registered: bool,
+    closed: Option<Closed>,
 ) -> Result<Response, PageError> {
     let action = match amend_token {
         Some(token) => format!("/manifestazioni/{token}/modifica"),
@@ -319,6 +373,7 @@ fn shown(
         full_name: process.ambito.full_name(),
         amending: amend_token.is_some(),
         registered,
+        closed,
         action,
         process,
         form,
@@ -344,10 +399,8 @@ pub async fn new_form(
     let process = crate::public_process(&state.store, &slug).await.map_err(fail(&ctx))?;
     let mut form = FormState::default();
     form.values.insert("applicant.kind".into(), ApplicantKind::Organization.code().into());
-    if !process.header.accepts_expressions_at(state.clock.now()) {
-        form.errors.push(("form".into(), ctx.t("form.closed").into()));
-    }
-    page(ctx, process, form, None)
+    let closed = closed_view(&ctx, &process, state.clock.now(), false);
+    shown(ctx, process, form, None, false, closed)
 }
 
 async fn handle(
@@ -368,12 +421,17 @@ async fn handle(
     let (input, chosen) = form.to_input(&process);
     match receive(state, &process, &input, amend_token, client).await {
         Ok(done) => Ok(Redirect::to(&receipt_path(&done.token)).into_response()),
-        Err(SubmitError::Invalid(errors)) => page(ctx, process, form.with_errors(errors, &chosen), amend_token),
         Err(SubmitError::Refused(conflict)) => {
             let registered = conflict == SubmissionConflict::AlreadyRegistered;
             let form = form.with_errors(conflict_errors(conflict), &chosen);
-            shown(ctx, process, form, amend_token, registered).map(|r| with_status(r, StatusCode::CONFLICT))
+            shown(ctx, process, form, amend_token, registered, None).map(|r| with_status(r, StatusCode::CONFLICT))
         }
+        // Past the deadline (or closed): the plain explanation, not an error summary.
+        Err(SubmitError::Invalid(_)) if !process.header.accepts_expressions_at(state.clock.now()) => {
+            let closed = closed_view(&ctx, &process, state.clock.now(), amend_token.is_some());
+            shown(ctx, process, form, amend_token, false, closed).map(|r| with_status(r, StatusCode::CONFLICT))
+        }
+        Err(SubmitError::Invalid(errors)) => page(ctx, process, form.with_errors(errors, &chosen), amend_token),
         // Everything typed stays on the page, with when to try again.
         Err(SubmitError::Web(WebError::TooManyRequests(wait))) => {
             form.errors.push(("form".into(), ctx.t("error.too_many.text").into()));
@@ -425,12 +483,13 @@ pub async fn amend_form(
 ) -> Result<Response, PageError> {
     let (process, received) = amendable(&state, &ctx, &token).await?;
     let mut form = FormState::from_expression(&received.expression);
+    let mut closed = None;
     if let Err(conflict) = concerto_domain::amendable(received.status) {
         form = form.with_errors(conflict_errors(conflict), &[]);
-    } else if !process.header.accepts_expressions_at(state.clock.now()) {
-        form.errors.push(("form".into(), ctx.t("manage.closed").into()));
+    } else {
+        closed = closed_view(&ctx, &process, state.clock.now(), true);
     }
-    page(ctx, process, form, Some(&token))
+    shown(ctx, process, form, Some(&token), false, closed)
 }
 
 pub async fn amend(

@@ -39,6 +39,9 @@ pub struct ExpressionView {
     pub proposal_areas: Vec<String>,
     pub amendable: bool,
     pub history: Vec<HistoryLine>,
+    /// The link was issued for an earlier version, since replaced by an amendment:
+    /// "Questa manifestazione (n. {old}) è stata sostituita dalla n. {new}".
+    pub replaced_note: Option<String>,
 }
 
 fn status_label(status: ExpressionStatus, ctx: &PageContext) -> &'static str {
@@ -74,6 +77,8 @@ async fn load(state: &AppState, ctx: &PageContext, token: &str) -> Result<Expres
         .expression_history(process.id, &received.expression.applicant.tax_code)
         .await
         .map_err(|e| fail(e.into()))?;
+    let origin = state.store.expression_link_origin(&token_digest(token)).await.map_err(|e| fail(e.into()))?;
+    let replaced_note = replaced_note(ctx, &received, &history, origin);
     let e = &received.expression;
     let area_name = |id: i64| process.area(id).map(|a| a.name.clone()).unwrap_or_default();
     Ok(ExpressionView {
@@ -101,8 +106,29 @@ async fn load(state: &AppState, ctx: &PageContext, token: &str) -> Result<Expres
                 status: status_label(h.status, ctx),
             })
             .collect(),
+        replaced_note,
         process,
         received,
+    })
+}
+
+/// The note for a link issued for a version an amendment has since replaced. The
+/// link knows its version; one issued before it did is taken to be for the last
+/// version received at or before its issue.
+fn replaced_note(
+    ctx: &PageContext,
+    current: &ReceivedExpression,
+    history: &[HistoryEntry],
+    origin: Option<(chrono::DateTime<chrono::Utc>, Option<concerto_domain::ProtocolNumber>)>,
+) -> Option<String> {
+    let (issued_at, issued_for) = origin?;
+    let original = match issued_for {
+        Some(protocol) => protocol,
+        None if current.received_at <= issued_at => return None,
+        None => history.iter().filter(|h| h.received_at <= issued_at).max_by_key(|h| (h.received_at, h.protocol.sequence))?.protocol,
+    };
+    (original != current.protocol).then(|| {
+        ctx.tf("flows2.manage.replaced", &[("old", &original.to_string()), ("new", &current.protocol.to_string())])
     })
 }
 

@@ -152,8 +152,26 @@ pub async fn decide(
     };
     let after = serde_json::to_string(&decision).ok();
     let entry = audit(&who, state.clock.now(), &format!("observatory.{}", decision.code()), format!("correction:{id}"), after);
-    match state.store.decide_correction(id, &decision, &who.email, &entry).await {
-        Ok(()) => Redirect::to("/ufficio/osservatorio").into_response(),
+    // The proposer hears the decision when they left an address.
+    let pending = match state.store.pending_corrections().await {
+        Ok(pending) => pending.into_iter().find(|p| p.id == id),
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let message = pending.filter(|p| !p.email.trim().is_empty()).map(|p| {
+        let link = format!("{}/osservatorio/{}", state.config.public_url.trim_end_matches('/'), p.record_id);
+        let accepted = matches!(decision, Moderation::Accept { .. });
+        concerto_mail::templates::correction_decided(id, p.email.trim(), &p.name, &p.record_title, accepted, decision.reason(), &link)
+    });
+    let emails = usize::from(message.is_some());
+    let key = if matches!(decision, Moderation::Accept { .. }) { "correction_accepted" } else { "correction_rejected" };
+    match state.store.decide_correction_and_tell(id, &decision, &who.email, &entry, message).await {
+        Ok(()) => {
+            state.outbox.wake();
+            Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", key, Some(emails))).into_response()
+        }
+        Err(concerto_store::StoreError::NotFound) => {
+            Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", "nothing_changed", None)).into_response()
+        }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }

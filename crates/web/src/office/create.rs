@@ -198,7 +198,11 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
         Some(&process),
     );
     match state.store.create_process_audited(ambito_id, &process, Some(&audit)).await {
-        Ok(_) => {
+        Ok(id) => {
+            // The warnings stay on the draft until each is marked resolved.
+            if let Err(e) = state.store.add_import_warnings(id, &warnings, state.clock.now()).await {
+                return WebError::from(e).into_page(&ctx);
+            }
             let review = draft.as_ref().map(|d| super::review::review(&ctx, d));
             let page = CreatedPage { slug: process.header.slug.clone(), title: process.header.title.clone(), warnings, review, ctx };
             render(&page.ctx, &page).map(|r| (StatusCode::CREATED, r).into_response()).unwrap_or_else(IntoResponse::into_response)

@@ -13,6 +13,7 @@ use super::process::Filters;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::i18n::Locale::It;
 use crate::page::PageContext;
 
 #[derive(Deserialize)]
@@ -28,8 +29,9 @@ fn applicant_cells(e: &ReceivedExpression) -> Vec<String> {
     vec![
         e.protocol.to_string(),
         e.received_at.with_timezone(&ROME).format("%d/%m/%Y %H:%M").to_string(),
-        a.kind.code().to_string(),
-        a.legal_form.map(|f| f.code().to_string()).unwrap_or_default(),
+        // Labels, not codes: the file is read by people (issue 22).
+        It.t(&format!("form.kind.{}", a.kind.code())).to_string(),
+        a.legal_form.map(|f| It.t(&format!("legal.{}", f.code())).to_string()).unwrap_or_default(),
         a.name.clone(),
         a.tax_code.to_string(),
         a.legal_representative.clone().unwrap_or_default(),

@@ -11,7 +11,9 @@ mod audit_log;
 mod calendar;
 mod create;
 mod exports;
+mod expression;
 mod form;
+mod import_warnings;
 mod process;
 mod profile;
 mod review;
@@ -44,6 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio/processi/{slug}/stato", post(process::set_status))
         .route("/ufficio/processi/{slug}/sessioni/{id}", get(session::form).post(session::save))
         .route("/ufficio/processi/{slug}/manifestazioni/{id}/annulla", get(annul::form).post(annul::annul))
+        .route("/ufficio/processi/{slug}/manifestazioni/{id}", get(expression::page))
+        .route("/ufficio/processi/{slug}/avvisi-importazione/{id}/risolto", post(import_warnings::resolve))
+        .route("/ufficio/processi/{slug}/manifestazioni/{id}/ricevuta.pdf", get(expression::receipt_pdf))
+        .route("/ufficio/processi/{slug}/manifestazioni/{id}/patto.pdf", get(expression::pact_pdf))
         .route("/ufficio/processi/{slug}/annullate", get(annul::list))
         .route("/ufficio/registro-attivita", get(audit_log::page))
         .route("/ufficio/processi/{slug}/manifestazioni.csv", get(exports::csv))
@@ -100,6 +106,8 @@ struct Dashboard {
     ambiti: Vec<(String, String)>,
     /// (href, locale key) of the administration pages the account may open.
     admin_links: Vec<(&'static str, &'static str)>,
+    /// For moderators: the link to the observatory's queue, naming how many wait.
+    moderation: Option<String>,
 }
 
 /// The Ambiti and accounts pages, for whoever administers them.
@@ -179,7 +187,19 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
             ambito: s.ambito_name,
         })
         .collect();
-    let page = Dashboard { admin_links: admin_links(&user), email: user.email, lines, overviews, ambiti, ctx };
+    let moderation = if concerto_domain::may_moderate_observatory(Some(&user)) == concerto_domain::Decision::Allow {
+        match state.store.pending_corrections().await {
+            Ok(pending) => Some(match pending.len() {
+                0 => ctx.t("flows2.moderation.none").to_string(),
+                1 => ctx.t("flows2.moderation.one").to_string(),
+                n => ctx.tf("flows2.moderation.many", &[("count", &n.to_string())]),
+            }),
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        }
+    } else {
+        None
+    };
+    let page = Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
 }
 

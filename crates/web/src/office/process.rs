@@ -81,6 +81,8 @@ pub struct Row {
     pub representatives: Vec<String>,
     pub eligible: bool,
     pub proposal: Option<String>,
+    /// The pact's state: (code, label), when the expression has one.
+    pub pact: Option<(&'static str, &'static str)>,
 }
 
 fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
@@ -107,6 +109,7 @@ fn row(process: &Process, e: &ReceivedExpression, ctx: &PageContext) -> Row {
             .collect(),
         eligible: e.expression.eligible_for_pact,
         proposal: e.expression.proposal.as_ref().map(|p| p.title.clone()),
+        pact: None,
     }
 }
 
@@ -126,6 +129,8 @@ struct ProcessWorkspace {
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
     parts: Vec<EditList>,
+    /// The importer's warnings not yet marked resolved: (id, text).
+    import_warnings: Vec<(i64, String)>,
 }
 
 /// An editable kind of part, sessions aside: (address segment, heading, add link,
@@ -156,7 +161,22 @@ pub async fn page(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let rows: Vec<Row> = expressions.iter().filter(|e| filters.admit(&process, e)).map(|e| row(&process, e, &ctx)).collect();
+    let pacts: std::collections::HashMap<i64, concerto_domain::PactState> = match state.store.pact_register(process.id).await {
+        Ok(register) => register.into_iter().map(|p| (p.pact.expression_id, p.pact.state)).collect(),
+        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+    };
+    let rows: Vec<Row> = expressions
+        .iter()
+        .filter(|e| filters.admit(&process, e))
+        .map(|e| Row {
+            pact: pacts.get(&e.id).map(|s| (s.code(), crate::pacts::state_label(*s, &ctx))),
+            ..row(&process, e, &ctx)
+        })
+        .collect();
+    let import_warnings = match state.store.open_import_warnings(process.id).await {
+        Ok(open) => open.into_iter().map(|w| (w.id, w.text)).collect(),
+        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+    };
     let query = serde_urlencoded_query(&filters);
     let status_changes = [
         (ProcessStatus::Published, "office.status.publish"),
@@ -168,6 +188,7 @@ pub async fn page(
     .map(|(status, label)| (status.code(), label))
     .collect();
     let page = ProcessWorkspace {
+        import_warnings,
         status_changes,
         parts: parts(&process),
         status: view::status_label(process.header.status, ctx.locale),

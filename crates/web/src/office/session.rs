@@ -20,6 +20,12 @@ use crate::public::render;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SessionForm {
+    /// The title and the phase, edited with the schedule in one form (issue 22);
+    /// absent from older forms, which leaves them as they are.
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    phase: Option<String>,
     #[serde(default)]
     date: String,
     #[serde(default)]
@@ -45,6 +51,7 @@ struct SessionPage {
 
 fn fields(form: &SessionForm) -> Vec<(&'static str, &'static str, &'static str, String)> {
     vec![
+        ("title", "office.field.title", "text", form.title.clone().unwrap_or_default()),
         ("date", "office.session.date", "date", form.date.clone()),
         ("start", "office.session.start", "time", form.start.clone()),
         ("end", "office.session.end", "time", form.end.clone()),
@@ -57,6 +64,11 @@ impl SessionPage {
         SessionPage { fields: fields(&form), ctx, process, session, form, errors }
     }
 
+    /// Whether `id` is the phase the form has chosen.
+    fn phase_is(&self, id: &i64) -> bool {
+        self.form.phase.as_deref().and_then(|p| p.parse::<i64>().ok()) == Some(*id)
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
@@ -64,6 +76,8 @@ impl SessionPage {
 
 fn form_of(s: &Session) -> SessionForm {
     SessionForm {
+        title: Some(s.title.clone()),
+        phase: Some(s.phase_id.map(|p| p.to_string()).unwrap_or_default()),
         date: s.date.map(|d| d.to_string()).unwrap_or_default(),
         start: s.start.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
         end: s.end.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
@@ -136,8 +150,41 @@ pub async fn save(
                 .unwrap_or_else(IntoResponse::into_response);
         }
     };
+    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    // The title and the phase: saved as the calendar's own form saves them.
+    let details = match details(&process, &session, &form) {
+        Ok(details) => details,
+        Err(errors) => {
+            let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let page = SessionPage::new(ctx, process, session, form, errors);
+            return render(&page.ctx, &page)
+                .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+                .unwrap_or_else(IntoResponse::into_response);
+        }
+    };
+    let renamed = details.is_some();
+    let session = match details {
+        Some(input) => {
+            let audit = super::audit::entry(
+                who,
+                state.clock.now(),
+                "session.update",
+                format!("session:{}:{}", process.header.slug, session.id),
+                &process.ambito.slug,
+                Some(&serde_json::json!({ "title": session.title, "phase": session.phase_id })),
+                Some(&serde_json::json!({ "title": input.title, "phase": input.phase_id })),
+            );
+            let schedule = concerto_domain::SessionSchedule::default();
+            if let Err(e) = state.store.save_session(process.id, Some(session.id), &input, &schedule, &audit).await {
+                return WebError::from(e).into_page(&ctx);
+            }
+            Session { title: input.title, phase_id: input.phase_id, ..session }
+        }
+        None => session,
+    };
     if !update.changes(&session) {
-        return Redirect::to(&format!("/ufficio/processi/{slug}")).into_response();
+        let key = if renamed { "session_saved" } else { "nothing_changed" };
+        return Redirect::to(&crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}"), key, None)).into_response();
     }
     let expressions = match state.store.active_expressions(process.id).await {
         Ok(e) => e,
@@ -184,7 +231,6 @@ pub async fn save(
             }
         })
         .collect();
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
     let audit = super::audit::entry(
         who,
         state.clock.now(),
@@ -197,7 +243,8 @@ pub async fn save(
     match state.store.update_session(process.id, session.id, &update, &notices, &audit).await {
         Ok(_) => {
             state.outbox.wake();
-            Redirect::to(&format!("/ufficio/processi/{slug}")).into_response()
+            let path = format!("/ufficio/processi/{slug}");
+            Redirect::to(&crate::page::Flash::redirect(&path, "session_saved", Some(notices.len()))).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
@@ -209,4 +256,34 @@ fn before_json(s: &Session) -> serde_json::Value {
 
 fn after_json(u: &SessionUpdate) -> serde_json::Value {
     serde_json::json!({ "date": u.date, "start": u.start, "end": u.end, "venue": u.venue, "cancelled": u.cancelled })
+}
+
+/// The session's title and phase as the form changes them: None when the form
+/// leaves them as they are (or does not carry them).
+fn details(process: &Process, session: &Session, form: &SessionForm) -> Result<Option<concerto_domain::SessionInput>, FieldErrors> {
+    let title = form.title.as_deref().map(str::trim).unwrap_or(session.title.as_str()).to_string();
+    let phase_id = match form.phase.as_deref().map(str::trim) {
+        None => session.phase_id,
+        Some("") => None,
+        Some(id) => match id.parse::<i64>().ok().filter(|id| process.phases.iter().any(|p| p.id == *id)) {
+            Some(id) => Some(id),
+            None => {
+                let mut errors = FieldErrors::default();
+                errors.push("phase", "invalid_choice", "Scegliere una fase del processo.");
+                return Err(errors);
+            }
+        },
+    };
+    if title == session.title && phase_id == session.phase_id {
+        return Ok(None);
+    }
+    let input = concerto_domain::SessionInput {
+        kind: session.kind,
+        title,
+        phase_id,
+        table_id: session.table_id,
+        area_ids: session.area_ids.clone(),
+        invited: session.invited.clone(),
+    };
+    input.validate(process).map(|()| Some(input))
 }

@@ -63,7 +63,11 @@ fn own_pact_path(id: i64) -> String {
 
 /// The pre-filled pact of `received`, as the organization downloads it. The same
 /// expression always gives the same bytes, so their SHA-256 names the version.
-async fn render_pdf(state: &AppState, process: &Process, received: &ReceivedExpression) -> Result<Vec<u8>, WebError> {
+pub(crate) async fn render_pdf(
+    state: &AppState,
+    process: &Process,
+    received: &ReceivedExpression,
+) -> Result<Vec<u8>, WebError> {
     let mut input = concerto_documents::Pact::new(process, received);
     input.letterhead.logo = crate::documents::letterhead_logo(state, process.ambito.id).await;
     tokio::task::spawn_blocking(move || concerto_documents::pact(&input))
@@ -78,7 +82,7 @@ fn when(instant: DateTime<Utc>) -> String {
     format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
 }
 
-fn state_label(state: PactState, ctx: &PageContext) -> &'static str {
+pub(crate) fn state_label(state: PactState, ctx: &PageContext) -> &'static str {
     ctx.t(match state {
         PactState::Generated => "pact.state.generated",
         PactState::Signed => "pact.state.signed",
@@ -87,7 +91,7 @@ fn state_label(state: PactState, ctx: &PageContext) -> &'static str {
     })
 }
 
-fn kind_label(kind: PactKind, ctx: &PageContext) -> &'static str {
+pub(crate) fn kind_label(kind: PactKind, ctx: &PageContext) -> &'static str {
     ctx.t(match kind {
         PactKind::ParticipationPact => "pact.kind.pact",
         PactKind::Memorandum => "pact.kind.memorandum",

@@ -185,6 +185,29 @@ impl PactPage {
     }
 }
 
+/// Who took a step, as the holder reads it: the office, the representative or the
+/// name they signed with, never the internal channel (`sistema`, `account:1 <…>`).
+fn actor_label(actor: &str, action: &str, ctx: &PageContext) -> String {
+    if actor == "sistema" || actor == "system" {
+        return ctx.t("flows2.actor.system").to_string();
+    }
+    if action == "countersigned" || actor.starts_with("office") {
+        return ctx.t("flows2.actor.office").to_string();
+    }
+    // `link: Name`, `account:7 <a@b>: Name`: the name given, else the representative.
+    let name = if let Some(rest) = actor.strip_prefix("link") {
+        rest.strip_prefix(": ")
+    } else if actor.starts_with("account:") {
+        actor.split_once(">: ").map(|(_, name)| name)
+    } else {
+        None
+    };
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => ctx.tf("flows2.actor.named", &[("name", name)]),
+        None => ctx.t("flows2.actor.representative").to_string(),
+    }
+}
+
 fn event_label(action: &str, ctx: &PageContext) -> &'static str {
     ctx.t(match action {
         "generated" => "pact.event.generated",
@@ -221,7 +244,12 @@ async fn show(state: &AppState, ctx: PageContext, holder: &Holder, errors: Vec<(
             withdrawal: withdrawal.map(|(_, w)| format!("{} ({})", w.declarant, w.capacity)),
             events: events
                 .into_iter()
-                .map(|e| EventLine { at: when(e.at), action: event_label(&e.action, &ctx), actor: e.actor, sha256: e.document_sha256 })
+                .map(|e| EventLine {
+                    at: when(e.at),
+                    action: event_label(&e.action, &ctx),
+                    actor: actor_label(&e.actor, &e.action, &ctx),
+                    sha256: e.document_sha256,
+                })
                 .collect(),
             base: holder.path(),
             pdf: holder.pdf_path(),
@@ -298,7 +326,13 @@ async fn step(
     match state.store.record_pact_step(&step).await {
         Ok(_) => {
             state.outbox.wake();
-            Redirect::to(&path).into_response()
+            let key = match (step.action, step.signature) {
+                (PactAction::Sign, Some(SignatureMethod::Upload)) => "pact_uploaded",
+                (PactAction::Sign, _) => "pact_signed",
+                (PactAction::Countersign, _) => "pact_countersigned",
+                (PactAction::Withdraw, _) => "pact_withdrawn",
+            };
+            Redirect::to(&crate::page::Flash::redirect(&path, key, Some(step.emails.len()))).into_response()
         }
         Err(StoreError::Conflict(why)) => {
             show(state, ctx, holder, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT).await
@@ -451,4 +485,22 @@ pub async fn withdraw(
         ..base_step(&loaded, PactAction::Withdraw, &state, holder.actor(Some(&declaration.declarant)), address)
     };
     step(&state, ctx, &holder, &loaded, s, Typed { withdrawal: input, ..Typed::default() }).await
+}
+
+#[cfg(test)]
+mod actor_tests {
+    use super::actor_label;
+    use crate::i18n::Locale;
+    use crate::page::PageContext;
+
+    #[test]
+    fn the_history_names_people_and_the_office_not_channels() {
+        let ctx = PageContext { locale: Locale::It, path: "/".into(), request_id: None, flash: None };
+        assert_eq!(actor_label("sistema", "generated", &ctx), "Ufficio di Piano (automatico)");
+        assert_eq!(actor_label("account:7 <ufficio@esempio.it>", "countersigned", &ctx), "Ufficio di Piano");
+        assert_eq!(actor_label("link: Maria Rossi", "signed", &ctx), "Maria Rossi (rappresentante)");
+        assert_eq!(actor_label("account:1 <a@b.it>: Maria Rossi", "signed", &ctx), "Maria Rossi (rappresentante)");
+        assert_eq!(actor_label("account:1 <a@b.it>", "signed", &ctx), "Rappresentante");
+        assert_eq!(actor_label("link", "signed", &ctx), "Rappresentante");
+    }
 }

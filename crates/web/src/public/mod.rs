@@ -3,6 +3,7 @@
 mod home;
 mod info;
 mod process;
+pub(crate) mod updates;
 
 use axum::Router;
 use axum::response::{Html, IntoResponse, Response};

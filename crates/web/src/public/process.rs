@@ -20,6 +20,8 @@ struct ProcessView {
     accepts_expressions: bool,
     phases: Vec<PhaseView>,
     calendar: Vec<CalendarRow>,
+    /// "Aggiornato il …" with what changed since publication.
+    updated: Option<super::updates::UpdateView>,
 }
 
 #[derive(Template)]
@@ -41,7 +43,18 @@ async fn load(state: &AppState, ctx: &PageContext, slug: &str) -> Result<Process
         .await
         .map_err(|error| PageError { ctx: ctx.clone(), error })?;
     let now = state.clock.now();
+    let updated = if process.header.status == concerto_domain::ProcessStatus::Published {
+        let changes = state
+            .store
+            .process_changes(&process.ambito.slug, &process.header.slug, 200)
+            .await
+            .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })?;
+        super::updates::since_publication(&changes, &process, ctx.locale)
+    } else {
+        None
+    };
     Ok(ProcessView {
+        updated,
         full_name: process.ambito.full_name(),
         status: view::status_label(process.header.status, ctx.locale),
         deadline: process.header.deadline.map(|d| view::deadline(d, now, ctx.locale)),

@@ -1,0 +1,50 @@
+//! The importer's warnings on a draft: listed on the process's page until the
+//! office marks each one resolved (issue 22).
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use concerto_domain::OfficeAction;
+
+use super::office_process;
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::page::{Flash, PageContext};
+use crate::AppState;
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await
+    {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let Some(who) = user.as_ref() else {
+        return WebError::NotFound.into_page(&ctx);
+    };
+    let audit = super::audit::entry(
+        who,
+        state.clock.now(),
+        "process.import_warning.resolve",
+        format!("import-warning:{slug}:{id}"),
+        &process.ambito.slug,
+        None::<&()>,
+        None::<&()>,
+    );
+    let by = format!("account:{} <{}>", who.account_id, who.email);
+    let back = format!("/ufficio/processi/{slug}#import-warnings");
+    match state
+        .store
+        .resolve_import_warning(process.id, id, &by, &audit)
+        .await
+    {
+        Ok(true) => {
+            Redirect::to(&Flash::redirect(&back, "import_warning_resolved", None)).into_response()
+        }
+        Ok(false) => Redirect::to(&Flash::redirect(&back, "nothing_changed", None)).into_response(),
+        Err(e) => WebError::from(e).into_page(&ctx),
+    }
+}
