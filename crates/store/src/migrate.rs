@@ -126,6 +126,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
         postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
     },
+    Migration {
+        version: 24,
+        name: "archive_parts",
+        sqlite: include_str!("../migrations/sqlite/0024_archive_parts.sql"),
+        postgres: include_str!("../migrations/postgres/0024_archive_parts.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.
