@@ -25,7 +25,13 @@ pub struct Filters {
     pub table: Option<String>,
     pub q: Option<String>,
     pub eligible: Option<String>,
+    /// The list's page, from 1; the exports ignore it.
+    pub pagina: Option<String>,
 }
+
+/// Rows of the list per page: an office with thousands of expressions gets pages
+/// rather than one table of thousands of rows.
+pub const LIST_PAGE: usize = 100;
 
 impl Filters {
     fn id(value: &Option<String>) -> Option<i64> {
@@ -123,6 +129,12 @@ struct ProcessWorkspace {
     filters: Filters,
     query: String,
     rows: Vec<Row>,
+    /// Expressions passing the filters, on every page.
+    matching: usize,
+    /// "page 2 of 50" when the list has more than one page.
+    page_label: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
     parts: Vec<EditList>,
@@ -156,8 +168,19 @@ pub async fn page(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let rows: Vec<Row> = expressions.iter().filter(|e| filters.admit(&process, e)).map(|e| row(&process, e, &ctx)).collect();
+    let chosen: Vec<&ReceivedExpression> = expressions.iter().filter(|e| filters.admit(&process, e)).collect();
+    let matching = chosen.len();
+    let pages = matching.div_ceil(LIST_PAGE).max(1);
+    let current = Filters::id(&filters.pagina).map_or(1, |n| (n.max(1) as usize).min(pages));
+    let rows: Vec<Row> =
+        chosen.iter().skip((current - 1) * LIST_PAGE).take(LIST_PAGE).map(|e| row(&process, e, &ctx)).collect();
     let query = serde_urlencoded_query(&filters);
+    let page_href = |n: usize| {
+        let base = format!("/ufficio/processi/{}", process.header.slug);
+        if query.is_empty() { format!("{base}?pagina={n}") } else { format!("{base}?{query}&pagina={n}") }
+    };
+    let previous = (current > 1).then(|| page_href(current - 1));
+    let next = (current < pages).then(|| page_href(current + 1));
     let status_changes = [
         (ProcessStatus::Published, "office.status.publish"),
         (ProcessStatus::Draft, "office.status.unpublish"),
@@ -176,6 +199,11 @@ pub async fn page(
         per_area: report::per_area(&process, &expressions),
         per_table: report::per_table(&process, &expressions),
         rows,
+        matching,
+        page_label: (pages > 1)
+            .then(|| ctx.tf("perf.list.page", &[("page", &current.to_string()), ("pages", &pages.to_string())])),
+        previous,
+        next,
         query,
         filters,
         process,
