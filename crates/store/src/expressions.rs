@@ -164,14 +164,11 @@ const ATTEMPTS: usize = 3;
 /// Why an amendment starts again: the version it read was amended meanwhile.
 const AMENDED_MEANWHILE: &str = "la registrazione è stata modificata nel frattempo";
 
-/// A race with a concurrent submission of the same applicant, which a new attempt
-/// settles by reading what that one committed.
-fn is_retryable(e: &StoreError) -> bool {
-    match e {
-        StoreError::Database(sqlx::Error::Database(db)) => db.is_unique_violation(),
-        StoreError::Conflict(why) => why == AMENDED_MEANWHILE,
-        _ => false,
-    }
+/// How many times an amendment starts again after losing to another amendment.
+const OVERTAKEN: usize = 64;
+
+fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
 }
 
 impl Store {
@@ -184,11 +181,14 @@ impl Store {
         submission: &Submission<'_>,
         email: impl Fn(&Receipt) -> NewEmail,
     ) -> Result<Receipt> {
-        let mut attempt = 0;
+        let (mut attempt, mut overtaken) = (0, 0);
         loop {
-            attempt += 1;
             match self.try_submit(submission, &email).await {
-                Err(e) if attempt < ATTEMPTS && is_retryable(&e) => continue,
+                // Another amendment of the same registration committed first: start
+                // again from the version it left. Each such loss is another's
+                // progress, so it is bounded by the amendments racing, not by ATTEMPTS.
+                Err(StoreError::Conflict(why)) if why == AMENDED_MEANWHILE && overtaken < OVERTAKEN => overtaken += 1,
+                Err(e) if attempt + 1 < ATTEMPTS && is_unique_violation(&e) => attempt += 1,
                 outcome => return outcome,
             }
         }
@@ -393,6 +393,45 @@ impl Store {
     /// The current expressions of a process: one per applicant, amendments folded in.
     pub async fn active_expressions(&self, process_id: i64) -> Result<Vec<ReceivedExpression>> {
         let sql = format!("{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence");
+        self.load_expressions(&sql, Key::Int(process_id)).await
+    }
+
+    /// The areas each current expression of a process takes part in, one list per
+    /// expression, in protocol order: enough to count them per area and per table
+    /// without loading the expressions.
+    pub async fn active_expression_areas(&self, process_id: i64) -> Result<Vec<Vec<i64>>> {
+        on_pool!(self, read |pool| {
+            let rows = sqlx::query(
+                "SELECT e.id, p.area_id FROM expressions e
+                 LEFT JOIN expression_participations p ON p.expression_id = e.id
+                 WHERE e.process_id = $1 AND e.status = 'active'
+                 ORDER BY e.protocol_year, e.protocol_sequence, p.area_id",
+            )
+            .bind(process_id)
+            .fetch_all(pool)
+            .await?;
+            let mut out: Vec<Vec<i64>> = Vec::new();
+            let mut last = None;
+            for row in &rows {
+                let id = row.int("id")?;
+                if last != Some(id) {
+                    out.push(Vec::new());
+                    last = Some(id);
+                }
+                if let Some(area) = row.opt_int("area_id")? {
+                    out.last_mut().expect("pushed above").push(area);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// `limit` current expressions of a process from the `offset`-th, in protocol
+    /// order: one page of the office's list.
+    pub async fn active_expressions_page(&self, process_id: i64, offset: usize, limit: usize) -> Result<Vec<ReceivedExpression>> {
+        let sql = format!(
+            "{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence LIMIT {limit} OFFSET {offset}"
+        );
         self.load_expressions(&sql, Key::Int(process_id)).await
     }
 
