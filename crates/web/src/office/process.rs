@@ -9,7 +9,7 @@ use concerto_domain::report::{self, Tally};
 use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
-use super::{office_process, process_with_expressions};
+use super::office_process;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -157,6 +157,14 @@ fn parts(process: &Process) -> Vec<EditList> {
     ]
 }
 
+impl Filters {
+    /// No filter set: the list is the register's order, and a page of it can be read
+    /// alone.
+    fn is_empty(&self) -> bool {
+        [&self.area, &self.table, &self.q, &self.eligible].iter().all(|v| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -164,16 +172,37 @@ pub async fn page(
     Path(slug): Path<String>,
     Query(filters): Query<Filters>,
 ) -> Response {
-    let (process, expressions) = match process_with_expressions(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
         Err(answer) => return answer,
     };
-    let chosen: Vec<&ReceivedExpression> = expressions.iter().filter(|e| filters.admit(&process, e)).collect();
-    let matching = chosen.len();
+    // The counts come from the areas each expression chose; the rows of the page
+    // from the page alone when no filter is set, otherwise from every expression
+    // filtered here.
+    let areas_of = match state.store.active_expression_areas(process.id).await {
+        Ok(areas) => areas,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let requested = Filters::id(&filters.pagina).map_or(1, |n| n.max(1) as usize);
+    let (matching, current, expressions) = if filters.is_empty() {
+        let matching = areas_of.len();
+        let current = requested.min(matching.div_ceil(LIST_PAGE).max(1));
+        match state.store.active_expressions_page(process.id, (current - 1) * LIST_PAGE, LIST_PAGE).await {
+            Ok(page) => (matching, current, page),
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        }
+    } else {
+        let all = match state.store.active_expressions(process.id).await {
+            Ok(all) => all,
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        };
+        let chosen: Vec<ReceivedExpression> = all.into_iter().filter(|e| filters.admit(&process, e)).collect();
+        let current = requested.min(chosen.len().div_ceil(LIST_PAGE).max(1));
+        let matching = chosen.len();
+        (matching, current, chosen.into_iter().skip((current - 1) * LIST_PAGE).take(LIST_PAGE).collect())
+    };
     let pages = matching.div_ceil(LIST_PAGE).max(1);
-    let current = Filters::id(&filters.pagina).map_or(1, |n| (n.max(1) as usize).min(pages));
-    let rows: Vec<Row> =
-        chosen.iter().skip((current - 1) * LIST_PAGE).take(LIST_PAGE).map(|e| row(&process, e, &ctx)).collect();
+    let rows: Vec<Row> = expressions.iter().map(|e| row(&process, e, &ctx)).collect();
     let query = serde_urlencoded_query(&filters);
     let page_href = |n: usize| {
         let base = format!("/ufficio/processi/{}", process.header.slug);
@@ -195,9 +224,9 @@ pub async fn page(
         parts: parts(&process),
         status: view::status_label(process.header.status, ctx.locale),
         deadline: process.header.deadline.map(|d| view::deadline(d, state.clock.now(), ctx.locale)),
-        total: expressions.len(),
-        per_area: report::per_area(&process, &expressions),
-        per_table: report::per_table(&process, &expressions),
+        total: areas_of.len(),
+        per_area: report::per_area_of(&process, &areas_of),
+        per_table: report::per_table_of(&process, &areas_of),
         rows,
         matching,
         page_label: (pages > 1)
