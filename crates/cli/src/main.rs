@@ -3,6 +3,7 @@
 
 mod ambiti;
 mod backup;
+mod bench_seed;
 mod demo;
 mod generate;
 mod logging;
@@ -75,6 +76,15 @@ enum Command {
         #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
         database_url: String,
         #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
+    /// Add a process with 20 areas and many expressions and pacts, for the office's
+    /// benchmark (bench/office.sh).
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long, env = "CONCERTO_DATABASE_URL", default_value = "sqlite://data/concerto.db")]
+        database_url: String,
+        #[arg(long, default_value_t = 5_000)]
         count: usize,
     },
 }
@@ -209,6 +219,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
         Command::Audit(AuditCommand::Head { database_url }) => print_audit_head(&database_url).await,
         Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
+        Command::BenchSeed { database_url, count } => bench_seed::seed(&database_url, count).await,
         Command::Ambiti(AmbitiCommand::Import { database_url, file }) => {
             ensure_sqlite_dir(&database_url)?;
             let store = open_store(&database_url).await?;

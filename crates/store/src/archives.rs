@@ -10,7 +10,24 @@ use chrono::{DateTime, Utc};
 use concerto_domain::{ArchiveJob, ArchiveKind, ArchiveState, MAX_ARCHIVE_ATTEMPTS};
 
 use crate::rows::{Columns, corrupt};
-use crate::{Result, Store, on_pool};
+use crate::{Result, Store, StoreError, on_pool};
+
+/// The size of a stored part of an archive.
+pub const ARCHIVE_PART: usize = 1 << 20;
+
+/// Reads into `buffer` until it is full or the input ends; how many bytes it holds.
+fn fill(input: &mut impl std::io::Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
 
 const COLUMNS: &str =
     "id, kind, process_id, requested_by, state, done_count, total, attempts, created_at, finished_at, error, file_name, size";
@@ -143,11 +160,86 @@ impl Store {
                 .bind(id)
                 .fetch_optional(pool)
                 .await?;
-            row.map(|r| {
-                use sqlx::Row;
-                Ok((r.text("file_name")?, r.try_get::<Vec<u8>, _>("content")?))
-            })
-            .transpose()
+            let Some(row) = row else { return Ok(None) };
+            use sqlx::Row;
+            let name = row.text("file_name")?;
+            if let Some(content) = row.try_get::<Option<Vec<u8>>, _>("content")? {
+                return Ok(Some((name, content)));
+            }
+            // Kept in parts (migration 24): put together, for callers that want it whole.
+            let parts: Vec<Vec<u8>> =
+                sqlx::query_scalar("SELECT content FROM archive_parts WHERE job_id = $1 ORDER BY part").bind(id).fetch_all(pool).await?;
+            Ok(Some((name, parts.concat())))
+        })
+    }
+
+    /// Records the job done with its ZIP read from `content` (the worker's temporary
+    /// file) and kept in parts of [`ARCHIVE_PART`] bytes, all in one transaction, so
+    /// that neither the worker nor the database holds the whole archive at once.
+    /// False, and nothing kept, when the job is no longer this worker's.
+    pub async fn finish_archive_from(
+        &self,
+        job: &ArchiveJob,
+        file_name: &str,
+        mut content: impl std::io::Read,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        use sqlx::Connection;
+        on_pool!(self, write |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut tx = conn.begin().await?;
+            // Only the claim's holder gets past this: the row is locked to the commit.
+            let moved = sqlx::query(
+                "UPDATE archive_jobs SET state = 'done', done_count = total, finished_at = $3, lease_until = NULL,
+                 file_name = $4, content = NULL WHERE id = $1 AND attempts = $2 AND state = 'running'",
+            )
+            .bind(job.id)
+            .bind(job.attempts)
+            .bind(now)
+            .bind(file_name)
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() != 1 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM archive_parts WHERE job_id = $1").bind(job.id).execute(&mut *tx).await?;
+            let mut size: i64 = 0;
+            let mut buffer = vec![0u8; ARCHIVE_PART];
+            for part in 0.. {
+                let filled = fill(&mut content, &mut buffer).map_err(|e| StoreError::Conflict(format!("archivio illeggibile: {e}")))?;
+                if filled == 0 {
+                    break;
+                }
+                sqlx::query("INSERT INTO archive_parts (job_id, part, content) VALUES ($1, $2, $3)")
+                    .bind(job.id)
+                    .bind(part as i32)
+                    .bind(&buffer[..filled])
+                    .execute(&mut *tx)
+                    .await?;
+                size += filled as i64;
+            }
+            sqlx::query("UPDATE archive_jobs SET size = $2 WHERE id = $1").bind(job.id).bind(size).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The number of parts a finished archive is kept in: 0 for an archive kept
+    /// whole in its job's row (see [`Store::archive_file`]).
+    pub async fn archive_part_count(&self, id: i64) -> Result<i64> {
+        on_pool!(self, read |pool| {
+            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM archive_parts WHERE job_id = $1").bind(id).fetch_one(pool).await?)
+        })
+    }
+
+    /// One part of a finished archive, from 0.
+    pub async fn archive_part(&self, id: i64, part: i64) -> Result<Option<Vec<u8>>> {
+        on_pool!(self, read |pool| {
+            Ok(sqlx::query_scalar("SELECT content FROM archive_parts WHERE job_id = $1 AND part = $2")
+                .bind(id)
+                .bind(part as i32)
+                .fetch_optional(pool)
+                .await?)
         })
     }
 

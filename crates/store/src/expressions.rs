@@ -1,5 +1,7 @@
 //! Expressions of interest and the protocol register.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use concerto_domain::{
     Applicant, ApplicantKind, AuditEntry, Expression, ExpressionStatus, LegalForm, Participation, Process,
@@ -114,11 +116,56 @@ fn status_of(row: &impl Columns) -> Result<ExpressionStatus> {
     ExpressionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))
 }
 
+/// The statements of a submission that differ between the backends, picked by
+/// connection type because `on_pool!` expands the body once per backend.
+struct RegisterDialect {
+    /// Run first in the submission's transaction.
+    async_commit: Option<&'static str>,
+    /// Run after the commit, before the receipt is answered.
+    durable: Option<&'static str>,
+}
+
+trait HasRegisterDialect {
+    const REGISTER: RegisterDialect;
+}
+
+impl HasRegisterDialect for sqlx::sqlite::SqliteConnection {
+    // One writer connection: submissions run one at a time whatever the order of
+    // their statements, and each commit is as durable as the pool's setting makes it.
+    const REGISTER: RegisterDialect = RegisterDialect { async_commit: None, durable: None };
+}
+
+impl HasRegisterDialect for sqlx::postgres::PgConnection {
+    const REGISTER: RegisterDialect = RegisterDialect {
+        async_commit: Some("SET LOCAL synchronous_commit = off"),
+        // A transactional WAL record in its own synchronous transaction: its commit
+        // flushes the WAL up to itself, past the submission's commit record.
+        durable: Some("SELECT pg_logical_emit_message(true, 'concerto.register', '')"),
+    };
+}
+
+fn register_dialect<C: HasRegisterDialect>(_: &C) -> RegisterDialect {
+    C::REGISTER
+}
+
+/// A negative sequence, distinct per submission, held by a row until its number.
+fn provisional_sequence(manage_token_digest: &str) -> i64 {
+    let digest = sha256_hex(manage_token_digest.as_bytes());
+    let high = i64::from_str_radix(&digest[..15], 16).unwrap_or(0);
+    -1 - high
+}
+
 const SELECT_EXPRESSION: &str = "SELECT * FROM expressions";
 
 /// How many times a submission is retried when a concurrent one from the same
 /// applicant wins the race for the "one current expression" index.
 const ATTEMPTS: usize = 3;
+
+/// Why an amendment starts again: the version it read was amended meanwhile.
+const AMENDED_MEANWHILE: &str = "la registrazione è stata modificata nel frattempo";
+
+/// How many times an amendment starts again after losing to another amendment.
+const OVERTAKEN: usize = 64;
 
 fn is_unique_violation(e: &StoreError) -> bool {
     matches!(e, StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
@@ -134,11 +181,14 @@ impl Store {
         submission: &Submission<'_>,
         email: impl Fn(&Receipt) -> NewEmail,
     ) -> Result<Receipt> {
-        let mut attempt = 0;
+        let (mut attempt, mut overtaken) = (0, 0);
         loop {
-            attempt += 1;
             match self.try_submit(submission, &email).await {
-                Err(e) if attempt < ATTEMPTS && is_unique_violation(&e) => continue,
+                // Another amendment of the same registration committed first: start
+                // again from the version it left. Each such loss is another's
+                // progress, so it is bounded by the amendments racing, not by ATTEMPTS.
+                Err(StoreError::Conflict(why)) if why == AMENDED_MEANWHILE && overtaken < OVERTAKEN => overtaken += 1,
+                Err(e) if attempt + 1 < ATTEMPTS && is_unique_violation(&e) => attempt += 1,
                 outcome => return outcome,
             }
         }
@@ -149,23 +199,22 @@ impl Store {
         let e = s.expression;
         let a = &e.applicant;
         let year = ProtocolNumber::year_of(s.received_at);
+        // Until the number is taken the row carries a provisional, negative sequence of
+        // its own (from the management link's digest, random and distinct per
+        // submission), so that concurrent submissions never meet on the register's
+        // unique index before they reach the register itself.
+        let provisional = provisional_sequence(&s.manage_token_digest);
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin().await?;
+            if let Some(set) = register_dialect(&*tx).async_commit {
+                sqlx::query(set).execute(&mut *tx).await?;
+            }
 
-            // Taking the number first locks the Ambito's register row: submissions to
-            // one Ambito then run one after the other, each seeing the one before. A
-            // refusal below rolls the number back with everything else.
-            let sequence: i64 = sqlx::query_scalar(NEXT_PROTOCOL)
-                .bind(process.ambito.id)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await?;
-            let protocol = ProtocolNumber { year, sequence };
-
-            // An amendment replaces the expression behind the holder's link; a new
-            // submission replaces nothing and is refused when the tax code already
-            // has a current expression (registration::admit_new_submission).
+            // All the work that does not need the number comes first, without holding
+            // the register: submissions to one Ambito run side by side up to here. An
+            // applicant's concurrent submissions still meet on the "one current
+            // expression" index (a unique violation, retried by submit_expression).
             let replaced = match &s.amends {
                 Some(digest) => {
                     let row = sqlx::query(&format!("{SELECT_REPLACED} JOIN expression_links l ON l.expression_id = e.id
@@ -192,19 +241,22 @@ impl Store {
                 }
             };
             if let Some(old) = &replaced {
-                sqlx::query("UPDATE expressions SET status = 'superseded' WHERE id = $1")
+                // Only from 'active': an amendment that raced another one of the same
+                // version (now superseded) starts again and amends the newer one.
+                let moved = sqlx::query("UPDATE expressions SET status = 'superseded' WHERE id = $1 AND status = 'active'")
                     .bind(old.id)
                     .execute(&mut *tx)
                     .await?;
+                if moved.rows_affected() != 1 {
+                    return Err(StoreError::Conflict(AMENDED_MEANWHILE.into()));
+                }
             }
 
-            let canonical = canonical_submission(&process.header.slug, protocol, s.received_at, e);
-            let sha256 = sha256_hex(canonical.as_bytes());
             let id: i64 = sqlx::query_scalar(INSERT_EXPRESSION)
                 .bind(process.id)
                 .bind(process.ambito.id)
                 .bind(year)
-                .bind(sequence)
+                .bind(provisional)
                 .bind(s.received_at)
                 .bind(replaced.as_ref().map(|r| r.id))
                 .bind(a.kind.code())
@@ -221,8 +273,8 @@ impl Store {
                 .bind(e.proposal.as_ref().map(|p| p.title.as_str()))
                 .bind(e.proposal.as_ref().map(|p| p.text.as_str()))
                 .bind(e.eligible_for_pact)
-                .bind(&canonical)
-                .bind(&sha256)
+                .bind("")
+                .bind("")
                 .bind(e.public_name_consent)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -263,6 +315,26 @@ impl Store {
             crate::tables::form_proposal_follows!(&mut *tx, process.id, replaced.as_ref().map(|r| r.id), id, e, s.received_at).await?;
             let pact_kind = concerto_domain::PactKind::for_expression(e);
             let change = pact_follows_expression!(&mut *tx, process, replaced.as_ref().map(|r| r.id), id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
+
+            // The number last: taking it locks the Ambito's register row to the commit,
+            // so numbers are given in commit order and a refusal or a crash before the
+            // commit gives the number back. What needs the number (the canonical text
+            // and its digest, the receipt, its e-mail, the audit entry) follows it.
+            let sequence: i64 = sqlx::query_scalar(NEXT_PROTOCOL)
+                .bind(process.ambito.id)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
+            let protocol = ProtocolNumber { year, sequence };
+            let canonical = canonical_submission(&process.header.slug, protocol, s.received_at, e);
+            let sha256 = sha256_hex(canonical.as_bytes());
+            sqlx::query("UPDATE expressions SET protocol_sequence = $2, canonical = $3, sha256 = $4 WHERE id = $1")
+                .bind(id)
+                .bind(sequence)
+                .bind(&canonical)
+                .bind(&sha256)
+                .execute(&mut *tx)
+                .await?;
             let receipt = Receipt {
                 expression_id: id,
                 protocol,
@@ -270,6 +342,7 @@ impl Store {
                 sha256,
                 supersedes: replaced.as_ref().map(|r| r.protocol),
             };
+            enqueue_on!(&mut *tx, email(&receipt), s.received_at).await?;
             let entry = AuditEntry {
                 actor: if replaced.is_some() { "holder:link".into() } else { "public".into() },
                 at: s.received_at,
@@ -287,9 +360,20 @@ impl Store {
                     .to_string(),
                 ),
             };
+            // The audit chain's tail lock, shared by every change, is the last one taken.
             audit_on!(&mut *tx, &entry).await?;
-            enqueue_on!(&mut *tx, email(&receipt), s.received_at).await?;
             tx.commit().await?;
+            // On PostgreSQL the commit above did not wait for the disk, so the register's
+            // and the chain's locks were released without a WAL flush in between (one
+            // flush per submission, serialized, capped the rush at the disk's flush
+            // rate). The receipt is answered only once the commit is durable: this
+            // statement commits synchronously a record written after it, so its flush
+            // covers ours, and concurrent submissions share flushes. A database crash
+            // before the flush loses only the last commits, numbers included, and none
+            // of them was answered: the register stays gapless and every receipt stands.
+            if let Some(durable) = register_dialect(&*conn).durable {
+                sqlx::query(durable).execute(&mut *conn).await?;
+            }
             Ok(receipt)
         })
     }
@@ -332,6 +416,45 @@ impl Store {
     /// The current expressions of a process: one per applicant, amendments folded in.
     pub async fn active_expressions(&self, process_id: i64) -> Result<Vec<ReceivedExpression>> {
         let sql = format!("{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence");
+        self.load_expressions(&sql, Key::Int(process_id)).await
+    }
+
+    /// The areas each current expression of a process takes part in, one list per
+    /// expression, in protocol order: enough to count them per area and per table
+    /// without loading the expressions.
+    pub async fn active_expression_areas(&self, process_id: i64) -> Result<Vec<Vec<i64>>> {
+        on_pool!(self, read |pool| {
+            let rows = sqlx::query(
+                "SELECT e.id, p.area_id FROM expressions e
+                 LEFT JOIN expression_participations p ON p.expression_id = e.id
+                 WHERE e.process_id = $1 AND e.status = 'active'
+                 ORDER BY e.protocol_year, e.protocol_sequence, p.area_id",
+            )
+            .bind(process_id)
+            .fetch_all(pool)
+            .await?;
+            let mut out: Vec<Vec<i64>> = Vec::new();
+            let mut last = None;
+            for row in &rows {
+                let id = row.int("id")?;
+                if last != Some(id) {
+                    out.push(Vec::new());
+                    last = Some(id);
+                }
+                if let Some(area) = row.opt_int("area_id")? {
+                    out.last_mut().expect("pushed above").push(area);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// `limit` current expressions of a process from the `offset`-th, in protocol
+    /// order: one page of the office's list.
+    pub async fn active_expressions_page(&self, process_id: i64, offset: usize, limit: usize) -> Result<Vec<ReceivedExpression>> {
+        let sql = format!(
+            "{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence LIMIT {limit} OFFSET {offset}"
+        );
         self.load_expressions(&sql, Key::Int(process_id)).await
     }
 
@@ -595,39 +718,63 @@ impl Store {
                 Key::Text(text) => query.bind(text),
             };
             let rows = query.fetch_all(&mut *conn).await?;
+            // The participations and proposal areas of all the rows, a few hundred
+            // expressions per query rather than two queries per expression.
+            let ids = rows.iter().map(|row| row.int("id")).collect::<Result<Vec<i64>>>()?;
+            let mut participations: HashMap<i64, Vec<Participation>> = HashMap::new();
+            let mut proposal_areas: HashMap<i64, Vec<i64>> = HashMap::new();
+            for chunk in ids.chunks(BATCH) {
+                let list = placeholders(chunk.len());
+                let sql = format!(
+                    "SELECT expression_id, area_id, rep_name, rep_email, rep_phone FROM expression_participations
+                     WHERE expression_id IN ({list}) ORDER BY expression_id, area_id"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in chunk {
+                    query = query.bind(id);
+                }
+                for p in query.fetch_all(&mut *conn).await? {
+                    participations.entry(p.int("expression_id")?).or_default().push(Participation {
+                        area_id: p.int("area_id")?,
+                        representative: Representative {
+                            name: p.text("rep_name")?,
+                            email: p.text("rep_email")?,
+                            phone: p.opt_text("rep_phone")?,
+                        },
+                    });
+                }
+                let sql = format!(
+                    "SELECT expression_id, area_id FROM proposal_areas WHERE expression_id IN ({list})
+                     ORDER BY expression_id, area_id"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in chunk {
+                    query = query.bind(id);
+                }
+                for a in query.fetch_all(&mut *conn).await? {
+                    proposal_areas.entry(a.int("expression_id")?).or_default().push(a.int("area_id")?);
+                }
+            }
             let mut expressions = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let id = row.int("id")?;
-                let participations = sqlx::query(
-                    "SELECT area_id, rep_name, rep_email, rep_phone FROM expression_participations
-                     WHERE expression_id = $1 ORDER BY area_id",
-                )
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-                let proposal_areas: Vec<i64> =
-                    sqlx::query_scalar("SELECT area_id FROM proposal_areas WHERE expression_id = $1 ORDER BY area_id")
-                        .bind(id)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                let participations = participations
-                    .iter()
-                    .map(|p| {
-                        Ok(Participation {
-                            area_id: p.int("area_id")?,
-                            representative: Representative {
-                                name: p.text("rep_name")?,
-                                email: p.text("rep_email")?,
-                                phone: p.opt_text("rep_phone")?,
-                            },
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                expressions.push(expression_from_row(row, participations, proposal_areas)?);
+            for (row, id) in rows.iter().zip(&ids) {
+                expressions.push(expression_from_row(
+                    row,
+                    participations.remove(id).unwrap_or_default(),
+                    proposal_areas.remove(id).unwrap_or_default(),
+                )?);
             }
             Ok(expressions)
         })
     }
+}
+
+/// Expressions whose parts are read by one query: well under SQLite's and
+/// PostgreSQL's limits on bound parameters.
+const BATCH: usize = 500;
+
+/// `$1, $2, …, $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 fn expression_from_row(

@@ -7,6 +7,7 @@
 mod accounts;
 mod ambiti;
 mod archives;
+pub use archives::ARCHIVE_PART;
 mod audit;
 mod cache;
 mod dialect;

@@ -150,6 +150,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_import_warnings.sql"),
         postgres: include_str!("../migrations/postgres/0023_import_warnings.sql"),
     },
+    Migration {
+        version: 24,
+        name: "archive_parts",
+        sqlite: include_str!("../migrations/sqlite/0024_archive_parts.sql"),
+        postgres: include_str!("../migrations/postgres/0024_archive_parts.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -75,3 +75,34 @@ async fn a_job_that_keeps_crashing_its_worker_fails() {
     assert_eq!(failed.state, ArchiveState::Failed);
     assert!(failed.error.unwrap().contains("interrotta"));
 }
+
+#[tokio::test]
+async fn a_big_archive_is_kept_in_parts_and_read_back_whole() {
+    let store = fresh_store().await;
+    let (process, account) = process_and_account(&store).await;
+    let t0 = chrono::Utc::now();
+    let job = store.queue_archive(ArchiveKind::Pacts, process, account, t0).await.unwrap();
+    let first = store.claim_archive(t0, t0 + ARCHIVE_LEASE).await.unwrap().unwrap();
+    let later = t0 + ARCHIVE_LEASE + TimeDelta::seconds(1);
+    let retaken = store.claim_archive(later, later + ARCHIVE_LEASE).await.unwrap().unwrap();
+    // Two full parts and a piece of a third, every byte told apart by its place.
+    let content: Vec<u8> = (0..2 * concerto_store::ARCHIVE_PART + 1234).map(|i| (i % 251) as u8).collect();
+    assert!(
+        !store.finish_archive_from(&first, "x.zip", content.as_slice(), later).await.unwrap(),
+        "the old claim keeps nothing"
+    );
+    assert_eq!(store.archive_part_count(job.id).await.unwrap(), 0);
+    assert!(store.finish_archive_from(&retaken, "patti.zip", content.as_slice(), later).await.unwrap());
+    let done = store.archive_job(job.id).await.unwrap().unwrap();
+    assert_eq!((done.state, done.size), (ArchiveState::Done, Some(content.len() as i64)));
+    assert_eq!(store.archive_part_count(job.id).await.unwrap(), 3);
+    assert_eq!(store.archive_part(job.id, 2).await.unwrap().unwrap().len(), 1234);
+    assert!(store.archive_part(job.id, 3).await.unwrap().is_none());
+    let (name, whole) = store.archive_file(job.id).await.unwrap().unwrap();
+    assert_eq!(name, "patti.zip");
+    assert!(whole == content, "the parts put together give the archive back");
+
+    // Purging the job takes its parts with it.
+    assert_eq!(store.purge_archives(later + TimeDelta::seconds(1)).await.unwrap(), 1);
+    assert_eq!(store.archive_part_count(job.id).await.unwrap(), 0);
+}

@@ -200,3 +200,61 @@ async fn concurrent_submissions_from_one_applicant_register_it_once() {
     assert_eq!(store.active_expressions(process.id).await.unwrap().len(), 1);
     assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1], "no number given to a refusal");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_amendments_through_one_link_each_amend_the_version_before() {
+    let (store, process) = store_with_esempio().await;
+    submit(&store, &process, &expression(&process, 9, "Prima"), "link", None).await.unwrap();
+    let process = Arc::new(process);
+    let tasks: Vec<_> = (0..4)
+        .map(|n| {
+            let store = store.clone();
+            let process = process.clone();
+            tokio::spawn(async move {
+                let e = expression(&process, 9, &format!("Versione {n}"));
+                submit(&store, &process, &e, &format!("amend-{n}"), Some("link")).await
+            })
+        })
+        .collect();
+    let mut superseded = Vec::new();
+    for task in tasks {
+        let receipt = task.await.unwrap().unwrap();
+        superseded.push(receipt.supersedes.expect("an amendment replaces a version").sequence);
+    }
+    superseded.sort();
+    assert_eq!(superseded, [1, 2, 3, 4], "each version amended once, none twice");
+    assert_eq!(store.active_expressions(process.id).await.unwrap().len(), 1);
+    assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1, 2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn the_office_reads_a_page_of_expressions_and_their_areas_alone() {
+    let (store, process) = store_with_esempio().await;
+    for n in 0..7u64 {
+        let mut e = expression(&process, 100 + n, &format!("Organizzazione {n}"));
+        e.participations[0].area_id = process.areas[n as usize % 3].id;
+        if n % 2 == 0 {
+            e.participations.push(Participation {
+                area_id: process.areas[5].id,
+                representative: Representative { name: "Bruno".into(), email: "bruno@example.org".into(), phone: None },
+            });
+        }
+        submit(&store, &process, &e, &format!("page-{n}"), None).await.unwrap();
+    }
+    let all = store.active_expressions(process.id).await.unwrap();
+    let page = store.active_expressions_page(process.id, 3, 3).await.unwrap();
+    assert_eq!(page, all[3..6].to_vec());
+    assert_eq!(store.active_expressions_page(process.id, 6, 3).await.unwrap().len(), 1);
+    let areas = store.active_expression_areas(process.id).await.unwrap();
+    let expected: Vec<Vec<i64>> =
+        all.iter().map(|e| e.expression.participations.iter().map(|p| p.area_id).collect()).collect();
+    assert_eq!(areas, expected);
+    assert_eq!(
+        concerto_domain::report::per_area_of(&process, &areas),
+        concerto_domain::report::per_area(&process, &all)
+    );
+    assert_eq!(
+        concerto_domain::report::per_table_of(&process, &areas),
+        concerto_domain::report::per_table(&process, &all)
+    );
+}

@@ -15,6 +15,7 @@ mod expression;
 mod form;
 mod import_warnings;
 mod process;
+pub(crate) use process::LIST_PAGE;
 mod profile;
 mod review;
 mod session;
@@ -124,7 +125,7 @@ fn admin_links(user: &concerto_domain::Principal) -> Vec<(&'static str, &'static
 
 async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Option<Overview>, WebError> {
     let Some(process) = state.store.process_by_slug(slug).await? else { return Ok(None) };
-    let expressions = state.store.active_expressions(process.id).await?;
+    let areas_of = state.store.active_expression_areas(process.id).await?;
     let now = state.clock.now();
     let today = now.with_timezone(&concerto_domain::ROME).date_naive();
     let upcoming = process
@@ -140,9 +141,9 @@ async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Opt
         .collect();
     Ok(Some(Overview {
         deadline: process.header.deadline.map(|d| view::deadline(d, now, ctx.locale)),
-        total: expressions.len(),
-        per_area: report::per_area(&process, &expressions),
-        per_table: report::per_table(&process, &expressions),
+        total: areas_of.len(),
+        per_area: report::per_area_of(&process, &areas_of),
+        per_table: report::per_table_of(&process, &areas_of),
         upcoming,
         slug: process.header.slug,
         title: process.header.title,

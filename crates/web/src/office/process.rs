@@ -9,7 +9,7 @@ use concerto_domain::report::{self, Tally};
 use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
-use super::{office_process, process_with_expressions};
+use super::office_process;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -25,7 +25,13 @@ pub struct Filters {
     pub table: Option<String>,
     pub q: Option<String>,
     pub eligible: Option<String>,
+    /// The list's page, from 1; the exports ignore it.
+    pub pagina: Option<String>,
 }
+
+/// Rows of the list per page: an office with thousands of expressions gets pages
+/// rather than one table of thousands of rows.
+pub const LIST_PAGE: usize = 100;
 
 impl Filters {
     fn id(value: &Option<String>) -> Option<i64> {
@@ -126,6 +132,12 @@ struct ProcessWorkspace {
     filters: Filters,
     query: String,
     rows: Vec<Row>,
+    /// Expressions passing the filters, on every page.
+    matching: usize,
+    /// "page 2 of 50" when the list has more than one page.
+    page_label: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
     /// The statuses the process can move to, with their buttons' labels.
     status_changes: Vec<(&'static str, &'static str)>,
     parts: Vec<EditList>,
@@ -150,6 +162,14 @@ fn parts(process: &Process) -> Vec<EditList> {
     ]
 }
 
+impl Filters {
+    /// No filter set: the list is the register's order, and a page of it can be read
+    /// alone.
+    fn is_empty(&self) -> bool {
+        [&self.area, &self.table, &self.q, &self.eligible].iter().all(|v| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -157,17 +177,42 @@ pub async fn page(
     Path(slug): Path<String>,
     Query(filters): Query<Filters>,
 ) -> Response {
-    let (process, expressions) = match process_with_expressions(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
+        Ok(process) => process,
         Err(answer) => return answer,
     };
+    // The counts come from the areas each expression chose; the rows of the page
+    // from the page alone when no filter is set, otherwise from every expression
+    // filtered here.
+    let areas_of = match state.store.active_expression_areas(process.id).await {
+        Ok(areas) => areas,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    let requested = Filters::id(&filters.pagina).map_or(1, |n| n.max(1) as usize);
+    let (matching, current, expressions) = if filters.is_empty() {
+        let matching = areas_of.len();
+        let current = requested.min(matching.div_ceil(LIST_PAGE).max(1));
+        match state.store.active_expressions_page(process.id, (current - 1) * LIST_PAGE, LIST_PAGE).await {
+            Ok(page) => (matching, current, page),
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        }
+    } else {
+        let all = match state.store.active_expressions(process.id).await {
+            Ok(all) => all,
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        };
+        let chosen: Vec<ReceivedExpression> = all.into_iter().filter(|e| filters.admit(&process, e)).collect();
+        let current = requested.min(chosen.len().div_ceil(LIST_PAGE).max(1));
+        let matching = chosen.len();
+        (matching, current, chosen.into_iter().skip((current - 1) * LIST_PAGE).take(LIST_PAGE).collect())
+    };
+    let pages = matching.div_ceil(LIST_PAGE).max(1);
     let pacts: std::collections::HashMap<i64, concerto_domain::PactState> = match state.store.pact_register(process.id).await {
         Ok(register) => register.into_iter().map(|p| (p.pact.expression_id, p.pact.state)).collect(),
-        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+        Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let rows: Vec<Row> = expressions
         .iter()
-        .filter(|e| filters.admit(&process, e))
         .map(|e| Row {
             pact: pacts.get(&e.id).map(|s| (s.code(), crate::pacts::state_label(*s, &ctx))),
             ..row(&process, e, &ctx)
@@ -175,9 +220,15 @@ pub async fn page(
         .collect();
     let import_warnings = match state.store.open_import_warnings(process.id).await {
         Ok(open) => open.into_iter().map(|w| (w.id, w.text)).collect(),
-        Err(e) => return crate::error::WebError::from(e).into_page(&ctx),
+        Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let query = serde_urlencoded_query(&filters);
+    let page_href = |n: usize| {
+        let base = format!("/ufficio/processi/{}", process.header.slug);
+        if query.is_empty() { format!("{base}?pagina={n}") } else { format!("{base}?{query}&pagina={n}") }
+    };
+    let previous = (current > 1).then(|| page_href(current - 1));
+    let next = (current < pages).then(|| page_href(current + 1));
     let status_changes = [
         (ProcessStatus::Published, "office.status.publish"),
         (ProcessStatus::Draft, "office.status.unpublish"),
@@ -193,10 +244,15 @@ pub async fn page(
         parts: parts(&process),
         status: view::status_label(process.header.status, ctx.locale),
         deadline: process.header.deadline.map(|d| view::deadline(d, state.clock.now(), ctx.locale)),
-        total: expressions.len(),
-        per_area: report::per_area(&process, &expressions),
-        per_table: report::per_table(&process, &expressions),
+        total: areas_of.len(),
+        per_area: report::per_area_of(&process, &areas_of),
+        per_table: report::per_table_of(&process, &areas_of),
         rows,
+        matching,
+        page_label: (pages > 1)
+            .then(|| ctx.tf("perf.list.page", &[("page", &current.to_string()), ("pages", &pages.to_string())])),
+        previous,
+        next,
         query,
         filters,
         process,

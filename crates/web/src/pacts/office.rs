@@ -43,6 +43,27 @@ struct RegisterPage {
     process: Process,
     lines: Vec<RegisterLine>,
     error: Option<String>,
+    /// Pacts in the register, on every page.
+    total: usize,
+    /// "page 2 of 50" when the register has more than one page.
+    page_label: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Lines of the register per page, as the list of expressions.
+const REGISTER_PAGE: usize = crate::office::LIST_PAGE;
+
+/// Which page of the register to show.
+enum Shown {
+    Page(Option<String>),
+    /// The page holding this pact: where a countersignature refused is explained.
+    Holding(i64),
+}
+
+#[derive(serde::Deserialize)]
+pub struct RegisterQuery {
+    pagina: Option<String>,
 }
 
 fn line(e: &PactEntry, ctx: &PageContext) -> RegisterLine {
@@ -65,22 +86,44 @@ fn line(e: &PactEntry, ctx: &PageContext) -> RegisterLine {
     }
 }
 
-async fn show(state: &AppState, ctx: PageContext, process: Process, error: Option<String>, status: StatusCode) -> Response {
+async fn show(state: &AppState, ctx: PageContext, process: Process, shown: Shown, error: Option<String>, status: StatusCode) -> Response {
     let entries = match state.store.pact_register(process.id).await {
         Ok(entries) => entries,
         Err(e) => return WebError::from(e).into_page(&ctx),
     };
-    let lines = entries.iter().map(|e| line(e, &ctx)).collect();
-    let page = RegisterPage { ctx, process, lines, error };
+    let pages = entries.len().div_ceil(REGISTER_PAGE).max(1);
+    let current = match shown {
+        Shown::Page(n) => n.and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, pages),
+        Shown::Holding(id) => entries.iter().position(|e| e.pact.id == id).map_or(1, |i| i / REGISTER_PAGE + 1),
+    };
+    let href = |n: usize| format!("/ufficio/processi/{}/patti?pagina={n}", process.header.slug);
+    let lines = entries.iter().skip((current - 1) * REGISTER_PAGE).take(REGISTER_PAGE).map(|e| line(e, &ctx)).collect();
+    let page = RegisterPage {
+        total: entries.len(),
+        page_label: (pages > 1)
+            .then(|| ctx.tf("perf.list.page", &[("page", &current.to_string()), ("pages", &pages.to_string())])),
+        previous: (current > 1).then(|| href(current - 1)),
+        next: (current < pages).then(|| href(current + 1)),
+        ctx,
+        process,
+        lines,
+        error,
+    };
     match render(&page.ctx, &page) {
         Ok(response) => (status, response).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-pub async fn register(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<RegisterQuery>,
+) -> Response {
     match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => show(&state, ctx, process, None, StatusCode::OK).await,
+        Ok(process) => show(&state, ctx, process, Shown::Page(query.pagina), None, StatusCode::OK).await,
         Err(answer) => answer,
     }
 }
@@ -167,7 +210,7 @@ pub async fn countersign(
             }
         }
     };
-    show(&state, ctx, loaded.process, error, status).await
+    show(&state, ctx, loaded.process, Shown::Holding(id), error, status).await
 }
 
 pub async fn signed_file(
