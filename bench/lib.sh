@@ -35,10 +35,13 @@ stop_server() {
   [ -n "${BENCH_PID:-}" ] && kill "$BENCH_PID" 2>/dev/null && wait "$BENCH_PID" 2>/dev/null || true
 }
 
-# wrk_run PATH CONNECTIONS SECONDS: prints "requests_per_second p50_ms p99_ms".
+# wrk_run PATH CONNECTIONS SECONDS [SCRIPT [ARGS...]]: prints "requests_per_second
+# p50_ms p99_ms". A script writes the requests itself, PATH is then only a label.
 wrk_run() {
-  local out
-  out=$(wrk -t2 -c"$2" -d"$3"s --latency "$BENCH_URL$1")
+  local out script=()
+  [ $# -gt 3 ] && script=(-s "$4" "$BENCH_URL" -- "${@:5}")
+  [ ${#script[@]} -eq 0 ] && script=("$BENCH_URL$1")
+  out=$(wrk -t2 -c"$2" -d"$3"s --latency "${script[@]}")
   local rps p50 p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

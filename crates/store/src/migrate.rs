@@ -126,6 +126,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_reminders.sql"),
         postgres: include_str!("../migrations/postgres/0020_reminders.sql"),
     },
+    Migration {
+        version: 26,
+        name: "observatory_index",
+        sqlite: include_str!("../migrations/sqlite/0026_observatory_index.sql"),
+        postgres: include_str!("../migrations/postgres/0026_observatory_index.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.
