@@ -7,7 +7,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/concerto-target}"
 # The build measured: release unless BENCH_PROFILE=debug (figures then only compare
 # with each other, never with a release build's).
 BENCH_PROFILE=${BENCH_PROFILE:-release}
-BENCH_BIN="$CARGO_TARGET_DIR/$BENCH_PROFILE/concerto"
+# BENCH_BIN measures a binary built elsewhere (another commit, say) as it is.
+BENCH_BUILD=${BENCH_BIN:+no}
+BENCH_BIN=${BENCH_BIN:-"$CARGO_TARGET_DIR/$BENCH_PROFILE/concerto"}
 
 ensure_wrk() {
   command -v wrk >/dev/null && return
@@ -16,7 +18,9 @@ ensure_wrk() {
 
 # start_server [DATABASE_URL]: a release build on a fresh SQLite file by default.
 start_server() {
-  if [ "$BENCH_PROFILE" = debug ]; then cargo build -p concerto --quiet; else cargo build --release -p concerto --quiet; fi
+  if [ "${BENCH_BUILD:-}" = no ]; then :
+  elif [ "$BENCH_PROFILE" = debug ]; then cargo build -p concerto --quiet
+  else cargo build --release -p concerto --quiet; fi
   BENCH_TMP=$(mktemp -d)
   local db=${1:-"sqlite://$BENCH_TMP/bench.db"}
   # The load generators speak for many clients through X-Forwarded-For, as a
@@ -35,10 +39,13 @@ stop_server() {
   [ -n "${BENCH_PID:-}" ] && kill "$BENCH_PID" 2>/dev/null && wait "$BENCH_PID" 2>/dev/null || true
 }
 
-# wrk_run PATH CONNECTIONS SECONDS: prints "requests_per_second p50_ms p99_ms".
+# wrk_run PATH CONNECTIONS SECONDS [SCRIPT [ARGS...]]: prints "requests_per_second
+# p50_ms p99_ms". A script writes the requests itself, PATH is then only a label.
 wrk_run() {
-  local out
-  out=$(wrk -t2 -c"$2" -d"$3"s --latency "$BENCH_URL$1")
+  local out script=()
+  [ $# -gt 3 ] && script=(-s "$4" "$BENCH_URL" -- "${@:5}")
+  [ ${#script[@]} -eq 0 ] && script=("$BENCH_URL$1")
+  out=$(wrk -t2 -c"$2" -d"$3"s --latency "${script[@]}")
   local rps p50 p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

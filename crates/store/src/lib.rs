@@ -120,8 +120,8 @@ enum Pool {
 pub struct Store {
     pool: Pool,
     processes: std::sync::Arc<cache::ProcessCache>,
-    /// The observatory's searches at the catalogue's current revision.
-    searches: std::sync::Arc<observatory::SearchCache>,
+    /// The observatory's search index and the pages it served at the catalogue's revision.
+    searches: std::sync::Arc<observatory::SearchIndex>,
 }
 
 /// Runs `$body` with `$pool` bound to the typed pool of the backend in use. The

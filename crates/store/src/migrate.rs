@@ -156,6 +156,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_archive_parts.sql"),
         postgres: include_str!("../migrations/postgres/0024_archive_parts.sql"),
     },
+    Migration {
+        version: 25,
+        name: "observatory_index",
+        sqlite: include_str!("../migrations/sqlite/0025_observatory_index.sql"),
+        postgres: include_str!("../migrations/postgres/0025_observatory_index.sql"),
+    },
 ];
 
 /// The schema version this build brings a database to.

@@ -16,12 +16,13 @@ use sqlx::Connection;
 use crate::audit::audit_on;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
-use crate::{Result, Store, StoreError, dialect, on_pool};
+use crate::{Result, Store, StoreError, on_pool};
 
+mod index;
 mod search;
 
 pub use concerto_domain::observatory::highlight::{MARK_END, MARK_START};
-pub(crate) use search::SearchCache;
+pub(crate) use search::SearchIndex;
 pub use search::{FacetCount, SearchHit, SearchPage};
 
 /// A record as the catalogue holds it now.
@@ -78,16 +79,22 @@ const STALE: &str = "SELECT p.id, p.revision, p.status FROM processes p
     WHERE (r.id IS NULL AND p.status <> 'draft') OR (r.id IS NOT NULL AND r.source_revision <> p.revision)";
 
 const INSERT_RECORD: &str = "INSERT INTO observatory_records (process_id, source, source_revision, listed, version,
-    title, search_body, region, province, ambito, cycle, status, start_year, content, created_at, updated_at)
-    VALUES ($1, $2, $3, TRUE, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+    title, search_body, region, province, ambito, cycle, status, start_year, content, created_at, updated_at, revision)
+    VALUES ($1, $2, $3, TRUE, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
 
 const UPDATE_RECORD: &str = "UPDATE observatory_records SET version = $2, title = $3, search_body = $4, region = $5,
-    province = $6, ambito = $7, cycle = $8, status = $9, start_year = $10, content = $11, updated_at = $12
-    WHERE id = $1";
+    province = $6, ambito = $7, cycle = $8, status = $9, start_year = $10, content = $11, updated_at = $12,
+    revision = $13 WHERE id = $1";
 
-/// Raises the catalogue's revision: run in the transaction of every write to a
-/// record, so that the searches remembered at the old one are not served again.
-const BUMP_REVISION: &str = "UPDATE observatory_revision SET revision = revision + 1 WHERE id = 1";
+/// Raises the catalogue's revision, first in the transaction of every write to a
+/// record, which stamps the record with it. Its row stays locked to the commit,
+/// so revisions commit in order: a search that reads revision N finds every
+/// record stamped up to N, and loads into its index the ones stamped after the
+/// revision it held.
+const BUMP_REVISION: &str = "UPDATE observatory_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision";
+
+/// Lists or unlists a derived record with its process.
+const SET_LISTED: &str = "UPDATE observatory_records SET listed = $2, source_revision = $3, revision = $4 WHERE id = $1";
 
 const INSERT_VERSION: &str =
     "INSERT INTO observatory_versions (record_id, version, content, created_at, note) VALUES ($1, $2, $3, $4, $5)";
@@ -111,8 +118,7 @@ macro_rules! bind_content {
 }
 
 /// Writes what follows a record's new content, through `$conn` inside the caller's
-/// transaction: its areas, its full-text row (SQLite; PostgreSQL's column is
-/// generated) and the kept version.
+/// transaction: its areas and the kept version.
 macro_rules! index_version {
     ($conn:expr, $id:expr, $version:expr, $content:expr, $json:expr, $at:expr, $note:expr) => {
         async {
@@ -129,10 +135,6 @@ macro_rules! index_version {
                     .bind(area)
                     .execute(&mut *conn)
                     .await?;
-            }
-            if let Some(statement) = dialect::fts_rewrite(&*conn) {
-                let (title, body) = content.search_text();
-                sqlx::query(statement).bind(id).bind(title).bind(body).execute(&mut *conn).await?;
             }
             sqlx::query(INSERT_VERSION)
                 .bind(id)
@@ -221,24 +223,24 @@ impl Store {
             if current.as_ref().is_some_and(|c| c.3 == revision) {
                 return Ok(());
             }
-            match (current, derived) {
+            if current.is_none() && derived.is_none() {
                 // Nothing to write: the transaction read only.
-                (None, None) => return Ok(()),
+                return Ok(());
+            }
+            let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+            match (current, derived) {
+                (None, None) => {}
                 (None, Some(content)) => {
                     let json = to_json(&content)?;
                     let query = sqlx::query_scalar(INSERT_RECORD)
                         .bind(Some(process_id))
                         .bind(RecordSource::Concerto.code())
                         .bind(Some(revision));
-                    let id: i64 = bind_content!(query, &content, &json).bind(now).fetch_one(&mut *tx).await?;
+                    let id: i64 = bind_content!(query, &content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
                     index_version!(&mut *tx, id, 1i32, &content, &json, now, "derived").await?;
                 }
                 (Some((id, _, _, _)), None) => {
-                    sqlx::query("UPDATE observatory_records SET listed = FALSE, source_revision = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(revision)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(SET_LISTED).bind(id).bind(false).bind(revision).bind(stamp).execute(&mut *tx).await?;
                 }
                 (Some((id, version, json, _)), Some(derived)) => {
                     let current: RecordContent = from_json("content", &json)?;
@@ -246,17 +248,12 @@ impl Store {
                     if content != current {
                         let json = to_json(&content)?;
                         let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version + 1);
-                        bind_content!(query, &content, &json).bind(now).execute(&mut *tx).await?;
+                        bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
                         index_version!(&mut *tx, id, version + 1, &content, &json, now, "derived").await?;
                     }
-                    sqlx::query("UPDATE observatory_records SET listed = TRUE, source_revision = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(revision)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(SET_LISTED).bind(id).bind(true).bind(revision).bind(stamp).execute(&mut *tx).await?;
                 }
             }
-            sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -277,16 +274,16 @@ impl Store {
         on_pool!(self, write |pool| {
             let mut conn = pool.acquire().await?;
             let mut tx = conn.begin().await?;
+            let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
             let mut ids = Vec::with_capacity(contents.len());
             for content in contents {
                 let json = to_json(content)?;
                 let query =
                     sqlx::query_scalar(INSERT_RECORD).bind(None::<i64>).bind(source.code()).bind(None::<i32>);
-                let id: i64 = bind_content!(query, content, &json).bind(now).fetch_one(&mut *tx).await?;
+                let id: i64 = bind_content!(query, content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
                 index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
                 ids.push(id);
             }
-            sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             if let Some(entry) = audit {
                 audit_on!(&mut *tx, entry).await?;
             }
@@ -438,11 +435,11 @@ impl Store {
                 let current: RecordContent = from_json("content", &row.text("content")?)?;
                 let content = current.completed(&completion);
                 let json = to_json(&content)?;
+                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
                 let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version);
-                bind_content!(query, &content, &json).bind(now).execute(&mut *tx).await?;
+                bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
                 let note = format!("correction:{correction_id}");
                 index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
-                sqlx::query(BUMP_REVISION).execute(&mut *tx).await?;
             }
             audit_on!(&mut *tx, audit).await?;
             if let Some(message) = &message {

@@ -1,21 +1,21 @@
-//! The catalogue's full-text search with facets. Ranking every match and counting
-//! the facets of all of them is what a search costs; a page of it is cheap. So the
-//! ranked matches and their facet counts are remembered per search (words and
-//! filters) at the catalogue's revision, which every write to a record raises in
-//! its own transaction (see [`BUMP_REVISION`](super::BUMP_REVISION)): a search reads
-//! the revision first, on every request, so the next search after a write sees it,
-//! on this instance and on any other sharing the database. A page then loads its
-//! own records by id and marks the searched words in their text.
+//! The catalogue's full-text search with facets, answered by each instance's
+//! in-memory [`Index`](super::index::Index). Every write to a record stamps it
+//! with the catalogue's new revision in its own transaction (see
+//! [`BUMP_REVISION`](super::BUMP_REVISION)); a search reads the revision first,
+//! on every request, and when it moved loads the records stamped since, so the
+//! next search after a write sees it, on this instance and on any other sharing
+//! the database. A page then loads its own records by id and marks the searched
+//! words in their text; the pages asked since the last write are remembered.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use concerto_domain::observatory::{FACETS, PAGE_SIZE, RecordQuery, highlight};
+use concerto_domain::observatory::{PAGE_SIZE, RecordQuery, highlight};
 
+use super::index::{Index, IndexedRecord};
 use super::{RECORD_COLUMNS, RECORD_FROM, record_from_row};
-use crate::rows::{Columns, corrupt};
-use crate::{Result, Store, dialect, on_pool};
-
+use crate::rows::Columns;
+use crate::{Result, Store, on_pool};
 /// One result of a search. The highlighted texts mark matched words between
 /// [`MARK_START`](highlight::MARK_START) and [`MARK_END`](highlight::MARK_END), so
 /// that the page escapes the text first and then turns the marks into `<mark>`.
@@ -42,66 +42,46 @@ pub struct SearchPage {
     pub facets: Vec<FacetCount>,
 }
 
-/// Every match of a search, best first, and their facet counts, with the pages
-/// already read: a page's records and marks are as much the revision's as the
-/// matches are, and reading them again is most of a warm search's cost.
-#[derive(Debug)]
-pub(crate) struct Matches {
-    ids: Vec<i64>,
-    facets: Vec<FacetCount>,
-    pages: Mutex<HashMap<usize, Arc<[SearchHit]>>>,
-}
+/// A search's page: the words, the filters' values and the offset.
+type PageKey = (Vec<String>, [Option<String>; 6], usize);
 
-/// Pages remembered per search; past it that search's pages start over.
-const MAX_PAGES: usize = 32;
+/// Enough pages for the searches a catalogue gets between two writes; past it
+/// the remembered pages start over.
+const MAX_PAGES: usize = 512;
 
-impl Matches {
-    fn page(&self, offset: usize) -> Option<Arc<[SearchHit]>> {
-        self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&offset).cloned()
-    }
-
-    fn keep_page(&self, offset: usize, hits: Arc<[SearchHit]>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(offset, hits);
-    }
-}
-
-/// A search without its page: the full-text query and the filters' values.
-type SearchKey = (String, [Option<String>; 6]);
-
-/// Enough for the searches a catalogue gets between two writes; past it the
-/// cache starts over.
-const MAX_SEARCHES: usize = 512;
-
-/// The searches of one catalogue revision.
+/// The index, the catalogue revision it holds, and the pages served at it.
 #[derive(Default)]
-pub(crate) struct SearchCache {
-    state: RwLock<(i64, HashMap<SearchKey, Arc<Matches>>)>,
+pub(crate) struct SearchIndex {
+    index: RwLock<(i64, Index)>,
+    /// Held while loading, so that concurrent searches load the records once.
+    loading: tokio::sync::Mutex<()>,
+    pages: Mutex<(i64, HashMap<PageKey, Arc<SearchPage>>)>,
 }
 
-impl SearchCache {
-    fn get(&self, revision: i64, key: &SearchKey) -> Option<Arc<Matches>> {
-        let state = self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if state.0 == revision { state.1.get(key).cloned() } else { None }
+impl SearchIndex {
+    fn revision(&self) -> i64 {
+        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner()).0
     }
 
-    /// Keeps `matches` found at `revision`; a newer revision forgets the older one's.
-    fn put(&self, revision: i64, key: SearchKey, matches: Arc<Matches>) {
-        let mut state = self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if revision > state.0 || state.1.len() >= MAX_SEARCHES {
-            state.1.clear();
+    fn page(&self, revision: i64, key: &PageKey) -> Option<Arc<SearchPage>> {
+        let pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if pages.0 == revision { pages.1.get(key).cloned() } else { None }
+    }
+
+    /// Keeps a page found at `revision`; a newer revision forgets the older one's.
+    fn keep(&self, revision: i64, key: PageKey, page: Arc<SearchPage>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if revision > pages.0 || pages.1.len() >= MAX_PAGES {
+            pages.1.clear();
         }
-        if revision >= state.0 {
-            state.0 = revision;
-            state.1.insert(key, matches);
+        if revision >= pages.0 {
+            pages.0 = revision;
+            pages.1.insert(key, page);
         }
     }
 }
 
-/// The values of the query's facet filters, in [`FACETS`] order.
+/// The values of the query's facet filters, in [`FACETS`](concerto_domain::observatory::FACETS) order.
 fn filters(q: &RecordQuery) -> [Option<String>; 6] {
     [
         q.region.clone(),
@@ -115,38 +95,99 @@ fn filters(q: &RecordQuery) -> [Option<String>; 6] {
 
 const REVISION: &str = "SELECT revision FROM observatory_revision WHERE id = 1";
 
+/// The records written after a revision, with what the index needs of them.
+const CHANGED: &str = "SELECT id, listed, title, search_body, region, province, ambito, cycle, status, start_year
+    FROM observatory_records WHERE revision > $1 ORDER BY id";
+const CHANGED_AREAS: &str = "SELECT a.record_id, a.area FROM observatory_record_areas a
+    JOIN observatory_records r ON r.id = a.record_id WHERE r.revision > $1";
+
+/// Rewritten records leave dead slots behind; past this many, and past the live
+/// ones, the index is built again from the table.
+const MAX_DEAD: usize = 10_000;
+
 impl Store {
     /// One page of the records matching `q`, with the facet counts of all matches.
     pub async fn search_observatory(&self, q: &RecordQuery) -> Result<SearchPage> {
-        let key: SearchKey = (dialect::fts_query(self.backend(), &q.terms), filters(q));
         let revision = self.observatory_revision().await?;
-        let matches = match self.searches.get(revision, &key) {
-            Some(matches) => matches,
-            None => {
-                let matches = Arc::new(self.find_matches(&key).await?);
-                // Kept only when no write came between: then they are the revision's.
-                if self.observatory_revision().await? == revision {
-                    self.searches.put(revision, key, matches.clone());
-                }
-                matches
-            }
+        if self.searches.revision() < revision {
+            self.catch_up(revision).await?;
+        }
+        let offset = usize::try_from(q.offset()).unwrap_or(usize::MAX);
+        let key: PageKey = (q.terms.clone(), filters(q), offset);
+        if let Some(page) = self.searches.page(revision, &key) {
+            return Ok(SearchPage::clone(&page));
+        }
+        let found = {
+            let index = self.searches.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            index.1.search(&key.0, &key.1, offset, PAGE_SIZE as usize)
         };
-        let offset = usize::try_from(q.offset()).unwrap_or(usize::MAX).min(matches.ids.len());
-        let hits = match matches.page(offset) {
-            Some(hits) => hits,
-            None => {
-                let hits: Arc<[SearchHit]> = self.read_page(&matches.ids, offset, &q.terms).await?.into();
-                matches.keep_page(offset, hits.clone());
-                hits
-            }
-        };
-        let hits = hits.to_vec();
-        Ok(SearchPage { hits, total: matches.ids.len() as i64, facets: matches.facets.clone() })
+        let page = Arc::new(SearchPage {
+            hits: self.read_page(&found.ids, &q.terms).await?,
+            total: found.total as i64,
+            facets: found.facets,
+        });
+        // Kept only when no write came between: then the page is the revision's.
+        if self.observatory_revision().await? == revision {
+            self.searches.keep(revision, key, page.clone());
+        }
+        Ok(SearchPage::clone(&page))
     }
 
-    /// The records of the page starting at `offset`, with the searched words marked.
-    async fn read_page(&self, ids: &[i64], offset: usize, terms: &[String]) -> Result<Vec<SearchHit>> {
-        let page = &ids[offset..(offset + PAGE_SIZE as usize).min(ids.len())];
+    /// Brings the index up to at least `revision`: the records written since the
+    /// one it holds, or all of them the first time and when too many slots died.
+    async fn catch_up(&self, revision: i64) -> Result<()> {
+        let _loading = self.searches.loading.lock().await;
+        let (held, rebuild) = {
+            let index = self.searches.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            (index.0, index.1.dead() > MAX_DEAD.max(index.1.live()))
+        };
+        if held >= revision {
+            return Ok(());
+        }
+        let since = if rebuild { -1 } else { held };
+        let records = self.changed_records(since).await?;
+        let mut index = self.searches.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if rebuild {
+            index.1 = Index::default();
+        }
+        index.1.apply(records);
+        index.0 = revision;
+        Ok(())
+    }
+
+    /// The records stamped after revision `since` (all of them for -1), listed
+    /// or not, with their areas.
+    async fn changed_records(&self, since: i64) -> Result<Vec<IndexedRecord>> {
+        Ok(on_pool!(self, read |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut areas: HashMap<i64, Vec<String>> = HashMap::new();
+            for row in sqlx::query(CHANGED_AREAS).bind(since).fetch_all(&mut *conn).await? {
+                areas.entry(row.int("record_id")?).or_default().push(row.text("area")?);
+            }
+            let rows = sqlx::query(CHANGED).bind(since).fetch_all(&mut *conn).await?;
+            rows.iter()
+                .map(|r| {
+                    let id = r.int("id")?;
+                    Ok(IndexedRecord {
+                        id,
+                        listed: r.flag("listed")?,
+                        title: r.text("title")?,
+                        body: r.text("search_body")?,
+                        region: r.text("region")?,
+                        province: r.text("province")?,
+                        ambito: r.text("ambito")?,
+                        cycle: r.opt_text("cycle")?,
+                        status: r.text("status")?,
+                        start_year: r.opt_small("start_year")?,
+                        areas: areas.remove(&id).unwrap_or_default(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        }))
+    }
+
+    /// The records with these ids, in this order, with the searched words marked.
+    async fn read_page(&self, page: &[i64], terms: &[String]) -> Result<Vec<SearchHit>> {
         let marks = !terms.is_empty();
         Ok(self
             .records_by_id(page)
@@ -162,35 +203,6 @@ impl Store {
 
     async fn observatory_revision(&self) -> Result<i64> {
         on_pool!(self, read |pool| Ok(sqlx::query_scalar(REVISION).fetch_one(pool).await?))
-    }
-
-    /// Ranks every match and counts their facets: the search's costly part.
-    async fn find_matches(&self, (matcher, values): &SearchKey) -> Result<Matches> {
-        let backend = self.backend();
-        let has_terms = !matcher.is_empty();
-        let ids_sql = dialect::observatory_matches(backend, has_terms);
-        let facet_sql = dialect::observatory_facets(backend, has_terms);
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut ids = sqlx::query_scalar::<_, i64>(&ids_sql).bind(matcher);
-            let mut facets = sqlx::query(&facet_sql).bind(matcher);
-            for value in values {
-                ids = ids.bind(value.clone());
-                facets = facets.bind(value.clone());
-            }
-            let ids: Vec<i64> = ids.fetch_all(&mut *conn).await?;
-            let facets = facets
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| {
-                    let name = r.text("facet")?;
-                    let facet = FACETS.into_iter().find(|f| *f == name).ok_or_else(|| corrupt("facet", &name))?;
-                    Ok(FacetCount { facet, value: r.text("value")?, count: r.int("n")? })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Matches { ids, facets, pages: Mutex::default() })
-        })
     }
 
     /// The listed records with these ids, in the order given.
