@@ -79,9 +79,11 @@ test('a11y: the private pages of issue 22, in Italian and English', { skip: DATA
     const list = await (await page.request.get(url('/ufficio/processi/esempio-2026-2028'))).text();
     const detail = list.match(/href="(\/ufficio\/processi\/esempio-2026-2028\/manifestazioni\/\d+)"/);
     assert.ok(detail, 'the office list links each expression');
+    const session = list.match(/href="(\/ufficio\/processi\/esempio-2026-2028\/sessioni\/\d+)"/);
+    assert.ok(session, "the office page links each session's one form");
     const targets = [
       manage, `${manage}/ricevuta`, `${manage}/patto?fatto=pact_signed&email=1`, `${manage}/modifica`,
-      '/ufficio', '/ufficio/processi/esempio-2026-2028', detail[1],
+      '/ufficio', '/ufficio/processi/esempio-2026-2028', detail[1], session[1],
       '/ufficio/osservatorio?fatto=correction_accepted&email=1',
     ];
     for (const target of targets) {
