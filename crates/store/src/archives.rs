@@ -232,17 +232,6 @@ impl Store {
         })
     }
 
-    /// One part of a finished archive, from 0.
-    pub async fn archive_part(&self, id: i64, part: i64) -> Result<Option<Vec<u8>>> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar("SELECT content FROM archive_parts WHERE job_id = $1 AND part = $2")
-                .bind(id)
-                .bind(part as i32)
-                .fetch_optional(pool)
-                .await?)
-        })
-    }
-
     /// Removes the jobs finished before `before`, files and all. Returns how many.
     pub async fn purge_archives(&self, before: DateTime<Utc>) -> Result<u64> {
         on_pool!(self, write |pool| {

@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use concerto_domain::{ArchiveJob, ArchiveKind, ArchiveState, OfficeAction, Process};
+use concerto_domain::{ArchiveJob, ArchiveKind, OfficeAction, Process};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -169,43 +169,17 @@ async fn download(
         Ok((_, job)) => job,
         Err(answer) => return answer,
     };
-    let headers = |name: &str| {
-        [
-            (header::CONTENT_TYPE, "application/zip".to_string()),
-            (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, name)),
-        ]
-    };
-    let parts = match state.store.archive_part_count(job.id).await {
-        Ok(parts) => parts,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
-    // An archive kept in parts goes out a part at a time, read as the client takes it.
-    if parts > 0 && job.state == ArchiveState::Done {
-        let name = job.file_name.clone().unwrap_or_else(|| "archivio.zip".into());
-        let store = state.store.clone();
-        let id = job.id;
-        let body = futures_util::stream::unfold(0i64, move |part| {
-            let store = store.clone();
-            async move {
-                if part >= parts {
-                    return None;
-                }
-                let chunk = match store.archive_part(id, part).await {
-                    Ok(Some(bytes)) => Ok(axum::body::Bytes::from(bytes)),
-                    Ok(None) => Err(std::io::Error::other(format!("archive {id}: part {part} missing"))),
-                    Err(e) => Err(std::io::Error::other(e.to_string())),
-                };
-                Some((chunk, part + 1))
-            }
-        });
-        let mut response = (headers(&name), axum::body::Body::from_stream(body)).into_response();
-        if let Some(size) = job.size.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
-            response.headers_mut().insert(header::CONTENT_LENGTH, size);
-        }
-        return response;
-    }
+    // An archive kept in parts comes back whole. Streaming it part by part broke
+    // under the response compression (connections reset with `Accept-Encoding: gzip`),
+    // so it waits for a stream that carries its own length past that layer.
     match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
-        Ok((name, bytes)) => (headers(&name), bytes).into_response(),
+        Ok((name, bytes)) => {
+            let headers = [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &name)),
+            ];
+            (headers, bytes).into_response()
+        }
         Err(e) => e.into_page(&ctx),
     }
 }
