@@ -36,7 +36,8 @@ case "$target" in
 esac
 
 ensure_wrk
-if [ "$BENCH_PROFILE" = debug ]; then cargo build -p concerto --quiet; else cargo build --release -p concerto --quiet; fi
+if [ "${BENCH_BUILD:-}" = no ]; then :
+elif [ "$BENCH_PROFILE" = debug ]; then cargo build -p concerto --quiet; else cargo build --release -p concerto --quiet; fi
 seed_start=$(date +%s.%N)
 "$BENCH_BIN" bench-seed --database-url "$url" --count "$COUNT" >/dev/null
 seed_s=$(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

@@ -30,7 +30,7 @@ ratio=$(awk -v a="$accepted_rps" -v b="$h_rps" 'BEGIN { printf "%.3f", a / b }')
 
 stop_server
 # The register, read back through the binary: count, gaps, duplicates.
-register=$("$CARGO_TARGET_DIR/release/concerto" register --database-url "$DB" --ambito esempio)
+register=$("$BENCH_BIN" register --database-url "$DB" --ambito esempio)
 stored=$(sed -n 's/^.* count=\([0-9]*\).*/\1/p' <<<"$register" | head -n 1)
 
 echo "backend:            ${DB%%:*}"
