@@ -9,33 +9,16 @@ use concerto_domain::{AuditEntry, ListRow, ambito_from_list};
 use concerto_store::Store;
 
 /// The rows of `file`, each turned into an Ambito, or every bad row named.
-fn read(
-    file: &Path,
-) -> anyhow::Result<
-    Vec<(
-        concerto_domain::AmbitoIdentity,
-        concerto_domain::AmbitoProfile,
-    )>,
-> {
-    let mut reader =
-        csv::Reader::from_path(file).with_context(|| format!("reading {}", file.display()))?;
+fn read(file: &Path) -> anyhow::Result<Vec<(concerto_domain::AmbitoIdentity, concerto_domain::AmbitoProfile)>> {
+    let mut reader = csv::Reader::from_path(file).with_context(|| format!("reading {}", file.display()))?;
     let headers = reader.headers()?.clone();
     let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .with_context(|| format!("the list has no column «{name}»"))
+        headers.iter().position(|h| h.trim() == name).with_context(|| format!("the list has no column «{name}»"))
     };
-    let (name, province, lead, members) = (
-        column("ambito")?,
-        column("province")?,
-        column("lead_municipality")?,
-        column("municipalities")?,
-    );
-    let (managing, source) = (
-        headers.iter().position(|h| h == "managing_body"),
-        headers.iter().position(|h| h == "source"),
-    );
+    let (name, province, lead, members) =
+        (column("ambito")?, column("province")?, column("lead_municipality")?, column("municipalities")?);
+    let (managing, source) =
+        (headers.iter().position(|h| h == "managing_body"), headers.iter().position(|h| h == "source"));
     let mut ambiti = Vec::new();
     let mut problems = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -53,22 +36,12 @@ fn read(
             Ok(ambito) => ambiti.push(ambito),
             Err(errors) => {
                 for e in errors.errors {
-                    problems.push(format!(
-                        "row {} ({}): {}: {}",
-                        i + 2,
-                        row.name,
-                        e.field,
-                        e.message
-                    ));
+                    problems.push(format!("row {} ({}): {}: {}", i + 2, row.name, e.field, e.message));
                 }
             }
         }
     }
-    anyhow::ensure!(
-        problems.is_empty(),
-        "the list was not loaded:\n{}",
-        problems.join("\n")
-    );
+    anyhow::ensure!(problems.is_empty(), "the list was not loaded:\n{}", problems.join("\n"));
     Ok(ambiti)
 }
 
@@ -91,11 +64,7 @@ pub async fn import(store: &Store, file: &Path) -> anyhow::Result<()> {
             after: serde_json::to_string(&(identity, profile)).ok(),
         };
         store.create_ambito(identity, profile, &audit).await?;
-        println!(
-            "created  {} ({} municipalities)",
-            identity.slug,
-            profile.municipalities.len()
-        );
+        println!("created  {} ({} municipalities)", identity.slug, profile.municipalities.len());
         created += 1;
     }
     println!("ambiti: {created} created, {kept} kept");

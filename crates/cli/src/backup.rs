@@ -48,7 +48,10 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         copied.with_context(|| format!("copying the database into {}", args.to.display()))?;
     } else {
         let options = ["--format=custom", "--no-owner", "--file"].map(OsStr::new);
-        run_pg("pg_dump", &[&options[..], &[args.to.as_os_str(), OsStr::new("--dbname"), OsStr::new(&args.database_url)]].concat())?;
+        run_pg(
+            "pg_dump",
+            &[&options[..], &[args.to.as_os_str(), OsStr::new("--dbname"), OsStr::new(&args.database_url)]].concat(),
+        )?;
     }
     let size = std::fs::metadata(&args.to).map(|m| m.len()).unwrap_or(0);
     println!("backup: {} written ({size} bytes) from {}", args.to.display(), redact(&args.database_url));
@@ -70,11 +73,19 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     );
     match sqlite_file(&args.database_url) {
         Some(target) => {
-            anyhow::ensure!(is_sqlite, "{} is a PostgreSQL copy: restore it into a postgres:// database", args.from.display());
+            anyhow::ensure!(
+                is_sqlite,
+                "{} is a PostgreSQL copy: restore it into a postgres:// database",
+                args.from.display()
+            );
             restore_sqlite(&args, &target).await?;
         }
         None => {
-            anyhow::ensure!(!is_sqlite, "{} is an SQLite copy: restore it into a sqlite:// database", args.from.display());
+            anyhow::ensure!(
+                !is_sqlite,
+                "{} is an SQLite copy: restore it into a sqlite:// database",
+                args.from.display()
+            );
             refuse_unless_empty(&args).await?;
             let mut options: Vec<&OsStr> =
                 ["--no-owner", "--exit-on-error", "--single-transaction"].map(OsStr::new).to_vec();
@@ -119,7 +130,8 @@ async fn restore_sqlite(args: &RestoreArgs, target: &Path) -> anyhow::Result<()>
     }
     let staged = with_suffix(target, ".restoring");
     remove_database_files(&staged)?;
-    std::fs::copy(&args.from, &staged).with_context(|| format!("copying {} beside the database", args.from.display()))?;
+    std::fs::copy(&args.from, &staged)
+        .with_context(|| format!("copying {} beside the database", args.from.display()))?;
     let check = async {
         let store = Store::connect(&format!("sqlite://{}", staged.display())).await?;
         let verdict = store.sqlite_integrity().await;

@@ -5,10 +5,8 @@
 //! Deterministic, so that two runs measure the same office.
 
 use chrono::Utc;
-use concerto_demo::{demo_processes, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
-use concerto_domain::{
-    sha256_hex, validate_expression, ExpressionInput, NewThematicArea, ProcessStatus, ROME,
-};
+use concerto_demo::{V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES, demo_processes};
+use concerto_domain::{ExpressionInput, NewThematicArea, ProcessStatus, ROME, sha256_hex, validate_expression};
 use concerto_store::{NewEmail, Store, Submission};
 
 /// The process the benchmark measures.
@@ -17,7 +15,7 @@ const AREAS: usize = 20;
 
 /// Ten digits of `n` and the Luhn check digit, as `bench/rush.lua` makes them.
 fn tax_code(n: usize) -> String {
-    let body = format!("{:010}", n);
+    let body = format!("{n:010}");
     let sum: u32 = body
         .bytes()
         .enumerate()
@@ -25,11 +23,7 @@ fn tax_code(n: usize) -> String {
             let d = u32::from(b - b'0');
             if i % 2 == 1 {
                 let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
+                if d > 9 { d - 9 } else { d }
             } else {
                 d
             }
@@ -40,9 +34,7 @@ fn tax_code(n: usize) -> String {
 
 /// The `i`-th expression: an association in one to three of the areas.
 fn input(i: usize, areas: &[i64]) -> anyhow::Result<ExpressionInput> {
-    let chosen: Vec<i64> = (0..1 + i % 3)
-        .map(|k| areas[(i + 7 * k) % areas.len()])
-        .collect();
+    let chosen: Vec<i64> = (0..1 + i % 3).map(|k| areas[(i + 7 * k) % areas.len()]).collect();
     let participations: Vec<serde_json::Value> = chosen
         .iter()
         .enumerate()
@@ -74,32 +66,26 @@ pub async fn seed(database_url: &str, count: usize) -> anyhow::Result<()> {
     let today = Utc::now().with_timezone(&ROME).date_naive();
     if store.process_by_slug(SLUG).await?.is_none() {
         // The open demo process, moved to an Ambito of its own, with 20 areas.
-        let demo = demo_processes(today)
-            .pop()
-            .ok_or_else(|| anyhow::anyhow!("no demo process"))?;
+        let demo = demo_processes(today).pop().ok_or_else(|| anyhow::anyhow!("no demo process"))?;
         let mut ambito = demo.ambito;
         ambito.slug = "ufficio-grande".into();
         ambito.name = "Ufficio Grande".into();
         let mut process = demo.process;
         process.header.slug = SLUG.into();
-        process.header.title =
-            "Piano Sociale di Zona 2026-2028 di un Ambito grande (benchmark)".into();
+        process.header.title = "Piano Sociale di Zona 2026-2028 di un Ambito grande (benchmark)".into();
         process.header.status = ProcessStatus::Published;
         process.areas = (0..AREAS)
             .map(|k| NewThematicArea {
                 name: V_PLAN_AREA_NAMES
                     .get(k)
-                    .map_or_else(|| format!("Area tematica n. {}", k + 1), |n| n.to_string()),
-                catalogue_code: V_PLAN_AREA_CODES.get(k).map(|c| c.to_string()),
+                    .map_or_else(|| format!("Area tematica n. {}", k + 1), std::string::ToString::to_string),
+                catalogue_code: V_PLAN_AREA_CODES.get(k).map(std::string::ToString::to_string),
             })
             .collect();
         let ambito_id = store.upsert_ambito(&ambito).await?;
         store.create_process(ambito_id, &process).await?;
     }
-    let process = store
-        .process_by_slug(SLUG)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("{SLUG} not created"))?;
+    let process = store.process_by_slug(SLUG).await?.ok_or_else(|| anyhow::anyhow!("{SLUG} not created"))?;
     let areas: Vec<i64> = process.areas.iter().map(|a| a.id).collect();
     let already = store.active_expressions(process.id).await?.len();
     // The demo's deadline is a month from the day it is laid out: now is inside it.

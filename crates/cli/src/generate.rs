@@ -9,9 +9,18 @@ use concerto_domain::observatory::{RecordContent, RecordSource, RecordStatus};
 use concerto_store::Store;
 
 const PLACES: [(&str, &str); 12] = [
-    ("Altamura", "BA"), ("Molfetta", "BA"), ("Andria", "BT"), ("Barletta", "BT"), ("Brindisi", "BR"),
-    ("Ostuni", "BR"), ("Foggia", "FG"), ("Lucera", "FG"), ("Galatina", "LE"), ("Maglie", "LE"),
-    ("Taranto", "TA"), ("Manduria", "TA"),
+    ("Altamura", "BA"),
+    ("Molfetta", "BA"),
+    ("Andria", "BT"),
+    ("Barletta", "BT"),
+    ("Brindisi", "BR"),
+    ("Ostuni", "BR"),
+    ("Foggia", "FG"),
+    ("Lucera", "FG"),
+    ("Galatina", "LE"),
+    ("Maglie", "LE"),
+    ("Taranto", "TA"),
+    ("Manduria", "TA"),
 ];
 
 const METHODS: [&str; 5] = [
@@ -27,7 +36,8 @@ pub fn record(i: usize) -> RecordContent {
     let (place, province) = PLACES[i % PLACES.len()];
     let from = 2010 + 3 * ((i / PLACES.len()) % 6) as i32;
     let cycle = PlanCycle { from, to: from + 2 };
-    let areas: Vec<String> = (0..3).map(|k| V_PLAN_AREA_NAMES[(i + 2 * k) % V_PLAN_AREA_NAMES.len()].to_string()).collect();
+    let areas: Vec<String> =
+        (0..3).map(|k| V_PLAN_AREA_NAMES[(i + 2 * k) % V_PLAN_AREA_NAMES.len()].to_string()).collect();
     let starts_on = NaiveDate::from_ymd_opt(from - 1, 1 + (i % 12) as u32, 1);
     RecordContent {
         title: format!("Percorso partecipato n. {i} per il Piano Sociale di Zona {cycle} di {place}"),

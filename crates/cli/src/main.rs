@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use concerto_mail::{MailConfig, Mailer, OutboxWaker, run_outbox_worker};
 use concerto_domain::Role;
+use concerto_mail::{MailConfig, Mailer, OutboxWaker, run_outbox_worker};
 use concerto_store::{NewAccount, Store};
 use concerto_web::limits::{Limiter, RateLimits};
 use concerto_web::{AppState, Clock, WebConfig};
@@ -216,7 +216,9 @@ async fn main() -> anyhow::Result<()> {
         Command::ImportNotice { file } => import_notice(&file),
         Command::Register { database_url, ambito } => check_register(&database_url, &ambito).await,
         Command::Retention { database_url, dry_run } => retention(&database_url, dry_run).await,
-        Command::Audit(AuditCommand::Verify { database_url, from }) => verify_audit(&database_url, from.as_deref()).await,
+        Command::Audit(AuditCommand::Verify { database_url, from }) => {
+            verify_audit(&database_url, from.as_deref()).await
+        }
         Command::Audit(AuditCommand::Head { database_url }) => print_audit_head(&database_url).await,
         Command::ObservatoryGenerate { database_url, count } => generate::generate(&database_url, count).await,
         Command::BenchSeed { database_url, count } => bench_seed::seed(&database_url, count).await,
@@ -242,12 +244,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::load_if_empty(&store).await.context("loading the demo processes")?;
     }
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{}", args.listen));
-    let mailer = Mailer::from_config(&MailConfig {
-        smtp_url: args.smtp_url,
-        from: args.mail_from,
-        outbox_dir: args.outbox_dir,
-    })
-    .context("configuring outgoing mail")?;
+    let mailer =
+        Mailer::from_config(&MailConfig { smtp_url: args.smtp_url, from: args.mail_from, outbox_dir: args.outbox_dir })
+            .context("configuring outgoing mail")?;
     let oidc = match (&args.oidc_issuer, &args.oidc_client_id) {
         (Some(issuer), Some(client_id)) => Some(
             concerto_web::auth::OidcConfig::new(issuer, client_id, args.oidc_client_secret.as_deref())
@@ -255,8 +254,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ),
         _ => None,
     };
-    let trusted_proxies =
-        concerto_web::client::parse_trusted_proxies(&args.trusted_proxies).map_err(anyhow::Error::msg).context("--trusted-proxies")?;
+    let trusted_proxies = concerto_web::client::parse_trusted_proxies(&args.trusted_proxies)
+        .map_err(anyhow::Error::msg)
+        .context("--trusted-proxies")?;
     let outbox = OutboxWaker::new();
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(run_outbox_worker(store.clone(), mailer, outbox.clone(), async {
@@ -291,9 +291,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let retention = tokio::spawn(concerto_web::run_retention_worker(state.clone(), async {
         let _ = retention_stopped.await;
     }));
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!("Concerto listening on http://{}", args.listen);
     // The one secret the log ever carries, on purpose: the operator's first step
     // (issue 16). It opens once, for 24 hours, and only while no account exists.
@@ -302,7 +301,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("preparing the first-run address")?
     {
-        tracing::warn!("no account yet; create the platform administrator at the setup address (24 h, single use) setup: {link}");
+        tracing::warn!(
+            "no account yet; create the platform administrator at the setup address (24 h, single use) setup: {link}"
+        );
     }
     shutdown::serve_until_stopped(listener, state).await?;
     let _ = stop_worker.send(());
@@ -319,10 +320,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// SQLite creates the file but not its folder.
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    if let Some(path) = concerto_store::sqlite_file(url) {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
+    if let Some(path) = concerto_store::sqlite_file(url)
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     Ok(())
 }
@@ -335,7 +336,13 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&str>, name: Option<String>) -> anyhow::Result<()> {
+async fn add_user(
+    database_url: &str,
+    email: &str,
+    role: &str,
+    ambito: Option<&str>,
+    name: Option<String>,
+) -> anyhow::Result<()> {
     let role = Role::from_code(role).with_context(|| {
         format!("unknown role «{role}»: use platform-admin, ambito-admin, ambito-editor, representative or citizen")
     })?;
@@ -346,9 +353,8 @@ async fn add_user(database_url: &str, email: &str, role: &str, ambito: Option<&s
     let min = concerto_domain::access::MIN_PASSWORD_CHARS;
     anyhow::ensure!(password.chars().count() >= min, "the password must have at least {min} characters");
     ensure_sqlite_dir(database_url)?;
-    let store = Store::open(database_url)
-        .await
-        .with_context(|| format!("opening the database {}", redact(database_url)))?;
+    let store =
+        Store::open(database_url).await.with_context(|| format!("opening the database {}", redact(database_url)))?;
     let ambito_id = match (role.needs_ambito(), ambito) {
         (true, None) => anyhow::bail!("the role {} needs --ambito SLUG", role.code()),
         (_, Some(slug)) => Some(store.ambito_id(slug).await?.with_context(|| format!("no Ambito «{slug}»"))?),

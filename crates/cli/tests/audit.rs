@@ -1,6 +1,8 @@
 //! `concerto audit verify` through the binary: 0 on an untouched log, non-zero
 //! naming the entry once a row is altered by hand.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::process::{Command, Output};
 
 use chrono::{DateTime, Duration, Utc};
@@ -58,10 +60,7 @@ async fn an_altered_row_fails_and_is_named() {
     let output = verify(&url);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("la voce n. 2 (process.publish, process:casarano-2022-2024) è stata alterata"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("la voce n. 2 (process.publish, process:casarano-2022-2024) è stata alterata"), "{stderr}");
 }
 
 #[tokio::test]
@@ -106,7 +105,11 @@ async fn a_truncated_tail_fails_against_a_saved_head() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("n. 3") || stderr.contains("cancellata"), "{stderr}");
     // A rewritten entry at the saved place shows too.
-    assert!(!concerto(&["audit", "verify", "--database-url", &url, "--from", &format!("2:{}", "0".repeat(64))]).status.success());
+    assert!(
+        !concerto(&["audit", "verify", "--database-url", &url, "--from", &format!("2:{}", "0".repeat(64))])
+            .status
+            .success()
+    );
     assert!(!concerto(&["audit", "verify", "--database-url", &url, "--from", "not-a-head"]).status.success());
 }
 

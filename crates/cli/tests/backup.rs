@@ -3,6 +3,8 @@
 //! there, the register has no gap, and the signed pacts are the same bytes. A
 //! restore over a database that holds data is refused unless forced.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -1,5 +1,7 @@
 //! `concerto import-notice` through the binary, and its draft stored as a process.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -33,12 +35,8 @@ fn a_notice_file_prints_its_draft_as_json() {
 
 #[test]
 fn a_dash_reads_the_notice_from_standard_input() {
-    let mut child = concerto()
-        .args(["import-notice", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        concerto().args(["import-notice", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(&std::fs::read(CASARANO).unwrap()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());

@@ -2,6 +2,8 @@
 //! each request once with its route's template, status, duration and id (the one
 //! in X-Request-Id), and no personal data or secret-link token anywhere.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use common::{Server, expression, open_process, submit};
@@ -39,10 +41,8 @@ async fn no_log_line_names_a_person_or_carries_a_token() {
     let log = server.log_text();
     assert!(server.wait(std::time::Duration::from_secs(30)).await.success());
 
-    let lines: Vec<Value> = log
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
+    let lines: Vec<Value> =
+        log.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
     for secret in [tax_code, email, person, &token, &token[..16]] {
         assert!(!log.contains(secret), "the log holds «{secret}»:\n{log}");
     }

@@ -1,11 +1,15 @@
 //! `concerto register` through the binary: an annulled number stays in the register,
 //! counted apart, and the register is still gapless.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::process::Command;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
-use concerto_domain::{Applicant, ApplicantKind, Expression, LegalForm, Participation, Process, Representative, TaxCode};
+use concerto_domain::{
+    Applicant, ApplicantKind, Expression, LegalForm, Participation, Process, Representative, TaxCode,
+};
 use concerto_store::testing::fresh_database_url;
 use concerto_store::{Annulment, NewEmail, Store, Submission};
 
@@ -35,7 +39,13 @@ fn expression(process: &Process, tax_code: &str) -> Expression {
 }
 
 fn email(key: String) -> NewEmail {
-    NewEmail { dedup_key: key, recipient: "org@example.org".into(), subject: "x".into(), body: "x".into(), ..NewEmail::default() }
+    NewEmail {
+        dedup_key: key,
+        recipient: "org@example.org".into(),
+        subject: "x".into(),
+        body: "x".into(),
+        ..NewEmail::default()
+    }
 }
 
 #[tokio::test]
@@ -50,11 +60,28 @@ async fn an_annulled_number_is_counted_apart_and_the_register_stays_gapless() {
     let mut ids = Vec::new();
     for (n, tax_code) in ["00743110157", "62096654280"].iter().enumerate() {
         let e = expression(&process, tax_code);
-        let submission =
-            Submission { process: &process, expression: &e, received_at: at, manage_token_digest: format!("t{n}"), amends: None };
-        ids.push(store.submit_expression(&submission, |r| email(format!("receipt:{}", r.protocol))).await.unwrap().expression_id);
+        let submission = Submission {
+            process: &process,
+            expression: &e,
+            received_at: at,
+            manage_token_digest: format!("t{n}"),
+            amends: None,
+        };
+        ids.push(
+            store
+                .submit_expression(&submission, |r| email(format!("receipt:{}", r.protocol)))
+                .await
+                .unwrap()
+                .expression_id,
+        );
     }
-    let annulment = Annulment { process: &process, expression_id: ids[0], actor: "account:1 <ufficio@esempio.invalid>", reason: "Duplicato", at };
+    let annulment = Annulment {
+        process: &process,
+        expression_id: ids[0],
+        actor: "account:1 <ufficio@esempio.invalid>",
+        reason: "Duplicato",
+        at,
+    };
     store.annul_expression(&annulment, |_| email("annulled:1".into())).await.unwrap();
     store.close().await;
 

@@ -2,6 +2,8 @@
 //! process exits 0, and the outbox messages the worker had claimed are given back,
 //! so that the next start sends them at once instead of after their lease.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -42,7 +44,8 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
 
     let store = Store::open(&url).await.unwrap();
     let register = store.protocol_register("esempio").await.unwrap();
-    let kept: BTreeSet<(i32, i64)> = register.iter().flat_map(|(y, s)| s.iter().map(move |n| (*y, n.sequence))).collect();
+    let kept: BTreeSet<(i32, i64)> =
+        register.iter().flat_map(|(y, s)| s.iter().map(move |n| (*y, n.sequence))).collect();
     for accepted in &answered {
         assert!(kept.contains(&protocol_parts(&accepted.protocol)), "{} answered 201 but lost", accepted.protocol);
     }
@@ -64,5 +67,8 @@ async fn sigterm_during_the_rush_loses_nothing_and_releases_the_outbox() {
     assert_eq!(received.len() as i64, pending);
     again.terminate();
     assert!(again.wait(Duration::from_secs(30)).await.success());
-    println!("{} answered; stopped {stopped_in:?} after SIGTERM; {pending} messages sent by the next start", answered.len());
+    println!(
+        "{} answered; stopped {stopped_in:?} after SIGTERM; {pending} messages sent by the next start",
+        answered.len()
+    );
 }

@@ -2,8 +2,8 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use concerto_domain::{
-    ApplicationChannels, Contacts, Deadline, NewAmbito, NewPhase, NewProcess, NewSession,
-    NewTable, NewThematicArea, PlanCycle, ProcessHeader, ProcessStatus, SessionKind, Signatory,
+    ApplicationChannels, Contacts, Deadline, NewAmbito, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea,
+    PlanCycle, ProcessHeader, ProcessStatus, SessionKind, Signatory,
 };
 
 pub fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -36,7 +36,7 @@ pub fn session(kind: SessionKind, title: &str) -> NewSession {
 }
 
 pub fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
+    items.iter().map(std::string::ToString::to_string).collect()
 }
 
 /// The legal frame every Apulian notice cites.
@@ -105,20 +105,12 @@ impl ProcessBuilder {
         starts_on: Option<NaiveDate>,
         ends_on: Option<NaiveDate>,
     ) -> usize {
-        self.process.phases.push(NewPhase {
-            name: name.into(),
-            description: description.into(),
-            starts_on,
-            ends_on,
-        });
+        self.process.phases.push(NewPhase { name: name.into(), description: description.into(), starts_on, ends_on });
         self.process.phases.len() - 1
     }
 
     pub fn area(&mut self, name: &str, catalogue_code: Option<&str>) -> usize {
-        self.process.areas.push(NewThematicArea {
-            name: name.into(),
-            catalogue_code: catalogue_code.map(Into::into),
-        });
+        self.process.areas.push(NewThematicArea { name: name.into(), catalogue_code: catalogue_code.map(Into::into) });
         self.process.areas.len() - 1
     }
 

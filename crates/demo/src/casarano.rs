@@ -26,21 +26,15 @@ pub fn demo() -> DemoProcess {
     );
     header.status = ProcessStatus::Closed;
     header.regional_plan = Some(
-        "V Piano Regionale delle Politiche Sociali 2022-2024 (DGR n. 353 del 14/03/2022, BURP n. 40 del 05/04/2022)".into(),
+        "V Piano Regionale delle Politiche Sociali 2022-2024 (DGR n. 353 del 14/03/2022, BURP n. 40 del 05/04/2022)"
+            .into(),
     );
     header.deadline = deadline(2022, 6, 8, 12, 0);
-    header.channels = ApplicationChannels {
-        email: Some("udp@ambitodicasarano.it".into()),
-        pec: None,
-        url: None,
-        online_form: false,
-    };
+    header.channels =
+        ApplicationChannels { email: Some("udp@ambitodicasarano.it".into()), pec: None, url: None, online_form: false };
     header.description = "Il processo di partecipazione e di concertazione ha come obiettivo il consolidamento di un sistema di servizi sociali e sociosanitari proteso al miglioramento della qualità della vita e delle condizioni di benessere, alla presa in carico delle persone con fragilità e all'inclusione sociale dei soggetti svantaggiati, mediante il coinvolgimento di tutti gli attori sociali, pubblici e privati, interessati alla pianificazione sociale. Il Coordinamento Istituzionale di Ambito, nella seduta del 20 maggio, ha definito gli indirizzi programmatici per la concertazione e ha dato avvio al percorso di programmazione partecipata.".into();
     header.eligibility = "Cittadini singoli e associati, enti pubblici, associazioni familiari, organismi di tutela, organismi di rappresentanza del volontariato e della cooperazione sociale. Nella manifestazione di interesse, datata e sottoscritta, si indica l'area tematica a cui si intende partecipare; per ciascuna area è ammesso n. 1 rappresentante per ciascuna organizzazione.".into();
-    header.signatory = signatory(
-        "Il Presidente del Coordinamento Istituzionale",
-        "Pompilio Giovanni Ottavio De Nuzzo",
-    );
+    header.signatory = signatory("Il Presidente del Coordinamento Istituzionale", "Pompilio Giovanni Ottavio De Nuzzo");
 
     let mut p = ProcessBuilder::new(header);
     let preliminary = p.phase("Fase I: Concertazione e programmazione preliminare", "");
@@ -55,8 +49,7 @@ pub fn demo() -> DemoProcess {
         "La prevenzione e contrasto di tutte le forme di maltrattamento e violenza su donne e minori",
         "Le pari opportunità e la conciliazione vita-lavoro",
     ];
-    let areas: Vec<usize> =
-        names.iter().zip(V_PLAN_AREA_CODES).map(|(name, code)| p.area(name, Some(code))).collect();
+    let areas: Vec<usize> = names.iter().zip(V_PLAN_AREA_CODES).map(|(name, code)| p.area(name, Some(code))).collect();
     let [access, family, ageing, disability, inclusion, violence, equality] = areas[..] else {
         unreachable!("seven areas were just added")
     };
@@ -75,10 +68,15 @@ pub fn demo() -> DemoProcess {
         start: time(9, 30),
         venue: Some(VENUE.into()),
         invited: Some("Organizzazioni sindacali maggiormente rappresentative e ASL".into()),
-        ..session(SessionKind::Concertation, "Sessione di concertazione e programmazione preliminare con le organizzazioni sindacali e la ASL")
+        ..session(
+            SessionKind::Concertation,
+            "Sessione di concertazione e programmazione preliminare con le organizzazioni sindacali e la ASL",
+        )
     });
 
-    let tables: [(&str, Option<(u32, u32)>, &[usize]); 6] = [
+    // A table's label, its June days (first session, second session) and its areas.
+    type TableSeed<'a> = (&'a str, Option<(u32, u32)>, &'a [usize]);
+    let tables: [TableSeed<'_>; 6] = [
         ("1", Some((6, 13)), &[family]),
         ("2", Some((6, 14)), &[access]),
         ("3", None, &[violence]),
@@ -107,7 +105,10 @@ pub fn demo() -> DemoProcess {
         end: time(13, 0),
         venue: Some(VENUE.into()),
         areas: areas.clone(),
-        ..session(SessionKind::Plenary, "Restituzione dei lavori dei Tavoli Tematici, discussione e condivisione delle priorità")
+        ..session(
+            SessionKind::Plenary,
+            "Restituzione dei lavori dei Tavoli Tematici, discussione e condivisione delle priorità",
+        )
     });
 
     DemoProcess { ambito, process: p.build() }

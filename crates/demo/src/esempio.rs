@@ -11,12 +11,8 @@ use crate::{DemoProcess, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
 const VENUE: &str = "Sala consiliare, Piazza del Municipio 1 – Esempio";
 
 pub fn demo(today: NaiveDate) -> DemoProcess {
-    let mut ambito = ambito(
-        "esempio",
-        "Esempio",
-        "ES",
-        &["Esempio", "Borgo Fittizio", "Villa Modello", "San Prova", "Campione"],
-    );
+    let mut ambito =
+        ambito("esempio", "Esempio", "ES", &["Esempio", "Borgo Fittizio", "Villa Modello", "San Prova", "Campione"]);
     ambito.region = "Regione di Esempio".into();
     ambito.address = Some("Piazza del Municipio 1, Esempio".into());
     ambito.contacts.email = Some("ufficiodipiano@esempio.invalid".into());
@@ -47,15 +43,22 @@ pub fn demo(today: NaiveDate) -> DemoProcess {
     let preliminary = p.phase("Fase I: Concertazione e programmazione preliminare", "");
     let participatory = p.phase("Fase II: Programmazione partecipata", "");
     let names = V_PLAN_AREA_NAMES;
-    let areas: Vec<usize> =
-        names.iter().zip(V_PLAN_AREA_CODES).map(|(n, c)| p.area(n, Some(c))).collect();
+    let areas: Vec<usize> = names.iter().zip(V_PLAN_AREA_CODES).map(|(n, c)| p.area(n, Some(c))).collect();
     let [access, family, ageing, disability, inclusion, violence, equality] = areas[..] else {
         unreachable!("seven areas were just added")
     };
 
     for (offset, title, invited) in [
-        (30, "Sessione di concertazione e programmazione preliminare sui servizi", "Servizio Sociale Professionale e referenti delle Amministrazioni coinvolte"),
-        (31, "Sessione di concertazione con le organizzazioni sindacali e la ASL", "Organizzazioni sindacali maggiormente rappresentative e ASL"),
+        (
+            30,
+            "Sessione di concertazione e programmazione preliminare sui servizi",
+            "Servizio Sociale Professionale e referenti delle Amministrazioni coinvolte",
+        ),
+        (
+            31,
+            "Sessione di concertazione con le organizzazioni sindacali e la ASL",
+            "Organizzazioni sindacali maggiormente rappresentative e ASL",
+        ),
     ] {
         p.session(NewSession {
             phase: Some(preliminary),

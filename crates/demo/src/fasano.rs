@@ -9,7 +9,8 @@ use crate::{DemoProcess, V_PLAN_AREA_CODES, V_PLAN_AREA_NAMES};
 pub fn demo() -> DemoProcess {
     let mut ambito = ambito("fasano", "Fasano", "BR", &["Fasano", "Cisternino", "Ostuni"]);
     ambito.managing_body = Some(
-        "CIISAF – Consorzio per l'integrazione e l'inclusione sociale dell'Ambito di Fasano, Cisternino e Ostuni".into(),
+        "CIISAF – Consorzio per l'integrazione e l'inclusione sociale dell'Ambito di Fasano, Cisternino e Ostuni"
+            .into(),
     );
     ambito.contacts.website = Some("https://www.comune.fasano.br.it/".into());
 
@@ -37,14 +38,20 @@ pub fn demo() -> DemoProcess {
     // The release names four of the seven regional areas.
     let areas: Vec<usize> =
         [0, 1, 3, 4].into_iter().map(|i| p.area(V_PLAN_AREA_NAMES[i], Some(V_PLAN_AREA_CODES[i]))).collect();
-    let [access, family, disability, inclusion] = areas[..] else {
-        unreachable!("four areas were just added")
-    };
+    let [access, family, disability, inclusion] = areas[..] else { unreachable!("four areas were just added") };
 
     let tables: [(&str, &str, &[usize]); 3] = [
         ("1", "Tavolo dell'area socio-educativa: politiche familiari e tutela dei minori", &[family]),
-        ("2", "Tavolo dell'area assistenziale e welfare d'accesso: contrasto alla povertà, cultura dell'accoglienza, reinserimento lavorativo degli over 40", &[access, inclusion]),
-        ("3", "Tavolo dell'area socio-sanitaria: disabilità, non autosufficienza e dipendenze patologiche", &[disability]),
+        (
+            "2",
+            "Tavolo dell'area assistenziale e welfare d'accesso: contrasto alla povertà, cultura dell'accoglienza, reinserimento lavorativo degli over 40",
+            &[access, inclusion],
+        ),
+        (
+            "3",
+            "Tavolo dell'area socio-sanitaria: disabilità, non autosufficienza e dipendenze patologiche",
+            &[disability],
+        ),
     ];
     for (label, title, table_areas) in tables {
         let table = p.table(label, title, table_areas);
@@ -58,7 +65,10 @@ pub fn demo() -> DemoProcess {
     p.session(NewSession {
         phase: Some(participatory),
         areas: areas.clone(),
-        ..session(SessionKind::Plenary, "Sessione plenaria: illustrazione e condivisione dello schema del Piano Sociale di Zona 2022-2024")
+        ..session(
+            SessionKind::Plenary,
+            "Sessione plenaria: illustrazione e condivisione dello schema del Piano Sociale di Zona 2022-2024",
+        )
     });
     DemoProcess { ambito, process: p.build() }
 }

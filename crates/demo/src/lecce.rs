@@ -9,7 +9,8 @@ use crate::builder::*;
 const OFFICE: &str = "Ufficio di Piano – Via San Massimiliano Kolbe – Lecce";
 const HALL: &str = "Sala Conferenze – San Massimiliano Kolbe – Via Terni, Lecce";
 const UNIONS: &str = "Organizzazioni sindacali maggiormente rappresentative (CGIL, CISL, UIL, UGL, CISAL), Ufficio di Piano, Servizio Sociale Professionale e Sindaci dei Comuni dell'Ambito";
-const HEALTH_SERVICES: &str = "Ufficio di Piano, Servizio Sociale Professionale e servizi del distretto socio sanitario";
+const HEALTH_SERVICES: &str =
+    "Ufficio di Piano, Servizio Sociale Professionale e servizi del distretto socio sanitario";
 
 pub fn demo() -> DemoProcess {
     let mut ambito = ambito(
@@ -17,8 +18,16 @@ pub fn demo() -> DemoProcess {
         "Lecce",
         "LE",
         &[
-            "Lecce", "Arnesano", "Cavallino", "Lequile", "Lizzanello", "Monteroni di Lecce",
-            "San Cesario di Lecce", "San Donato di Lecce", "San Pietro in Lama", "Surbo",
+            "Lecce",
+            "Arnesano",
+            "Cavallino",
+            "Lequile",
+            "Lizzanello",
+            "Monteroni di Lecce",
+            "San Cesario di Lecce",
+            "San Donato di Lecce",
+            "San Pietro in Lama",
+            "Surbo",
         ],
     );
     ambito.address = Some("Via San Massimiliano Kolbe, Lecce".into());
@@ -36,9 +45,7 @@ pub fn demo() -> DemoProcess {
     header.regional_plan = Some(
         "III Piano Regionale delle Politiche Sociali 2013-2015 (DGR n. 1534 del 02/08/2013, BURP n. 123 del 17/09/2013)".into(),
     );
-    header.legal_references.push(
-        "Deliberazione del Coordinamento Istituzionale n. 11 del 09/10/2013".into(),
-    );
+    header.legal_references.push("Deliberazione del Coordinamento Istituzionale n. 11 del 09/10/2013".into());
     header.deadline = deadline(2013, 10, 18, 12, 0);
     header.channels = ApplicationChannels {
         email: Some("segretariatosociale@comune.lecce.it".into()),
@@ -49,8 +56,8 @@ pub fn demo() -> DemoProcess {
     header.contact_person = Some("Sportello di segretariato sociale, dal lunedì al venerdì dalle 09:00 alle 13:00, tel. 800 724292; fax 0832 315842".into());
     header.description = "Al fine di valorizzare e coinvolgere tutti gli attori sociali pubblici e privati e i soggetti del terzo settore nelle attività di co-progettazione dei servizi, l'Ambito Territoriale Sociale di Lecce comunica l'avvio del percorso di concertazione e programmazione partecipata per la stesura del Piano Sociale di Zona 2014-2016.".into();
     header.eligibility = "Sono invitati tutti gli attori sociali, pubblici e privati e liberi cittadini del territorio (OdV, APS, cooperative sociali, enti di formazione, organizzazioni no profit, associazioni di categoria, Onlus, parrocchie, istituti scolastici) interessati alla pianificazione sociale. L'intervento nella prima sessione vale quale adesione alla concertazione. I Patti di partecipazione si sottoscrivono con le organizzazioni del terzo settore costituite da almeno un anno alla data del 14 novembre 2013.".into();
-    header.minimum_age = date(2013, 11, 14)
-        .map(|reference_date| concerto_domain::MinimumAge { years: 1, reference_date });
+    header.minimum_age =
+        date(2013, 11, 14).map(|reference_date| concerto_domain::MinimumAge { years: 1, reference_date });
     header.signatory = signatory("Il Responsabile dell'Ufficio di Piano", "Dott.ssa Anna Maria Perulli");
 
     let mut p = ProcessBuilder::new(header);
@@ -99,8 +106,20 @@ pub fn demo() -> DemoProcess {
         ..session(kind, title)
     };
     p.session(at_office(phase1, 17, SessionKind::Institutional, "Coordinamento Istituzionale di Ambito con la Provincia e la ASL per la definizione degli indirizzi programmatici per la concertazione", "Provincia, ASL"));
-    p.session(at_office(phase1, 18, SessionKind::Concertation, "Sessione di concertazione e programmazione preliminare tecnica sui servizi ad integrazione socio sanitaria", HEALTH_SERVICES));
-    p.session(at_office(phase1, 21, SessionKind::Concertation, "Sessione di concertazione e programmazione preliminare tecnica con le organizzazioni sindacali", UNIONS));
+    p.session(at_office(
+        phase1,
+        18,
+        SessionKind::Concertation,
+        "Sessione di concertazione e programmazione preliminare tecnica sui servizi ad integrazione socio sanitaria",
+        HEALTH_SERVICES,
+    ));
+    p.session(at_office(
+        phase1,
+        21,
+        SessionKind::Concertation,
+        "Sessione di concertazione e programmazione preliminare tecnica con le organizzazioni sindacali",
+        UNIONS,
+    ));
 
     p.session(NewSession {
         phase: Some(phase2),
@@ -120,8 +139,20 @@ pub fn demo() -> DemoProcess {
         areas: areas.clone(),
         ..session(SessionKind::Table, "Seconda sessione: tavoli tematici")
     });
-    p.session(at_office(phase2, 24, SessionKind::Concertation, "Sessione di concertazione e programmazione tecnica sui servizi ad integrazione socio sanitaria", HEALTH_SERVICES));
-    p.session(at_office(phase2, 25, SessionKind::Concertation, "Sessione di concertazione e programmazione tecnica sui servizi ad integrazione socio sanitaria – PAC anziani", HEALTH_SERVICES));
+    p.session(at_office(
+        phase2,
+        24,
+        SessionKind::Concertation,
+        "Sessione di concertazione e programmazione tecnica sui servizi ad integrazione socio sanitaria",
+        HEALTH_SERVICES,
+    ));
+    p.session(at_office(
+        phase2,
+        25,
+        SessionKind::Concertation,
+        "Sessione di concertazione e programmazione tecnica sui servizi ad integrazione socio sanitaria – PAC anziani",
+        HEALTH_SERVICES,
+    ));
     p.session(at_office(phase2, 28, SessionKind::Concertation, "Sessione di concertazione con le organizzazioni sindacali e sottoscrizione del protocollo di intesa per l'attuazione e la valutazione partecipata del PdZ 2014-2016", UNIONS));
 
     p.session(NewSession {
@@ -130,7 +161,13 @@ pub fn demo() -> DemoProcess {
     });
     p.session(NewSession {
         date: date(2013, 11, 13),
-        ..at_office(phase4, 1, SessionKind::Conference, "Illustrazione e condivisione dello schema del Piano di Zona con le organizzazioni sindacali", "Organizzazioni sindacali")
+        ..at_office(
+            phase4,
+            1,
+            SessionKind::Conference,
+            "Illustrazione e condivisione dello schema del Piano di Zona con le organizzazioni sindacali",
+            "Organizzazioni sindacali",
+        )
     });
     p.session(NewSession {
         phase: Some(phase4),
@@ -142,12 +179,21 @@ pub fn demo() -> DemoProcess {
     });
     p.session(NewSession {
         date: date(2013, 11, 15),
-        ..at_office(phase5, 1, SessionKind::Institutional, "Coordinamento Istituzionale per l'adozione del Piano di Zona e l'indizione della Conferenza dei Servizi", "")
+        ..at_office(
+            phase5,
+            1,
+            SessionKind::Institutional,
+            "Coordinamento Istituzionale per l'adozione del Piano di Zona e l'indizione della Conferenza dei Servizi",
+            "",
+        )
     });
     p.session(NewSession {
         phase: Some(phase6),
         invited: Some("Regione Puglia, ASL, Provincia di Lecce".into()),
-        ..session(SessionKind::Conference, "Conferenza dei Servizi per l'approvazione e il finanziamento del Piano di Zona")
+        ..session(
+            SessionKind::Conference,
+            "Conferenza dei Servizi per l'approvazione e il finanziamento del Piano di Zona",
+        )
     });
 
     DemoProcess { ambito, process: p.build() }

@@ -28,8 +28,7 @@ pub fn demo_processes(today: NaiveDate) -> Vec<DemoProcess> {
 /// The seven thematic areas of the V Piano Regionale delle Politiche Sociali
 /// 2022-2024 (Puglia, DGR 353/2022), as codes of the regional catalogue that the
 /// store's migrations seed.
-pub const V_PLAN_AREA_CODES: [&str; 7] =
-    ["pr5-1", "pr5-2", "pr5-3", "pr5-4", "pr5-5", "pr5-6", "pr5-7"];
+pub const V_PLAN_AREA_CODES: [&str; 7] = ["pr5-1", "pr5-2", "pr5-3", "pr5-4", "pr5-5", "pr5-6", "pr5-7"];
 
 /// Their names as the regional catalogue words them; notices that reword them (seed
 /// 000) keep their own wording.

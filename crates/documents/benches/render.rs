@@ -1,6 +1,10 @@
 //! Render figures: the median time of one pact once warm, and 500 pacts rendered
 //! and written as one ZIP. `cargo bench -p concerto-documents`.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
+// The tests' fixtures: the bench uses some of them, and a broken fixture may panic here.
+#[allow(dead_code, clippy::unwrap_used)]
 #[path = "../tests/fixtures/mod.rs"]
 mod fixtures;
 

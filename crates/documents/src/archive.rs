@@ -34,9 +34,8 @@ impl<W: Write + Seek> ZipBuilder<W> {
         if !self.names.insert(name.to_owned()) {
             return Err(ArchiveError::Duplicate(name.to_owned()));
         }
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(6));
+        let options =
+            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(6));
         self.writer.start_file(name, options)?;
         self.writer.write_all(bytes)?;
         Ok(())

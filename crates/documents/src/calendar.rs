@@ -154,7 +154,9 @@ fn event(e: &CalendarEvent, method: Method, stamp: &str) -> icalendar::Event {
     let cancelled = e.cancelled || method == Method::Cancel;
     event.status(if cancelled { icalendar::EventStatus::Cancelled } else { icalendar::EventStatus::Confirmed });
     if let Some(o) = &e.organizer {
-        event.append_property(Property::new("ORGANIZER", format!("mailto:{}", o.email)).add_parameter("CN", &o.name).done());
+        event.append_property(
+            Property::new("ORGANIZER", format!("mailto:{}", o.email)).add_parameter("CN", &o.name).done(),
+        );
     }
     if let Some(a) = &e.attendee {
         event.append_multi_property(
@@ -207,7 +209,10 @@ mod tests {
             description: "Riga uno\nRiga due".into(),
             url: "http://concerto.test/processi/p/sessioni/7".into(),
             cancelled: false,
-            organizer: Some(CalendarPerson { name: "Ufficio di Piano".into(), email: "ufficio@esempio.invalid".into() }),
+            organizer: Some(CalendarPerson {
+                name: "Ufficio di Piano".into(),
+                email: "ufficio@esempio.invalid".into(),
+            }),
             attendee: Some(CalendarPerson { name: "Anna Bianchi, APS".into(), email: "anna@example.org".into() }),
         }
     }
@@ -239,6 +244,9 @@ mod tests {
         let text = ics(Some("Feed"), Method::Cancel, &[sample(None)], now);
         assert!(text.contains("METHOD:CANCEL\r\n") && text.contains("STATUS:CANCELLED\r\n"), "{text}");
         assert!(text.contains("UID:session-7-p@concerto.test\r\n"));
-        assert!(text.contains("DTSTART;VALUE=DATE:20220630\r\n") && text.contains("DTEND;VALUE=DATE:20220701\r\n"), "{text}");
+        assert!(
+            text.contains("DTSTART;VALUE=DATE:20220630\r\n") && text.contains("DTEND;VALUE=DATE:20220701\r\n"),
+            "{text}"
+        );
     }
 }

@@ -22,7 +22,8 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() >= first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| ImportError::Unreadable)?;
@@ -44,7 +45,13 @@ fn cell(data: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "sì".into() } else { "no".into() },
+        Data::Bool(b) => {
+            if *b {
+                "sì".into()
+            } else {
+                "no".into()
+            }
+        }
         Data::DateTime(d) => excel_date(d.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(_) => String::new(),
@@ -54,7 +61,10 @@ fn cell(data: &Data) -> String {
 /// A date cell as `GG/MM/AAAA`: Excel counts days from 30 December 1899.
 fn excel_date(serial: f64) -> String {
     let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-    epoch.checked_add_signed(chrono::Duration::days(serial.floor() as i64)).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+    epoch
+        .checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
 }
 
 /// Our CSV writer guards a cell a spreadsheet would run as a formula with a leading
@@ -79,7 +89,10 @@ mod tests {
             rows: vec![vec!["7".into(), "-Centro; «diurno»".into()]],
         };
         let csv = read_rows(&sheet.to_csv().unwrap()).unwrap();
-        assert_eq!(csv, vec![vec!["intervento".to_string(), "titolo".into()], vec!["7".into(), "-Centro; «diurno»".into()]]);
+        assert_eq!(
+            csv,
+            vec![vec!["intervento".to_string(), "titolo".into()], vec!["7".into(), "-Centro; «diurno»".into()]]
+        );
         let xlsx = read_rows(&sheet.to_xlsx().unwrap()).unwrap();
         assert_eq!(xlsx[1][1], "-Centro; «diurno»");
         assert!(read_rows(b"\xff\xfe").is_err());

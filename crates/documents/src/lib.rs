@@ -18,16 +18,16 @@ mod logo;
 mod notice;
 mod pact;
 mod party;
-mod receipt;
 mod printable;
+mod receipt;
 mod render;
 mod session;
 mod sheet;
 mod summary;
 
+pub use archive::{ArchiveError, ZipBuilder, file_name, zip};
 pub use calendar::{CalendarEvent, CalendarPerson, Method, ics, session_uid, session_url};
 pub use import::{ImportError, read_rows};
-pub use archive::{ArchiveError, ZipBuilder, file_name, zip};
 pub use letterhead::{Letterhead, Logo, LogoFormat};
 pub use logo::{LogoError, MAX_LOGO_BYTES, check_logo};
 pub use notice::{Notice, NoticePhase, notice};
@@ -35,7 +35,9 @@ pub use pact::{Pact, PactKind, pact};
 pub use party::Party;
 pub use receipt::{Receipt, ReceiptParticipation, receipt};
 pub use render::RenderError;
-pub use session::{AttendanceCertificate, Attendee, SessionLine, SignInSheet, attendance_certificate, attendees, sign_in_sheet};
+pub use session::{
+    AttendanceCertificate, Attendee, SessionLine, SignInSheet, attendance_certificate, attendees, sign_in_sheet,
+};
 pub use sheet::{ExportError, Sheet};
 pub use summary::{ProposalOutcome, Summary, SummaryRow, summary};
 
@@ -60,7 +62,8 @@ impl Signature {
 pub(crate) fn table_line(process: &concerto_domain::Process, table: &concerto_domain::Table) -> String {
     let generic = table.title.trim().is_empty() || table.title.trim() == format!("Tavolo {}", table.label);
     if generic {
-        let areas: Vec<&str> = table.area_ids.iter().filter_map(|&id| process.area(id)).map(|a| a.name.as_str()).collect();
+        let areas: Vec<&str> =
+            table.area_ids.iter().filter_map(|&id| process.area(id)).map(|a| a.name.as_str()).collect();
         return format!("Tavolo {}: {}", table.label, areas.join("; "));
     }
     if table.title.to_lowercase().starts_with("tavolo") {

@@ -21,9 +21,7 @@ pub enum LogoError {
     TooLarge,
     #[error("Il logo deve essere un'immagine PNG o SVG.")]
     NotAnImage,
-    #[error(
-        "Il logo non può essere stampato: l'immagine è danneggiata o usa elementi non supportati."
-    )]
+    #[error("Il logo non può essere stampato: l'immagine è danneggiata o usa elementi non supportati.")]
     Unrenderable,
 }
 
@@ -47,20 +45,10 @@ pub fn check_logo(bytes: &[u8]) -> Result<Logo, LogoError> {
     } else {
         return Err(LogoError::NotAnImage);
     };
-    let logo = Logo {
-        format,
-        bytes: bytes.to_vec(),
-    };
-    let letterhead = Letterhead {
-        logo: Some(logo.clone()),
-        ambito: "LOGO".into(),
-        municipalities: vec![],
-        province: String::new(),
-    };
-    let data = serde_json::to_value(LogoSheet {
-        letterhead: &letterhead,
-    })
-    .map_err(|_| LogoError::Unrenderable)?;
+    let logo = Logo { format, bytes: bytes.to_vec() };
+    let letterhead =
+        Letterhead { logo: Some(logo.clone()), ambito: "LOGO".into(), municipalities: vec![], province: String::new() };
+    let data = serde_json::to_value(LogoSheet { letterhead: &letterhead }).map_err(|_| LogoError::Unrenderable)?;
     let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     render_with(template!("logo"), data, Some(&logo), day).map_err(|error| {
         tracing::info!(%error, "logo refused: typst cannot draw it");
@@ -88,39 +76,18 @@ mod tests {
 
     #[test]
     fn the_content_decides_not_the_name() {
-        assert_eq!(
-            check_logo(SVG.as_bytes()).map(|l| l.format),
-            Ok(LogoFormat::Svg)
-        );
-        assert_eq!(
-            check_logo(b"GIF89a....").map(|l| l.format),
-            Err(LogoError::NotAnImage)
-        );
-        assert_eq!(
-            check_logo(b"<html><body>no</body></html>").map(|l| l.format),
-            Err(LogoError::NotAnImage)
-        );
-        assert_eq!(
-            check_logo(b"%PDF-1.7").map(|l| l.format),
-            Err(LogoError::NotAnImage)
-        );
-        assert_eq!(
-            check_logo(&vec![b' '; MAX_LOGO_BYTES + 1]).map(|l| l.format),
-            Err(LogoError::TooLarge)
-        );
+        assert_eq!(check_logo(SVG.as_bytes()).map(|l| l.format), Ok(LogoFormat::Svg));
+        assert_eq!(check_logo(b"GIF89a....").map(|l| l.format), Err(LogoError::NotAnImage));
+        assert_eq!(check_logo(b"<html><body>no</body></html>").map(|l| l.format), Err(LogoError::NotAnImage));
+        assert_eq!(check_logo(b"%PDF-1.7").map(|l| l.format), Err(LogoError::NotAnImage));
+        assert_eq!(check_logo(&vec![b' '; MAX_LOGO_BYTES + 1]).map(|l| l.format), Err(LogoError::TooLarge));
         // The PNG signature and nothing else is no image typst can draw.
-        assert_eq!(
-            check_logo(PNG_SIGNATURE).map(|l| l.format),
-            Err(LogoError::Unrenderable)
-        );
+        assert_eq!(check_logo(PNG_SIGNATURE).map(|l| l.format), Err(LogoError::Unrenderable));
     }
 
     #[test]
     fn entities_are_refused() {
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>"#;
-        assert_eq!(
-            check_logo(bomb.as_bytes()).map(|l| l.format),
-            Err(LogoError::NotAnImage)
-        );
+        assert_eq!(check_logo(bomb.as_bytes()).map(|l| l.format), Err(LogoError::NotAnImage));
     }
 }

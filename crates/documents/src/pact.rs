@@ -2,7 +2,7 @@
 //! the memorandum of understanding (protocollo d'intesa) in its place.
 
 use chrono::NaiveDate;
-use concerto_domain::{ApplicantKind, Process, ReceivedExpression, ROME};
+use concerto_domain::{ApplicantKind, Process, ROME, ReceivedExpression};
 use serde::Serialize;
 
 use crate::render::{RenderError, render, template};

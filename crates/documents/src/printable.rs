@@ -13,16 +13,10 @@ pub(crate) const PLACEHOLDER: char = '\u{FFFD}';
 /// Rewrites every string in `data` so that each character is either one `covered`
 /// says a font has, a line feed, or the placeholder. Carriage returns become line
 /// feeds and tabs spaces, as typst lays them out anyway. Returns what was replaced.
-pub(crate) fn replace_unprintable(
-    data: &mut Value,
-    covered: impl Fn(char) -> bool + Copy,
-) -> BTreeSet<char> {
+pub(crate) fn replace_unprintable(data: &mut Value, covered: impl Fn(char) -> bool + Copy) -> BTreeSet<char> {
     let mut missing = BTreeSet::new();
     walk(data, &mut |text: &mut String| {
-        if text
-            .chars()
-            .all(|c| c == '\n' || (!c.is_control() && (is_invisible(c) || covered(c))))
-        {
+        if text.chars().all(|c| c == '\n' || (!c.is_control() && (is_invisible(c) || covered(c)))) {
             return;
         }
         let mut out = String::with_capacity(text.len());
@@ -61,11 +55,7 @@ fn walk(value: &mut Value, f: &mut impl FnMut(&mut String)) {
 
 /// "U+FFFF U+1F970": code points for the log, never the text around them.
 pub(crate) fn describe(missing: &BTreeSet<char>) -> String {
-    missing
-        .iter()
-        .map(|c| format!("U+{:04X}", *c as u32))
-        .collect::<Vec<_>>()
-        .join(" ")
+    missing.iter().map(|c| format!("U+{:04X}", *c as u32)).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -74,8 +64,7 @@ mod tests {
 
     #[test]
     fn only_what_no_font_has_is_replaced() {
-        let mut data =
-            serde_json::json!({ "name": "Caffè\u{FFFF}\r\nβ\t\u{7}", "list": ["ok\u{200D}", 3] });
+        let mut data = serde_json::json!({ "name": "Caffè\u{FFFF}\r\nβ\t\u{7}", "list": ["ok\u{200D}", 3] });
         let missing = replace_unprintable(&mut data, |c| c != '\u{FFFF}');
         assert_eq!(data["name"], "Caffè\u{FFFD}\nβ \u{FFFD}");
         assert_eq!(data["list"][0], "ok\u{200D}");

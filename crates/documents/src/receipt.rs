@@ -63,7 +63,9 @@ impl Receipt {
                 concerto_domain::ExpressionStatus::Superseded => {
                     Some("Questa manifestazione è stata sostituita da una successiva modifica.".to_owned())
                 }
-                concerto_domain::ExpressionStatus::Withdrawn => Some("Questa manifestazione è stata ritirata.".to_owned()),
+                concerto_domain::ExpressionStatus::Withdrawn => {
+                    Some("Questa manifestazione è stata ritirata.".to_owned())
+                }
                 concerto_domain::ExpressionStatus::Annulled => {
                     Some("Questa registrazione è stata annullata dall'Ufficio di Piano.".to_owned())
                 }

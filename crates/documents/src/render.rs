@@ -12,11 +12,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 /// Why a document could not be rendered: always a bug in a template or in the
@@ -38,10 +38,7 @@ pub(crate) struct Template {
 
 macro_rules! template {
     ($name:literal) => {
-        $crate::render::Template {
-            name: $name,
-            source: include_str!(concat!("../templates/", $name, ".typ")),
-        }
+        $crate::render::Template { name: $name, source: include_str!(concat!("../templates/", $name, ".typ")) }
     };
 }
 pub(crate) use template;
@@ -190,24 +187,33 @@ fn strip_logo(value: &mut serde_json::Value) {
     }
 }
 
-pub(crate) fn render_with(template: Template, mut data: serde_json::Value, logo: Option<&Logo>, date: NaiveDate) -> Result<Vec<u8>, RenderError> {
-    let missing = printable::replace_unprintable(&mut data, |c| ENGINE.fonts.iter().any(|f| f.info().coverage.contains(c as u32)));
+pub(crate) fn render_with(
+    template: Template,
+    mut data: serde_json::Value,
+    logo: Option<&Logo>,
+    date: NaiveDate,
+) -> Result<Vec<u8>, RenderError> {
+    let missing = printable::replace_unprintable(&mut data, |c| {
+        ENGINE.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+    });
     if !missing.is_empty() {
         tracing::warn!(template = template.name, missing = %printable::describe(&missing), "characters no font has are printed as placeholders");
     }
     let logo = logo.map(|l| (file_id(l.format.path()), Bytes::new(l.bytes.clone())));
-    let world = DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(&data)?), logo, today: date };
-    let fail = |diagnostics: &[SourceDiagnostic]| RenderError::Typst { template: template.name, message: describe(diagnostics) };
+    let world =
+        DocumentWorld { main: main_source(template), data: Bytes::new(serde_json::to_vec(&data)?), logo, today: date };
+    let fail = |diagnostics: &[SourceDiagnostic]| RenderError::Typst {
+        template: template.name,
+        message: describe(diagnostics),
+    };
     let document: PagedDocument = typst::compile(&world).output.map_err(|d| fail(&d))?;
     let options = PdfOptions {
         ident: Smart::Custom(template.name.to_owned()),
         creator: Smart::Custom(Some("Concerto".to_owned())),
         timestamp: Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
             .map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| RenderError::Typst {
-            template: template.name,
-            message: e.message().to_string(),
-        })?,
+        standards: PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| RenderError::Typst { template: template.name, message: e.message().to_string() })?,
         tagged: true,
         ..PdfOptions::default()
     };

@@ -33,10 +33,7 @@ impl SessionLine {
             long_date: session.date.map(italian::long_date).unwrap_or_else(|| "data da definire".to_owned()),
             time: italian::time_range(session.start, session.end).unwrap_or_default(),
             venue: session.venue.clone(),
-            table: session
-                .table_id
-                .and_then(|id| process.table(id))
-                .map(|t| crate::table_line(process, t)),
+            table: session.table_id.and_then(|id| process.table(id)).map(|t| crate::table_line(process, t)),
             invited: session.invited.clone(),
         }
     }
@@ -94,7 +91,8 @@ pub fn attendees(process: &Process, session: &Session, expressions: &[ReceivedEx
                 expression_id: e.id,
                 area_id: p.area_id,
                 name: p.representative.name.clone(),
-                organization: (applicant.kind != concerto_domain::ApplicantKind::Citizen).then(|| applicant.name.clone()),
+                organization: (applicant.kind != concerto_domain::ApplicantKind::Citizen)
+                    .then(|| applicant.name.clone()),
                 area: process.area(p.area_id).map(|a| a.name.clone()).unwrap_or_default(),
                 code: None,
                 qr: None,

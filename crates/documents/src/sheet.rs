@@ -35,7 +35,9 @@ fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 type ItalianDate = (u16, u8, u8, Option<(u16, u8)>);
 
 fn italian_date(cell: &str) -> Option<ItalianDate> {
-    let number = |s: &str, len: usize| (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u16>().ok()).flatten();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u16>().ok()).flatten()
+    };
     let (date, time) = match cell.split_once(' ') {
         Some((d, t)) => (d.trim_end_matches(','), Some(t)),
         None => (cell, None),
@@ -77,10 +79,8 @@ impl Sheet {
     pub fn to_csv(&self) -> Result<Vec<u8>, ExportError> {
         let mut out = BOM.to_vec();
         {
-            let mut writer = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(&mut out);
+            let mut writer =
+                csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
             writer.write_record(self.headers.iter().map(|c| neutralise(c).into_owned()))?;
             for row in &self.rows {
                 writer.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
@@ -111,7 +111,12 @@ impl Sheet {
                 let (r, c) = (r as u32 + 1, col as u16);
                 match italian_date(cell).filter(|_| dates.get(col).copied().unwrap_or(false)) {
                     Some((y, m, d, None)) => {
-                        sheet.write_datetime_with_format(r, c, rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?, &day)?;
+                        sheet.write_datetime_with_format(
+                            r,
+                            c,
+                            rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?,
+                            &day,
+                        )?;
                     }
                     Some((y, m, d, Some((h, min)))) => {
                         let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d)?.and_hms(h, min, 0)?;
@@ -160,7 +165,11 @@ mod tests {
     #[test]
     fn formula_like_cells_are_neutralised_and_keep_their_text() {
         let cells = ["=HYPERLINK(\"http://x\";\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "ok = fine", "-"];
-        let sheet = Sheet { name: "x".into(), headers: vec!["a".into()], rows: cells.iter().map(|c| vec![c.to_string()]).collect() };
+        let sheet = Sheet {
+            name: "x".into(),
+            headers: vec!["a".into()],
+            rows: cells.iter().map(|c| vec![c.to_string()]).collect(),
+        };
         let bytes = sheet.to_csv().unwrap();
         assert!(String::from_utf8_lossy(&bytes).contains("\r\n"), "RFC 4180 line ends");
         let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[BOM.len()..]);
@@ -179,7 +188,9 @@ mod tests {
         assert_eq!(italian_date("22/12/2026"), Some((2026, 12, 22, None)));
         assert_eq!(italian_date("22/12/2026 12:05"), Some((2026, 12, 22, Some((12, 5)))));
         assert_eq!(italian_date("22/12/2026, 09:30"), Some((2026, 12, 22, Some((9, 30)))));
-        for not in ["2026/0000001", "22/13/2026", "1/2/2026", "22/12/2026 25:00", "00743110157", "22/12/2026 ore 12", ""] {
+        for not in
+            ["2026/0000001", "22/13/2026", "1/2/2026", "22/12/2026 25:00", "00743110157", "22/12/2026 ore 12", ""]
+        {
             assert_eq!(italian_date(not), None, "{not}");
         }
     }

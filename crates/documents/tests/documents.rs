@@ -1,6 +1,8 @@
 //! Every document renders for every demo process; the text a reader (or a PDF
 //! extractor) gets out of each one is pinned by a snapshot.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod fixtures;
 
 use std::io::Write;
@@ -130,7 +132,8 @@ fn hostile_text_renders_in_every_document() {
             e.expression.applicant.name = text.to_owned();
             e.expression.applicant.legal_representative = Some(text.to_owned());
             e.expression.participations.iter_mut().for_each(|p| p.representative.name = text.to_owned());
-            e.expression.proposal = Some(concerto_domain::Proposal { title: text.to_owned(), text: text.to_owned(), area_ids: vec![] });
+            e.expression.proposal =
+                Some(concerto_domain::Proposal { title: text.to_owned(), text: text.to_owned(), area_ids: vec![] });
         }
         for (name, pdf) in render_all(&process, &expressions) {
             keep(&name, &pdf);

@@ -2,6 +2,8 @@
 //! and a hostile SVG (scripts, links to other files) neither runs nor reads
 //! anything nor breaks a document.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 #[allow(dead_code)] // the fixtures serve the snapshot tests too
 mod fixtures;
 

@@ -192,7 +192,11 @@ pub fn may_act_on_pact(
         (PactRequester::ManageLink, Countersign) => Decision::Forbidden,
         (PactRequester::Account(p), Countersign) => may_act_on_ambito(Some(p), OfficeAction::Edit, ambito_id),
         (PactRequester::Account(p), Sign | Withdraw) => {
-            if speaks_for(p, organization_emails) { Decision::Allow } else { Decision::Forbidden }
+            if speaks_for(p, organization_emails) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
         }
     }
 }

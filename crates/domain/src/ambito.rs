@@ -81,7 +81,11 @@ impl AmbitoProfile {
         if self.lead_municipality.trim().is_empty() {
             errors.push("lead_municipality", "required", "Campo obbligatorio.");
         } else if !self.municipalities.iter().any(|m| m.eq_ignore_ascii_case(&self.lead_municipality)) {
-            errors.push("lead_municipality", "not_a_member", "Il Comune capofila deve essere tra i Comuni dell'Ambito.");
+            errors.push(
+                "lead_municipality",
+                "not_a_member",
+                "Il Comune capofila deve essere tra i Comuni dell'Ambito.",
+            );
         }
         for m in &self.municipalities {
             errors.check_text("municipalities", m, false);
@@ -104,7 +108,10 @@ impl AmbitoProfile {
                 errors.push(field, "invalid_email", "Indirizzo e-mail non valido.");
             }
         }
-        if c.website.as_deref().is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(' ')) {
+        if c.website
+            .as_deref()
+            .is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(' '))
+        {
             errors.push("website", "invalid_url", "Indirizzo web non valido: deve iniziare con https://.");
         }
         errors.into_result(())
@@ -150,7 +157,11 @@ mod tests {
         p.contacts.website = Some("www.example.it".into());
         let fields: Vec<_> = p.validate().unwrap_err().errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["lead_municipality", "pec", "website"]);
-        p = AmbitoProfile { municipalities: vec!["Nardò".into(), "nardò".into()], lead_municipality: "Nardò".into(), ..Default::default() };
+        p = AmbitoProfile {
+            municipalities: vec!["Nardò".into(), "nardò".into()],
+            lead_municipality: "Nardò".into(),
+            ..Default::default()
+        };
         assert_eq!(p.validate().unwrap_err().errors[0].code, "duplicate");
     }
 

@@ -45,7 +45,8 @@ impl ArchiveKind {
 }
 
 impl ArchiveState {
-    pub const ALL: [ArchiveState; 4] = [ArchiveState::Queued, ArchiveState::Running, ArchiveState::Done, ArchiveState::Failed];
+    pub const ALL: [ArchiveState; 4] =
+        [ArchiveState::Queued, ArchiveState::Running, ArchiveState::Done, ArchiveState::Failed];
 
     pub fn code(self) -> &'static str {
         match self {

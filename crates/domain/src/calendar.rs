@@ -120,10 +120,10 @@ const MAX_VENUE_CHARS: usize = 200;
 impl SessionUpdate {
     pub fn validate(&self) -> Result<(), crate::FieldErrors> {
         let mut errors = crate::FieldErrors::default();
-        if let (Some(start), Some(end)) = (self.start, self.end) {
-            if end <= start {
-                errors.push("end", "end_before_start", "L'ora di fine precede l'ora di inizio.");
-            }
+        if let (Some(start), Some(end)) = (self.start, self.end)
+            && end <= start
+        {
+            errors.push("end", "end_before_start", "L'ora di fine precede l'ora di inizio.");
         }
         if self.date.is_none() && (self.start.is_some() || self.end.is_some()) {
             errors.push("date", "time_without_date", "Indicare la data insieme all'orario.");

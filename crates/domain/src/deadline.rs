@@ -114,10 +114,7 @@ mod tests {
     #[test]
     fn time_left_counts_days_hours_minutes() {
         let d = Deadline::from_local(date(2022, 6, 8), time(12, 0)).unwrap();
-        assert_eq!(
-            d.time_left(utc("2022-06-06T08:30:00Z")),
-            TimeLeft::Open { days: 2, hours: 1, minutes: 30 }
-        );
+        assert_eq!(d.time_left(utc("2022-06-06T08:30:00Z")), TimeLeft::Open { days: 2, hours: 1, minutes: 30 });
         assert_eq!(d.time_left(utc("2022-06-09T00:00:00Z")), TimeLeft::Closed);
     }
 }

@@ -123,15 +123,22 @@ impl ProcessSettings {
         text(&mut errors, "eligibility", &self.eligibility, false, MAX_LONG);
         text(&mut errors, "contact_person", self.contact_person.as_deref().unwrap_or(""), false, MAX_SHORT);
         let c = &self.channels;
-        addresses(&mut errors, &[("apply_email", &c.email, false), ("apply_pec", &c.pec, false), ("apply_url", &c.url, true)]);
+        addresses(
+            &mut errors,
+            &[("apply_email", &c.email, false), ("apply_pec", &c.pec, false), ("apply_url", &c.url, true)],
+        );
         let no_channel = c.email.is_none() && c.pec.is_none() && c.url.is_none() && !c.online_form;
         if self.deadline.is_some() && no_channel {
-            errors.push("online_form", "no_channel", "Indicare almeno un modo per presentare la manifestazione di interesse.");
+            errors.push(
+                "online_form",
+                "no_channel",
+                "Indicare almeno un modo per presentare la manifestazione di interesse.",
+            );
         }
-        if let Some(age) = self.minimum_age {
-            if !(1..=50).contains(&age.years) {
-                errors.push("minimum_age_years", "out_of_range", "Indicare un'anzianità tra 1 e 50 anni.");
-            }
+        if let Some(age) = self.minimum_age
+            && !(1..=50).contains(&age.years)
+        {
+            errors.push("minimum_age_years", "out_of_range", "Indicare un'anzianità tra 1 e 50 anni.");
         }
         errors.into_result(())
     }
@@ -142,10 +149,10 @@ impl PhaseInput {
         let mut errors = FieldErrors::default();
         text(&mut errors, "name", &self.name, true, MAX_SHORT);
         text(&mut errors, "description", &self.description, false, MAX_LONG);
-        if let (Some(start), Some(end)) = (self.starts_on, self.ends_on) {
-            if end < start {
-                errors.push("ends_on", "end_before_start", "La data di fine precede la data di inizio.");
-            }
+        if let (Some(start), Some(end)) = (self.starts_on, self.ends_on)
+            && end < start
+        {
+            errors.push("ends_on", "end_before_start", "La data di fine precede la data di inizio.");
         }
         errors.into_result(())
     }
@@ -340,7 +347,13 @@ mod tests {
         for hostile in ["Area\0con\x1bcontrolli\x07", "Area\u{202E}", "Area\u{FFFF}", "Area\r\nLocation: x"] {
             assert_eq!(fields(AreaInput { name: hostile.into() }.validate().unwrap_err()), ["name"], "{hostile:?}");
         }
-        let crlf = SessionInput { title: "Tavolo\r\n1".into(), phase_id: None, table_id: None, area_ids: vec![], ..session.clone() };
+        let crlf = SessionInput {
+            title: "Tavolo\r\n1".into(),
+            phase_id: None,
+            table_id: None,
+            area_ids: vec![],
+            ..session.clone()
+        };
         assert_eq!(fields(crlf.validate(&p).unwrap_err()), ["title"]);
         let undated_times = SessionSchedule { start: NaiveTime::from_hms_opt(9, 0, 0), ..Default::default() };
         assert_eq!(fields(undated_times.validate().unwrap_err()), ["date"]);

@@ -316,7 +316,11 @@ pub fn validate_expression(
         let mut errors = FieldErrors::default();
         let passed = process.header.deadline.is_some_and(|d| !d.is_open_at(now));
         if passed {
-            errors.push("deadline", "deadline_passed", "Il termine per l'invio delle manifestazioni di interesse è scaduto.");
+            errors.push(
+                "deadline",
+                "deadline_passed",
+                "Il termine per l'invio delle manifestazioni di interesse è scaduto.",
+            );
         } else {
             errors.push("process", "not_accepting", "Questo processo non accetta manifestazioni di interesse online.");
         }
@@ -362,7 +366,8 @@ pub fn validate_expression(
             None
         }
     };
-    let legal_representative = c.optional("applicant.legal_representative", a.legal_representative.as_deref(), MAX_SHORT);
+    let legal_representative =
+        c.optional("applicant.legal_representative", a.legal_representative.as_deref(), MAX_SHORT);
     if kind.is_some_and(|k| k != ApplicantKind::Citizen) && legal_representative.is_none() {
         c.errors.push("applicant.legal_representative", "required", "Indicare il legale rappresentante.");
     }
@@ -393,14 +398,14 @@ pub fn validate_expression(
     for (i, p) in input.participations.iter().enumerate() {
         let field = |name: &str| format!("participations[{i}].{name}");
         let area_id = c.area(&field("area_id"), &p.area_id, process);
-        if let Some(id) = area_id {
-            if participations.iter().any(|q| q.area_id == id) {
-                c.errors.push(
-                    field("area_id"),
-                    "duplicate_area",
-                    "Per ciascuna area è ammesso un solo rappresentante per organizzazione.",
-                );
-            }
+        if let Some(id) = area_id
+            && participations.iter().any(|q| q.area_id == id)
+        {
+            c.errors.push(
+                field("area_id"),
+                "duplicate_area",
+                "Per ciascuna area è ammesso un solo rappresentante per organizzazione.",
+            );
         }
         let r = &p.representative;
         let representative = Representative {
@@ -428,7 +433,11 @@ pub fn validate_expression(
     });
 
     if !input.privacy_accepted {
-        c.errors.push("privacy_accepted", "required_acceptance", "Occorre prendere visione dell'informativa sulla privacy.");
+        c.errors.push(
+            "privacy_accepted",
+            "required_acceptance",
+            "Occorre prendere visione dell'informativa sulla privacy.",
+        );
     }
     if !input.declaration_accepted {
         c.errors.push(

@@ -27,19 +27,32 @@ pub mod template;
 pub mod validation;
 
 pub use access::{
-    audit_log_scope, Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, may_act_at_tables, may_act_on_ambito,
-    may_act_on_pact, may_enter_workspace, may_list_own_pacts, may_read_pact, may_moderate_observatory, may_use_ambito_profile, visible_ambito,
+    Decision, OfficeAction, PactRequester, Principal, Role, TablesAction, audit_log_scope, may_act_at_tables,
+    may_act_on_ambito, may_act_on_pact, may_enter_workspace, may_list_own_pacts, may_moderate_observatory,
+    may_read_pact, may_use_ambito_profile, visible_ambito,
 };
-pub use archive::{ARCHIVE_LEASE, ARCHIVE_RETENTION, ArchiveJob, ArchiveKind, ArchiveState, EntryNames, MAX_ARCHIVE_ATTEMPTS};
 pub use ambito::{Ambito, AmbitoProfile, Contacts, NewAmbito};
-pub use audit::{AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash, verify_chain};
+pub use archive::{
+    ARCHIVE_LEASE, ARCHIVE_RETENTION, ArchiveJob, ArchiveKind, ArchiveState, EntryNames, MAX_ARCHIVE_ATTEMPTS,
+};
+pub use audit::{
+    AuditEntry, BreakReason, ChainBreak, ChainHead, ChainVerifier, EntryLabel, StoredAuditEntry, chain_hash,
+    verify_chain,
+};
 pub use calendar::{Phase, Session, SessionKind, SessionUpdate, Table, ThematicArea};
-pub use editing::{AreaInput, PhaseInput, ProcessSettings, RemovalRefused, SessionInput, SessionSchedule, TableInput, may_remove_area, may_remove_session};
 pub use deadline::{Deadline, DeadlineError, TimeLeft};
+pub use editing::{
+    AreaInput, PhaseInput, ProcessSettings, RemovalRefused, SessionInput, SessionSchedule, TableInput, may_remove_area,
+    may_remove_session,
+};
 pub use expression::{
-    Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm,
-    MinimumAge, ParticipationInput, ProposalInput, RepresentativeInput,
-    Participation, Proposal, Representative, is_email, validate_expression,
+    Applicant, ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, LegalForm, MinimumAge,
+    Participation, ParticipationInput, Proposal, ProposalInput, Representative, RepresentativeInput, is_email,
+    validate_expression,
+};
+pub use onboarding::{
+    AccountChange, AmbitoIdentity, AssociationForm, DEFAULT_RETENTION_YEARS, ListRow, accounts_scope, ambito_from_list,
+    assignable_roles, keeps_a_platform_admin, may_administer_platform, may_manage_account, slugify,
 };
 pub use pact::upload::{MAX_SIGNED_FILE_BYTES, SignedFile, SignedFileKind, UploadError, inspect_signed_file};
 pub use pact::{
@@ -47,23 +60,18 @@ pub use pact::{
     WithdrawalInput, next_state, validate_acceptance, validate_withdrawal,
 };
 pub use process::{
-    ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
-    Process, ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
+    ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle, Process,
+    ProcessHeader, ProcessStatus, ProcessSummary, Signatory,
 };
+pub use publication::{PublicationWarning, publication_warnings};
 pub use receipt::{
-    ExpressionStatus, ProtocolNumber, ReceivedExpression, RegisterCheck, canonical_submission,
-    sha256_hex,
+    ExpressionStatus, ProtocolNumber, ReceivedExpression, RegisterCheck, canonical_submission, sha256_hex,
 };
 pub use registration::{
     MAX_ANNULMENT_REASON_CHARS, PactChange, SubmissionConflict, admit_amendment, admit_new_submission, amendable,
     may_annul, pact_change, validate_annulment_reason,
 };
-pub use onboarding::{
-    AccountChange, AmbitoIdentity, AssociationForm, ListRow, ambito_from_list, slugify, DEFAULT_RETENTION_YEARS, accounts_scope, assignable_roles, keeps_a_platform_admin,
-    may_administer_platform, may_manage_account,
-};
 pub use retention::{ANONYMISED_TEXT, anonymisation_due, anonymisation_due_at};
-pub use publication::{PublicationWarning, publication_warnings};
 pub use tax_code::{TaxCode, TaxCodeError, TaxCodeKind};
 pub use validation::{CONTROL_CHARACTERS_MESSAGE, FieldError, FieldErrors, is_acceptable_text};
 

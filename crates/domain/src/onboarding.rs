@@ -93,10 +93,7 @@ impl AmbitoIdentity {
         let mut errors = FieldErrors::default();
         let slug_ok = !self.slug.is_empty()
             && self.slug.len() <= 60
-            && self
-                .slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && self.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !self.slug.starts_with('-')
             && !self.slug.ends_with('-');
         if !slug_ok {
@@ -110,27 +107,13 @@ impl AmbitoIdentity {
             errors.push("name", "required", "Indicare il nome dell'Ambito.");
         }
         errors.check_text("name", &self.name, false);
-        for (field, value) in [
-            ("short_code", self.short_code.as_deref()),
-            ("source", self.source.as_deref()),
-        ] {
+        for (field, value) in [("short_code", self.short_code.as_deref()), ("source", self.source.as_deref())] {
             errors.check_text(field, value.unwrap_or(""), false);
         }
         match concerto_gazetteer::province(&self.province) {
-            None => errors.push(
-                "province",
-                "unknown_province",
-                "Provincia sconosciuta: indicare la sigla (es. «BA»).",
-            ),
-            Some(p)
-                if !self.region.trim().is_empty()
-                    && !p.region.eq_ignore_ascii_case(self.region.trim()) =>
-            {
-                errors.push(
-                    "region",
-                    "wrong_region",
-                    format!("La provincia {} è in {}.", p.abbreviation, p.region),
-                );
+            None => errors.push("province", "unknown_province", "Provincia sconosciuta: indicare la sigla (es. «BA»)."),
+            Some(p) if !self.region.trim().is_empty() && !p.region.eq_ignore_ascii_case(self.region.trim()) => {
+                errors.push("region", "wrong_region", format!("La provincia {} è in {}.", p.abbreviation, p.region));
             }
             Some(_) => {}
         }
@@ -150,17 +133,11 @@ impl AmbitoIdentity {
 
 /// Member municipalities that ISTAT's list does not know in `province`: each is
 /// named in an error of `field`, so that a typo is caught before it reaches a notice.
-pub fn check_municipalities(
-    field: &str,
-    names: &[String],
-    province: &str,
-    errors: &mut FieldErrors,
-) {
+pub fn check_municipalities(field: &str, names: &[String], province: &str, errors: &mut FieldErrors) {
     let wanted = concerto_gazetteer::province(province).map(|p| p.abbreviation);
     for name in names {
-        let known = concerto_gazetteer::by_name(name)
-            .iter()
-            .any(|m| wanted.is_none_or(|w| m.province.abbreviation == w));
+        let known =
+            concerto_gazetteer::by_name(name).iter().any(|m| wanted.is_none_or(|w| m.province.abbreviation == w));
         if !known {
             errors.push(
                 field,
@@ -174,16 +151,8 @@ pub fn check_municipalities(
 /// A slug made of a name: "Trani-Bisceglie" is "trani-bisceglie", "Nardò" "nardo".
 pub fn slugify(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = name
-        .nfd()
-        .filter(char::is_ascii)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+    let folded: String = name.nfd().filter(char::is_ascii).collect::<String>().to_ascii_lowercase();
+    folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
 }
 
 /// One row of a regional list of Ambiti, as `concerto ambiti import` reads it.
@@ -204,9 +173,7 @@ pub struct ListRow {
 /// list in its province, the lead first.
 pub fn ambito_from_list(row: &ListRow) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErrors> {
     let province = row.province.trim().to_uppercase();
-    let region = concerto_gazetteer::province(&province)
-        .map(|p| p.region.to_string())
-        .unwrap_or_default();
+    let region = concerto_gazetteer::province(&province).map(|p| p.region.to_string()).unwrap_or_default();
     let lead = row.lead_municipality.trim().to_string();
     let mut municipalities: Vec<String> = row
         .municipalities
@@ -227,27 +194,12 @@ pub fn ambito_from_list(row: &ListRow) -> Result<(AmbitoIdentity, AmbitoProfile)
         retention_years: DEFAULT_RETENTION_YEARS,
         source: Some(row.source.trim().to_string()).filter(|s| !s.is_empty()),
     };
-    let profile = AmbitoProfile {
-        municipalities,
-        lead_municipality: lead,
-        ..AmbitoProfile::default()
-    };
+    let profile = AmbitoProfile { municipalities, lead_municipality: lead, ..AmbitoProfile::default() };
     let mut errors = FieldErrors::default();
-    for e in identity
-        .validate()
-        .err()
-        .into_iter()
-        .chain(profile.validate().err())
-        .flat_map(|e| e.errors)
-    {
+    for e in identity.validate().err().into_iter().chain(profile.validate().err()).flat_map(|e| e.errors) {
         errors.errors.push(e);
     }
-    check_municipalities(
-        "municipalities",
-        &profile.municipalities,
-        &province,
-        &mut errors,
-    );
+    check_municipalities("municipalities", &profile.municipalities, &province, &mut errors);
     errors.into_result((identity, profile))
 }
 
@@ -349,50 +301,25 @@ mod tests {
         bad.slug = "Bari Città".into();
         bad.province = "XX".into();
         bad.retention_years = 0;
-        let fields: Vec<_> = bad
-            .validate()
-            .unwrap_err()
-            .errors
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields: Vec<_> = bad.validate().unwrap_err().errors.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["slug", "province", "retention_years"]);
         let mut elsewhere = identity();
         elsewhere.region = "Lazio".into();
-        assert_eq!(
-            elsewhere.validate().unwrap_err().errors[0].code,
-            "wrong_region"
-        );
+        assert_eq!(elsewhere.validate().unwrap_err().errors[0].code, "wrong_region");
     }
 
     #[test]
     fn the_full_name_typed_is_reduced_to_the_name() {
-        assert_eq!(
-            AmbitoIdentity::short_name(" Ambito Territoriale Sociale di Bari "),
-            "Bari"
-        );
-        assert_eq!(
-            AmbitoIdentity::short_name("Trani-Bisceglie"),
-            "Trani-Bisceglie"
-        );
+        assert_eq!(AmbitoIdentity::short_name(" Ambito Territoriale Sociale di Bari "), "Bari");
+        assert_eq!(AmbitoIdentity::short_name("Trani-Bisceglie"), "Trani-Bisceglie");
     }
 
     #[test]
     fn municipalities_are_checked_in_their_province() {
         let mut errors = FieldErrors::default();
-        check_municipalities(
-            "municipalities",
-            &["Molfetta".into(), "Giovinazzo".into()],
-            "BA",
-            &mut errors,
-        );
+        check_municipalities("municipalities", &["Molfetta".into(), "Giovinazzo".into()], "BA", &mut errors);
         assert!(errors.is_empty());
-        check_municipalities(
-            "municipalities",
-            &["Lecce".into(), "Atlantide".into()],
-            "BA",
-            &mut errors,
-        );
+        check_municipalities("municipalities", &["Lecce".into(), "Atlantide".into()], "BA", &mut errors);
         assert_eq!(errors.errors.len(), 2);
     }
 
@@ -408,74 +335,33 @@ mod tests {
         };
         let (identity, profile) = ambito_from_list(&row).unwrap();
         assert_eq!(
-            (
-                identity.slug.as_str(),
-                identity.region.as_str(),
-                identity.province.as_str()
-            ),
+            (identity.slug.as_str(), identity.region.as_str(), identity.province.as_str()),
             ("trani-bisceglie", "Puglia", "BT")
         );
         assert_eq!(profile.municipalities, ["Trani", "Bisceglie"]);
         assert_eq!(slugify("Nardò"), "nardo");
-        let wrong = ListRow {
-            municipalities: "Bisceglie|Lecce".into(),
-            ..row
-        };
-        assert_eq!(
-            ambito_from_list(&wrong).unwrap_err().errors[0].code,
-            "unknown_municipality"
-        );
+        let wrong = ListRow { municipalities: "Bisceglie|Lecce".into(), ..row };
+        assert_eq!(ambito_from_list(&wrong).unwrap_err().errors[0].code, "unknown_municipality");
     }
 
     #[test]
     fn the_last_active_platform_admin_stays() {
         let demote = AccountChange::Role(Role::AmbitoAdmin);
         assert!(keeps_a_platform_admin(Role::PlatformAdmin, false, demote, 0).is_err());
-        assert!(
-            keeps_a_platform_admin(Role::PlatformAdmin, false, AccountChange::Deactivate, 0)
-                .is_err()
-        );
-        assert!(
-            keeps_a_platform_admin(Role::PlatformAdmin, false, AccountChange::Deactivate, 1)
-                .is_ok()
-        );
-        assert!(
-            keeps_a_platform_admin(Role::PlatformAdmin, true, demote, 0).is_ok(),
-            "a disabled one is no loss"
-        );
-        assert!(
-            keeps_a_platform_admin(Role::AmbitoEditor, false, AccountChange::Deactivate, 0).is_ok()
-        );
+        assert!(keeps_a_platform_admin(Role::PlatformAdmin, false, AccountChange::Deactivate, 0).is_err());
+        assert!(keeps_a_platform_admin(Role::PlatformAdmin, false, AccountChange::Deactivate, 1).is_ok());
+        assert!(keeps_a_platform_admin(Role::PlatformAdmin, true, demote, 0).is_ok(), "a disabled one is no loss");
+        assert!(keeps_a_platform_admin(Role::AmbitoEditor, false, AccountChange::Deactivate, 0).is_ok());
     }
 
     #[test]
     fn an_ambito_admin_manages_only_its_own_editors() {
-        let admin = Principal {
-            account_id: 1,
-            email: "a@x.it".into(),
-            role: Role::AmbitoAdmin,
-            ambito_id: Some(7),
-        };
-        assert_eq!(
-            may_manage_account(Some(&admin), Role::AmbitoEditor, Some(7)),
-            Decision::Allow
-        );
-        assert_eq!(
-            may_manage_account(Some(&admin), Role::AmbitoAdmin, Some(7)),
-            Decision::Forbidden
-        );
-        assert_eq!(
-            may_manage_account(Some(&admin), Role::AmbitoEditor, Some(8)),
-            Decision::Hidden
-        );
-        assert_eq!(
-            may_manage_account(Some(&admin), Role::Representative, None),
-            Decision::Hidden
-        );
+        let admin = Principal { account_id: 1, email: "a@x.it".into(), role: Role::AmbitoAdmin, ambito_id: Some(7) };
+        assert_eq!(may_manage_account(Some(&admin), Role::AmbitoEditor, Some(7)), Decision::Allow);
+        assert_eq!(may_manage_account(Some(&admin), Role::AmbitoAdmin, Some(7)), Decision::Forbidden);
+        assert_eq!(may_manage_account(Some(&admin), Role::AmbitoEditor, Some(8)), Decision::Hidden);
+        assert_eq!(may_manage_account(Some(&admin), Role::Representative, None), Decision::Hidden);
         assert_eq!(assignable_roles(&admin), [Role::AmbitoEditor]);
-        assert_eq!(
-            may_manage_account(None, Role::AmbitoEditor, Some(7)),
-            Decision::SignIn
-        );
+        assert_eq!(may_manage_account(None, Role::AmbitoEditor, Some(7)), Decision::SignIn);
     }
 }

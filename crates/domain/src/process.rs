@@ -38,9 +38,7 @@ impl ProcessStatus {
     }
 
     pub fn from_code(code: &str) -> Option<ProcessStatus> {
-        [ProcessStatus::Draft, ProcessStatus::Published, ProcessStatus::Closed]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [ProcessStatus::Draft, ProcessStatus::Published, ProcessStatus::Closed].into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -293,10 +291,10 @@ impl NewProcess {
             }
             errors.check_text(&field("title"), &s.title, false);
             errors.check_text(&field("venue"), s.venue.as_deref().unwrap_or(""), false);
-            if let (Some(start), Some(end)) = (s.start, s.end) {
-                if end <= start {
-                    errors.push(field("end"), "end_before_start", "L'ora di fine precede l'ora di inizio.");
-                }
+            if let (Some(start), Some(end)) = (s.start, s.end)
+                && end <= start
+            {
+                errors.push(field("end"), "end_before_start", "L'ora di fine precede l'ora di inizio.");
             }
             if s.areas.iter().any(|&a| a >= self.areas.len()) {
                 errors.push(field("areas"), "unknown_area", "Area tematica inesistente.");

@@ -13,10 +13,7 @@ pub enum PublicationWarning {
     /// Every dated session has already ended: the calendar is in the past.
     AllSessionsPast,
     /// The sign-up deadline falls after the first session starts.
-    DeadlineAfterFirstSession {
-        deadline: DateTime<Utc>,
-        first_session: DateTime<Utc>,
-    },
+    DeadlineAfterFirstSession { deadline: DateTime<Utc>, first_session: DateTime<Utc> },
     /// The process's texts name another Ambito than the one it belongs to.
     AmbitoDiffers { named: String, process: String },
     /// No deadline is set: nobody knows until when to apply.
@@ -26,10 +23,7 @@ pub enum PublicationWarning {
 /// Letters and digits only, lowercase: "Nardò" and "NARDO'" still differ, but
 /// spacing and punctuation do not.
 fn folded(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// The warnings for publishing `process` at `now`. `named_ambito` is the Ambito its
@@ -40,17 +34,8 @@ pub fn publication_warnings(
     now: DateTime<Utc>,
 ) -> Vec<PublicationWarning> {
     let mut warnings = Vec::new();
-    let live: Vec<_> = process
-        .sessions
-        .iter()
-        .filter(|s| !s.cancelled && s.date.is_some())
-        .collect();
-    if !live.is_empty()
-        && live
-            .iter()
-            .filter_map(|s| session_end(s))
-            .all(|end| end <= now)
-    {
+    let live: Vec<_> = process.sessions.iter().filter(|s| !s.cancelled && s.date.is_some()).collect();
+    if !live.is_empty() && live.iter().filter_map(|s| session_end(s)).all(|end| end <= now) {
         warnings.push(PublicationWarning::AllSessionsPast);
     }
     match process.header.deadline {

@@ -54,9 +54,14 @@ impl ExpressionStatus {
     }
 
     pub fn from_code(code: &str) -> Option<ExpressionStatus> {
-        [ExpressionStatus::Active, ExpressionStatus::Superseded, ExpressionStatus::Withdrawn, ExpressionStatus::Annulled]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            ExpressionStatus::Active,
+            ExpressionStatus::Superseded,
+            ExpressionStatus::Withdrawn,
+            ExpressionStatus::Annulled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 }
 

@@ -158,7 +158,10 @@ mod tests {
         let pact = PactKind::ParticipationPact;
         assert_eq!(pact_change(None, Some(pact)), PactChange::Generate(pact));
         assert_eq!(pact_change(None, None), PactChange::Keep);
-        assert_eq!(pact_change(Some(PactState::Countersigned), Some(PactKind::Memorandum)), PactChange::Follow(PactKind::Memorandum));
+        assert_eq!(
+            pact_change(Some(PactState::Countersigned), Some(PactKind::Memorandum)),
+            PactChange::Follow(PactKind::Memorandum)
+        );
         assert_eq!(pact_change(Some(PactState::Signed), None), PactChange::End);
         assert_eq!(pact_change(Some(PactState::Withdrawn), Some(pact)), PactChange::Keep);
     }

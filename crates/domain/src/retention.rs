@@ -49,55 +49,26 @@ mod tests {
     #[test]
     fn a_closed_process_is_due_exactly_when_its_period_ends() {
         let closed = Some(at("2020-03-01T10:00:00Z"));
-        assert!(!anonymisation_due(
-            ProcessStatus::Closed,
-            closed,
-            5,
-            at("2025-03-01T09:59:59Z")
-        ));
-        assert!(anonymisation_due(
-            ProcessStatus::Closed,
-            closed,
-            5,
-            at("2025-03-01T10:00:00Z")
-        ));
-        assert!(anonymisation_due(
-            ProcessStatus::Closed,
-            closed,
-            5,
-            at("2030-01-01T00:00:00Z")
-        ));
+        assert!(!anonymisation_due(ProcessStatus::Closed, closed, 5, at("2025-03-01T09:59:59Z")));
+        assert!(anonymisation_due(ProcessStatus::Closed, closed, 5, at("2025-03-01T10:00:00Z")));
+        assert!(anonymisation_due(ProcessStatus::Closed, closed, 5, at("2030-01-01T00:00:00Z")));
         // A longer period keeps the same process.
-        assert!(!anonymisation_due(
-            ProcessStatus::Closed,
-            closed,
-            7,
-            at("2026-03-01T10:00:00Z")
-        ));
+        assert!(!anonymisation_due(ProcessStatus::Closed, closed, 7, at("2026-03-01T10:00:00Z")));
     }
 
     #[test]
     fn open_drafts_and_undated_closes_are_never_due() {
         let long_ago = Some(at("2000-01-01T00:00:00Z"));
         let now = at("2026-12-05T00:00:00Z");
-        assert!(!anonymisation_due(
-            ProcessStatus::Published,
-            long_ago,
-            5,
-            now
-        ));
+        assert!(!anonymisation_due(ProcessStatus::Published, long_ago, 5, now));
         assert!(!anonymisation_due(ProcessStatus::Draft, long_ago, 5, now));
         assert!(!anonymisation_due(ProcessStatus::Closed, None, 5, now));
-        assert!(
-            !anonymisation_due(ProcessStatus::Closed, long_ago, u32::MAX, now),
-            "overflow keeps the data"
-        );
+        assert!(!anonymisation_due(ProcessStatus::Closed, long_ago, u32::MAX, now), "overflow keeps the data");
     }
 
     #[test]
     fn a_leap_day_close_is_due_at_the_end_of_february() {
-        let due = anonymisation_due_at(ProcessStatus::Closed, Some(at("2024-02-29T12:00:00Z")), 1)
-            .unwrap();
+        let due = anonymisation_due_at(ProcessStatus::Closed, Some(at("2024-02-29T12:00:00Z")), 1).unwrap();
         assert_eq!(due, at("2025-02-28T12:00:00Z"));
     }
 }

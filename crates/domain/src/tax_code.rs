@@ -19,7 +19,9 @@ pub enum TaxCodeError {
     Length,
     #[error("il codice fiscale contiene caratteri non ammessi")]
     Format,
-    #[error("il carattere di controllo del codice fiscale non corrisponde: verificare di averlo digitato correttamente")]
+    #[error(
+        "il carattere di controllo del codice fiscale non corrisponde: verificare di averlo digitato correttamente"
+    )]
     Check,
 }
 
@@ -107,14 +109,23 @@ fn check_entity(code: &str) -> Result<(), TaxCodeError> {
     let sum: u32 = digits[..10]
         .iter()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 })
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
+        })
         .sum();
     if (10 - sum % 10) % 10 == digits[10] { Ok(()) } else { Err(TaxCodeError::Check) }
 }
 
 /// Weights of a character in an odd (1-based) position, by its index: digits 0-9
 /// and letters A-J share the indices 0-9.
-const ODD_WEIGHTS: [u32; 26] = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+const ODD_WEIGHTS: [u32; 26] =
+    [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
 /// Letters that stand for digits in an omocodia: L M N P Q R S T U V = 0-9.
 const OMOCODIA: &str = "LMNPQRSTUV";
 const MONTHS: &str = "ABCDEHLMPRST";
@@ -164,10 +175,8 @@ mod tests {
     fn omocodia_letters_stand_for_digits() {
         // RSSMRA45D25F205N with its last digit 5 written as R (omocodia).
         let base = "RSSMRA45D25F20R";
-        let valid = (b'A'..=b'Z')
-            .map(|c| format!("{base}{}", c as char))
-            .filter(|code| TaxCode::parse(code).is_ok())
-            .count();
+        let valid =
+            (b'A'..=b'Z').map(|c| format!("{base}{}", c as char)).filter(|code| TaxCode::parse(code).is_ok()).count();
         assert_eq!(valid, 1, "exactly one check letter fits");
     }
 
@@ -177,14 +186,23 @@ mod tests {
         assert_eq!(milan.birthplace().as_deref(), Some("F205"));
         assert!(milan.birthplace_is_known());
         // The same person with the last digit of the birthplace written as R (5).
-        let omocode = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25F20R{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        let omocode = (b'A'..=b'Z')
+            .map(|c| format!("RSSMRA45D25F20R{}", c as char))
+            .find_map(|c| TaxCode::parse(&c).ok())
+            .unwrap();
         assert_eq!(omocode.birthplace().as_deref(), Some("F205"));
         assert!(omocode.birthplace_is_known());
         // Born abroad (Z404: United States): valid without the gazetteer.
-        let abroad = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25Z404{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        let abroad = (b'A'..=b'Z')
+            .map(|c| format!("RSSMRA45D25Z404{}", c as char))
+            .find_map(|c| TaxCode::parse(&c).ok())
+            .unwrap();
         assert!(abroad.birthplace_is_known());
         // No municipality has the cadastral code A000.
-        let nowhere = (b'A'..=b'Z').map(|c| format!("RSSMRA45D25A000{}", c as char)).find_map(|c| TaxCode::parse(&c).ok()).unwrap();
+        let nowhere = (b'A'..=b'Z')
+            .map(|c| format!("RSSMRA45D25A000{}", c as char))
+            .find_map(|c| TaxCode::parse(&c).ok())
+            .unwrap();
         assert!(!nowhere.birthplace_is_known());
         let entity = TaxCode::parse("00743110157").unwrap();
         assert_eq!(entity.birthplace(), None);

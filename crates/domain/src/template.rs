@@ -2,8 +2,8 @@
 //! of a previous cycle.
 
 use crate::{
-    ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
-    Process, ProcessHeader, ProcessStatus, SessionKind,
+    ApplicationChannels, NewPhase, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle, Process,
+    ProcessHeader, ProcessStatus, SessionKind,
 };
 
 /// The phases most Apulian notices follow (seeds 000 and 002).
@@ -65,9 +65,20 @@ pub fn regional_template(slug: &str, title: &str, cycle: PlanCycle, catalogue: &
         .collect();
     let mut sessions = vec![
         undated(SessionKind::Concertation, "Concertazione preliminare con i servizi".into(), 0, None, vec![]),
-        undated(SessionKind::Concertation, "Concertazione con le organizzazioni sindacali e la ASL".into(), 0, None, vec![]),
+        undated(
+            SessionKind::Concertation,
+            "Concertazione con le organizzazioni sindacali e la ASL".into(),
+            0,
+            None,
+            vec![],
+        ),
     ];
-    sessions.extend(tables.iter().enumerate().map(|(i, t)| undated(SessionKind::Table, t.title.clone(), 1, Some(i), t.areas.clone())));
+    sessions.extend(
+        tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| undated(SessionKind::Table, t.title.clone(), 1, Some(i), t.areas.clone())),
+    );
     sessions.push(undated(
         SessionKind::Plenary,
         "Plenaria: restituzione dei tavoli e condivisione delle priorità".into(),
@@ -150,7 +161,8 @@ mod tests {
 
     #[test]
     fn the_regional_template_has_a_table_per_area_and_is_valid() {
-        let p = regional_template("nuovo-2026-2028", "Piano 2026-2028", PlanCycle { from: 2026, to: 2028 }, &catalogue());
+        let p =
+            regional_template("nuovo-2026-2028", "Piano 2026-2028", PlanCycle { from: 2026, to: 2028 }, &catalogue());
         assert_eq!(p.validate(), Ok(()));
         assert_eq!((p.areas.len(), p.tables.len(), p.phases.len()), (7, 7, 5));
         assert_eq!(p.sessions.len(), 2 + 7 + 1);

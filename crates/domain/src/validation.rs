@@ -77,7 +77,17 @@ mod tests {
 
     #[test]
     fn the_text_rule_refuses_controls_overrides_and_non_characters() {
-        for bad in ["a\u{0}b", "\u{1b}[31m", "\u{85}", "\u{7f}", "\u{202E}evil", "\u{2066}x", "x\u{FFFF}", "\u{FDD0}", "\u{1FFFE}"] {
+        for bad in [
+            "a\u{0}b",
+            "\u{1b}[31m",
+            "\u{85}",
+            "\u{7f}",
+            "\u{202E}evil",
+            "\u{2066}x",
+            "x\u{FFFF}",
+            "\u{FDD0}",
+            "\u{1FFFE}",
+        ] {
             assert!(!is_acceptable_text(bad, true), "{bad:?}");
         }
         assert!(is_acceptable_text("riga 1\r\nriga 2\tfine", true));

@@ -69,11 +69,7 @@ fn build() -> Index {
         .lines()
         .filter_map(|line| {
             let mut cells = line.split('\t');
-            let province = Province {
-                abbreviation: cells.next()?,
-                name: cells.next()?,
-                region: cells.next()?,
-            };
+            let province = Province { abbreviation: cells.next()?, name: cells.next()?, region: cells.next()? };
             Some(&*Box::leak(Box::new(province)))
         })
         .collect();
@@ -86,13 +82,7 @@ fn build() -> Index {
             };
             let province = provinces.iter().find(|p| p.abbreviation == abbreviation)?;
             let other_name = (!other.is_empty()).then_some(other);
-            Some(Municipality {
-                istat,
-                cadastral,
-                name,
-                other_name,
-                province,
-            })
+            Some(Municipality { istat, cadastral, name, other_name, province })
         })
         .collect();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
@@ -104,29 +94,12 @@ fn build() -> Index {
             }
         }
     }
-    let mut sorted_names: Vec<(String, usize)> = by_name
-        .iter()
-        .flat_map(|(key, indexes)| indexes.iter().map(|i| (key.clone(), *i)))
-        .collect();
+    let mut sorted_names: Vec<(String, usize)> =
+        by_name.iter().flat_map(|(key, indexes)| indexes.iter().map(|i| (key.clone(), *i))).collect();
     sorted_names.sort();
-    let first_words = by_name
-        .keys()
-        .filter_map(|key| key.split(' ').next())
-        .map(str::to_string)
-        .collect();
-    let by_cadastral = all
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.cadastral, i))
-        .collect();
-    Index {
-        provinces,
-        all,
-        by_cadastral,
-        by_name,
-        sorted_names,
-        first_words,
-    }
+    let first_words = by_name.keys().filter_map(|key| key.split(' ').next()).map(str::to_string).collect();
+    let by_cadastral = all.iter().enumerate().map(|(i, m)| (m.cadastral, i)).collect();
+    Index { provinces, all, by_cadastral, by_name, sorted_names, first_words }
 }
 
 /// The normalised names a municipality is found by: Italian, other language,
@@ -141,9 +114,7 @@ fn keys(municipality: &Municipality) -> Vec<String> {
         .iter()
         .filter_map(|name| {
             let (first, rest) = name.split_once(' ')?;
-            ["san", "santa", "santo", "sant"]
-                .contains(&first)
-                .then(|| format!("s {rest}"))
+            ["san", "santa", "santo", "sant"].contains(&first).then(|| format!("s {rest}"))
         })
         .collect();
     names.extend(aliases);
@@ -172,38 +143,24 @@ pub fn province(abbreviation_or_name: &str) -> Option<&'static Province> {
 
 pub fn by_istat(code: &str) -> Option<&'static Municipality> {
     let all = &INDEX.all;
-    all.binary_search_by(|m| m.istat.cmp(code.trim()))
-        .ok()
-        .map(|i| &all[i])
+    all.binary_search_by(|m| m.istat.cmp(code.trim())).ok().map(|i| &all[i])
 }
 
 /// By cadastral code, in any case ("f284").
 pub fn by_cadastral(code: &str) -> Option<&'static Municipality> {
     let code = code.trim().to_ascii_uppercase();
-    INDEX
-        .by_cadastral
-        .get(code.as_str())
-        .map(|&i| &INDEX.all[i])
+    INDEX.by_cadastral.get(code.as_str()).map(|&i| &INDEX.all[i])
 }
 
 /// The municipalities with this name (a few names belong to two provinces).
 pub fn by_name(name: &str) -> Vec<&'static Municipality> {
-    INDEX
-        .by_name
-        .get(&normalise(name))
-        .map_or_else(Vec::new, |found| {
-            found.iter().map(|&i| &INDEX.all[i]).collect()
-        })
+    INDEX.by_name.get(&normalise(name)).map_or_else(Vec::new, |found| found.iter().map(|&i| &INDEX.all[i]).collect())
 }
 
 /// Municipalities whose name (or ISTAT code, for digits) starts with `prefix`,
 /// in `province` when given (abbreviation or name): an exact name first, then
 /// alphabetical order, at most `limit`. An unknown province finds nothing.
-pub fn search(
-    prefix: &str,
-    province_filter: Option<&str>,
-    limit: usize,
-) -> Vec<&'static Municipality> {
+pub fn search(prefix: &str, province_filter: Option<&str>, limit: usize) -> Vec<&'static Municipality> {
     let wanted = match province_filter.map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => match province(p) {
             Some(found) => Some(found),
@@ -214,13 +171,7 @@ pub fn search(
     let in_province = |m: &&Municipality| wanted.is_none_or(|p| std::ptr::eq(m.province, p));
     let query = normalise(prefix);
     if !query.is_empty() && query.chars().all(|c| c.is_ascii_digit()) {
-        return INDEX
-            .all
-            .iter()
-            .filter(|m| m.istat.starts_with(&query))
-            .filter(in_province)
-            .take(limit)
-            .collect();
+        return INDEX.all.iter().filter(|m| m.istat.starts_with(&query)).filter(in_province).take(limit).collect();
     }
     let names = &INDEX.sorted_names;
     let start = names.partition_point(|(name, _)| name.as_str() < query.as_str());
@@ -233,11 +184,7 @@ pub fn search(
         .filter(|(_, _, i)| in_province(&&INDEX.all[*i]))
         .collect();
     found.sort();
-    found
-        .into_iter()
-        .take(limit)
-        .map(|(_, _, i)| &INDEX.all[i])
-        .collect()
+    found.into_iter().take(limit).map(|(_, _, i)| &INDEX.all[i]).collect()
 }
 
 /// A municipality's name found at the start of a text.
@@ -270,10 +217,7 @@ pub fn longest_name_at(text: &str) -> Option<NameMatch> {
         }
     }
     let (len, found) = best?;
-    Some(NameMatch {
-        len,
-        municipalities: found.iter().map(|&i| &INDEX.all[i]).collect(),
-    })
+    Some(NameMatch { len, municipalities: found.iter().map(|&i| &INDEX.all[i]).collect() })
 }
 
 #[cfg(test)]
@@ -284,10 +228,7 @@ mod tests {
     fn the_whole_list_is_loaded() {
         assert!(all().len() > 7800, "{}", all().len());
         assert_eq!(provinces().len(), 107);
-        assert!(
-            all().windows(2).all(|w| w[0].istat < w[1].istat),
-            "sorted by ISTAT code"
-        );
+        assert!(all().windows(2).all(|w| w[0].istat < w[1].istat), "sorted by ISTAT code");
     }
 
     #[test]
@@ -295,11 +236,7 @@ mod tests {
         let molfetta = by_istat("072029").expect("Molfetta");
         assert_eq!((molfetta.name, molfetta.cadastral), ("Molfetta", "F284"));
         assert_eq!(
-            (
-                molfetta.province.abbreviation,
-                molfetta.province.name,
-                molfetta.province.region
-            ),
+            (molfetta.province.abbreviation, molfetta.province.name, molfetta.province.region),
             ("BA", "Bari", "Puglia")
         );
         assert_eq!(by_cadastral("f284").map(|m| m.istat), Some("072029"));
@@ -317,12 +254,7 @@ mod tests {
         assert_eq!(code("S. Pietro in Lama"), code("San Pietro in Lama"));
         assert_eq!(code("Bozen"), ["021008"]);
         assert_eq!(code("Bolzano/Bozen"), ["021008"]);
-        assert_eq!(
-            by_istat("021008")
-                .map(Municipality::display_name)
-                .as_deref(),
-            Some("Bolzano/Bozen")
-        );
+        assert_eq!(by_istat("021008").map(Municipality::display_name).as_deref(), Some("Bolzano/Bozen"));
         assert_eq!(code("Castro").len(), 2, "Castro (BG) and Castro (LE)");
         assert!(code("Tavoliere Meridionale").is_empty());
     }
@@ -331,37 +263,21 @@ mod tests {
     fn prefix_search_with_province() {
         let names = |found: Vec<&Municipality>| found.iter().map(|m| m.name).collect::<Vec<_>>();
         assert_eq!(names(search("molf", None, 10)), ["Molfetta"]);
-        assert_eq!(
-            names(search("Bari", None, 3))[0],
-            "Bari",
-            "the exact name comes first"
-        );
+        assert_eq!(names(search("Bari", None, 3))[0], "Bari", "the exact name comes first");
         let in_lecce = search("cas", Some("LE"), 20);
         assert!(in_lecce.iter().all(|m| m.province.abbreviation == "LE"));
         assert!(names(in_lecce).contains(&"Casarano"));
-        assert_eq!(
-            names(search("cas", Some("Lecce"), 20)),
-            names(search("cas", Some("le"), 20))
-        );
+        assert_eq!(names(search("cas", Some("Lecce"), 20)), names(search("cas", Some("le"), 20)));
         assert!(search("cas", Some("Atlantide"), 20).is_empty());
-        assert_eq!(
-            names(search("0720", Some("BA"), 100)).len(),
-            search("0720", None, 100).len()
-        );
+        assert_eq!(names(search("0720", Some("BA"), 100)).len(), search("0720", None, 100).len());
         assert_eq!(search("", None, 5).len(), 5);
     }
 
     #[test]
     fn longest_name_at_the_start_of_a_text() {
         let at = |text: &str| longest_name_at(text).map(|m| (m.len, m.municipalities[0].name));
-        assert_eq!(
-            at("San Pietro in Lama, Casarano"),
-            Some((18, "San Pietro in Lama"))
-        );
-        assert_eq!(
-            at("MONTE SANT’ANGELO – Vieste"),
-            Some((19, "Monte Sant'Angelo"))
-        );
+        assert_eq!(at("San Pietro in Lama, Casarano"), Some((18, "San Pietro in Lama")));
+        assert_eq!(at("MONTE SANT’ANGELO – Vieste"), Some((19, "Monte Sant'Angelo")));
         assert_eq!(at("NARDO' e Galatone"), Some((5, "Nardò")));
         assert_eq!(at("Castrovillari"), Some((13, "Castrovillari")));
         assert_eq!(at("Castroxyz"), None);

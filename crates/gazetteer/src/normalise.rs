@@ -31,10 +31,7 @@ pub struct Word {
 
 /// Characters that may stand between two words of one name.
 fn joins_words(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\n' | '\r' | '\u{a0}' | '\'' | '’' | '‘' | '`' | '´' | '-' | '.' | '/'
-    )
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{a0}' | '\'' | '’' | '‘' | '`' | '´' | '-' | '.' | '/')
 }
 
 /// The first `max` words of `text`, stopping at any punctuation that cannot be
@@ -56,10 +53,7 @@ pub fn words(text: &str, max: usize) -> Vec<Word> {
             continue;
         }
         if !current.is_empty() {
-            out.push(Word {
-                folded: std::mem::take(&mut current),
-                end,
-            });
+            out.push(Word { folded: std::mem::take(&mut current), end });
             if out.len() == max {
                 return out;
             }
@@ -69,10 +63,7 @@ pub fn words(text: &str, max: usize) -> Vec<Word> {
         }
     }
     if !current.is_empty() {
-        out.push(Word {
-            folded: current,
-            end,
-        });
+        out.push(Word { folded: current, end });
     }
     out.truncate(max);
     out
@@ -105,19 +96,13 @@ mod tests {
         assert_eq!(normalise("Monte Sant’Angelo"), "monte sant angelo");
         assert_eq!(normalise("  NARDO' "), "nardo");
         assert_eq!(normalise("S.Pietro  in-Lama"), "s pietro in lama");
-        assert_eq!(
-            normalise("Kaltern an der Weinstraße"),
-            "kaltern an der weinstrasse"
-        );
+        assert_eq!(normalise("Kaltern an der Weinstraße"), "kaltern an der weinstrasse");
         assert_eq!(normalise("Devin Nabrežina"), "devin nabrezina");
     }
 
     #[test]
     fn words_stop_at_punctuation() {
-        let found: Vec<(String, usize)> = words("Nardò, Galatone", 5)
-            .into_iter()
-            .map(|w| (w.folded, w.end))
-            .collect();
+        let found: Vec<(String, usize)> = words("Nardò, Galatone", 5).into_iter().map(|w| (w.folded, w.end)).collect();
         assert_eq!(found, [("nardo".to_string(), 6)]);
         assert_eq!(words("a b c d", 2).len(), 2);
         assert_eq!(words("Sant’Agata di\nPuglia (FG)", 9).len(), 4);

@@ -53,7 +53,8 @@ fn parts(email: &OutgoingEmail) -> Result<MultiPart, MailError> {
     for c in calendars {
         body = body.singlepart(SinglePart::builder().header(content_type(c)?).body(c.content.clone()));
     }
-    let (inline, files): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) = others.into_iter().partition(|a| a.content_id.is_some());
+    let (inline, files): (Vec<&EmailAttachment>, Vec<&EmailAttachment>) =
+        others.into_iter().partition(|a| a.content_id.is_some());
     if !inline.is_empty() {
         body = inline.into_iter().try_fold(MultiPart::related().multipart(body), |related, a| {
             let id = a.content_id.clone().unwrap_or_default();
@@ -62,7 +63,9 @@ fn parts(email: &OutgoingEmail) -> Result<MultiPart, MailError> {
     }
     if !files.is_empty() {
         body = files.into_iter().try_fold(MultiPart::mixed().multipart(body), |mixed, a| {
-            Ok::<_, MailError>(mixed.singlepart(Attachment::new(a.file_name.clone()).body(a.content.clone(), content_type(a)?)))
+            Ok::<_, MailError>(
+                mixed.singlepart(Attachment::new(a.file_name.clone()).body(a.content.clone(), content_type(a)?)),
+            )
         })?;
     }
     Ok(body)
@@ -180,7 +183,10 @@ mod tests {
         let related = text.find("multipart/related").expect("related");
         let alternative = text.find("multipart/alternative").expect("alternative");
         assert!(related < alternative, "{text}");
-        assert!(text.contains("Content-Type: text/plain; charset=utf-8") && text.contains("Content-Type: text/html; charset=utf-8"));
+        assert!(
+            text.contains("Content-Type: text/plain; charset=utf-8")
+                && text.contains("Content-Type: text/html; charset=utf-8")
+        );
         assert!(text.contains("Content-ID: <qr@concerto>") && text.contains("Content-Disposition: inline"), "{text}");
         email.attachments[0].content_type = "no type".into();
         assert!(build(&email, &from, Utc::now()).is_err(), "a bad content type is refused");

@@ -1,7 +1,7 @@
 //! Drains the outbox: sends what is due, records the outcome, retries with backoff.
 
-use std::future::Future;
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -90,7 +90,12 @@ impl Claims {
     }
 }
 
-async fn deliver_tracked(store: &Store, mailer: &Mailer, now: DateTime<Utc>, claims: &Claims) -> Result<usize, MailError> {
+async fn deliver_tracked(
+    store: &Store,
+    mailer: &Mailer,
+    now: DateTime<Utc>,
+    claims: &Claims,
+) -> Result<usize, MailError> {
     let mut sent = 0;
     loop {
         let due = store.claim_due_emails(now, now + CLAIM_LEASE, BATCH).await?;

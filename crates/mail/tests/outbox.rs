@@ -1,6 +1,8 @@
 //! The outbox drained into a real SMTP server (or into files), on the backend that
 //! `CONCERTO_TEST_DATABASE_URL` selects.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;

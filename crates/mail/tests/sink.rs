@@ -1,5 +1,7 @@
 //! The SMTP sink speaks the protocol: checked here with a raw client, byte by byte.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::time::Duration;
 
 use concerto_mail::testing::SmtpSink;

@@ -1,6 +1,8 @@
 //! Parsing throughput on ~1 MB of notices (the seeds repeated).
 //! Run with `cargo bench -p concerto-notice`.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use concerto_notice::parse_notice;
 use std::hint::black_box;
 use std::time::{Duration, Instant};

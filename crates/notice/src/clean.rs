@@ -96,12 +96,28 @@ fn normalise_chars(line: &str) -> String {
 /// combining mark (or a second accent on an accented letter) is dropped.
 fn compose_accent(out: &mut String, mark: char) {
     const GRAVE: [(char, char); 10] = [
-        ('a', 'à'), ('e', 'è'), ('i', 'ì'), ('o', 'ò'), ('u', 'ù'),
-        ('A', 'À'), ('E', 'È'), ('I', 'Ì'), ('O', 'Ò'), ('U', 'Ù'),
+        ('a', 'à'),
+        ('e', 'è'),
+        ('i', 'ì'),
+        ('o', 'ò'),
+        ('u', 'ù'),
+        ('A', 'À'),
+        ('E', 'È'),
+        ('I', 'Ì'),
+        ('O', 'Ò'),
+        ('U', 'Ù'),
     ];
     const ACUTE: [(char, char); 10] = [
-        ('a', 'á'), ('e', 'é'), ('i', 'í'), ('o', 'ó'), ('u', 'ú'),
-        ('A', 'Á'), ('E', 'É'), ('I', 'Í'), ('O', 'Ó'), ('U', 'Ú'),
+        ('a', 'á'),
+        ('e', 'é'),
+        ('i', 'í'),
+        ('o', 'ó'),
+        ('u', 'ú'),
+        ('A', 'Á'),
+        ('E', 'É'),
+        ('I', 'Í'),
+        ('O', 'Ó'),
+        ('U', 'Ú'),
     ];
     let table: &[(char, char)] = match mark {
         '\u{300}' => &GRAVE,
@@ -141,9 +157,8 @@ pub fn undouble(line: &str) -> Option<String> {
     doubled.then_some(out)
 }
 
-static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*#{1,6}\s+|\*\*|\\([_*\[\]#])|mailto:").expect("valid regex")
-});
+static MARKUP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*#{1,6}\s+|\*\*|\\([_*\[\]#])|mailto:").expect("valid regex"));
 
 /// Removes Markdown left by document converters and `mailto:` link residue.
 fn strip_markup(line: &str) -> String {
@@ -205,10 +220,7 @@ mod tests {
     #[test]
     fn undoubles_pdf_doubled_lines() {
         assert_eq!(undouble(" AAVVVVIISSOO    ").as_deref(), Some("AVVISO"));
-        assert_eq!(
-            undouble("LL''AAMMBBIITTOO  TTEERRRRIITTOORRIIAALLEE").as_deref(),
-            Some("L'AMBITO TERRITORIALE")
-        );
+        assert_eq!(undouble("LL''AAMMBBIITTOO  TTEERRRRIITTOORRIIAALLEE").as_deref(), Some("L'AMBITO TERRITORIALE"));
         assert_eq!(undouble("nn..332288//0000,,").as_deref(), Some("n.328/00,"));
     }
 

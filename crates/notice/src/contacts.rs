@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?-u:\b)")
+        .expect("valid regex")
 });
 
 static URL: LazyLock<Regex> =
@@ -48,19 +49,25 @@ mod tests {
 
     #[test]
     fn emails_are_lowercased_and_deduplicated() {
-        let c = find_contacts("scrivere a Udp@AmbitodiCasarano.it. Oppure udp@ambitodicasarano.it, pec: ambito@pec.comune.lecce.it");
+        let c = find_contacts(
+            "scrivere a Udp@AmbitodiCasarano.it. Oppure udp@ambitodicasarano.it, pec: ambito@pec.comune.lecce.it",
+        );
         assert_eq!(c.emails, ["udp@ambitodicasarano.it", "ambito@pec.comune.lecce.it"]);
     }
 
     #[test]
     fn urls_keep_their_path_but_not_punctuation() {
-        let c = find_contacts("al link: www.comune.fasano.br.it/ oppure (https://ambito.it/avviso?id=3). Sito www.comune.lecce.it.");
+        let c = find_contacts(
+            "al link: www.comune.fasano.br.it/ oppure (https://ambito.it/avviso?id=3). Sito www.comune.lecce.it.",
+        );
         assert_eq!(c.urls, ["www.comune.fasano.br.it/", "https://ambito.it/avviso?id=3", "www.comune.lecce.it"]);
     }
 
     #[test]
     fn phones_need_an_announcing_word() {
-        let c = find_contacts("tramite fax al n. 0832/315842 o al n. tel. 800724292; P.IVA 00743110157; cell. +39 333 1234567");
+        let c = find_contacts(
+            "tramite fax al n. 0832/315842 o al n. tel. 800724292; P.IVA 00743110157; cell. +39 333 1234567",
+        );
         assert_eq!(c.phones, ["0832/315842", "800724292", "+39 333 1234567"]);
     }
 }

@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, NaiveTime};
 use concerto_domain::{
-    ApplicationChannels, Deadline as DomainDeadline, NewProcess, NewSession, NewTable,
-    NewThematicArea, PlanCycle, ProcessHeader, ProcessStatus, SessionKind,
+    ApplicationChannels, Deadline as DomainDeadline, NewProcess, NewSession, NewTable, NewThematicArea, PlanCycle,
+    ProcessHeader, ProcessStatus, SessionKind,
 };
 
 use crate::ProcessDraft;
@@ -36,7 +36,11 @@ impl ProcessDraft {
                 .or_else(|| self.sessions.iter().find_map(|s| s.date).map(|d| d.year()))
                 .or_else(|| self.notice_date.map(|d| d.year()))
                 .unwrap_or(2000);
-            warnings.push(format!("Ciclo di programmazione non indicato: impostato {}-{}, da verificare.", year, year + 2));
+            warnings.push(format!(
+                "Ciclo di programmazione non indicato: impostato {}-{}, da verificare.",
+                year,
+                year + 2
+            ));
             PlanCycle { from: year, to: year + 2 }
         });
         let deadline = self.deadline.and_then(|d| {
@@ -110,11 +114,8 @@ impl ProcessDraft {
 
 /// "Tavolo 3" is table 3; a table without a number gets its position.
 fn table_label(title: &str, position: usize) -> String {
-    let digits: String = title
-        .split_whitespace()
-        .find(|word| word.chars().all(|c| c.is_ascii_digit()))
-        .unwrap_or_default()
-        .to_string();
+    let digits: String =
+        title.split_whitespace().find(|word| word.chars().all(|c| c.is_ascii_digit())).unwrap_or_default().to_string();
     if digits.is_empty() { position.to_string() } else { digits }
 }
 

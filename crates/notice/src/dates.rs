@@ -29,8 +29,18 @@ pub struct DateMention {
 }
 
 const MONTHS: [&str; 12] = [
-    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
-    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
 ];
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,7 +55,8 @@ static RANGE_JOIN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*(?:al|all'|fino\s+al|[-–—])\s*$").expect("valid regex"));
 
 /// "Dal " before the first end of a range, part of the range's text.
-static RANGE_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*$").expect("valid regex"));
+static RANGE_OPENING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)dal(?:l')?\s*$").expect("valid regex"));
 
 /// "Dal 18 al " before "30 novembre": a range whose start is a bare day.
 static BARE_RANGE_START: LazyLock<Regex> =
@@ -67,7 +78,10 @@ fn listed_days(text: &str, last: &DateMention) -> Vec<DateMention> {
     let mut before = tail(&text[..last.span.start], LIST_REACH);
     let offset = last.span.start - before.len();
     while let Some(caps) = LIST_DAY.captures(before) {
-        let (Some(whole), Some(day)) = (caps.get(0), caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok())) else { break };
+        let (Some(whole), Some(day)) = (caps.get(0), caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok()))
+        else {
+            break;
+        };
         let date = PartialDate { day, ..last.date };
         if NaiveDate::from_ymd_opt(date.year.unwrap_or(2000), date.month, day).is_none() {
             break;
@@ -96,7 +110,8 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
             let mut start = prev.date;
             start.year = start.year.or(next.date.year.map(|y| if start.month > next.date.month { y - 1 } else { y }));
             let before = tail(&text[..prev.span.start], 8);
-            let opening = RANGE_OPENING.find(before).map_or(prev.span.start, |m| prev.span.start - before.len() + m.start());
+            let opening =
+                RANGE_OPENING.find(before).map_or(prev.span.start, |m| prev.span.start - before.len() + m.start());
             *prev = DateMention { span: opening..next.span.end, date: start, weekday: prev.weekday, is_range: true };
             continue;
         }
@@ -299,17 +314,25 @@ mod tests {
         let signed = NaiveDate::from_ymd_opt(2023, 11, 20);
         let after_notice = [YearHint { year: 2023, reason: "c".into(), not_before: signed }];
         let january = complete(pd(12, 1, None), None, &after_notice).expect("date");
-        assert_eq!(january.date, NaiveDate::from_ymd_opt(2024, 1, 12).expect("valid"), "a January meeting after a November notice");
+        assert_eq!(
+            january.date,
+            NaiveDate::from_ymd_opt(2024, 1, 12).expect("valid"),
+            "a January meeting after a November notice"
+        );
     }
 
     #[test]
     fn lists_of_days_share_their_month() {
-        let days = |text: &str| find_dates(text).iter().map(|m| (m.date.day, m.date.month, m.date.year)).collect::<Vec<_>>();
+        let days =
+            |text: &str| find_dates(text).iter().map(|m| (m.date.day, m.date.month, m.date.year)).collect::<Vec<_>>();
         assert_eq!(days("l'11, il 17 e il 24 maggio alle ore 16"), [(11, 5, None), (17, 5, None), (24, 5, None)]);
         assert_eq!(days("nei giorni 5 e 6 dicembre 2024, alle 10.30"), [(5, 12, Some(2024)), (6, 12, Some(2024))]);
         let text = "lunedì 11, mercoledì 13 e venerdì 15 marzo";
         let found = find_dates(text);
-        assert_eq!(found.iter().map(|m| m.weekday).collect::<Vec<_>>(), [Some(Weekday::Mon), Some(Weekday::Wed), Some(Weekday::Fri)]);
+        assert_eq!(
+            found.iter().map(|m| m.weekday).collect::<Vec<_>>(),
+            [Some(Weekday::Mon), Some(Weekday::Wed), Some(Weekday::Fri)]
+        );
         assert_eq!(&text[found[1].span.clone()], "mercoledì 13");
         assert_eq!(days("n. 11 del 09 ottobre"), [(9, 10, None)]);
         assert!(days("il 30 e 31 febbraio").is_empty());

@@ -27,8 +27,10 @@ static PLAN_DUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words of a sentence about sending the expression of interest.
 static SUBMISSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)manifestazion|adesion|domand|candidatur|pervenire|inviare|presentare|iscri|istanz|trasmett|consegn")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)manifestazion|adesion|domand|candidatur|pervenire|inviare|presentare|iscri|istanz|trasmett|consegn",
+    )
+    .expect("valid regex")
 });
 
 /// How far after the trigger the date may be, and how far after the date its time.
@@ -87,17 +89,15 @@ fn candidate_after(flow: &str, trigger: usize, from: usize) -> Option<RawDeadlin
     let window = slice(flow, from, from + DATE_WINDOW);
     let mention = dates::find_dates(window).into_iter().find(|m| !m.is_range && m.span.start <= DATE_REACH)?;
     let found = times::find_times(window, std::slice::from_ref(&mention.span));
-    let time = found
-        .iter()
-        .find(|t| t.span.end <= mention.span.start)
-        .or_else(|| found.iter().find(|t| t.span.start >= mention.span.end && t.span.start <= mention.span.end + TIME_AFTER_DATE));
+    let time = found.iter().find(|t| t.span.end <= mention.span.start).or_else(|| {
+        found.iter().find(|t| t.span.start >= mention.span.end && t.span.start <= mention.span.end + TIME_AFTER_DATE)
+    });
     let offset = window.as_ptr() as usize - flow.as_ptr() as usize;
     let end = offset + time.map_or(mention.span.end, |t| t.span.end.max(mention.span.end));
     Some(RawDeadline { date: mention.date, weekday: mention.weekday, time: time.map(|t| t.time), span: trigger..end })
 }
 
-static SENTENCE_BREAK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?]\s+\p{Lu}").expect("valid regex"));
+static SENTENCE_BREAK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+\p{Lu}").expect("valid regex"));
 
 /// The sentence holding `flow[start..end]`, looking at most `CONTEXT` bytes each way.
 fn sentence_around(flow: &str, start: usize, end: usize) -> &str {
@@ -126,7 +126,9 @@ mod tests {
     use super::*;
 
     fn deadline(text: &str) -> Option<(u32, u32, Option<i32>, Option<String>)> {
-        find_deadline(text).map(|d| d.first).map(|d| (d.date.day, d.date.month, d.date.year, d.time.map(|t| t.format("%H:%M").to_string())))
+        find_deadline(text)
+            .map(|d| d.first)
+            .map(|d| (d.date.day, d.date.month, d.date.year, d.time.map(|t| t.format("%H:%M").to_string())))
     }
 
     #[test]
@@ -168,8 +170,12 @@ mod tests {
             deadline("le adesioni vanno inviate entro le ore 18:00 di sabato 13.04.2024"),
             Some((13, 4, Some(2024), Some("18:00".into())))
         );
-        let found = find_deadline("domande entro il 19 luglio 2024. Il termine è prorogato al 26 luglio, alle ore 13").expect("deadline");
+        let found = find_deadline("domande entro il 19 luglio 2024. Il termine è prorogato al 26 luglio, alle ore 13")
+            .expect("deadline");
         assert_eq!((found.first.date.day, found.extensions.len()), (19, 1));
-        assert_eq!((found.extensions[0].date.day, found.extensions[0].time.map(|t| t.format("%H").to_string())), (26, Some("13".into())));
+        assert_eq!(
+            (found.extensions[0].date.day, found.extensions[0].time.map(|t| t.format("%H").to_string())),
+            (26, Some("13".into()))
+        );
     }
 }

@@ -100,7 +100,6 @@ pub struct Session {
     pub source: Source,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Contacts {
     pub emails: Vec<String>,

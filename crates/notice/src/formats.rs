@@ -33,9 +33,7 @@ pub fn detect_format(bytes: &[u8]) -> Format {
     let markup = head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.starts_with("<?xml") && head.contains("<html")
-        || ["<body", "<head", "<p>", "<div", "<article", "<main"]
-            .iter()
-            .any(|tag| head.contains(tag))
+        || ["<body", "<head", "<p>", "<div", "<article", "<main"].iter().any(|tag| head.contains(tag))
             && head.starts_with('<');
     if markup { Format::Html } else { Format::Text }
 }
@@ -59,14 +57,9 @@ fn decode(bytes: &[u8]) -> String {
 /// of a document may not inflate without bound.
 fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, NoticeError> {
     let mut out = Vec::new();
-    reader
-        .take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| NoticeError::UnreadableDocx(e.to_string()))?;
+    reader.take(limit + 1).read_to_end(&mut out).map_err(|e| NoticeError::UnreadableDocx(e.to_string()))?;
     if out.len() as u64 > limit {
-        return Err(NoticeError::UnreadableDocx(
-            "il testo del documento è troppo grande".into(),
-        ));
+        return Err(NoticeError::UnreadableDocx("il testo del documento è troppo grande".into()));
     }
     Ok(out)
 }
@@ -152,28 +145,16 @@ mod tests {
     fn formats_by_content() {
         assert_eq!(detect_format(b"%PDF-1.4 ..."), Format::Pdf);
         assert_eq!(detect_format(b"PK\x03\x04rest"), Format::Docx);
-        assert_eq!(
-            detect_format(b"\xef\xbb\xbf <!DOCTYPE html><html>"),
-            Format::Html
-        );
-        assert_eq!(
-            detect_format(b"<div class=\"avviso\"><p>Testo</p></div>"),
-            Format::Html
-        );
-        assert_eq!(
-            detect_format(b"AVVISO PUBBLICO\nIl giorno <b>"),
-            Format::Text
-        );
+        assert_eq!(detect_format(b"\xef\xbb\xbf <!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(detect_format(b"<div class=\"avviso\"><p>Testo</p></div>"), Format::Html);
+        assert_eq!(detect_format(b"AVVISO PUBBLICO\nIl giorno <b>"), Format::Text);
         assert_eq!(detect_format(b"Tavolo 1 < Tavolo 2"), Format::Text);
     }
 
     #[test]
     fn entities() {
         let mut out = String::new();
-        unescape(
-            "Sant&rsquo;Angelo &amp; Nard&ograve; &#8211; &#x2019; &bogus; & fine",
-            &mut out,
-        );
+        unescape("Sant&rsquo;Angelo &amp; Nard&ograve; &#8211; &#x2019; &bogus; & fine", &mut out);
         assert_eq!(out, "Sant'Angelo & Nardò – \u{2019} &bogus; & fine");
     }
 }

@@ -54,12 +54,7 @@ static AMBITO: LazyLock<Regex> = LazyLock::new(|| {
 /// "Ambito Sociale di Fasano": the first one whose name is a proper name.
 /// "Territoriale" is matched loosely: notices misspell it ("TERRIORIALE").
 pub fn find_ambito(lines: &[String]) -> Option<String> {
-    lines.iter().find_map(|line| {
-        AMBITO
-            .find_iter(line)
-            .find_map(|m| leading_name(&line[m.end()..]))
-            .map(title_case)
-    })
+    lines.iter().find_map(|line| AMBITO.find_iter(line).find_map(|m| leading_name(&line[m.end()..])).map(title_case))
 }
 
 static PLAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,10 +79,7 @@ fn most_cited_period(plan: &Regex, flow: &str) -> Option<PlanPeriod> {
             entry.0 += 1;
         }
     }
-    counts
-        .into_iter()
-        .max_by_key(|(_, (count, first))| (*count, std::cmp::Reverse(*first)))
-        .map(|(period, _)| period)
+    counts.into_iter().max_by_key(|(_, (count, first))| (*count, std::cmp::Reverse(*first))).map(|(period, _)| period)
 }
 
 static REGIONAL_PLAN: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,9 +102,8 @@ pub fn find_plan_period(flow: &str) -> Option<(PlanPeriod, Option<String>)> {
     Some((period, Some(note)))
 }
 
-static PLACE_AND_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\p{Lu}[\p{L}'. ]{1,40},\s*(?:l[iì]'?\s*,?\s*)?$").expect("valid regex")
-});
+static PLACE_AND_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\p{Lu}[\p{L}'. ]{1,40},\s*(?:l[iì]'?\s*,?\s*)?$").expect("valid regex"));
 
 /// What precedes the date a web page was published: "Pubblicato il",
 /// "Data di pubblicazione:".
@@ -134,16 +125,20 @@ pub fn find_notice_date(lines: &[String]) -> Option<NaiveDate> {
         let mention = dates::find_dates(line).into_iter().next()?;
         let closes_line = line[mention.span.end..].trim_matches([' ', '.']).is_empty();
         match mention.date {
-            PartialDate { day, month, year: Some(year) } if (closes_line || !closing) && before.is_match(&line[..mention.span.start]) => {
+            PartialDate { day, month, year: Some(year) }
+                if (closes_line || !closing) && before.is_match(&line[..mention.span.start]) =>
+            {
                 NaiveDate::from_ymd_opt(year, month, day)
             }
             _ => None,
         }
     };
     lines.iter().find_map(|line| dated(line, &PLACE_AND_DATE, true)).or_else(|| {
-        lines.iter().filter(|l| !l.trim().is_empty()).take(PUBLISHED_SCAN).find_map(|line| {
-            dated(line, &NOTHING, true).or_else(|| dated(line, &PUBLISHED, false))
-        })
+        lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .take(PUBLISHED_SCAN)
+            .find_map(|line| dated(line, &NOTHING, true).or_else(|| dated(line, &PUBLISHED, false)))
     })
 }
 
@@ -181,14 +176,17 @@ mod tests {
             find_plan_period("Piano sociale di zona 2010-2013; PIANO SOCIALE DI ZONA 2014-2016, PdZ 2014-2016"),
             period(2014, 2016)
         );
-        let regional = find_plan_period("V Piano Regionale delle Politiche Sociali per il 2022-2024, e il V Piano Sociale di Zona");
+        let regional = find_plan_period(
+            "V Piano Regionale delle Politiche Sociali per il 2022-2024, e il V Piano Sociale di Zona",
+        );
         assert_eq!(regional.map(|(p, note)| (p, note.is_some())), Some((PlanPeriod { from: 2022, to: 2024 }, true)));
         assert_eq!(find_plan_period("Piano Sociale di Zona del 2022"), None);
     }
 
     #[test]
     fn title_takes_the_lines_under_a_bare_avviso() {
-        let text = "PROVINCIA\nAVVISO\n\n\"Per la partecipazione al Processo\nper l'elaborazione del Piano\"\nVista la Legge";
+        let text =
+            "PROVINCIA\nAVVISO\n\n\"Per la partecipazione al Processo\nper l'elaborazione del Piano\"\nVista la Legge";
         assert_eq!(
             find_title(&lines(text)).as_deref(),
             Some("AVVISO \"Per la partecipazione al Processo per l'elaborazione del Piano\"")
@@ -200,7 +198,10 @@ mod tests {
     fn notice_date_is_the_signing_line() {
         let text = "entro il 18 ottobre 2013.\nLecce, 09 ottobre 2013 \nData ultima modifica: 27/10/2022";
         assert_eq!(find_notice_date(&lines(text)), NaiveDate::from_ymd_opt(2013, 10, 9));
-        assert_eq!(find_notice_date(&lines("Home\nPubblicato il 10 febbraio 2025 alle 11:42\nTesto")), NaiveDate::from_ymd_opt(2025, 2, 10));
+        assert_eq!(
+            find_notice_date(&lines("Home\nPubblicato il 10 febbraio 2025 alle 11:42\nTesto")),
+            NaiveDate::from_ymd_opt(2025, 2, 10)
+        );
         assert_eq!(find_notice_date(&lines("Menu\nTitolo\n03/09/2024\nTesto")), NaiveDate::from_ymd_opt(2024, 9, 3));
         assert_eq!(find_notice_date(&lines("Il 5 marzo 2025 alle 10 si terrà")), None);
         assert_eq!(find_notice_date(&lines("Lunedì 7 aprile 2025 ore 15.00 – Tavolo")), None);

@@ -67,7 +67,10 @@ mod tests {
 
     #[test]
     fn national_and_regional_laws() {
-        assert_eq!(refs("artt. 1 e 3 della Legge n. 328/2000 e dell'art. 4 della L.R. 19/2006"), ["L. 328/2000", "L.R. 19/2006"]);
+        assert_eq!(
+            refs("artt. 1 e 3 della Legge n. 328/2000 e dell'art. 4 della L.R. 19/2006"),
+            ["L. 328/2000", "L.R. 19/2006"]
+        );
         assert_eq!(refs("Vista la Legge quadro n.328/00, la Legge regionale n.19/06"), ["L. 328/2000", "L.R. 19/2006"]);
         assert_eq!(refs("L.r. n. 19/2006 e l. 328 del 2000"), ["L.R. 19/2006", "L. 328/2000"]);
         assert_eq!(refs("art. 16 del R.R. n. 4/2007; Regolamento Regionale n.4/07"), ["R.R. 4/2007"]);

@@ -56,7 +56,11 @@ pub fn parse_notice(text: &str) -> ProcessDraft {
         .into_iter()
         .filter_map(|found| {
             let entry = found.entries.first()?;
-            Some(Municipality { name: entry.name.to_string(), istat: entry.istat.to_string(), source: chars.source(found.span) })
+            Some(Municipality {
+                name: entry.name.to_string(),
+                istat: entry.istat.to_string(),
+                source: chars.source(found.span),
+            })
         })
         .collect::<Vec<_>>();
     let (plan_period, plan_note) = identity::find_plan_period(&flow.text).unzip();
@@ -74,9 +78,11 @@ pub fn parse_notice(text: &str) -> ProcessDraft {
         reason: format!("dalla data dell'avviso ({})", dates::italian(d)),
         not_before: Some(d),
     });
-    let deadline_hint = raw_deadline
-        .and_then(|d| d.date.year)
-        .map(|year| YearHint { year, reason: "dalla scadenza dell'avviso".into(), not_before: None });
+    let deadline_hint = raw_deadline.and_then(|d| d.date.year).map(|year| YearHint {
+        year,
+        reason: "dalla scadenza dell'avviso".into(),
+        not_before: None,
+    });
     let session_hints: Vec<YearHint> =
         deadline_hint.into_iter().chain(notice_hint.clone()).chain(plan_hints.clone()).collect();
     let to_source = |span: Range<usize>| chars.source(span);
@@ -193,4 +199,3 @@ impl<'a> CharOffsets<'a> {
         Source { start: self.chars_before(span.start), end: self.chars_before(span.end.max(span.start)) }
     }
 }
-

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn quoted_names() {
-        assert_eq!(quoted("aree tematiche: \"L'invecchiamento attivo\" e \"Le pari opportunità.\""), ["L'invecchiamento attivo", "Le pari opportunità"]);
+        assert_eq!(
+            quoted("aree tematiche: \"L'invecchiamento attivo\" e \"Le pari opportunità.\""),
+            ["L'invecchiamento attivo", "Le pari opportunità"]
+        );
         assert_eq!(strip_marker("-    Coordinamento"), "Coordinamento");
     }
 }

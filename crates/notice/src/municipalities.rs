@@ -61,7 +61,9 @@ pub fn find_municipalities(lines: &[String], starts: &[usize], flow: &Flow) -> V
     }
     let text = flow.text.as_str();
     let on_flow = |names: Vec<Found>| {
-        names.into_iter().map(|f| Found { span: flow.source(f.span.start)..flow.source(f.span.end), entries: f.entries })
+        names
+            .into_iter()
+            .map(|f| Found { span: flow.source(f.span.start)..flow.source(f.span.end), entries: f.entries })
     };
     for intro in LIST_INTRO.find_iter(text) {
         found.extend(on_flow(names_list(window(text, intro.end()), intro.end()).0));
@@ -155,7 +157,8 @@ fn dedupe(found: Vec<Found>) -> Vec<Found> {
     found
         .into_iter()
         .filter_map(|mut f| {
-            let chosen = *f.entries.iter().max_by_key(|e| provinces.get(e.province.abbreviation).copied().unwrap_or(0))?;
+            let chosen =
+                *f.entries.iter().max_by_key(|e| provinces.get(e.province.abbreviation).copied().unwrap_or(0))?;
             f.entries = vec![chosen];
             seen.insert(chosen.istat).then_some(f)
         })
@@ -169,7 +172,10 @@ mod tests {
 
     fn run(text: &str) -> Vec<&'static str> {
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        find_municipalities(&lines, &line_starts(&lines), &flow_text(&lines)).iter().map(|f| f.entries[0].name).collect()
+        find_municipalities(&lines, &line_starts(&lines), &flow_text(&lines))
+            .iter()
+            .map(|f| f.entries[0].name)
+            .collect()
     }
 
     #[test]
@@ -206,7 +212,9 @@ mod tests {
             ["Manfredonia", "Monte Sant'Angelo", "Mattinata", "Zapponeta"]
         );
         assert_eq!(
-            run("L'Ambito Tavoliere Meridionale comprende i Comuni di Cerignola, Orta Nova (FG), Cerignola e Stornara."),
+            run(
+                "L'Ambito Tavoliere Meridionale comprende i Comuni di Cerignola, Orta Nova (FG), Cerignola e Stornara."
+            ),
             ["Cerignola", "Orta Nova", "Stornara"]
         );
         assert_eq!(run("Comune capofila: Molfetta. Altri comuni: Giovinazzo"), ["Molfetta", "Giovinazzo"]);

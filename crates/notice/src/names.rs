@@ -3,16 +3,45 @@
 
 /// Words that stay lowercase inside a place name.
 const PARTICLES: [&str; 20] = [
-    "di", "del", "della", "dello", "dei", "degli", "delle", "da", "dal", "dalla",
-    "in", "sul", "sulla", "al", "alla", "allo", "e", "ed", "a", "nel",
+    "di", "del", "della", "dello", "dei", "degli", "delle", "da", "dal", "dalla", "in", "sul", "sulla", "al", "alla",
+    "allo", "e", "ed", "a", "nel",
 ];
 
 /// Capitalised words that introduce or describe a place but are not its name.
 const NOT_NAMES: [&str; 33] = [
-    "ambito", "territoriale", "sociale", "comune", "comuni", "provincia", "regione", "consorzio",
-    "distretto", "piano", "zona", "ufficio", "città", "avviso", "pubblico", "patto", "bando",
-    "comunica", "oggetto", "allegato", "premesso", "considerato", "visto", "vista", "il",
-    "dirigente", "responsabile", "presidente", "sindaco", "rende", "noto", "servizio", "settore",
+    "ambito",
+    "territoriale",
+    "sociale",
+    "comune",
+    "comuni",
+    "provincia",
+    "regione",
+    "consorzio",
+    "distretto",
+    "piano",
+    "zona",
+    "ufficio",
+    "città",
+    "avviso",
+    "pubblico",
+    "patto",
+    "bando",
+    "comunica",
+    "oggetto",
+    "allegato",
+    "premesso",
+    "considerato",
+    "visto",
+    "vista",
+    "il",
+    "dirigente",
+    "responsabile",
+    "presidente",
+    "sindaco",
+    "rende",
+    "noto",
+    "servizio",
+    "settore",
 ];
 
 /// Lowercase particles, capitalised words, and vowels with a trailing
@@ -22,11 +51,7 @@ pub fn title_case(name: &str) -> String {
         .enumerate()
         .map(|(index, word)| {
             let lower = accent_apostrophe(&word.to_lowercase());
-            if index > 0 && PARTICLES.contains(&lower.as_str()) {
-                lower
-            } else {
-                capitalise_parts(&lower, index > 0)
-            }
+            if index > 0 && PARTICLES.contains(&lower.as_str()) { lower } else { capitalise_parts(&lower, index > 0) }
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -27,11 +27,7 @@ pub fn venue_of<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     let mut found = None;
     for line in lines {
         if let Some(link) = MEETING_LINK.find(line) {
-            found = Some(
-                link.as_str()
-                    .trim_end_matches(['.', ',', ';', ':'])
-                    .to_string(),
-            );
+            found = Some(link.as_str().trim_end_matches(['.', ',', ';', ':']).to_string());
             break;
         }
     }
@@ -45,20 +41,10 @@ pub fn default_venue(lines: &[String]) -> Option<String> {
         Regex::new(r"(?i)(?-u:\b)(?:incontri|sessioni|tavoli|riunioni|appuntamenti|focus\s+group|laboratori|calendario)(?-u:\b)")
             .expect("valid regex")
     });
-    lines
-        .iter()
-        .find(|l| ALL_MEETINGS.is_match(l) && ONLINE_WORDS.is_match(l))?;
-    let links: Vec<&str> = lines
-        .iter()
-        .filter_map(|l| MEETING_LINK.find(l).map(|m| m.as_str()))
-        .collect();
-    let single_link = links
-        .first()
-        .filter(|first| links.iter().all(|l| l == *first));
-    Some(single_link.map_or_else(
-        || ONLINE.to_string(),
-        |link| link.trim_end_matches(['.', ',', ';', ':']).to_string(),
-    ))
+    lines.iter().find(|l| ALL_MEETINGS.is_match(l) && ONLINE_WORDS.is_match(l))?;
+    let links: Vec<&str> = lines.iter().filter_map(|l| MEETING_LINK.find(l).map(|m| m.as_str())).collect();
+    let single_link = links.first().filter(|first| links.iter().all(|l| l == *first));
+    Some(single_link.map_or_else(|| ONLINE.to_string(), |link| link.trim_end_matches(['.', ',', ';', ':']).to_string()))
 }
 
 #[cfg(test)]
@@ -67,35 +53,22 @@ mod tests {
 
     #[test]
     fn links_and_words() {
-        assert!(is_online(
-            "collegamento: https://meet.google.com/abc-defg-hij"
-        ));
+        assert!(is_online("collegamento: https://meet.google.com/abc-defg-hij"));
         assert!(is_online("si terrà in modalità telematica"));
         assert!(is_online("riunione su Zoom"));
         assert!(!is_online("Sala consiliare, via Roma 1"));
-        let lines = [
-            "Tavolo anziani",
-            "Link: https://us02web.zoom.us/j/8123456789.",
-        ];
-        assert_eq!(
-            venue_of(lines.into_iter()),
-            "https://us02web.zoom.us/j/8123456789"
-        );
+        let lines = ["Tavolo anziani", "Link: https://us02web.zoom.us/j/8123456789."];
+        assert_eq!(venue_of(lines.into_iter()), "https://us02web.zoom.us/j/8123456789");
         assert_eq!(venue_of(["in videoconferenza"].into_iter()), ONLINE);
     }
 
     #[test]
     fn shared_online_venue() {
-        let lines: Vec<String> = [
-            "Gli incontri si terranno in modalità telematica.",
-            "https://teams.microsoft.com/l/meetup-join/19%3a",
-        ]
-        .map(String::from)
-        .to_vec();
-        assert_eq!(
-            default_venue(&lines).as_deref(),
-            Some("https://teams.microsoft.com/l/meetup-join/19%3a")
-        );
+        let lines: Vec<String> =
+            ["Gli incontri si terranno in modalità telematica.", "https://teams.microsoft.com/l/meetup-join/19%3a"]
+                .map(String::from)
+                .to_vec();
+        assert_eq!(default_venue(&lines).as_deref(), Some("https://teams.microsoft.com/l/meetup-join/19%3a"));
         assert_eq!(default_venue(&lines[..1]).as_deref(), Some(ONLINE));
     }
 }

@@ -51,7 +51,9 @@ fn page_text(document: &Document, page: ObjectId, out: &mut String) -> Result<()
         .get_page_fonts(page)
         .map_err(unreadable)?
         .into_iter()
-        .filter_map(|(name, font)| font.get_font_encoding_with_limit(document, MAX_PAGE_CONTENT).ok().map(|e| (name, e)))
+        .filter_map(|(name, font)| {
+            font.get_font_encoding_with_limit(document, MAX_PAGE_CONTENT).ok().map(|e| (name, e))
+        })
         .collect();
     let content = document.get_page_content_with_limit(page, MAX_PAGE_CONTENT).map_err(unreadable)?;
     let content = Content::decode(&content).map_err(unreadable)?;
@@ -103,7 +105,8 @@ impl<'a, 'e> Layout<'a, 'e> {
                 self.move_line_to(0.0, 0.0);
             }
             "Tf" => {
-                self.encoding = operation.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| encodings.get(n));
+                self.encoding =
+                    operation.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| encodings.get(n));
                 self.font_size = number(1);
             }
             "TL" => self.leading = number(0),

@@ -140,14 +140,14 @@ static TO_BE_FIXED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "il giorno successivo", "l'indomani": a date given by the previous meeting's.
 static DAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:(?:il\s+)?giorno\s+(?:successivo|seguente|dopo)|l'indomani)(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:il\s+)?giorno\s+(?:successivo|seguente|dopo)|l'indomani)(?-u:\b)")
+        .expect("valid regex")
 });
 
 /// "sempre allo stesso orario", "alla stessa ora", "medesimo orario".
-static SAME_TIME: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:sempre\s+)?(?:(?:all[ao]|con\s+l[ao]|nell[ao])\s+)?(?:stess[oa]|medesim[oa])\s+(?:orario|ora)(?-u:\b)").expect("valid regex")
-    });
+static SAME_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:sempre\s+)?(?:(?:all[ao]|con\s+l[ao]|nell[ao])\s+)?(?:stess[oa]|medesim[oa])\s+(?:orario|ora)(?-u:\b)").expect("valid regex")
+});
 
 /// Words saying a time holds for every meeting, or for the list that follows.
 static EVERY_MEETING: LazyLock<Regex> = LazyLock::new(|| {
@@ -155,7 +155,8 @@ static EVERY_MEETING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:calendario|date|incontri|appuntamenti|sessioni|tavoli|giornate|orario)(?-u:\b)").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)(?:calendario|date|incontri|appuntamenti|sessioni|tavoli|giornate|orario)(?-u:\b)")
+        .expect("valid regex")
 });
 /// Opening hours of an office are not meeting times.
 static OFFICE_HOURS: LazyLock<Regex> = LazyLock::new(|| {
@@ -241,12 +242,14 @@ static PAST: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Bullets, articles and punctuation that may precede a calendar date.
 static LEADING_FILLER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s\-–—•*·:;,.()]*(?:(?:il|l'|i|giorno|giorni|nei\s+giorni|data|date)\s*:?\s*)?$").expect("valid regex")
+    Regex::new(r"(?i)^[\s\-–—•*·:;,.()]*(?:(?:il|l'|i|giorno|giorni|nei\s+giorni|data|date)\s*:?\s*)?$")
+        .expect("valid regex")
 });
 
 /// What may stand between two dates of one list ("il 5 marzo, il 12 aprile e il 3 maggio").
 static DATE_LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,;]*(?:(?-u:\b)(?:e|ed|oppure)(?-u:\b))?\s*(?:(?-u:\b)(?:il|i)(?-u:\b)\s*|l')?$").expect("valid regex")
+    Regex::new(r"(?i)^[\s,;]*(?:(?-u:\b)(?:e|ed|oppure)(?-u:\b))?\s*(?:(?-u:\b)(?:il|i)(?-u:\b)\s*|l')?$")
+        .expect("valid regex")
 });
 
 /// What may stand between two times that are separate meetings on one day
@@ -257,10 +260,9 @@ static SLOT_JOIN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words before a time that belong to it ("dalle ore", "intorno alle").
-static TIME_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:(?:intorno|a\s+partire|fino)\s*(?:(?:dalle|alle|ore|h\.?)\s*)?|(?:dalle|alle|ore|h\.?)\s*)(?:ore\s*)?$").expect("valid regex")
-    });
+static TIME_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:(?:intorno|a\s+partire|fino)\s*(?:(?:dalle|alle|ore|h\.?)\s*)?|(?:dalle|alle|ore|h\.?)\s*)(?:ore\s*)?$").expect("valid regex")
+});
 
 impl Anchor {
     fn find(lines: &[String], index: usize, mentions: &[DateMention]) -> Option<Anchor> {
@@ -281,10 +283,11 @@ impl Anchor {
             match groups.last_mut() {
                 Some(group)
                     if group.last().is_some_and(|last| {
-                        last.span.end <= mention.span.start && DATE_LIST_JOIN.is_match(&line[last.span.end..mention.span.start])
+                        last.span.end <= mention.span.start
+                            && DATE_LIST_JOIN.is_match(&line[last.span.end..mention.span.start])
                     }) =>
                 {
-                    group.push(mention.clone())
+                    group.push(mention.clone());
                 }
                 _ => groups.push(vec![mention.clone()]),
             }
@@ -315,13 +318,17 @@ impl Anchor {
     /// times of the same day).
     fn build(line: &str, groups: Vec<Vec<DateMention>>, masked: &[Range<usize>], date_first: bool) -> Option<Anchor> {
         let found = times::find_times(line, masked);
-        let clause_of = |at: usize| line[..at.min(line.len())].matches(';').count() + SENTENCE_END.find_iter(&line[..at.min(line.len())]).count();
+        let clause_of = |at: usize| {
+            line[..at.min(line.len())].matches(';').count()
+                + SENTENCE_END.find_iter(&line[..at.min(line.len())]).count()
+        };
         let bounds = |group: &Vec<DateMention>| {
             group.first().zip(group.last()).map_or(0..0, |(first, last)| first.span.start..last.span.end)
         };
         let mut owned: Vec<Vec<Slot>> = vec![Vec::new(); groups.len()];
         for slot in times::slots(line, &found) {
-            let same_clause = (0..groups.len()).filter(|&g| groups[g].is_empty() || clause_of(bounds(&groups[g]).start) == clause_of(slot.span.start));
+            let same_clause = (0..groups.len())
+                .filter(|&g| groups[g].is_empty() || clause_of(bounds(&groups[g]).start) == clause_of(slot.span.start));
             let distance = |g: &usize| {
                 let b = bounds(&groups[*g]);
                 if slot.span.start >= b.end { slot.span.start - b.end } else { b.start.saturating_sub(slot.span.end) }
@@ -370,7 +377,8 @@ impl Anchor {
         let first_cut = cuts.iter().map(|c| c.start).min()?;
         let last_cut = cuts.iter().map(|c| c.end).max()?;
         let clause_split = parts.iter().any(|p| p.slot_titles.iter().any(|t| !t.is_empty()));
-        let first_slot = parts.iter().flat_map(|p| p.slots.first()).map(|s| with_lead(line, s.span.clone()).start).min();
+        let first_slot =
+            parts.iter().flat_map(|p| p.slots.first()).map(|s| with_lead(line, s.span.clone()).start).min();
         let rest = match first_slot {
             Some(end) if clause_split => cut(&line[..end], cuts.clone()),
             _ => cut(line, cuts),
@@ -391,8 +399,9 @@ fn joined_slots(line: &str, earlier: &Slot, later: &Slot) -> bool {
 }
 
 /// Words before a date that belong to it ("nei giorni", "il", "l'").
-static DATE_LEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:(?-u:\b)(?:nei\s+giorni|giorni|il|i|giorno)\s+|(?-u:\b)l')$").expect("valid regex"));
+static DATE_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(?-u:\b)(?:nei\s+giorni|giorni|il|i|giorno)\s+|(?-u:\b)l')$").expect("valid regex")
+});
 
 fn with_date_lead(line: &str, span: Range<usize>) -> Range<usize> {
     let before = tail(&line[..span.start], 16);
@@ -443,8 +452,7 @@ fn cut(line: &str, mut cuts: Vec<Range<usize>>) -> String {
     tidy(&out)
 }
 
-static EMPTY_PARENS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(\s*[-–,;:.]?\s*\)").expect("valid regex"));
+static EMPTY_PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\(\s*[-–,;:.]?\s*\)").expect("valid regex"));
 
 /// Punctuation left alone where dates and times were cut out (" , , ").
 static STRAY_PUNCTUATION: LazyLock<Regex> =
@@ -461,7 +469,8 @@ fn tidy(text: &str) -> String {
 static SEGMENT_SPLIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*[–—]\s*|\s+-\s*|\s*-\s+").expect("valid regex"));
 static PARENTHESES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\([^)]*\)").expect("valid regex"));
-static PRESSO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)presso\s+(?:la\s+|il\s+|l')?").expect("valid regex"));
+static PRESSO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)presso\s+(?:la\s+|il\s+|l')?").expect("valid regex"));
 
 /// A programme of one meeting ("Programma:", "ordine del giorno").
 static AGENDA: LazyLock<Regex> = LazyLock::new(|| {
@@ -513,13 +522,18 @@ fn prose_session(
                 LEADING_FILLER.is_match(&l[..with_lead(l, slot.span.clone()).start]).then_some((i, slot))
             })
             .collect();
-        let agenda = AGENDA.is_match(line) || body.iter().take(timed.first().map_or(0, |(i, _)| *i + 1)).any(|l| AGENDA.is_match(l));
+        let agenda = AGENDA.is_match(line)
+            || body.iter().take(timed.first().map_or(0, |(i, _)| *i + 1)).any(|l| AGENDA.is_match(l));
         for (position, (i, slot)) in timed.iter().enumerate() {
             if position > 0 && (agenda || timed.len() == 1) {
                 break;
             }
             let text = &body[*i];
-            let own = if timed.len() > 1 && !agenda { tidy(&cut(text, vec![with_lead(text, slot.span.clone())])) } else { String::new() };
+            let own = if timed.len() > 1 && !agenda {
+                tidy(&cut(text, vec![with_lead(text, slot.span.clone())]))
+            } else {
+                String::new()
+            };
             let at = starts[body_start + i];
             body_slots.push((slot.clone(), own, at + slot.span.start..at + slot.span.end));
         }
@@ -539,7 +553,11 @@ fn prose_session(
             .or_else(|| kind_of(line))
             .or_else(|| phase.and_then(kind_of))
             .unwrap_or(SessionKind::Other);
-        let shown = if own_title.is_empty() { default_title(kind).to_string() } else { capitalise(&shorten(own_title, TITLE_MAX)) };
+        let shown = if own_title.is_empty() {
+            default_title(kind).to_string()
+        } else {
+            capitalise(&shorten(own_title, TITLE_MAX))
+        };
         let mut source = date.map_or(line_source.clone(), |d| at_line(&d.span));
         if let Some((_, _, slot_source)) = slot {
             source = source.start.min(slot_source.start)..source.end.max(slot_source.end);
@@ -563,7 +581,8 @@ fn prose_session(
         } else {
             part.slots.iter().zip(&part.slot_titles).map(|(s, t)| (s.clone(), t.clone(), at_line(&s.span))).collect()
         };
-        let dates: Vec<Option<&DateMention>> = if part.dates.is_empty() { vec![None] } else { part.dates.iter().map(Some).collect() };
+        let dates: Vec<Option<&DateMention>> =
+            if part.dates.is_empty() { vec![None] } else { part.dates.iter().map(Some).collect() };
         for date in dates {
             if slots.is_empty() {
                 out.push(session(date, None));
@@ -743,7 +762,8 @@ fn sentence_case(text: &str) -> String {
 }
 
 fn undated(title: String, kind: SessionKind, areas: Vec<String>, source: Range<usize>) -> RawSession {
-    let title = if title.is_empty() { default_title(kind).to_string() } else { capitalise(&shorten(&title, TITLE_MAX)) };
+    let title =
+        if title.is_empty() { default_title(kind).to_string() } else { capitalise(&shorten(&title, TITLE_MAX)) };
     RawSession {
         date: None,
         day_after_previous: false,
@@ -801,12 +821,23 @@ impl Columns {
         let start = find(&|c| c.starts_with("DALLE") || c.contains("INIZIO"));
         let end = find(&|c| c.starts_with("ALLE") || c.contains("FINE"));
         let time = find(&|c| c.contains("ORARIO") || c == "ORE" || c == "ORA");
-        let areas = find(&|c| ["AREA", "AREE", "TEMA", "ARGOMENT", "OGGETTO", "DESCRIZIONE"].iter().any(|w| c.contains(w)));
+        let areas =
+            find(&|c| ["AREA", "AREE", "TEMA", "ARGOMENT", "OGGETTO", "DESCRIZIONE"].iter().any(|w| c.contains(w)));
         let venue = find(&|c| ["SEDE", "LUOGO", "INDIRIZZO"].iter().any(|w| c.contains(w)));
         let taken = [Some(date), start, end, time, areas, venue];
         let label = find(&|c| ["TAVOL", "SESSION", "INCONTR", "N.", "N°", "NUMERO"].iter().any(|w| c.contains(w)))
             .or_else(|| (0..cells.len()).find(|i| !taken.contains(&Some(*i))))?;
-        Some(Columns { width: cells.len(), label, label_header: cells[label].to_string(), date, start, end, time, areas, venue })
+        Some(Columns {
+            width: cells.len(),
+            label,
+            label_header: cells[label].to_string(),
+            date,
+            start,
+            end,
+            time,
+            areas,
+            venue,
+        })
     }
 
     /// Puts the cells of a row with missing cells (PDF text drops empty ones)
@@ -819,7 +850,8 @@ impl Columns {
         let mut text_columns = [Some(self.label), self.areas, self.venue].into_iter().flatten();
         let mut time_columns = [self.start, self.end, self.time].into_iter().flatten();
         for cell in cells.iter().copied().filter(|c| !c.is_empty()) {
-            let is_time = !times::find_times(cell, &[]).is_empty() && cell.chars().all(|c| !c.is_alphabetic() || "ore".contains(c));
+            let is_time = !times::find_times(cell, &[]).is_empty()
+                && cell.chars().all(|c| !c.is_alphabetic() || "ore".contains(c));
             let column = if aligned[self.date].is_empty() && !dates::find_dates(cell).is_empty() {
                 Some(self.date)
             } else if is_time {
@@ -876,7 +908,8 @@ fn row(cells: &[&str], columns: &Columns, phase: Option<&str>, source: Range<usi
     let date_cell = cell(Some(columns.date));
     let mention = dates::find_dates(date_cell).into_iter().find(|m| !m.is_range);
     let time_of = |text: &str| times::find_times(text, &[]).first().map(|t| t.time);
-    let (mut start, mut end) = (columns.start.map(|c| cell(Some(c))).and_then(time_of), columns.end.map(|c| cell(Some(c))).and_then(time_of));
+    let (mut start, mut end) =
+        (columns.start.map(|c| cell(Some(c))).and_then(time_of), columns.end.map(|c| cell(Some(c))).and_then(time_of));
     if start.is_none() {
         let range_cell = columns.time.map_or(date_cell, |c| cell(Some(c)));
         let masked: Vec<Range<usize>> = dates::find_dates(range_cell).into_iter().map(|m| m.span).collect();
@@ -932,10 +965,11 @@ pub fn resolve(
     }
     let mut out: Vec<Session> = Vec::with_capacity(calendar.sessions.len());
     for (index, raw) in calendar.sessions.into_iter().enumerate() {
-        let neighbours = [previous[index], next[index]]
-            .into_iter()
-            .flatten()
-            .map(|year| YearHint { year, reason: "dalle altre date del calendario".into(), not_before: None });
+        let neighbours = [previous[index], next[index]].into_iter().flatten().map(|year| YearHint {
+            year,
+            reason: "dalle altre date del calendario".into(),
+            not_before: None,
+        });
         let hints: Vec<YearHint> = neighbours.chain(fixed_hints.iter().cloned()).collect();
         let label = shorten(&raw.title, 60);
         let before = out.last();
@@ -946,7 +980,8 @@ pub fn resolve(
         let date = if raw.day_after_previous {
             let day_after = before.and_then(|b| b.date).and_then(|d| d.succ_opt());
             if day_after.is_none() {
-                warnings.push(format!("Sessione «{label}»: «giorno successivo» senza una data precedente, da verificare"));
+                warnings
+                    .push(format!("Sessione «{label}»: «giorno successivo» senza una data precedente, da verificare"));
             }
             day_after
         } else {
@@ -1048,7 +1083,10 @@ mod tests {
         assert_eq!((sessions[0].start, sessions[0].end), (t(9, 0), t(13, 0)));
         assert_eq!((sessions[0].kind, sessions[0].title.as_str()), (SessionKind::Table, "Tavolo 1"));
         assert_eq!(sessions[0].areas, ["Le politiche familiari"]);
-        assert_eq!((sessions[1].date, sessions[1].areas.clone()), (None, vec!["Anziani".to_string(), "Disabili".to_string()]));
+        assert_eq!(
+            (sessions[1].date, sessions[1].areas.clone()),
+            (None, vec!["Anziani".to_string(), "Disabili".to_string()])
+        );
         assert_eq!((sessions[2].kind, sessions[2].title.as_str()), (SessionKind::Plenary, "Plenaria"));
         assert!(sessions[2].areas.is_empty());
     }
@@ -1152,8 +1190,9 @@ mod tests {
         assert_eq!(sessions[1].title, "Tavolo 1");
         assert_eq!(
             warnings,
-            ["Sessione «Sessione di concertazione» del 08/06/2022: anno non indicato, dedotto dalle altre date del calendario"]
+            [
+                "Sessione «Sessione di concertazione» del 08/06/2022: anno non indicato, dedotto dalle altre date del calendario"
+            ]
         );
     }
 }
-

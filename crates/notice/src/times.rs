@@ -15,8 +15,10 @@ pub struct TimeMention {
 /// An hour alone ("ore 9") counts only after a word announcing a time, so that
 /// numbers such as "n.44" or "art. 4" are not read as times.
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<prefix>(?-u:\b)(?:dalle|alle|ore|h)\.?\s*)?(?-u:\b)(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?(?-u:\b)")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)(?P<prefix>(?-u:\b)(?:dalle|alle|ore|h)\.?\s*)?(?-u:\b)(?P<h>\d{1,2})(?:[:.,](?P<m>\d{2}))?(?-u:\b)",
+    )
+    .expect("valid regex")
 });
 
 /// What may stand between the start and the end of a time range.
@@ -120,7 +122,13 @@ mod tests {
 
     #[test]
     fn loose_times_and_slots() {
-        for (text, h, m) in [("ore 16.00", 16, 0), ("alle 10,30", 10, 30), ("intorno alle 10,30", 10, 30), ("h. 16", 16, 0), ("16:30", 16, 30)] {
+        for (text, h, m) in [
+            ("ore 16.00", 16, 0),
+            ("alle 10,30", 10, 30),
+            ("intorno alle 10,30", 10, 30),
+            ("h. 16", 16, 0),
+            ("16:30", 16, 30),
+        ] {
             assert_eq!(time_range(text, &[]), (t(h, m), None), "{text}");
         }
         let text = "dalle 10.00 alle 12.00 anziani; dalle 15.30 alle 17 minori; dalle 17.00 scuole";

@@ -4,6 +4,8 @@
 //! F1 of sessions (date and start) and municipalities over all of them is
 //! reported and held above the targets for unseen notices.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use concerto_notice::{ProcessDraft, import};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,15 +16,7 @@ fn notices() -> Vec<(String, PathBuf)> {
         .expect("notices directory")
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext != "expected"))
-        .map(|path| {
-            (
-                path.file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-                path,
-            )
-        })
+        .map(|path| (path.file_stem().unwrap_or_default().to_string_lossy().into_owned(), path))
         .collect();
     found.sort();
     found
@@ -49,18 +43,9 @@ impl Score {
         }
         let matched = found
             .iter()
-            .filter(|item| {
-                left.get_mut(item.as_str())
-                    .filter(|n| **n > 0)
-                    .map(|n| *n -= 1)
-                    .is_some()
-            })
+            .filter(|item| left.get_mut(item.as_str()).filter(|n| **n > 0).map(|n| *n -= 1).is_some())
             .count();
-        Score {
-            matched,
-            found: found.len(),
-            expected: expected.len(),
-        }
+        Score { matched, found: found.len(), expected: expected.len() }
     }
 
     fn add(self, other: Score) -> Score {
@@ -81,9 +66,7 @@ impl Score {
 
 fn expected(path: &Path, kind: &str) -> Vec<String> {
     let text = std::fs::read_to_string(path.with_extension("expected")).expect("expected file");
-    text.lines()
-        .filter_map(|l| l.strip_prefix(kind).map(|rest| rest.trim().to_string()))
-        .collect()
+    text.lines().filter_map(|l| l.strip_prefix(kind).map(|rest| rest.trim().to_string())).collect()
 }
 
 fn sessions(draft: &ProcessDraft) -> Vec<String> {
@@ -92,9 +75,7 @@ fn sessions(draft: &ProcessDraft) -> Vec<String> {
         .iter()
         .map(|s| {
             let date = s.date.map_or("senza-data".to_string(), |d| d.to_string());
-            let start = s
-                .start
-                .map_or("--:--".to_string(), |t| t.format("%H:%M").to_string());
+            let start = s.start.map_or("--:--".to_string(), |t| t.format("%H:%M").to_string());
             format!("{date} {start}")
         })
         .collect()
@@ -113,15 +94,8 @@ fn f1_on_the_test_notices() {
     for (name, path) in notices() {
         let draft = draft(&path);
         let s = Score::of(&sessions(&draft), &expected(&path, "session"));
-        let m = Score::of(
-            &draft.municipality_names(),
-            &expected(&path, "municipality"),
-        );
-        println!(
-            "{name}: sessions {:.2} ({s:?}), municipalities {:.2} ({m:?})",
-            s.f1(),
-            m.f1()
-        );
+        let m = Score::of(&draft.municipality_names(), &expected(&path, "municipality"));
+        println!("{name}: sessions {:.2} ({s:?}), municipalities {:.2} ({m:?})", s.f1(), m.f1());
         all_sessions = all_sessions.add(s);
         all_municipalities = all_municipalities.add(m);
     }
@@ -130,14 +104,6 @@ fn f1_on_the_test_notices() {
         all_sessions.f1(),
         all_municipalities.f1()
     );
-    assert!(
-        all_sessions.f1() >= 0.85,
-        "sessions F1 {:.3}",
-        all_sessions.f1()
-    );
-    assert!(
-        all_municipalities.f1() >= 0.9,
-        "municipalities F1 {:.3}",
-        all_municipalities.f1()
-    );
+    assert!(all_sessions.f1() >= 0.85, "sessions F1 {:.3}", all_sessions.f1());
+    assert!(all_municipalities.f1() >= 0.9, "municipalities F1 {:.3}", all_municipalities.f1());
 }

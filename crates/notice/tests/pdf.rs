@@ -1,5 +1,7 @@
 //! A notice printed to PDF reads the same as its text.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use concerto_notice::{NoticeError, extract_pdf_text, import, parse_notice};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, Stream, dictionary};
@@ -64,7 +66,8 @@ fn notice_pdf(text: &str) -> Vec<u8> {
         })
         .collect();
     let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+    doc.objects
+        .insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     let mut bytes = Vec::new();

@@ -1,6 +1,8 @@
 //! Whatever the input, parsing never panics; what a web page adds around a
 //! notice, or a copy cut short after its calendar, does not change the sessions.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use concerto_notice::{ProcessDraft, import, parse_notice};
 use proptest::prelude::*;
 
@@ -63,10 +65,22 @@ const CALENDARS: [&str; 4] = [
 /// What a web page puts before and after a notice: menus, share buttons,
 /// photo captions, publication lines.
 const NOISE: [&str; 16] = [
-    "Home", "Menu", "Vai al contenuto", "Condividi su Facebook", "WhatsApp", "Stampa", "Cerca",
-    "Foto di repertorio", "Tempo di lettura: 3 minuti", "Leggi anche", "Notizie > Sociale",
-    "© Comune – P.IVA 01234567890", "Privacy | Cookie | Accessibilità", "Seguici su Instagram",
-    "Ultimo aggiornamento: 12/03/2024 10:30", "Foto: l'incontro dello scorso 14 marzo 2023 alle ore 10",
+    "Home",
+    "Menu",
+    "Vai al contenuto",
+    "Condividi su Facebook",
+    "WhatsApp",
+    "Stampa",
+    "Cerca",
+    "Foto di repertorio",
+    "Tempo di lettura: 3 minuti",
+    "Leggi anche",
+    "Notizie > Sociale",
+    "© Comune – P.IVA 01234567890",
+    "Privacy | Cookie | Accessibilità",
+    "Seguici su Instagram",
+    "Ultimo aggiornamento: 12/03/2024 10:30",
+    "Foto: l'incontro dello scorso 14 marzo 2023 alle ore 10",
 ];
 
 fn sessions(draft: &ProcessDraft) -> Vec<String> {

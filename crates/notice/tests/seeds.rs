@@ -1,5 +1,7 @@
 //! Each seed notice against the draft a careful reader would write by hand.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{NaiveDate, NaiveTime};
 use concerto_notice::{PlanPeriod, ProcessDraft, SessionKind, parse_notice};
 
@@ -23,7 +25,7 @@ fn slots(draft: &ProcessDraft) -> Vec<Slot> {
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
+    items.iter().map(std::string::ToString::to_string).collect()
 }
 
 const CASARANO: [&str; 7] = ["Casarano", "Collepasso", "Matino", "Parabita", "Ruffano", "Supersano", "Taurisano"];
@@ -73,7 +75,10 @@ fn seed_000_casarano_notice_with_table() {
     assert!(draft.sessions[8].areas.is_empty());
     assert!(draft.sessions[0].title.starts_with("Sessione di concertazione e programmazione preliminare sui servizi"));
     assert!(
-        draft.sessions.iter().all(|s| s.venue.as_deref() == Some("sede dell'Ambito, in Viale Stazione n.44 – Casarano")),
+        draft
+            .sessions
+            .iter()
+            .all(|s| s.venue.as_deref() == Some("sede dell'Ambito, in Viale Stazione n.44 – Casarano")),
         "«Tutti gli incontri si svolgeranno presso …» applies to every session"
     );
     assert_eq!(draft.legal_references, ["DGR 353/2022", "L. 328/2000", "L.R. 19/2006", "R.R. 4/2007"]);
@@ -177,7 +182,9 @@ fn seed_003_participation_pact_template() {
             "Le pari opportunità e la conciliazione vita-lavoro",
         ]
     );
-    assert!(draft.sessions.iter().all(|s| s.date.is_none() && s.kind == SessionKind::Table && s.areas == [s.title.clone()]));
+    assert!(
+        draft.sessions.iter().all(|s| s.date.is_none() && s.kind == SessionKind::Table && s.areas == [s.title.clone()])
+    );
     assert_eq!(draft.legal_references, ["DGR 353/2022"]);
     assert!(draft.warnings.contains(&"Nessuna scadenza trovata".to_string()));
 }

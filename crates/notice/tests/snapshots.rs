@@ -1,5 +1,7 @@
 //! Full drafts of the seeds, reviewed by eye and kept as JSON snapshots.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use concerto_notice::parse_notice;
 
 macro_rules! snapshot {

@@ -17,12 +17,14 @@ macro_rules! audit_account_on {
             let conn = $conn;
             let account: Option<i64> = $account;
             let ambito: Option<String> = match account {
-                Some(id) => sqlx::query_scalar(
-                    "SELECT b.slug FROM accounts a JOIN ambiti b ON b.id = a.ambito_id WHERE a.id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?,
+                Some(id) => {
+                    sqlx::query_scalar(
+                        "SELECT b.slug FROM accounts a JOIN ambiti b ON b.id = a.ambito_id WHERE a.id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                }
                 None => None,
             };
             let entry = concerto_domain::AuditEntry {
@@ -77,7 +79,8 @@ fn credentials_from_row(row: &impl Columns) -> Result<Credentials> {
     })
 }
 
-const SELECT_CREDENTIALS: &str = "SELECT id, email, role, ambito_id, password_hash, disabled, session_generation FROM accounts";
+const SELECT_CREDENTIALS: &str =
+    "SELECT id, email, role, ambito_id, password_hash, disabled, session_generation FROM accounts";
 
 fn principal_from_row(row: &impl Columns) -> Result<Principal> {
     let role = row.text("role")?;
@@ -105,69 +108,94 @@ impl Store {
             return Err(StoreError::Conflict(format!("esiste già un account con l'indirizzo {email}")));
         }
         let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id });
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(&email)
-            .bind(&account.display_name)
-            .bind(account.role.code())
-            .bind(account.ambito_id)
-            .bind(&account.password_hash)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            audit_account_on!(&mut *tx, Some(id), format!("account:{id}"), actor, "account.create", now, Some(after.to_string())).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                )
+                .bind(&email)
+                .bind(&account.display_name)
+                .bind(account.role.code())
+                .bind(account.ambito_id)
+                .bind(&account.password_hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                audit_account_on!(
+                    &mut *tx,
+                    Some(id),
+                    format!("account:{id}"),
+                    actor,
+                    "account.create",
+                    now,
+                    Some(after.to_string())
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+        )
     }
 
     /// The account behind an e-mail address, for the login.
     pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE email = $1"))
-                .bind(normalise(email))
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(credentials_from_row).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE email = $1"))
+                    .bind(normalise(email))
+                    .fetch_optional(pool)
+                    .await?;
+                row.as_ref().map(credentials_from_row).transpose()
+            }
+        )
     }
 
     /// The signed-in account of a session, unless it has been disabled or its
     /// password reset since the session began (under `generation`).
     pub async fn principal(&self, account_id: i64, generation: i64) -> Result<Option<Principal>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let row = sqlx::query(
                 "SELECT id, email, role, ambito_id FROM accounts WHERE id = $1 AND NOT disabled AND session_generation = $2",
             )
             .bind(account_id)
             .bind(generation)
                 .fetch_optional(pool)
                 .await?;
-            row.as_ref().map(principal_from_row).transpose()
-        })
+                    row.as_ref().map(principal_from_row).transpose()
+                }
+        )
     }
 
     /// Replaces a password hash, for a reset or an upgraded hashing scheme.
     pub async fn set_password_hash(&self, account_id: i64, hash: &str) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
-                .bind(account_id)
-                .bind(hash)
-                .execute(pool)
-                .await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+                    .bind(account_id)
+                    .bind(hash)
+                    .execute(pool)
+                    .await?;
+            }
+        );
         Ok(())
     }
 
     pub async fn ambito_id(&self, slug: &str) -> Result<Option<i64>> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar("SELECT id FROM ambiti WHERE slug = $1").bind(slug).fetch_optional(pool).await?)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                Ok(sqlx::query_scalar("SELECT id FROM ambiti WHERE slug = $1").bind(slug).fetch_optional(pool).await?)
+            }
+        )
     }
 
     /// Records a failed sign-in, with its audit entry: of the account when the
@@ -177,18 +205,22 @@ impl Store {
         let account = self.credentials(&email).await?.map(|c| c.principal.account_id);
         let subject = account.map_or_else(|| format!("login:{email}"), |id| format!("account:{id}"));
         let after = serde_json::json!({ "address": address }).to_string();
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
-                .bind(&email)
-                .bind(address)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            audit_account_on!(&mut *tx, account, subject, "public", "account.sign_in_failed", at, Some(after)).await?;
-            tx.commit().await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
+                    .bind(&email)
+                    .bind(address)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                audit_account_on!(&mut *tx, account, subject, "public", "account.sign_in_failed", at, Some(after))
+                    .await?;
+                tx.commit().await?;
+            }
+        );
         Ok(())
     }
 
@@ -196,68 +228,101 @@ impl Store {
     /// forgetting the account's failures, with its audit entry.
     pub async fn record_sign_in(&self, account_id: i64, via: &str, address: &str, at: DateTime<Utc>) -> Result<()> {
         let after = serde_json::json!({ "address": address, "via": via }).to_string();
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query("DELETE FROM login_failures WHERE email = (SELECT email FROM accounts WHERE id = $1)")
-                .bind(account_id)
-                .execute(&mut *tx)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                sqlx::query("DELETE FROM login_failures WHERE email = (SELECT email FROM accounts WHERE id = $1)")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE accounts SET last_sign_in_at = $2 WHERE id = $1")
+                    .bind(account_id)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                let actor = format!("account:{account_id}");
+                audit_account_on!(
+                    &mut *tx,
+                    Some(account_id),
+                    actor.clone(),
+                    &actor,
+                    "account.sign_in",
+                    at,
+                    Some(after)
+                )
                 .await?;
-            sqlx::query("UPDATE accounts SET last_sign_in_at = $2 WHERE id = $1").bind(account_id).bind(at).execute(&mut *tx).await?;
-            let actor = format!("account:{account_id}");
-            audit_account_on!(&mut *tx, Some(account_id), actor.clone(), &actor, "account.sign_in", at, Some(after)).await?;
-            tx.commit().await?;
-        });
+                tx.commit().await?;
+            }
+        );
         Ok(())
     }
 
     /// Records a sign-out, with its audit entry.
     pub async fn record_sign_out(&self, account_id: i64, at: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let actor = format!("account:{account_id}");
-            audit_account_on!(&mut *tx, Some(account_id), actor.clone(), &actor, "account.sign_out", at, None::<String>).await?;
-            tx.commit().await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let actor = format!("account:{account_id}");
+                audit_account_on!(
+                    &mut *tx,
+                    Some(account_id),
+                    actor.clone(),
+                    &actor,
+                    "account.sign_out",
+                    at,
+                    None::<String>
+                )
+                .await?;
+                tx.commit().await?;
+            }
+        );
         Ok(())
     }
 
     /// Failed logins since `since`, with the latest: for this account from this
     /// address, and from this address for any account.
     pub async fn login_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<LoginFailures> {
-        on_pool!(self, read |pool| {
-            let (here, last_here): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
-                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE email = $1 AND address = $2 AND at >= $3",
-            )
-            .bind(normalise(email))
-            .bind(address)
-            .bind(since)
-            .fetch_one(pool)
-            .await?;
-            let (by_address, last_by_address): (i64, Option<DateTime<Utc>>) =
-                sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE address = $1 AND at >= $2")
-                    .bind(address)
-                    .bind(since)
-                    .fetch_one(pool)
-                    .await?;
-            Ok(LoginFailures { here: (here, last_here), by_address: (by_address, last_by_address) })
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let (here, last_here): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+                    "SELECT COUNT(*), MAX(at) FROM login_failures WHERE email = $1 AND address = $2 AND at >= $3",
+                )
+                .bind(normalise(email))
+                .bind(address)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+                let (by_address, last_by_address): (i64, Option<DateTime<Utc>>) =
+                    sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE address = $1 AND at >= $2")
+                        .bind(address)
+                        .bind(since)
+                        .fetch_one(pool)
+                        .await?;
+                Ok(LoginFailures { here: (here, last_here), by_address: (by_address, last_by_address) })
+            }
+        )
     }
-
 }
 
 /// Signing in through SPID/CIE (OpenID Connect): accounts are found by the provider's
 /// subject, `issuer|sub`.
 impl Store {
     pub async fn account_by_oidc_subject(&self, subject: &str) -> Result<Option<Credentials>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE oidc_subject = $1"))
-                .bind(subject)
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(credentials_from_row).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(&format!("{SELECT_CREDENTIALS} WHERE oidc_subject = $1"))
+                    .bind(subject)
+                    .fetch_optional(pool)
+                    .await?;
+                row.as_ref().map(credentials_from_row).transpose()
+            }
+        )
     }
 
     /// The account of a SPID/CIE identity: the one already linked to `subject`; else
@@ -276,8 +341,12 @@ impl Store {
         let email = normalise(email);
         // Two first logins of one identity at once: the loser finds the winner's row.
         for _ in 0..2 {
-            let attempt = on_pool!(self, write |pool| {
-                async {
+            let attempt = on_pool!(
+                self,
+                write
+                    | pool
+                    | {
+                        async {
                     let mut conn = pool.acquire().await?;
                     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                     let linked = sqlx::query("SELECT id FROM accounts WHERE oidc_subject = $1")
@@ -338,7 +407,8 @@ impl Store {
                     Ok::<_, StoreError>(credentials)
                 }
                 .await
-            });
+                    }
+            );
             match attempt {
                 Err(StoreError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => continue,
                 outcome => return outcome,

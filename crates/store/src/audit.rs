@@ -216,12 +216,15 @@ fn head_from_row(row: Option<impl Columns>) -> Result<ChainHead> {
 impl Store {
     /// Appends one entry in a transaction of its own, for changes made outside one.
     pub async fn append_audit(&self, entry: &AuditEntry) -> Result<i64> {
-        on_pool!(self, write |pool| {
-            let mut tx = pool.begin().await?;
-            let sequence = audit_on!(&mut *tx, entry).await?;
-            tx.commit().await?;
-            Ok(sequence)
-        })
+        on_pool!(
+            self,
+            write | pool | {
+                let mut tx = pool.begin().await?;
+                let sequence = audit_on!(&mut *tx, entry).await?;
+                tx.commit().await?;
+                Ok(sequence)
+            }
+        )
     }
 
     /// Entries newest first, of one Ambito or of all, before a sequence number when
@@ -237,26 +240,32 @@ impl Store {
 
     /// Entries newest first that match every part of `filter` that is set.
     pub async fn search_audit(&self, filter: &AuditFilter<'_>) -> Result<Vec<StoredAuditEntry>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(SELECT_RECENT)
-                .bind(filter.ambito)
-                .bind(filter.before_sequence)
-                .bind(filter.limit)
-                .bind(filter.actor)
-                .bind(filter.action)
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(stored_from_row).collect()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(SELECT_RECENT)
+                    .bind(filter.ambito)
+                    .bind(filter.before_sequence)
+                    .bind(filter.limit)
+                    .bind(filter.actor)
+                    .bind(filter.action)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(stored_from_row).collect()
+            }
+        )
     }
 
     /// The recorded end of the chain, to be kept outside the database: a later
     /// `verify_audit_from` proves the chain still passes through it.
     pub async fn audit_head(&self) -> Result<ChainHead> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(SELECT_HEAD).fetch_optional(pool).await?;
-            head_from_row(row)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(SELECT_HEAD).fetch_optional(pool).await?;
+                head_from_row(row)
+            }
+        )
     }
 
     /// Checks the whole chain as [`Store::verify_audit`] does, and that the entry
@@ -267,16 +276,17 @@ impl Store {
         if report.first_break.is_some() || anchor.sequence == 0 {
             return Ok(report);
         }
-        let stored: Option<String> = on_pool!(self, read |pool| {
-            sqlx::query_scalar("SELECT hash FROM audit_log WHERE sequence = $1")
-                .bind(anchor.sequence)
-                .fetch_optional(pool)
-                .await?
-        });
-        let reason = match stored {
-            _ if anchor.sequence > report.last_sequence => {
-                Some(BreakReason::Deleted { through: report.last_sequence })
+        let stored: Option<String> = on_pool!(
+            self,
+            read | pool | {
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE sequence = $1")
+                    .bind(anchor.sequence)
+                    .fetch_optional(pool)
+                    .await?
             }
+        );
+        let reason = match stored {
+            _ if anchor.sequence > report.last_sequence => Some(BreakReason::Deleted { through: report.last_sequence }),
             Some(hash) if hash == anchor.hash => None,
             Some(_) => Some(BreakReason::Altered),
             None => Some(BreakReason::Deleted { through: report.last_sequence }),
@@ -288,35 +298,35 @@ impl Store {
     /// Checks the whole chain in sequence order, a page at a time, and its end
     /// against the recorded head. Stops at the first break.
     pub async fn verify_audit(&self) -> Result<AuditReport> {
-        on_pool!(self, read |pool| {
-            let mut tx = pool.begin().await?;
-            if let Some(statement) = snapshot(&*tx) {
-                sqlx::query(statement).execute(&mut *tx).await?;
+        on_pool!(
+            self,
+            read | pool | {
+                let mut tx = pool.begin().await?;
+                if let Some(statement) = snapshot(&*tx) {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                let mut verifier = ChainVerifier::default();
+                let first_break = loop {
+                    let rows =
+                        sqlx::query(SELECT_PAGE).bind(verifier.last().sequence).bind(PAGE).fetch_all(&mut *tx).await?;
+                    if rows.is_empty() {
+                        let head = head_from_row(sqlx::query(SELECT_HEAD).fetch_optional(&mut *tx).await?)?;
+                        break verifier.finish(&head).err();
+                    }
+                    if let Some(found) = check_page(&mut verifier, &rows)? {
+                        break Some(found);
+                    }
+                };
+                tx.commit().await?;
+                let last = verifier.last();
+                Ok(AuditReport {
+                    entries: verifier.checked(),
+                    first_break,
+                    last_sequence: last.sequence,
+                    last_hash: last.hash,
+                })
             }
-            let mut verifier = ChainVerifier::default();
-            let first_break = loop {
-                let rows = sqlx::query(SELECT_PAGE)
-                    .bind(verifier.last().sequence)
-                    .bind(PAGE)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                if rows.is_empty() {
-                    let head = head_from_row(sqlx::query(SELECT_HEAD).fetch_optional(&mut *tx).await?)?;
-                    break verifier.finish(&head).err();
-                }
-                if let Some(found) = check_page(&mut verifier, &rows)? {
-                    break Some(found);
-                }
-            };
-            tx.commit().await?;
-            let last = verifier.last();
-            Ok(AuditReport {
-                entries: verifier.checked(),
-                first_break,
-                last_sequence: last.sequence,
-                last_hash: last.hash,
-            })
-        })
+        )
     }
 }
 
@@ -337,42 +347,51 @@ impl Store {
             .find(|c| **c == column)
             .ok_or_else(|| invalid(format!("colonna sconosciuta: {column}")))?;
         let sql = format!("UPDATE audit_log SET {column} = $1 WHERE sequence = $2");
-        on_pool!(self, write |pool| {
-            let query = sqlx::query(&sql);
-            let query = match *column {
-                "at" => match value.parse::<DateTime<Utc>>() {
-                    Ok(at) => query.bind(at),
-                    Err(_) => query.bind(value),
-                },
-                "sequence" => query.bind(value.parse::<i64>().map_err(|e| invalid(e.to_string()))?),
-                _ => query.bind(value),
-            };
-            let done = query.bind(sequence).execute(pool).await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+        on_pool!(
+            self,
+            write | pool | {
+                let query = sqlx::query(&sql);
+                let query = match *column {
+                    "at" => match value.parse::<DateTime<Utc>>() {
+                        Ok(at) => query.bind(at),
+                        Err(_) => query.bind(value),
+                    },
+                    "sequence" => query.bind(value.parse::<i64>().map_err(|e| invalid(e.to_string()))?),
+                    _ => query.bind(value),
+                };
+                let done = query.bind(sequence).execute(pool).await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
             }
-        });
+        );
         Ok(())
     }
 
     /// Moves the recorded end of the chain behind the log's back, as someone who
     /// deleted the last entries would, to hide it.
     pub async fn move_audit_head_for_tests(&self, sequence: i64, hash: &str) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("UPDATE audit_head SET last_sequence = $1, last_hash = $2 WHERE id = 1")
-                .bind(sequence)
-                .bind(hash)
-                .execute(pool)
-                .await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE audit_head SET last_sequence = $1, last_hash = $2 WHERE id = 1")
+                    .bind(sequence)
+                    .bind(hash)
+                    .execute(pool)
+                    .await?;
+            }
+        );
         Ok(())
     }
 
     /// Deletes one entry behind the log's back.
     pub async fn delete_audit_for_tests(&self, sequence: i64) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("DELETE FROM audit_log WHERE sequence = $1").bind(sequence).execute(pool).await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query("DELETE FROM audit_log WHERE sequence = $1").bind(sequence).execute(pool).await?;
+            }
+        );
         Ok(())
     }
 }

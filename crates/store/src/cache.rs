@@ -19,12 +19,12 @@ pub(crate) struct ProcessCache {
 
 impl ProcessCache {
     pub fn get(&self, slug: &str, revision: i64) -> Option<Arc<Process>> {
-        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entries = self.entries.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         entries.get(slug).filter(|(r, _)| *r == revision).map(|(_, p)| p.clone())
     }
 
     pub fn put(&self, slug: &str, revision: i64, process: Arc<Process>) {
-        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }

@@ -14,7 +14,9 @@ pub const PG_MIGRATION_RUNNING: &str = "SELECT COUNT(*) FROM pg_locks
 /// How many tables of the application the database holds.
 pub fn count_tables(backend: crate::Backend) -> &'static str {
     match backend {
-        crate::Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        crate::Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        }
         crate::Backend::Postgres => {
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
         }

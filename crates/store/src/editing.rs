@@ -41,15 +41,18 @@ const AREA_USE: &str = "SELECT (SELECT COUNT(*) FROM expression_participations W
 /// `$process_id`, writes `$audit` and commits. `$body` gives the result.
 macro_rules! edit {
     ($store:expr, $process_id:expr, $audit:expr, |$tx:ident| $body:expr) => {
-        on_pool!($store, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut $tx = conn.begin().await?;
-            let result = $body;
-            sqlx::query(BUMP_REVISION).bind($process_id).bind($audit.at).execute(&mut *$tx).await?;
-            audit_on!(&mut *$tx, $audit).await?;
-            $tx.commit().await?;
-            Ok(result)
-        })
+        on_pool!(
+            $store,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut $tx = conn.begin().await?;
+                let result = $body;
+                sqlx::query(BUMP_REVISION).bind($process_id).bind($audit.at).execute(&mut *$tx).await?;
+                audit_on!(&mut *$tx, $audit).await?;
+                $tx.commit().await?;
+                Ok(result)
+            }
+        )
     };
 }
 
@@ -59,7 +62,12 @@ fn found(id: Option<i64>) -> Result<i64> {
 }
 
 impl Store {
-    pub async fn update_process_settings(&self, process_id: i64, s: &ProcessSettings, audit: &AuditEntry) -> Result<()> {
+    pub async fn update_process_settings(
+        &self,
+        process_id: i64,
+        s: &ProcessSettings,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         s.validate()?;
         edit!(self, process_id, audit, |tx| {
             found(
@@ -88,7 +96,13 @@ impl Store {
     }
 
     /// Adds a phase at the end (`id` None) or changes one; returns its id.
-    pub async fn save_phase(&self, process_id: i64, id: Option<i64>, p: &PhaseInput, audit: &AuditEntry) -> Result<i64> {
+    pub async fn save_phase(
+        &self,
+        process_id: i64,
+        id: Option<i64>,
+        p: &PhaseInput,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
         p.validate()?;
         edit!(self, process_id, audit, |tx| {
             let query = match id {
@@ -128,9 +142,11 @@ impl Store {
                      RETURNING id",
                 )
                 .bind(process_id),
-                Some(id) => sqlx::query_scalar("UPDATE areas SET name = $3 WHERE process_id = $1 AND id = $2 RETURNING id")
-                    .bind(process_id)
-                    .bind(id),
+                Some(id) => {
+                    sqlx::query_scalar("UPDATE areas SET name = $3 WHERE process_id = $1 AND id = $2 RETURNING id")
+                        .bind(process_id)
+                        .bind(id)
+                }
             };
             found(query.bind(&a.name).fetch_optional(&mut *tx).await?)?
         })
@@ -138,7 +154,13 @@ impl Store {
 
     /// Adds a table at the end or changes one, with its areas; returns its id. The
     /// areas must be the process's: the caller checked them with [`TableInput::validate`].
-    pub async fn save_table(&self, process_id: i64, id: Option<i64>, t: &TableInput, audit: &AuditEntry) -> Result<i64> {
+    pub async fn save_table(
+        &self,
+        process_id: i64,
+        id: Option<i64>,
+        t: &TableInput,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
         edit!(self, process_id, audit, |tx| {
             let query = match id {
                 None => sqlx::query_scalar(
@@ -180,25 +202,27 @@ impl Store {
         schedule.validate()?;
         edit!(self, process_id, audit, |tx| {
             let session_id = match id {
-                None => sqlx::query_scalar(
-                    "INSERT INTO calendar_sessions (process_id, position, kind, title, phase_id, table_id, invited,
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO calendar_sessions (process_id, position, kind, title, phase_id, table_id, invited,
                         date, start_time, end_time, venue)
                      VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM calendar_sessions WHERE process_id = $1),
                         $2, $3, $4, $5, $6, $7, $8, $9, $10)
                      RETURNING id",
-                )
-                .bind(process_id)
-                .bind(s.kind.code())
-                .bind(&s.title)
-                .bind(s.phase_id)
-                .bind(s.table_id)
-                .bind(&s.invited)
-                .bind(schedule.date)
-                .bind(schedule.start)
-                .bind(schedule.end)
-                .bind(&schedule.venue)
-                .fetch_optional(&mut *tx)
-                .await?,
+                    )
+                    .bind(process_id)
+                    .bind(s.kind.code())
+                    .bind(&s.title)
+                    .bind(s.phase_id)
+                    .bind(s.table_id)
+                    .bind(&s.invited)
+                    .bind(schedule.date)
+                    .bind(schedule.start)
+                    .bind(schedule.end)
+                    .bind(&schedule.venue)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
                 Some(id) => sqlx::query_scalar(
                     "UPDATE calendar_sessions SET kind = $3, title = $4, phase_id = $5, table_id = $6, invited = $7,
                      sequence = sequence + 1 WHERE process_id = $1 AND id = $2 RETURNING id",
@@ -228,7 +252,13 @@ impl Store {
 
     /// Removes a part of the calendar. Sessions lose a removed phase or table; an area
     /// that received expressions name is kept, as a conflict.
-    pub async fn remove_calendar_part(&self, process_id: i64, part: CalendarPart, id: i64, audit: &AuditEntry) -> Result<()> {
+    pub async fn remove_calendar_part(
+        &self,
+        process_id: i64,
+        part: CalendarPart,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let sql = format!("DELETE FROM {} WHERE process_id = $1 AND id = $2 RETURNING id", part.table_name());
         edit!(self, process_id, audit, |tx| {
             if part == CalendarPart::Area {

@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use concerto_domain::{
-    Applicant, ApplicantKind, AuditEntry, Expression, ExpressionStatus, LegalForm, Participation, Process,
-    Proposal, ProtocolNumber, ReceivedExpression, Representative, SubmissionConflict, TaxCode, admit_amendment,
+    Applicant, ApplicantKind, AuditEntry, Expression, ExpressionStatus, LegalForm, Participation, Process, Proposal,
+    ProtocolNumber, ReceivedExpression, Representative, SubmissionConflict, TaxCode, admit_amendment,
     admit_new_submission, canonical_submission, may_annul, sha256_hex,
 };
 use sqlx::Connection;
 
-use crate::outbox::enqueue_on;
 use crate::audit::audit_on;
+use crate::outbox::enqueue_on;
 use crate::pacts::{end_pact_of_expression, pact_follows_expression};
 use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -204,82 +204,90 @@ impl Store {
         // submission), so that concurrent submissions never meet on the register's
         // unique index before they reach the register itself.
         let provisional = provisional_sequence(&s.manage_token_digest);
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            if let Some(set) = register_dialect(&*tx).async_commit {
-                sqlx::query(set).execute(&mut *tx).await?;
-            }
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    if let Some(set) = register_dialect(&*tx).async_commit {
+                        sqlx::query(set).execute(&mut *tx).await?;
+                    }
 
-            // All the work that does not need the number comes first, without holding
-            // the register: submissions to one Ambito run side by side up to here. An
-            // applicant's concurrent submissions still meet on the "one current
-            // expression" index (a unique violation, retried by submit_expression).
-            let replaced = match &s.amends {
-                Some(digest) => {
-                    let row = sqlx::query(&format!("{SELECT_REPLACED} JOIN expression_links l ON l.expression_id = e.id
-                         WHERE l.digest = $1 AND e.process_id = $2"))
-                        .bind(digest)
-                        .bind(process.id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    let current = Replaced::of(&row)?;
-                    admit_amendment(current.status, &current.tax_code, a.tax_code.as_str())?;
-                    Some(current)
-                }
-                None => {
-                    let current: Option<i64> = sqlx::query_scalar(
+                    // All the work that does not need the number comes first, without holding
+                    // the register: submissions to one Ambito run side by side up to here. An
+                    // applicant's concurrent submissions still meet on the "one current
+                    // expression" index (a unique violation, retried by submit_expression).
+                    let replaced = match &s.amends {
+                        Some(digest) => {
+                            let row = sqlx::query(&format!(
+                                "{SELECT_REPLACED} JOIN expression_links l ON l.expression_id = e.id
+                         WHERE l.digest = $1 AND e.process_id = $2"
+                            ))
+                            .bind(digest)
+                            .bind(process.id)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or(StoreError::NotFound)?;
+                            let current = Replaced::of(&row)?;
+                            admit_amendment(current.status, &current.tax_code, a.tax_code.as_str())?;
+                            Some(current)
+                        }
+                        None => {
+                            let current: Option<i64> = sqlx::query_scalar(
                         "SELECT id FROM expressions WHERE process_id = $1 AND tax_code = $2 AND status = 'active'",
                     )
                     .bind(process.id)
                     .bind(a.tax_code.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                    admit_new_submission(current.is_some())?;
-                    None
-                }
-            };
-            if let Some(old) = &replaced {
-                // Only from 'active': an amendment that raced another one of the same
-                // version (now superseded) starts again and amends the newer one.
-                let moved = sqlx::query("UPDATE expressions SET status = 'superseded' WHERE id = $1 AND status = 'active'")
-                    .bind(old.id)
-                    .execute(&mut *tx)
-                    .await?;
-                if moved.rows_affected() != 1 {
-                    return Err(StoreError::Conflict(AMENDED_MEANWHILE.into()));
-                }
-            }
+                            admit_new_submission(current.is_some())?;
+                            None
+                        }
+                    };
+                    if let Some(old) = &replaced {
+                        // Only from 'active': an amendment that raced another one of the same
+                        // version (now superseded) starts again and amends the newer one.
+                        let moved = sqlx::query(
+                            "UPDATE expressions SET status = 'superseded' WHERE id = $1 AND status = 'active'",
+                        )
+                        .bind(old.id)
+                        .execute(&mut *tx)
+                        .await?;
+                        if moved.rows_affected() != 1 {
+                            return Err(StoreError::Conflict(AMENDED_MEANWHILE.into()));
+                        }
+                    }
 
-            let id: i64 = sqlx::query_scalar(INSERT_EXPRESSION)
-                .bind(process.id)
-                .bind(process.ambito.id)
-                .bind(year)
-                .bind(provisional)
-                .bind(s.received_at)
-                .bind(replaced.as_ref().map(|r| r.id))
-                .bind(a.kind.code())
-                .bind(&a.name)
-                .bind(a.legal_form.map(LegalForm::code))
-                .bind(a.tax_code.as_str())
-                .bind(&a.legal_representative)
-                .bind(&a.address)
-                .bind(&a.municipality)
-                .bind(&a.email)
-                .bind(&a.pec)
-                .bind(&a.phone)
-                .bind(a.founded_on)
-                .bind(e.proposal.as_ref().map(|p| p.title.as_str()))
-                .bind(e.proposal.as_ref().map(|p| p.text.as_str()))
-                .bind(e.eligible_for_pact)
-                .bind("")
-                .bind("")
-                .bind(e.public_name_consent)
-                .fetch_one(&mut *tx)
-                .await?;
-            for p in &e.participations {
-                sqlx::query(
+                    let id: i64 = sqlx::query_scalar(INSERT_EXPRESSION)
+                        .bind(process.id)
+                        .bind(process.ambito.id)
+                        .bind(year)
+                        .bind(provisional)
+                        .bind(s.received_at)
+                        .bind(replaced.as_ref().map(|r| r.id))
+                        .bind(a.kind.code())
+                        .bind(&a.name)
+                        .bind(a.legal_form.map(LegalForm::code))
+                        .bind(a.tax_code.as_str())
+                        .bind(&a.legal_representative)
+                        .bind(&a.address)
+                        .bind(&a.municipality)
+                        .bind(&a.email)
+                        .bind(&a.pec)
+                        .bind(&a.phone)
+                        .bind(a.founded_on)
+                        .bind(e.proposal.as_ref().map(|p| p.title.as_str()))
+                        .bind(e.proposal.as_ref().map(|p| p.text.as_str()))
+                        .bind(e.eligible_for_pact)
+                        .bind("")
+                        .bind("")
+                        .bind(e.public_name_consent)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    for p in &e.participations {
+                        sqlx::query(
                     "INSERT INTO expression_participations (expression_id, area_id, rep_name, rep_email, rep_phone)
                      VALUES ($1, $2, $3, $4, $5)",
                 )
@@ -290,122 +298,151 @@ impl Store {
                 .bind(&p.representative.phone)
                 .execute(&mut *tx)
                 .await?;
-            }
-            for area_id in e.proposal.iter().flat_map(|p| &p.area_ids) {
-                sqlx::query("INSERT INTO proposal_areas (expression_id, area_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(area_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            // The holder's earlier links follow the registration to its new version.
-            if let Some(old) = &replaced {
-                sqlx::query("UPDATE expression_links SET expression_id = $2 WHERE expression_id = $1")
-                    .bind(old.id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id) VALUES ($1, $2, $3, $2)")
+                    }
+                    for area_id in e.proposal.iter().flat_map(|p| &p.area_ids) {
+                        sqlx::query("INSERT INTO proposal_areas (expression_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    // The holder's earlier links follow the registration to its new version.
+                    if let Some(old) = &replaced {
+                        sqlx::query("UPDATE expression_links SET expression_id = $2 WHERE expression_id = $1")
+                            .bind(old.id)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query("INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id) VALUES ($1, $2, $3, $2)")
                 .bind(&s.manage_token_digest)
                 .bind(id)
                 .bind(s.received_at)
                 .execute(&mut *tx)
                 .await?;
-            crate::tables::form_proposal_follows!(&mut *tx, process.id, replaced.as_ref().map(|r| r.id), id, e, s.received_at).await?;
-            let pact_kind = concerto_domain::PactKind::for_expression(e);
-            let change = pact_follows_expression!(&mut *tx, process, replaced.as_ref().map(|r| r.id), id, a.tax_code.as_str(), pact_kind, s.received_at).await?;
+                    crate::tables::form_proposal_follows!(
+                        &mut *tx,
+                        process.id,
+                        replaced.as_ref().map(|r| r.id),
+                        id,
+                        e,
+                        s.received_at
+                    )
+                    .await?;
+                    let pact_kind = concerto_domain::PactKind::for_expression(e);
+                    let change = pact_follows_expression!(
+                        &mut *tx,
+                        process,
+                        replaced.as_ref().map(|r| r.id),
+                        id,
+                        a.tax_code.as_str(),
+                        pact_kind,
+                        s.received_at
+                    )
+                    .await?;
 
-            // The number last: taking it locks the Ambito's register row to the commit,
-            // so numbers are given in commit order and a refusal or a crash before the
-            // commit gives the number back. What needs the number (the canonical text
-            // and its digest, the receipt, its e-mail, the audit entry) follows it.
-            let sequence: i64 = sqlx::query_scalar(NEXT_PROTOCOL)
-                .bind(process.ambito.id)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await?;
-            let protocol = ProtocolNumber { year, sequence };
-            let canonical = canonical_submission(&process.header.slug, protocol, s.received_at, e);
-            let sha256 = sha256_hex(canonical.as_bytes());
-            sqlx::query("UPDATE expressions SET protocol_sequence = $2, canonical = $3, sha256 = $4 WHERE id = $1")
-                .bind(id)
-                .bind(sequence)
-                .bind(&canonical)
-                .bind(&sha256)
-                .execute(&mut *tx)
-                .await?;
-            let receipt = Receipt {
-                expression_id: id,
-                protocol,
-                received_at: s.received_at,
-                sha256,
-                supersedes: replaced.as_ref().map(|r| r.protocol),
-            };
-            enqueue_on!(&mut *tx, email(&receipt), s.received_at).await?;
-            let entry = AuditEntry {
-                actor: if replaced.is_some() { "holder:link".into() } else { "public".into() },
-                at: s.received_at,
-                action: if replaced.is_some() { "expression.amend".into() } else { "expression.submit".into() },
-                subject: format!("expression:{id}"),
-                ambito: Some(process.ambito.slug.clone()),
-                before: replaced.as_ref().map(|r| serde_json::json!({ "protocol": r.protocol.to_string(), "status": "active" }).to_string()),
-                after: Some(
-                    serde_json::json!({
-                        "process": process.header.slug,
-                        "protocol": protocol.to_string(),
-                        "sha256": receipt.sha256,
-                        "pact": change.code(),
-                    })
-                    .to_string(),
-                ),
-            };
-            // The audit chain's tail lock, shared by every change, is the last one taken.
-            audit_on!(&mut *tx, &entry).await?;
-            tx.commit().await?;
-            // On PostgreSQL the commit above did not wait for the disk, so the register's
-            // and the chain's locks were released without a WAL flush in between (one
-            // flush per submission, serialized, capped the rush at the disk's flush
-            // rate). The receipt is answered only once the commit is durable: this
-            // statement commits synchronously a record written after it, so its flush
-            // covers ours, and concurrent submissions share flushes. A database crash
-            // before the flush loses only the last commits, numbers included, and none
-            // of them was answered: the register stays gapless and every receipt stands.
-            if let Some(durable) = register_dialect(&*conn).durable {
-                sqlx::query(durable).execute(&mut *conn).await?;
-            }
-            Ok(receipt)
-        })
+                    // The number last: taking it locks the Ambito's register row to the commit,
+                    // so numbers are given in commit order and a refusal or a crash before the
+                    // commit gives the number back. What needs the number (the canonical text
+                    // and its digest, the receipt, its e-mail, the audit entry) follows it.
+                    let sequence: i64 = sqlx::query_scalar(NEXT_PROTOCOL)
+                        .bind(process.ambito.id)
+                        .bind(year)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let protocol = ProtocolNumber { year, sequence };
+                    let canonical = canonical_submission(&process.header.slug, protocol, s.received_at, e);
+                    let sha256 = sha256_hex(canonical.as_bytes());
+                    sqlx::query(
+                        "UPDATE expressions SET protocol_sequence = $2, canonical = $3, sha256 = $4 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(sequence)
+                    .bind(&canonical)
+                    .bind(&sha256)
+                    .execute(&mut *tx)
+                    .await?;
+                    let receipt = Receipt {
+                        expression_id: id,
+                        protocol,
+                        received_at: s.received_at,
+                        sha256,
+                        supersedes: replaced.as_ref().map(|r| r.protocol),
+                    };
+                    enqueue_on!(&mut *tx, email(&receipt), s.received_at).await?;
+                    let entry = AuditEntry {
+                        actor: if replaced.is_some() { "holder:link".into() } else { "public".into() },
+                        at: s.received_at,
+                        action: if replaced.is_some() { "expression.amend".into() } else { "expression.submit".into() },
+                        subject: format!("expression:{id}"),
+                        ambito: Some(process.ambito.slug.clone()),
+                        before: replaced.as_ref().map(|r| {
+                            serde_json::json!({ "protocol": r.protocol.to_string(), "status": "active" }).to_string()
+                        }),
+                        after: Some(
+                            serde_json::json!({
+                                "process": process.header.slug,
+                                "protocol": protocol.to_string(),
+                                "sha256": receipt.sha256,
+                                "pact": change.code(),
+                            })
+                            .to_string(),
+                        ),
+                    };
+                    // The audit chain's tail lock, shared by every change, is the last one taken.
+                    audit_on!(&mut *tx, &entry).await?;
+                    tx.commit().await?;
+                    // On PostgreSQL the commit above did not wait for the disk, so the register's
+                    // and the chain's locks were released without a WAL flush in between (one
+                    // flush per submission, serialized, capped the rush at the disk's flush
+                    // rate). The receipt is answered only once the commit is durable: this
+                    // statement commits synchronously a record written after it, so its flush
+                    // covers ours, and concurrent submissions share flushes. A database crash
+                    // before the flush loses only the last commits, numbers included, and none
+                    // of them was answered: the register stays gapless and every receipt stands.
+                    if let Some(durable) = register_dialect(&*conn).durable {
+                        sqlx::query(durable).execute(&mut *conn).await?;
+                    }
+                    Ok(receipt)
+                }
+        )
     }
 
     /// The expression behind a management link: the current version of the
     /// registration the link was issued for.
     pub async fn expression_by_token(&self, digest: &str) -> Result<Option<ReceivedExpression>> {
-        let sql = format!("{SELECT_EXPRESSION} WHERE id = (SELECT expression_id FROM expression_links WHERE digest = $1)");
+        let sql =
+            format!("{SELECT_EXPRESSION} WHERE id = (SELECT expression_id FROM expression_links WHERE digest = $1)");
         Ok(self.load_expressions(&sql, Key::Text(digest)).await?.pop())
     }
 
     /// When a management link was issued, and the version it was issued for when
     /// that is known (links issued before migration 22 do not say): an amendment
     /// may since have replaced that version.
-    pub async fn expression_link_origin(&self, digest: &str) -> Result<Option<(DateTime<Utc>, Option<ProtocolNumber>)>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(
-                "SELECT l.issued_at, e.protocol_year, e.protocol_sequence FROM expression_links l
+    pub async fn expression_link_origin(
+        &self,
+        digest: &str,
+    ) -> Result<Option<(DateTime<Utc>, Option<ProtocolNumber>)>> {
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(
+                    "SELECT l.issued_at, e.protocol_year, e.protocol_sequence FROM expression_links l
                  LEFT JOIN expressions e ON e.id = l.issued_for_id WHERE l.digest = $1",
-            )
-            .bind(digest)
-            .fetch_optional(pool)
-            .await?;
-            row.map(|r| {
-                let protocol = match r.opt_small("protocol_year")? {
-                    Some(year) => Some(ProtocolNumber { year, sequence: r.int("protocol_sequence")? }),
-                    None => None,
-                };
-                Ok((r.instant("issued_at")?, protocol))
-            })
-            .transpose()
-        })
+                )
+                .bind(digest)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|r| {
+                    let protocol = match r.opt_small("protocol_year")? {
+                        Some(year) => Some(ProtocolNumber { year, sequence: r.int("protocol_sequence")? }),
+                        None => None,
+                    };
+                    Ok((r.instant("issued_at")?, protocol))
+                })
+                .transpose()
+            }
+        )
     }
 
     pub async fn expression_by_id(&self, id: i64) -> Result<Option<ReceivedExpression>> {
@@ -415,7 +452,9 @@ impl Store {
 
     /// The current expressions of a process: one per applicant, amendments folded in.
     pub async fn active_expressions(&self, process_id: i64) -> Result<Vec<ReceivedExpression>> {
-        let sql = format!("{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence");
+        let sql = format!(
+            "{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence"
+        );
         self.load_expressions(&sql, Key::Int(process_id)).await
     }
 
@@ -423,35 +462,43 @@ impl Store {
     /// expression, in protocol order: enough to count them per area and per table
     /// without loading the expressions.
     pub async fn active_expression_areas(&self, process_id: i64) -> Result<Vec<Vec<i64>>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT e.id, p.area_id FROM expressions e
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT e.id, p.area_id FROM expressions e
                  LEFT JOIN expression_participations p ON p.expression_id = e.id
                  WHERE e.process_id = $1 AND e.status = 'active'
                  ORDER BY e.protocol_year, e.protocol_sequence, p.area_id",
-            )
-            .bind(process_id)
-            .fetch_all(pool)
-            .await?;
-            let mut out: Vec<Vec<i64>> = Vec::new();
-            let mut last = None;
-            for row in &rows {
-                let id = row.int("id")?;
-                if last != Some(id) {
-                    out.push(Vec::new());
-                    last = Some(id);
+                )
+                .bind(process_id)
+                .fetch_all(pool)
+                .await?;
+                let mut out: Vec<Vec<i64>> = Vec::new();
+                let mut last = None;
+                for row in &rows {
+                    let id = row.int("id")?;
+                    if last != Some(id) {
+                        out.push(Vec::new());
+                        last = Some(id);
+                    }
+                    if let Some(area) = row.opt_int("area_id")? {
+                        out.last_mut().expect("pushed above").push(area);
+                    }
                 }
-                if let Some(area) = row.opt_int("area_id")? {
-                    out.last_mut().expect("pushed above").push(area);
-                }
+                Ok(out)
             }
-            Ok(out)
-        })
+        )
     }
 
     /// `limit` current expressions of a process from the `offset`-th, in protocol
     /// order: one page of the office's list.
-    pub async fn active_expressions_page(&self, process_id: i64, offset: usize, limit: usize) -> Result<Vec<ReceivedExpression>> {
+    pub async fn active_expressions_page(
+        &self,
+        process_id: i64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<ReceivedExpression>> {
         let sql = format!(
             "{SELECT_EXPRESSION} WHERE process_id = $1 AND status = 'active' ORDER BY protocol_year, protocol_sequence LIMIT {limit} OFFSET {offset}"
         );
@@ -476,57 +523,75 @@ impl Store {
 
     /// Who annulled an expression, when and why.
     pub async fn annulment_of(&self, expression_id: i64) -> Result<Option<AnnulmentRecord>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let row = sqlx::query(
                 "SELECT annulled_at, annulled_by, annulment_reason FROM expressions WHERE id = $1 AND annulled_at IS NOT NULL",
             )
             .bind(expression_id)
             .fetch_optional(pool)
             .await?;
-            row.map(|r| {
-                Ok(AnnulmentRecord { at: r.instant("annulled_at")?, by: r.text("annulled_by")?, reason: r.text("annulment_reason")? })
-            })
-            .transpose()
-        })
+                    row.map(|r| {
+                        Ok(AnnulmentRecord {
+                            at: r.instant("annulled_at")?,
+                            by: r.text("annulled_by")?,
+                            reason: r.text("annulment_reason")?,
+                        })
+                    })
+                    .transpose()
+                }
+        )
     }
 
     /// The current expression of a tax code in a process, if any.
     pub async fn current_expression(&self, process_id: i64, tax_code: &TaxCode) -> Result<Option<ReceivedExpression>> {
-        on_pool!(self, read |pool| {
-            let id: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM expressions WHERE process_id = $1 AND tax_code = $2 AND status = 'active'")
-                    .bind(process_id)
-                    .bind(tax_code.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-            match id {
-                Some(id) => self.expression_by_id(id).await,
-                None => Ok(None),
+        on_pool!(
+            self,
+            read | pool | {
+                let id: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM expressions WHERE process_id = $1 AND tax_code = $2 AND status = 'active'",
+                )
+                .bind(process_id)
+                .bind(tax_code.as_str())
+                .fetch_optional(pool)
+                .await?;
+                match id {
+                    Some(id) => self.expression_by_id(id).await,
+                    None => Ok(None),
+                }
             }
-        })
+        )
     }
 
     /// Every version an applicant sent to a process, oldest first.
     pub async fn expression_history(&self, process_id: i64, tax_code: &TaxCode) -> Result<Vec<HistoryEntry>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT protocol_year, protocol_sequence, received_at, status, annulled_at FROM expressions
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT protocol_year, protocol_sequence, received_at, status, annulled_at FROM expressions
                  WHERE process_id = $1 AND tax_code = $2 ORDER BY received_at, protocol_sequence",
-            )
-            .bind(process_id)
-            .bind(tax_code.as_str())
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(HistoryEntry {
-                        protocol: ProtocolNumber { year: r.small("protocol_year")?, sequence: r.int("protocol_sequence")? },
-                        received_at: r.instant("received_at")?,
-                        status: status_of(r)?,
+                )
+                .bind(process_id)
+                .bind(tax_code.as_str())
+                .fetch_all(pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(HistoryEntry {
+                            protocol: ProtocolNumber {
+                                year: r.small("protocol_year")?,
+                                sequence: r.int("protocol_sequence")?,
+                            },
+                            received_at: r.instant("received_at")?,
+                            status: status_of(r)?,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            }
+        )
     }
 
     /// Adds a management link to the current expression of `tax_code` and queues the
@@ -554,27 +619,30 @@ impl Store {
             before: None,
             after: Some(serde_json::json!({ "protocol": current.protocol.to_string() }).to_string()),
         };
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            // Inserted only while that version is still the current one.
-            let added = sqlx::query(
-                "INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                // Inserted only while that version is still the current one.
+                let added = sqlx::query(
+                    "INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id)
                  SELECT $1, id, $3, id FROM expressions WHERE id = $2 AND status = 'active'",
-            )
-            .bind(digest)
-            .bind(current.id)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            if added.rows_affected() != 1 {
-                return Ok(false);
+                )
+                .bind(digest)
+                .bind(current.id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                if added.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                enqueue_on!(&mut *tx, message, at).await?;
+                audit_on!(&mut *tx, &entry).await?;
+                tx.commit().await?;
+                Ok(true)
             }
-            enqueue_on!(&mut *tx, message, at).await?;
-            audit_on!(&mut *tx, &entry).await?;
-            tx.commit().await?;
-            Ok(true)
-        })
+        )
     }
 
     /// Withdraws the current expression behind a management link, and its pact with it.
@@ -587,26 +655,31 @@ impl Store {
             action: "expression.withdraw".into(),
             subject: format!("expression:{}", current.id),
             ambito: Some(ambito),
-            before: Some(serde_json::json!({ "protocol": current.protocol.to_string(), "status": "active" }).to_string()),
+            before: Some(
+                serde_json::json!({ "protocol": current.protocol.to_string(), "status": "active" }).to_string(),
+            ),
             after: Some(serde_json::json!({ "status": "withdrawn" }).to_string()),
         };
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let moved = sqlx::query(
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let moved = sqlx::query(
                 "UPDATE expressions SET status = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND status = 'active'",
             )
             .bind(current.id)
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            if moved.rows_affected() != 1 {
-                return Err(StoreError::NotFound);
+                if moved.rows_affected() != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                end_pact_of_expression!(&mut *tx, current.id, at, "manifestazione di interesse ritirata").await?;
+                audit_on!(&mut *tx, &entry).await?;
+                tx.commit().await?;
             }
-            end_pact_of_expression!(&mut *tx, current.id, at, "manifestazione di interesse ritirata").await?;
-            audit_on!(&mut *tx, &entry).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
@@ -634,13 +707,18 @@ impl Store {
             action: "expression.annul".into(),
             subject: format!("expression:{}", target.id),
             ambito: Some(a.process.ambito.slug.clone()),
-            before: Some(serde_json::json!({ "protocol": target.protocol.to_string(), "status": target.status.code() }).to_string()),
+            before: Some(
+                serde_json::json!({ "protocol": target.protocol.to_string(), "status": target.status.code() })
+                    .to_string(),
+            ),
             after: Some(serde_json::json!({ "status": "annulled", "reason": a.reason }).to_string()),
         };
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let moved = sqlx::query(
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let moved = sqlx::query(
                 "UPDATE expressions SET status = 'withdrawn', annulled_at = $2, annulled_by = $3, annulment_reason = $4
                  WHERE id = $1 AND status = $5 AND annulled_at IS NULL",
             )
@@ -651,120 +729,142 @@ impl Store {
             .bind(target.status.code())
             .execute(&mut *tx)
             .await?;
-            if moved.rows_affected() != 1 {
-                return Err(StoreError::Conflict("la manifestazione di interesse è stata modificata nel frattempo".into()));
+                if moved.rows_affected() != 1 {
+                    return Err(StoreError::Conflict(
+                        "la manifestazione di interesse è stata modificata nel frattempo".into(),
+                    ));
+                }
+                end_pact_of_expression!(&mut *tx, target.id, a.at, "registrazione annullata dall'ufficio").await?;
+                audit_on!(&mut *tx, &entry).await?;
+                enqueue_on!(&mut *tx, message, a.at).await?;
+                tx.commit().await?;
             }
-            end_pact_of_expression!(&mut *tx, target.id, a.at, "registrazione annullata dall'ufficio").await?;
-            audit_on!(&mut *tx, &entry).await?;
-            enqueue_on!(&mut *tx, message, a.at).await?;
-            tx.commit().await?;
-        });
+        );
         self.expression_by_id(target.id).await?.ok_or(StoreError::NotFound)
     }
 
     async fn ambito_slug_of_process(&self, process_id: i64) -> Result<String> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar("SELECT a.slug FROM processes p JOIN ambiti a ON a.id = p.ambito_id WHERE p.id = $1")
+        on_pool!(
+            self,
+            read | pool | {
+                Ok(sqlx::query_scalar(
+                    "SELECT a.slug FROM processes p JOIN ambiti a ON a.id = p.ambito_id WHERE p.id = $1",
+                )
                 .bind(process_id)
                 .fetch_one(pool)
                 .await?)
-        })
+            }
+        )
     }
 
     /// Every protocol number of an Ambito's register in a year, in order: for
     /// checking that the register has no gaps.
     pub async fn protocol_sequences(&self, ambito_id: i64, year: i32) -> Result<Vec<i64>> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    Ok(sqlx::query_scalar(
                 "SELECT protocol_sequence FROM expressions WHERE ambito_id = $1 AND protocol_year = $2 ORDER BY protocol_sequence",
             )
             .bind(ambito_id)
             .bind(year)
             .fetch_all(pool)
             .await?)
-        })
+                }
+        )
     }
 
     /// The protocol register of an Ambito: every year with the numbers given in it,
     /// each marked when it was annulled.
     pub async fn protocol_register(&self, ambito_slug: &str) -> Result<Vec<(i32, Vec<RegisterLine>)>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let rows = sqlx::query(
                 "SELECT e.protocol_year, e.protocol_sequence, e.annulled_at FROM expressions e JOIN ambiti a ON a.id = e.ambito_id
                  WHERE a.slug = $1 ORDER BY e.protocol_year, e.protocol_sequence",
             )
             .bind(ambito_slug)
             .fetch_all(pool)
             .await?;
-            let mut years: Vec<(i32, Vec<RegisterLine>)> = Vec::new();
-            for row in &rows {
-                let year = row.small("protocol_year")?;
-                let line = RegisterLine { sequence: row.int("protocol_sequence")?, annulled: row.opt_instant("annulled_at")?.is_some() };
-                match years.last_mut() {
-                    Some((y, lines)) if *y == year => lines.push(line),
-                    _ => years.push((year, vec![line])),
+                    let mut years: Vec<(i32, Vec<RegisterLine>)> = Vec::new();
+                    for row in &rows {
+                        let year = row.small("protocol_year")?;
+                        let line = RegisterLine {
+                            sequence: row.int("protocol_sequence")?,
+                            annulled: row.opt_instant("annulled_at")?.is_some(),
+                        };
+                        match years.last_mut() {
+                            Some((y, lines)) if *y == year => lines.push(line),
+                            _ => years.push((year, vec![line])),
+                        }
+                    }
+                    Ok(years)
                 }
-            }
-            Ok(years)
-        })
+        )
     }
 
     async fn load_expressions(&self, sql: &str, key: Key<'_>) -> Result<Vec<ReceivedExpression>> {
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let query = sqlx::query(sql);
-            let query = match key {
-                Key::Int(id) => query.bind(id),
-                Key::Text(text) => query.bind(text),
-            };
-            let rows = query.fetch_all(&mut *conn).await?;
-            // The participations and proposal areas of all the rows, a few hundred
-            // expressions per query rather than two queries per expression.
-            let ids = rows.iter().map(|row| row.int("id")).collect::<Result<Vec<i64>>>()?;
-            let mut participations: HashMap<i64, Vec<Participation>> = HashMap::new();
-            let mut proposal_areas: HashMap<i64, Vec<i64>> = HashMap::new();
-            for chunk in ids.chunks(BATCH) {
-                let list = placeholders(chunk.len());
-                let sql = format!(
-                    "SELECT expression_id, area_id, rep_name, rep_email, rep_phone FROM expression_participations
+        on_pool!(
+            self,
+            read | pool | {
+                let mut conn = pool.acquire().await?;
+                let query = sqlx::query(sql);
+                let query = match key {
+                    Key::Int(id) => query.bind(id),
+                    Key::Text(text) => query.bind(text),
+                };
+                let rows = query.fetch_all(&mut *conn).await?;
+                // The participations and proposal areas of all the rows, a few hundred
+                // expressions per query rather than two queries per expression.
+                let ids = rows.iter().map(|row| row.int("id")).collect::<Result<Vec<i64>>>()?;
+                let mut participations: HashMap<i64, Vec<Participation>> = HashMap::new();
+                let mut proposal_areas: HashMap<i64, Vec<i64>> = HashMap::new();
+                for chunk in ids.chunks(BATCH) {
+                    let list = placeholders(chunk.len());
+                    let sql = format!(
+                        "SELECT expression_id, area_id, rep_name, rep_email, rep_phone FROM expression_participations
                      WHERE expression_id IN ({list}) ORDER BY expression_id, area_id"
-                );
-                let mut query = sqlx::query(&sql);
-                for id in chunk {
-                    query = query.bind(id);
-                }
-                for p in query.fetch_all(&mut *conn).await? {
-                    participations.entry(p.int("expression_id")?).or_default().push(Participation {
-                        area_id: p.int("area_id")?,
-                        representative: Representative {
-                            name: p.text("rep_name")?,
-                            email: p.text("rep_email")?,
-                            phone: p.opt_text("rep_phone")?,
-                        },
-                    });
-                }
-                let sql = format!(
-                    "SELECT expression_id, area_id FROM proposal_areas WHERE expression_id IN ({list})
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for id in chunk {
+                        query = query.bind(id);
+                    }
+                    for p in query.fetch_all(&mut *conn).await? {
+                        participations.entry(p.int("expression_id")?).or_default().push(Participation {
+                            area_id: p.int("area_id")?,
+                            representative: Representative {
+                                name: p.text("rep_name")?,
+                                email: p.text("rep_email")?,
+                                phone: p.opt_text("rep_phone")?,
+                            },
+                        });
+                    }
+                    let sql = format!(
+                        "SELECT expression_id, area_id FROM proposal_areas WHERE expression_id IN ({list})
                      ORDER BY expression_id, area_id"
-                );
-                let mut query = sqlx::query(&sql);
-                for id in chunk {
-                    query = query.bind(id);
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for id in chunk {
+                        query = query.bind(id);
+                    }
+                    for a in query.fetch_all(&mut *conn).await? {
+                        proposal_areas.entry(a.int("expression_id")?).or_default().push(a.int("area_id")?);
+                    }
                 }
-                for a in query.fetch_all(&mut *conn).await? {
-                    proposal_areas.entry(a.int("expression_id")?).or_default().push(a.int("area_id")?);
+                let mut expressions = Vec::with_capacity(rows.len());
+                for (row, id) in rows.iter().zip(&ids) {
+                    expressions.push(expression_from_row(
+                        row,
+                        participations.remove(id).unwrap_or_default(),
+                        proposal_areas.remove(id).unwrap_or_default(),
+                    )?);
                 }
+                Ok(expressions)
             }
-            let mut expressions = Vec::with_capacity(rows.len());
-            for (row, id) in rows.iter().zip(&ids) {
-                expressions.push(expression_from_row(
-                    row,
-                    participations.remove(id).unwrap_or_default(),
-                    proposal_areas.remove(id).unwrap_or_default(),
-                )?);
-            }
-            Ok(expressions)
-        })
+        )
     }
 }
 
@@ -831,9 +931,12 @@ impl Store {
     /// Tries to delete a registration behind the register's back, as anyone with
     /// access to the database could: the schema refuses it.
     pub async fn delete_expression_for_tests(&self, id: i64) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("DELETE FROM expressions WHERE id = $1").bind(id).execute(pool).await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query("DELETE FROM expressions WHERE id = $1").bind(id).execute(pool).await?;
+            }
+        );
         Ok(())
     }
 }

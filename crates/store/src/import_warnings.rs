@@ -7,7 +7,7 @@ use sqlx::Connection;
 
 use crate::audit::audit_on;
 use crate::rows::Columns;
-use crate::{on_pool, Result, Store};
+use crate::{Result, Store, on_pool};
 
 /// A warning still open on a process.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,30 +19,23 @@ pub struct ImportWarning {
 
 impl Store {
     /// Keeps the importer's `warnings` on the process `process_id`.
-    pub async fn add_import_warnings(
-        &self,
-        process_id: i64,
-        warnings: &[String],
-        at: DateTime<Utc>,
-    ) -> Result<()> {
+    pub async fn add_import_warnings(&self, process_id: i64, warnings: &[String], at: DateTime<Utc>) -> Result<()> {
         on_pool!(
             self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    for text in warnings {
-                        sqlx::query("INSERT INTO import_warnings (process_id, text, created_at) VALUES ($1, $2, $3)")
-                    .bind(process_id)
-                    .bind(text)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                for text in warnings {
+                    sqlx::query("INSERT INTO import_warnings (process_id, text, created_at) VALUES ($1, $2, $3)")
+                        .bind(process_id)
+                        .bind(text)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
                 }
+                tx.commit().await?;
+                Ok(())
+            }
         )
     }
 
@@ -73,13 +66,7 @@ impl Store {
 
     /// Marks the warning `id` of the process resolved, with its audit entry. False
     /// when it was resolved already or belongs to another process.
-    pub async fn resolve_import_warning(
-        &self,
-        process_id: i64,
-        id: i64,
-        by: &str,
-        audit: &AuditEntry,
-    ) -> Result<bool> {
+    pub async fn resolve_import_warning(&self, process_id: i64, id: i64, by: &str, audit: &AuditEntry) -> Result<bool> {
         on_pool!(
             self,
             write | pool | {

@@ -19,38 +19,40 @@ mod observatory;
 mod onboarding;
 mod operations;
 mod outbox;
-mod password_resets;
 mod pacts;
+mod password_resets;
 mod processes;
 mod retention;
 mod rows;
 mod sessions;
 mod tables;
-mod updates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod updates;
 
 pub use accounts::{Credentials, LoginFailures, NewAccount};
 pub use ambiti::{AmbitoLine, AmbitoLogo, AmbitoRecord};
-pub use editing::CalendarPart;
-pub use onboarding::{AccountLine, LinkPurpose};
-pub use password_resets::ResetRequest;
 pub use audit::{AuditFilter, AuditReport};
+pub use editing::CalendarPart;
 pub use expressions::{Annulment, AnnulmentRecord, HistoryEntry, Receipt, RegisterLine, Submission};
+pub use import_warnings::ImportWarning;
 pub use observatory::{
-    FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage, StoredRecord,
+    FacetCount, MARK_END, MARK_START, ObservatoryStats, PendingCorrection, RecordVersion, SearchHit, SearchPage,
+    StoredRecord,
 };
+pub use onboarding::{AccountLine, LinkPurpose};
 pub use operations::{OutboxStats, PoolStats, sqlite_file};
 pub use outbox::{EmailAttachment, NewEmail, OutgoingEmail};
 pub use pacts::{NewPactFile, PactEntry, PactEvent, PactStep, StoredPactFile};
+pub use password_resets::ResetRequest;
 pub use retention::{DueProcess, RetentionRow, RetentionTable};
 pub use sessions::SessionBackend;
-pub use updates::ProcessChange;
-pub use import_warnings::ImportWarning;
 pub use tables::{
-    AttachmentFile, AttachmentInfo, Attendance, Minutes, BoardMember, CheckinEntry, Intervention, Milestone, NewAttendance, NewIntervention, NewRepresentative,
-    NewTableProposal, OfferEmail, OfferTokens, ProgressComment, SeatRecord, StoredBallot, StoredProposal, TableWork,
+    AttachmentFile, AttachmentInfo, Attendance, BoardMember, CheckinEntry, Intervention, Milestone, Minutes,
+    NewAttendance, NewIntervention, NewRepresentative, NewTableProposal, OfferEmail, OfferTokens, ProgressComment,
+    SeatRecord, StoredBallot, StoredProposal, TableWork,
 };
+pub use updates::ProcessChange;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -111,7 +113,10 @@ pub enum Backend {
 enum Pool {
     /// SQLite allows one writer at a time; a dedicated single-connection writer pool
     /// queues writers in the process instead of failing them with SQLITE_BUSY.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -163,19 +168,11 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let write = SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options.clone())
-                .await?;
-            let read = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options.read_only(true))
-                .await?;
+            let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
             Pool::Sqlite { read, write }
         } else {
-            return Err(StoreError::InvalidUrl(format!(
-                "{url}: usare sqlite://percorso oppure postgres://…"
-            )));
+            return Err(StoreError::InvalidUrl(format!("{url}: usare sqlite://percorso oppure postgres://…")));
         };
         Ok(Store { pool, processes: Default::default(), searches: Default::default() })
     }
@@ -196,18 +193,24 @@ impl Store {
 
     /// Answers when the database answers: the health check.
     pub async fn ping(&self) -> Result<()> {
-        on_pool!(self, read |pool| {
-            sqlx::query("SELECT 1").execute(pool).await?;
-        });
+        on_pool!(
+            self,
+            read | pool | {
+                sqlx::query("SELECT 1").execute(pool).await?;
+            }
+        );
         Ok(())
     }
 
     /// Runs a statement outside any transaction, such as `CREATE DATABASE`.
     #[cfg(any(test, feature = "testing"))]
     pub(crate) async fn execute_admin(&self, statement: &str) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::raw_sql(statement).execute(pool).await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::raw_sql(statement).execute(pool).await?;
+            }
+        );
         Ok(())
     }
 

@@ -173,17 +173,14 @@ pub(crate) fn latest_version() -> i64 {
 /// running the script named by `$script` in the migration's own transaction.
 macro_rules! apply_pending {
     ($conn:expr, $script:ident) => {{
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
-        )
-        .execute(&mut *$conn)
-        .await?;
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)")
+            .execute(&mut *$conn)
+            .await?;
         for m in MIGRATIONS {
-            let applied: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *$conn)
-                    .await?;
+            let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *$conn)
+                .await?;
             if applied.is_some() {
                 continue;
             }

@@ -9,7 +9,9 @@
 //! write path of the processes, and costs one indexed query per catalogue read.
 
 use chrono::{DateTime, Datelike, Utc};
-use concerto_domain::observatory::{AreaFigures, Completion, Correction, Moderation, RecordContent, RecordSource, derive_record};
+use concerto_domain::observatory::{
+    AreaFigures, Completion, Correction, Moderation, RecordContent, RecordSource, derive_record,
+};
 use concerto_domain::{AuditEntry, ProcessStatus};
 use sqlx::Connection;
 
@@ -94,7 +96,8 @@ const UPDATE_RECORD: &str = "UPDATE observatory_records SET version = $2, title 
 const BUMP_REVISION: &str = "UPDATE observatory_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision";
 
 /// Lists or unlists a derived record with its process.
-const SET_LISTED: &str = "UPDATE observatory_records SET listed = $2, source_revision = $3, revision = $4 WHERE id = $1";
+const SET_LISTED: &str =
+    "UPDATE observatory_records SET listed = $2, source_revision = $3, revision = $4 WHERE id = $1";
 
 const INSERT_VERSION: &str =
     "INSERT INTO observatory_versions (record_id, version, content, created_at, note) VALUES ($1, $2, $3, $4, $5)";
@@ -125,7 +128,10 @@ macro_rules! index_version {
             let conn = $conn;
             let id: i64 = $id;
             let content: &RecordContent = $content;
-            sqlx::query("DELETE FROM observatory_record_areas WHERE record_id = $1").bind(id).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM observatory_record_areas WHERE record_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
             let mut areas: Vec<&String> = content.areas.iter().collect();
             areas.sort();
             areas.dedup();
@@ -179,12 +185,15 @@ impl Store {
     /// and unlists those whose process went back to draft. Cheap when nothing
     /// changed: one query on the read pool.
     pub async fn refresh_observatory(&self, now: DateTime<Utc>) -> Result<()> {
-        let stale: Vec<(i64, i32, String)> = on_pool!(self, read |pool| {
-            let rows = sqlx::query(STALE).fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| Ok((r.int("id")?, r.small("revision")?, r.text("status")?)))
-                .collect::<Result<Vec<_>>>()?
-        });
+        let stale: Vec<(i64, i32, String)> = on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(STALE).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| Ok((r.int("id")?, r.small("revision")?, r.text("status")?)))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        );
         for (process_id, revision, status) in stale {
             let public = status != ProcessStatus::Draft.code();
             let derived = match self.process_by_id(process_id).await? {
@@ -207,56 +216,79 @@ impl Store {
         derived: Option<RecordContent>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            // Read again inside the transaction: another reader may have refreshed it
-            // meanwhile, and the revision decides.
-            let current = sqlx::query(
-                "SELECT id, version, content, source_revision FROM observatory_records WHERE process_id = $1",
-            )
-            .bind(process_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| Ok::<_, StoreError>((row.int("id")?, row.small("version")?, row.text("content")?, row.small("source_revision")?)))
-            .transpose()?;
-            if current.as_ref().is_some_and(|c| c.3 == revision) {
-                return Ok(());
-            }
-            if current.is_none() && derived.is_none() {
-                // Nothing to write: the transaction read only.
-                return Ok(());
-            }
-            let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
-            match (current, derived) {
-                (None, None) => {}
-                (None, Some(content)) => {
-                    let json = to_json(&content)?;
-                    let query = sqlx::query_scalar(INSERT_RECORD)
-                        .bind(Some(process_id))
-                        .bind(RecordSource::Concerto.code())
-                        .bind(Some(revision));
-                    let id: i64 = bind_content!(query, &content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
-                    index_version!(&mut *tx, id, 1i32, &content, &json, now, "derived").await?;
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                // Read again inside the transaction: another reader may have refreshed it
+                // meanwhile, and the revision decides.
+                let current = sqlx::query(
+                    "SELECT id, version, content, source_revision FROM observatory_records WHERE process_id = $1",
+                )
+                .bind(process_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| {
+                    Ok::<_, StoreError>((
+                        row.int("id")?,
+                        row.small("version")?,
+                        row.text("content")?,
+                        row.small("source_revision")?,
+                    ))
+                })
+                .transpose()?;
+                if current.as_ref().is_some_and(|c| c.3 == revision) {
+                    return Ok(());
                 }
-                (Some((id, _, _, _)), None) => {
-                    sqlx::query(SET_LISTED).bind(id).bind(false).bind(revision).bind(stamp).execute(&mut *tx).await?;
+                if current.is_none() && derived.is_none() {
+                    // Nothing to write: the transaction read only.
+                    return Ok(());
                 }
-                (Some((id, version, json, _)), Some(derived)) => {
-                    let current: RecordContent = from_json("content", &json)?;
-                    let content = current.refreshed(derived);
-                    if content != current {
+                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+                match (current, derived) {
+                    (None, None) => {}
+                    (None, Some(content)) => {
                         let json = to_json(&content)?;
-                        let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version + 1);
-                        bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
-                        index_version!(&mut *tx, id, version + 1, &content, &json, now, "derived").await?;
+                        let query = sqlx::query_scalar(INSERT_RECORD)
+                            .bind(Some(process_id))
+                            .bind(RecordSource::Concerto.code())
+                            .bind(Some(revision));
+                        let id: i64 =
+                            bind_content!(query, &content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
+                        index_version!(&mut *tx, id, 1i32, &content, &json, now, "derived").await?;
                     }
-                    sqlx::query(SET_LISTED).bind(id).bind(true).bind(revision).bind(stamp).execute(&mut *tx).await?;
+                    (Some((id, _, _, _)), None) => {
+                        sqlx::query(SET_LISTED)
+                            .bind(id)
+                            .bind(false)
+                            .bind(revision)
+                            .bind(stamp)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    (Some((id, version, json, _)), Some(derived)) => {
+                        let current: RecordContent = from_json("content", &json)?;
+                        let content = current.refreshed(derived);
+                        if content != current {
+                            let json = to_json(&content)?;
+                            let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version + 1);
+                            bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
+                            index_version!(&mut *tx, id, version + 1, &content, &json, now, "derived").await?;
+                        }
+                        sqlx::query(SET_LISTED)
+                            .bind(id)
+                            .bind(true)
+                            .bind(revision)
+                            .bind(stamp)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
+                tx.commit().await?;
+                Ok(())
             }
-            tx.commit().await?;
-            Ok(())
-        })
+        )
     }
 
     /// Stores records of processes run elsewhere, in one transaction, with the
@@ -271,65 +303,82 @@ impl Store {
         for content in contents {
             content.validate()?;
         }
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
-            let mut ids = Vec::with_capacity(contents.len());
-            for content in contents {
-                let json = to_json(content)?;
-                let query =
-                    sqlx::query_scalar(INSERT_RECORD).bind(None::<i64>).bind(source.code()).bind(None::<i32>);
-                let id: i64 = bind_content!(query, content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
-                index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
-                ids.push(id);
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+                let mut ids = Vec::with_capacity(contents.len());
+                for content in contents {
+                    let json = to_json(content)?;
+                    let query =
+                        sqlx::query_scalar(INSERT_RECORD).bind(None::<i64>).bind(source.code()).bind(None::<i32>);
+                    let id: i64 =
+                        bind_content!(query, content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
+                    index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
+                    ids.push(id);
+                }
+                if let Some(entry) = audit {
+                    audit_on!(&mut *tx, entry).await?;
+                }
+                tx.commit().await?;
+                Ok(ids)
             }
-            if let Some(entry) = audit {
-                audit_on!(&mut *tx, entry).await?;
-            }
-            tx.commit().await?;
-            Ok(ids)
-        })
+        )
     }
 
     /// A listed record.
     pub async fn observatory_record(&self, id: i64) -> Result<Option<StoredRecord>> {
-        on_pool!(self, read |pool| {
-            let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.id = $1 AND r.listed");
-            let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
-            row.as_ref().map(record_from_row).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.id = $1 AND r.listed");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
+                row.as_ref().map(record_from_row).transpose()
+            }
+        )
     }
 
     /// Every version of a record, newest first.
     pub async fn observatory_versions(&self, id: i64) -> Result<Vec<RecordVersion>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let rows = sqlx::query(
                 "SELECT version, content, created_at, note FROM observatory_versions WHERE record_id = $1 ORDER BY version DESC",
             )
             .bind(id)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(RecordVersion {
-                        version: r.small("version")?,
-                        content: from_json("content", &r.text("content")?)?,
-                        created_at: r.instant("created_at")?,
-                        note: r.text("note")?,
-                    })
-                })
-                .collect()
-        })
+                    rows.iter()
+                        .map(|r| {
+                            Ok(RecordVersion {
+                                version: r.small("version")?,
+                                content: from_json("content", &r.text("content")?)?,
+                                created_at: r.instant("created_at")?,
+                                note: r.text("note")?,
+                            })
+                        })
+                        .collect()
+                }
+        )
     }
 
     /// Every listed record, by start year and title: the catalogue's open data.
     pub async fn observatory_catalogue(&self) -> Result<Vec<StoredRecord>> {
-        on_pool!(self, read |pool| {
-            let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.listed ORDER BY r.start_year DESC, r.title, r.id");
-            let rows = sqlx::query(&sql).fetch_all(pool).await?;
-            rows.iter().map(record_from_row).collect()
-        })
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let sql = format!(
+                        "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.listed ORDER BY r.start_year DESC, r.title, r.id"
+                    );
+                    let rows = sqlx::query(&sql).fetch_all(pool).await?;
+                    rows.iter().map(record_from_row).collect()
+                }
+        )
     }
 
     /// Keeps a proposed completion of a record's `base_version`, invisible until a
@@ -343,8 +392,12 @@ impl Store {
     ) -> Result<i64> {
         let completion = serde_json::to_string(&correction.completion)
             .map_err(|e| StoreError::Corrupt { column: "completion", detail: e.to_string() })?;
-        on_pool!(self, write |pool| {
-            let id: i64 = sqlx::query_scalar(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let id: i64 = sqlx::query_scalar(
                 "INSERT INTO observatory_corrections (record_id, base_version, completion, name, email, submitted_at, status)
                  VALUES ($1, $2, $3, $4, $5, $6, 'pending') RETURNING id",
             )
@@ -356,34 +409,38 @@ impl Store {
             .bind(now)
             .fetch_one(pool)
             .await?;
-            Ok(id)
-        })
+                    Ok(id)
+                }
+        )
     }
 
     /// The proposals waiting for a moderator, oldest first.
     pub async fn pending_corrections(&self) -> Result<Vec<PendingCorrection>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT c.*, r.title AS record_title FROM observatory_corrections c
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT c.*, r.title AS record_title FROM observatory_corrections c
                  JOIN observatory_records r ON r.id = c.record_id WHERE c.status = 'pending' ORDER BY c.id",
-            )
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(PendingCorrection {
-                        id: r.int("id")?,
-                        record_id: r.int("record_id")?,
-                        record_title: r.text("record_title")?,
-                        base_version: r.small("base_version")?,
-                        completion: from_json("completion", &r.text("completion")?)?,
-                        name: r.text("name")?,
-                        email: r.text("email")?,
-                        submitted_at: r.instant("submitted_at")?,
+                )
+                .fetch_all(pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PendingCorrection {
+                            id: r.int("id")?,
+                            record_id: r.int("record_id")?,
+                            record_title: r.text("record_title")?,
+                            base_version: r.small("base_version")?,
+                            completion: from_json("completion", &r.text("completion")?)?,
+                            name: r.text("name")?,
+                            email: r.text("email")?,
+                            submitted_at: r.instant("submitted_at")?,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            }
+        )
     }
 
     /// Accepts or rejects a pending proposal, with its audit entry. Accepting makes
@@ -409,83 +466,92 @@ impl Store {
         message: Option<crate::NewEmail>,
     ) -> Result<()> {
         let now = audit.at;
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let decided = sqlx::query(
-                "UPDATE observatory_corrections SET status = $2, decided_at = $3, decided_by = $4, reason = $5
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let decided = sqlx::query(
+                    "UPDATE observatory_corrections SET status = $2, decided_at = $3, decided_by = $4, reason = $5
                  WHERE id = $1 AND status = 'pending' RETURNING record_id, completion",
-            )
-            .bind(correction_id)
-            .bind(decision.code())
-            .bind(now)
-            .bind(moderator)
-            .bind(decision.reason())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-            if matches!(decision, Moderation::Accept { .. }) {
-                let id = decided.int("record_id")?;
-                let completion: Completion = from_json("completion", &decided.text("completion")?)?;
-                let row = sqlx::query("SELECT version, content FROM observatory_records WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let version = row.small("version")? + 1;
-                let current: RecordContent = from_json("content", &row.text("content")?)?;
-                let content = current.completed(&completion);
-                let json = to_json(&content)?;
-                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
-                let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version);
-                bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
-                let note = format!("correction:{correction_id}");
-                index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
+                )
+                .bind(correction_id)
+                .bind(decision.code())
+                .bind(now)
+                .bind(moderator)
+                .bind(decision.reason())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                if matches!(decision, Moderation::Accept { .. }) {
+                    let id = decided.int("record_id")?;
+                    let completion: Completion = from_json("completion", &decided.text("completion")?)?;
+                    let row = sqlx::query("SELECT version, content FROM observatory_records WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let version = row.small("version")? + 1;
+                    let current: RecordContent = from_json("content", &row.text("content")?)?;
+                    let content = current.completed(&completion);
+                    let json = to_json(&content)?;
+                    let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+                    let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version);
+                    bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
+                    let note = format!("correction:{correction_id}");
+                    index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
+                }
+                audit_on!(&mut *tx, audit).await?;
+                if let Some(message) = &message {
+                    enqueue_on!(&mut *tx, *message, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
-            audit_on!(&mut *tx, audit).await?;
-            if let Some(message) = &message {
-                enqueue_on!(&mut *tx, *message, now).await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
+        )
     }
 
     /// The anonymised figures of a process per area: counts of its current
     /// expressions, never who sent them.
     pub async fn area_figures(&self, process_id: i64) -> Result<Vec<AreaFigures>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(AREA_FIGURES).bind(process_id).fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(AreaFigures {
-                        area: r.text("name")?,
-                        organizations: r.int("organizations")?,
-                        participants: r.int("participants")?,
-                        proposals: r.int("proposals")?,
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(AREA_FIGURES).bind(process_id).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(AreaFigures {
+                            area: r.text("name")?,
+                            organizations: r.int("organizations")?,
+                            participants: r.int("participants")?,
+                            proposals: r.int("proposals")?,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            }
+        )
     }
 
     /// The counts the statistics page charts.
     pub async fn observatory_stats(&self) -> Result<ObservatoryStats> {
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut lists = Vec::new();
-            for sql in [STATS_PER_YEAR, STATS_PER_PROVINCE, STATS_PER_AREA, STATS_PER_LEGAL_FORM] {
-                let rows = sqlx::query(sql).fetch_all(&mut *conn).await?;
-                lists.push(rows.iter().map(|r| Ok((r.text("label")?, r.int("n")?))).collect::<Result<Vec<_>>>()?);
+        on_pool!(
+            self,
+            read | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut lists = Vec::new();
+                for sql in [STATS_PER_YEAR, STATS_PER_PROVINCE, STATS_PER_AREA, STATS_PER_LEGAL_FORM] {
+                    let rows = sqlx::query(sql).fetch_all(&mut *conn).await?;
+                    lists.push(rows.iter().map(|r| Ok((r.text("label")?, r.int("n")?))).collect::<Result<Vec<_>>>()?);
+                }
+                let mut lists = lists.into_iter();
+                let mut next = || lists.next().unwrap_or_default();
+                Ok(ObservatoryStats {
+                    per_year: next(),
+                    per_province: next(),
+                    participants_per_area: next(),
+                    organizations_per_legal_form: next(),
+                })
             }
-            let mut lists = lists.into_iter();
-            let mut next = || lists.next().unwrap_or_default();
-            Ok(ObservatoryStats {
-                per_year: next(),
-                per_province: next(),
-                participants_per_area: next(),
-                organizations_per_legal_form: next(),
-            })
-        })
+        )
     }
 }
 

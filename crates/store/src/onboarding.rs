@@ -47,7 +47,8 @@ pub struct AccountLine {
     pub invited: bool,
 }
 
-const SELECT_LINES: &str = "SELECT a.id, a.email, a.display_name, a.role, a.ambito_id, b.name AS ambito_name, a.last_sign_in_at,
+const SELECT_LINES: &str =
+    "SELECT a.id, a.email, a.display_name, a.role, a.ambito_id, b.name AS ambito_name, a.last_sign_in_at,
         a.disabled, (a.password_hash IS NULL AND a.oidc_subject IS NULL) AS invited
      FROM accounts a LEFT JOIN ambiti b ON b.id = a.ambito_id";
 
@@ -59,9 +60,7 @@ fn line_from_row(row: &impl Columns) -> Result<AccountLine> {
         display_name: row.text("display_name")?,
         role: Role::from_code(&role).ok_or_else(|| corrupt("role", &role))?,
         ambito_id: row.opt_int("ambito_id")?,
-        ambito_name: row
-            .opt_text("ambito_name")?
-            .map(|n| format!("Ambito Territoriale Sociale di {n}")),
+        ambito_name: row.opt_text("ambito_name")?.map(|n| format!("Ambito Territoriale Sociale di {n}")),
         last_sign_in_at: row.opt_instant("last_sign_in_at")?,
         disabled: row.flag("disabled")?,
         invited: row.flag("invited")?,
@@ -93,9 +92,7 @@ impl Store {
         on_pool!(
             self,
             read | pool | {
-                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-                    .fetch_one(pool)
-                    .await?;
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(pool).await?;
                 Ok(n > 0)
             }
         )
@@ -103,38 +100,31 @@ impl Store {
 
     /// Records the first-run link, spending any earlier one: only the address the
     /// server printed last opens. Refused once an account exists.
-    pub async fn issue_setup_link(
-        &self,
-        digest: &str,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()> {
+    pub async fn issue_setup_link(&self, digest: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
         on_pool!(
             self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if accounts > 0 {
-                        return Err(StoreError::Conflict("esiste già un account".into()));
-                    }
-                    sqlx::query("UPDATE account_links SET used_at = $1 WHERE purpose = 'setup' AND used_at IS NULL")
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                    sqlx::query("INSERT INTO account_links (digest, purpose, created_at, expires_at) VALUES ($1, 'setup', $2, $3)")
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&mut *tx).await?;
+                if accounts > 0 {
+                    return Err(StoreError::Conflict("esiste già un account".into()));
+                }
+                sqlx::query("UPDATE account_links SET used_at = $1 WHERE purpose = 'setup' AND used_at IS NULL")
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO account_links (digest, purpose, created_at, expires_at) VALUES ($1, 'setup', $2, $3)",
+                )
                 .bind(digest)
                 .bind(now)
                 .bind(expires_at)
                 .execute(&mut *tx)
                 .await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
+                tx.commit().await?;
+                Ok(())
+            }
         )
     }
 
@@ -148,19 +138,18 @@ impl Store {
     ) -> Result<Option<Option<String>>> {
         on_pool!(
             self,
-            read | pool
-                | {
-                    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT l.email, a.email FROM account_links l LEFT JOIN accounts a ON a.id = l.account_id
+            read | pool | {
+                let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+                    "SELECT l.email, a.email FROM account_links l LEFT JOIN accounts a ON a.id = l.account_id
                  WHERE l.digest = $1 AND l.purpose = $2 AND l.used_at IS NULL AND l.expires_at > $3",
-            )
-            .bind(digest)
-            .bind(purpose.code())
-            .bind(now)
-            .fetch_optional(pool)
-            .await?;
-                    Ok(row.map(|(link, account)| account.or(link)))
-                }
+                )
+                .bind(digest)
+                .bind(purpose.code())
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+                Ok(row.map(|(link, account)| account.or(link)))
+            }
         )
     }
 
@@ -177,46 +166,40 @@ impl Store {
         let email = normalise(email);
         on_pool!(
             self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    if spend_link_on!(tx, digest, LinkPurpose::Setup, now)
-                        .await?
-                        .is_none()
-                    {
-                        return Ok(None);
-                    }
-                    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if accounts > 0 {
-                        return Ok(None);
-                    }
-                    let id: i64 = sqlx::query_scalar(
-                "INSERT INTO accounts (email, display_name, role, password_hash, created_at, terms_accepted_at)
-                 VALUES ($1, $1, 'platform-admin', $2, $3, $3) RETURNING id",
-            )
-            .bind(&email)
-            .bind(password_hash)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-                    let after = serde_json::json!({ "email": email, "role": "platform-admin", "terms_accepted": true }).to_string();
-                    audit_account_on!(
-                        &mut *tx,
-                        Some(id),
-                        format!("account:{id}"),
-                        "setup",
-                        "account.create",
-                        now,
-                        Some(after)
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    Ok(Some(id))
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                if spend_link_on!(tx, digest, LinkPurpose::Setup, now).await?.is_none() {
+                    return Ok(None);
                 }
+                let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&mut *tx).await?;
+                if accounts > 0 {
+                    return Ok(None);
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (email, display_name, role, password_hash, created_at, terms_accepted_at)
+                 VALUES ($1, $1, 'platform-admin', $2, $3, $3) RETURNING id",
+                )
+                .bind(&email)
+                .bind(password_hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let after =
+                    serde_json::json!({ "email": email, "role": "platform-admin", "terms_accepted": true }).to_string();
+                audit_account_on!(
+                    &mut *tx,
+                    Some(id),
+                    format!("account:{id}"),
+                    "setup",
+                    "account.create",
+                    now,
+                    Some(after)
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(Some(id))
+            }
         )
     }
 
@@ -233,11 +216,10 @@ impl Store {
     ) -> Result<i64> {
         let email = normalise(&account.email);
         if self.credentials(&email).await?.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "esiste già un account con l'indirizzo {email}"
-            )));
+            return Err(StoreError::Conflict(format!("esiste già un account con l'indirizzo {email}")));
         }
-        let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id }).to_string();
+        let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id })
+            .to_string();
         on_pool!(
             self,
             write
@@ -291,35 +273,33 @@ impl Store {
     ) -> Result<Option<i64>> {
         on_pool!(
             self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let Some((Some(id), _)) =
-                        spend_link_on!(tx, digest, LinkPurpose::Invitation, now).await?
-                    else {
-                        return Ok(None);
-                    };
-                    sqlx::query("UPDATE accounts SET password_hash = $2, session_generation = session_generation + 1 WHERE id = $1")
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let Some((Some(id), _)) = spend_link_on!(tx, digest, LinkPurpose::Invitation, now).await? else {
+                    return Ok(None);
+                };
+                sqlx::query(
+                    "UPDATE accounts SET password_hash = $2, session_generation = session_generation + 1 WHERE id = $1",
+                )
                 .bind(id)
                 .bind(password_hash)
                 .execute(&mut *tx)
                 .await?;
-                    let subject = format!("account:{id}");
-                    audit_account_on!(
-                        &mut *tx,
-                        Some(id),
-                        subject,
-                        "holder:invitation-link",
-                        "account.invitation_used",
-                        now,
-                        None::<String>
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    Ok(Some(id))
-                }
+                let subject = format!("account:{id}");
+                audit_account_on!(
+                    &mut *tx,
+                    Some(id),
+                    subject,
+                    "holder:invitation-link",
+                    "account.invitation_used",
+                    now,
+                    None::<String>
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(Some(id))
+            }
         )
     }
 
@@ -373,16 +353,14 @@ impl Store {
                 | {
                     let mut conn = pool.acquire().await?;
                     let mut tx = conn.begin().await?;
-                    let Some((_, Some(email))) =
-                        spend_link_on!(tx, digest, LinkPurpose::Verification, now).await?
+                    let Some((_, Some(email))) = spend_link_on!(tx, digest, LinkPurpose::Verification, now).await?
                     else {
                         return Ok(None);
                     };
-                    let taken: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
-                            .bind(&email)
-                            .fetch_optional(&mut *tx)
-                            .await?;
+                    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+                        .bind(&email)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     if taken.is_some() {
                         return Err(StoreError::Conflict(format!(
                             "esiste già un account con l'indirizzo {email}: accedere con la sua password"
@@ -396,7 +374,8 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-                    let after = serde_json::json!({ "email": email, "role": "representative", "verified": true }).to_string();
+                    let after =
+                        serde_json::json!({ "email": email, "role": "representative", "verified": true }).to_string();
                     audit_account_on!(
                         &mut *tx,
                         Some(id),
@@ -420,18 +399,12 @@ impl Store {
             read | pool | {
                 let rows = match ambito {
                     Some(id) => {
-                        sqlx::query(&format!(
-                            "{SELECT_LINES} WHERE a.ambito_id = $1 ORDER BY a.email"
-                        ))
-                        .bind(id)
-                        .fetch_all(pool)
-                        .await?
-                    }
-                    None => {
-                        sqlx::query(&format!("{SELECT_LINES} ORDER BY a.email"))
+                        sqlx::query(&format!("{SELECT_LINES} WHERE a.ambito_id = $1 ORDER BY a.email"))
+                            .bind(id)
                             .fetch_all(pool)
                             .await?
                     }
+                    None => sqlx::query(&format!("{SELECT_LINES} ORDER BY a.email")).fetch_all(pool).await?,
                 };
                 rows.iter().map(line_from_row).collect()
             }
@@ -442,10 +415,7 @@ impl Store {
         on_pool!(
             self,
             read | pool | {
-                let row = sqlx::query(&format!("{SELECT_LINES} WHERE a.id = $1"))
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await?;
+                let row = sqlx::query(&format!("{SELECT_LINES} WHERE a.id = $1")).bind(id).fetch_optional(pool).await?;
                 row.as_ref().map(line_from_row).transpose()
             }
         )
@@ -454,13 +424,7 @@ impl Store {
     /// Changes an account's role or state, audited as `actor`'s, unless that would
     /// leave no active platform administrator. Deactivating ends its sessions at
     /// once; a role that needs an Ambito keeps the account's, a platform role drops it.
-    pub async fn change_account(
-        &self,
-        id: i64,
-        change: AccountChange,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    pub async fn change_account(&self, id: i64, change: AccountChange, actor: &str, now: DateTime<Utc>) -> Result<()> {
         on_pool!(
             self,
             write
@@ -468,27 +432,30 @@ impl Store {
                 | {
                     let mut conn = pool.acquire().await?;
                     let mut tx = conn.begin().await?;
-                    let row =
-                        sqlx::query("SELECT role, disabled, ambito_id FROM accounts WHERE id = $1")
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                            .ok_or(StoreError::NotFound)?;
+                    let row = sqlx::query("SELECT role, disabled, ambito_id FROM accounts WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
                     let code = row.text("role")?;
                     let current = Role::from_code(&code).ok_or_else(|| corrupt("role", &code))?;
                     let disabled = row.flag("disabled")?;
                     let others: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM accounts WHERE role = 'platform-admin' AND NOT disabled AND id <> $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+                        "SELECT COUNT(*) FROM accounts WHERE role = 'platform-admin' AND NOT disabled AND id <> $1",
+                    )
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
                     keeps_a_platform_admin(current, disabled, change, others)?;
                     let (action, after) = match change {
                         AccountChange::Role(role) => {
                             if role.needs_ambito() && row.opt_int("ambito_id")?.is_none() {
                                 let mut errors = concerto_domain::FieldErrors::default();
-                                errors.push("role", "needs_ambito", "Questo ruolo richiede un Ambito: invitare la persona dall'Ambito.");
+                                errors.push(
+                                    "role",
+                                    "needs_ambito",
+                                    "Questo ruolo richiede un Ambito: invitare la persona dall'Ambito.",
+                                );
                                 return Err(errors.into());
                             }
                             sqlx::query(
@@ -499,43 +466,25 @@ impl Store {
                     .bind(role.needs_ambito())
                     .execute(&mut *tx)
                     .await?;
-                            (
-                                "account.role",
-                                serde_json::json!({ "from": current.code(), "to": role.code() }),
-                            )
+                            ("account.role", serde_json::json!({ "from": current.code(), "to": role.code() }))
                         }
                         AccountChange::Deactivate => {
                             sqlx::query("UPDATE accounts SET disabled = TRUE, session_generation = session_generation + 1 WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                            (
-                                "account.deactivate",
-                                serde_json::json!({ "disabled": true }),
-                            )
+                            ("account.deactivate", serde_json::json!({ "disabled": true }))
                         }
                         AccountChange::Reactivate => {
                             sqlx::query("UPDATE accounts SET disabled = FALSE WHERE id = $1")
                                 .bind(id)
                                 .execute(&mut *tx)
                                 .await?;
-                            (
-                                "account.reactivate",
-                                serde_json::json!({ "disabled": false }),
-                            )
+                            ("account.reactivate", serde_json::json!({ "disabled": false }))
                         }
                     };
                     let subject = format!("account:{id}");
-                    audit_account_on!(
-                        &mut *tx,
-                        Some(id),
-                        subject,
-                        actor,
-                        action,
-                        now,
-                        Some(after.to_string())
-                    )
-                    .await?;
+                    audit_account_on!(&mut *tx, Some(id), subject, actor, action, now, Some(after.to_string())).await?;
                     tx.commit().await?;
                     Ok(())
                 }

@@ -38,30 +38,37 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
 
 impl Store {
     pub async fn outbox_stats(&self) -> Result<OutboxStats> {
-        on_pool!(self, read |pool| {
-            let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await?;
-            let failing: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL")
-                    .fetch_one(pool)
-                    .await?;
-            let oldest = sqlx::query("SELECT created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1")
-                .fetch_optional(pool)
-                .await?
-                .map(|r| r.instant("created_at"))
-                .transpose()?;
-            Ok(OutboxStats { pending, failing, oldest })
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let pending: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await?;
+                let failing: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL")
+                        .fetch_one(pool)
+                        .await?;
+                let oldest = sqlx::query("SELECT created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT 1")
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|r| r.instant("created_at"))
+                    .transpose()?;
+                Ok(OutboxStats { pending, failing, oldest })
+            }
+        )
     }
 
     /// How many bulk archive jobs are in each state (`queued`, `running`, `done`,
     /// `failed`); states without jobs are left out.
     pub async fn archive_job_counts(&self) -> Result<Vec<(String, i64)>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM archive_jobs GROUP BY state ORDER BY state")
-                .fetch_all(pool)
-                .await?;
-            rows.iter().map(|r| Ok((r.text("state")?, r.int("n")?))).collect()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM archive_jobs GROUP BY state ORDER BY state")
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(|r| Ok((r.text("state")?, r.int("n")?))).collect()
+            }
+        )
     }
 
     /// The connection pools of this process, without asking the database.
@@ -79,13 +86,16 @@ impl Store {
     /// applied, and no instance is migrating it right now.
     pub async fn schema_ready(&self) -> Result<bool> {
         let latest = crate::migrate::latest_version();
-        on_pool!(self, read |pool| {
-            let applied: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(pool).await?;
-            if applied.unwrap_or(0) < latest {
-                return Ok(false);
+        on_pool!(
+            self,
+            read | pool | {
+                let applied: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(pool).await?;
+                if applied.unwrap_or(0) < latest {
+                    return Ok(false);
+                }
             }
-        });
+        );
         if let Pool::Postgres(pool) = &self.pool {
             let migrating: i64 = sqlx::query_scalar(dialect::PG_MIGRATION_RUNNING).fetch_one(pool).await?;
             return Ok(migrating == 0);
@@ -97,7 +107,7 @@ impl Store {
     /// that has any, unless forced.
     pub async fn table_count(&self) -> Result<i64> {
         let sql = dialect::count_tables(self.backend());
-        on_pool!(self, read |pool| Ok(sqlx::query_scalar(sql).fetch_one(pool).await?))
+        on_pool!(self, read | pool | Ok(sqlx::query_scalar(sql).fetch_one(pool).await?))
     }
 
     /// Writes a consistent copy of an SQLite database to `target`, a file that must
@@ -130,7 +140,10 @@ mod tests {
     #[test]
     fn the_file_of_an_sqlite_url_drops_its_options() {
         assert_eq!(sqlite_file("sqlite://data/concerto.db?mode=rwc").unwrap().to_str(), Some("data/concerto.db"));
-        assert_eq!(sqlite_file("sqlite:/var/lib/concerto/concerto.db").unwrap().to_str(), Some("/var/lib/concerto/concerto.db"));
+        assert_eq!(
+            sqlite_file("sqlite:/var/lib/concerto/concerto.db").unwrap().to_str(),
+            Some("/var/lib/concerto/concerto.db")
+        );
         assert_eq!(sqlite_file("postgres://db/x"), None);
         assert_eq!(sqlite_file("sqlite::memory:"), None);
     }

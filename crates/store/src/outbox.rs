@@ -51,11 +51,11 @@ pub struct OutgoingEmail {
     pub attempts: i32,
 }
 
-pub(crate) const INSERT_SQL: &str = "INSERT INTO outbox (dedup_key, recipient, subject, body, html, created_at, next_attempt)
+pub(crate) const INSERT_SQL: &str =
+    "INSERT INTO outbox (dedup_key, recipient, subject, body, html, created_at, next_attempt)
     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id";
 
-pub(crate) const INSERT_ATTACHMENT_SQL: &str =
-    "INSERT INTO outbox_attachments (outbox_id, content_id, file_name, content_type, content) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const INSERT_ATTACHMENT_SQL: &str = "INSERT INTO outbox_attachments (outbox_id, content_id, file_name, content_type, content) VALUES ($1, $2, $3, $4, $5)";
 
 /// Writes `email` with its attachments on a connection of the backend: the
 /// caller's transaction. A message already queued under its key is left as it is.
@@ -125,10 +125,13 @@ macro_rules! attach_on {
 impl Store {
     /// Queues a message on its own, outside any other change.
     pub async fn enqueue_email(&self, email: &NewEmail, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            enqueue_on!(&mut *conn, email, now).await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                enqueue_on!(&mut *conn, email, now).await?;
+            }
+        );
         Ok(())
     }
 
@@ -142,53 +145,67 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutgoingEmail>> {
         let sql = crate::dialect::claim_due_emails(self.backend());
-        on_pool!(self, write |pool| {
-            let rows = sqlx::query(&sql).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?;
-            let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>>>()?;
-            emails.sort_by_key(|e| e.id);
-            attach_on!(pool, &mut emails).await?;
-            Ok(emails)
-        })
+        on_pool!(
+            self,
+            write | pool | {
+                let rows = sqlx::query(&sql).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?;
+                let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>>>()?;
+                emails.sort_by_key(|e| e.id);
+                attach_on!(pool, &mut emails).await?;
+                Ok(emails)
+            }
+        )
     }
 
     /// Messages due at `now`, oldest first, without claiming them.
     pub async fn due_emails(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutgoingEmail>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT id, dedup_key, recipient, subject, body, html, attempts FROM outbox
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT id, dedup_key, recipient, subject, body, html, attempts FROM outbox
                  WHERE sent_at IS NULL AND next_attempt <= $1 ORDER BY id LIMIT $2",
-            )
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
-            let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>>>()?;
-            attach_on!(pool, &mut emails).await?;
-            Ok(emails)
-        })
+                )
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+                let mut emails = rows.iter().map(email_from_row).collect::<Result<Vec<_>>>()?;
+                attach_on!(pool, &mut emails).await?;
+                Ok(emails)
+            }
+        )
     }
 
     pub async fn mark_email_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
-                .bind(id)
-                .bind(at)
-                .execute(pool)
-                .await?;
-        });
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
+                    .bind(id)
+                    .bind(at)
+                    .execute(pool)
+                    .await?;
+            }
+        );
         Ok(())
     }
 
     /// Records a failed attempt and when to try again.
     pub async fn mark_email_failed(&self, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
-        on_pool!(self, write |pool| {
-            sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3 WHERE id = $1")
+        on_pool!(
+            self,
+            write | pool | {
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt = $3 WHERE id = $1",
+                )
                 .bind(id)
                 .bind(error)
                 .bind(retry_at)
                 .execute(pool)
                 .await?;
-        });
+            }
+        );
         Ok(())
     }
 
@@ -205,16 +222,20 @@ impl Store {
             "UPDATE outbox SET next_attempt = $2 WHERE id IN ({}) AND sent_at IS NULL AND next_attempt = $1",
             ids.join(", ")
         );
-        on_pool!(self, write |pool| {
-            Ok(sqlx::query(&sql).bind(lease_until).bind(now).execute(pool).await?.rows_affected())
-        })
+        on_pool!(
+            self,
+            write | pool | { Ok(sqlx::query(&sql).bind(lease_until).bind(now).execute(pool).await?.rows_affected()) }
+        )
     }
 
     /// How many messages are still to be sent: for health pages and tests.
     pub async fn pending_email_count(&self) -> Result<i64> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await?)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetch_one(pool).await?)
+            }
+        )
     }
 }
 

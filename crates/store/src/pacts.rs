@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::{
-    AuditEntry, Pact, PactAction, PactKind, PactState, ProtocolNumber, SignatureMethod, SignedFile,
-    SignedFileKind, WithdrawalDeclaration, next_state,
+    AuditEntry, Pact, PactAction, PactKind, PactState, ProtocolNumber, SignatureMethod, SignedFile, SignedFileKind,
+    WithdrawalDeclaration, next_state,
 };
 use sqlx::{Connection, Row};
 
@@ -78,7 +78,8 @@ pub struct StoredPactFile {
 const SELECT_PACT: &str = "SELECT id, process_id, ambito_id, expression_id, kind, state, generated_at, signed_at,
     signature_method, countersigned_at, withdrawn_at FROM pacts";
 
-pub(crate) const INSERT_EVENT: &str = "INSERT INTO pact_events (pact_id, at, action, actor, address, document_sha256, detail)
+pub(crate) const INSERT_EVENT: &str =
+    "INSERT INTO pact_events (pact_id, at, action, actor, address, document_sha256, detail)
     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Keeps the applicant's pact in step with the expression `$expression_id` just
@@ -123,7 +124,13 @@ macro_rules! pact_follows_expression {
                         .await?;
                 }
                 (concerto_domain::PactChange::End, Some((id, _))) => {
-                    crate::pacts::end_pact_on!(&mut *conn, id, at, "manifestazione di interesse non più ammessa al patto").await?;
+                    crate::pacts::end_pact_on!(
+                        &mut *conn,
+                        id,
+                        at,
+                        "manifestazione di interesse non più ammessa al patto"
+                    )
+                    .await?;
                 }
                 (concerto_domain::PactChange::Generate(kind), _) => {
                     let id: i64 = sqlx::query_scalar(
@@ -182,11 +189,13 @@ macro_rules! end_pact_on {
     ($conn:expr, $id:expr, $at:expr, $detail:expr) => {
         async {
             let conn = $conn;
-            sqlx::query("UPDATE pacts SET state = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND state <> 'withdrawn'")
-                .bind($id)
-                .bind($at)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE pacts SET state = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND state <> 'withdrawn'",
+            )
+            .bind($id)
+            .bind($at)
+            .execute(&mut *conn)
+            .await?;
             sqlx::query(crate::pacts::INSERT_EVENT)
                 .bind($id)
                 .bind($at)
@@ -245,32 +254,36 @@ impl Store {
             "UPDATE pacts SET state = $3, {column} = $4,
              signature_method = COALESCE($5, signature_method) WHERE id = $1 AND state = $2"
         );
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let moved = sqlx::query(&update)
-                .bind(pact.id)
-                .bind(pact.state.code())
-                .bind(to.code())
-                .bind(step.at)
-                .bind(step.signature.map(SignatureMethod::code))
-                .execute(&mut *tx)
-                .await?;
-            if moved.rows_affected() != 1 {
-                return Err(StoreError::Conflict("il patto è stato modificato nel frattempo".into()));
-            }
-            sqlx::query(INSERT_EVENT)
-                .bind(pact.id)
-                .bind(step.at)
-                .bind(step.action.code())
-                .bind(&step.actor)
-                .bind(&step.address)
-                .bind(&step.document_sha256)
-                .bind(&step.detail)
-                .execute(&mut *tx)
-                .await?;
-            if let Some(f) = &step.file {
-                sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let moved = sqlx::query(&update)
+                        .bind(pact.id)
+                        .bind(pact.state.code())
+                        .bind(to.code())
+                        .bind(step.at)
+                        .bind(step.signature.map(SignatureMethod::code))
+                        .execute(&mut *tx)
+                        .await?;
+                    if moved.rows_affected() != 1 {
+                        return Err(StoreError::Conflict("il patto è stato modificato nel frattempo".into()));
+                    }
+                    sqlx::query(INSERT_EVENT)
+                        .bind(pact.id)
+                        .bind(step.at)
+                        .bind(step.action.code())
+                        .bind(&step.actor)
+                        .bind(&step.address)
+                        .bind(&step.document_sha256)
+                        .bind(&step.detail)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some(f) = &step.file {
+                        sqlx::query(
                     "INSERT INTO pact_files (pact_id, uploaded_at, file_kind, signature_detected, size, sha256, content)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
@@ -283,9 +296,9 @@ impl Store {
                 .bind(f.content)
                 .execute(&mut *tx)
                 .await?;
-            }
-            if let Some(w) = step.withdrawal {
-                sqlx::query(
+                    }
+                    if let Some(w) = step.withdrawal {
+                        sqlx::query(
                     "INSERT INTO pact_withdrawals (pact_id, declared_at, declarant, capacity, reason) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(pact.id)
@@ -295,61 +308,114 @@ impl Store {
                 .bind(&w.reason)
                 .execute(&mut *tx)
                 .await?;
-            }
-            for email in step.emails {
-                enqueue_on!(&mut *tx, email, step.at).await?;
-            }
-            // Every step is audited: the office's with its own entry, the
-            // organization's with one made from the step.
-            let own_entry;
-            let entry = match step.audit {
-                Some(entry) => entry,
-                None => {
-                    let ambito: String = sqlx::query_scalar("SELECT slug FROM ambiti WHERE id = $1")
-                        .bind(pact.ambito_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    own_entry = step_entry(step, &pact, to, ambito);
-                    &own_entry
+                    }
+                    for email in step.emails {
+                        enqueue_on!(&mut *tx, email, step.at).await?;
+                    }
+                    // Every step is audited: the office's with its own entry, the
+                    // organization's with one made from the step.
+                    let own_entry;
+                    let entry = match step.audit {
+                        Some(entry) => entry,
+                        None => {
+                            let ambito: String = sqlx::query_scalar("SELECT slug FROM ambiti WHERE id = $1")
+                                .bind(pact.ambito_id)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            own_entry = step_entry(step, &pact, to, ambito);
+                            &own_entry
+                        }
+                    };
+                    audit_on!(&mut *tx, entry).await?;
+                    tx.commit().await?;
                 }
-            };
-            audit_on!(&mut *tx, entry).await?;
-            tx.commit().await?;
-        });
+        );
         self.pact(pact.id).await?.ok_or(StoreError::NotFound)
     }
 
     pub async fn pact(&self, id: i64) -> Result<Option<Pact>> {
         let sql = format!("{SELECT_PACT} WHERE id = $1");
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
-            row.as_ref().map(pact_from_row).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
+                row.as_ref().map(pact_from_row).transpose()
+            }
+        )
     }
 
     /// The latest pact of an expression, withdrawn or not.
     pub async fn pact_of_expression(&self, expression_id: i64) -> Result<Option<Pact>> {
         let sql = format!("{SELECT_PACT} WHERE expression_id = $1 ORDER BY id DESC LIMIT 1");
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(&sql).bind(expression_id).fetch_optional(pool).await?;
-            row.as_ref().map(pact_from_row).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(&sql).bind(expression_id).fetch_optional(pool).await?;
+                row.as_ref().map(pact_from_row).transpose()
+            }
+        )
     }
 
     /// The register of a process's pacts, in protocol order.
     pub async fn pact_register(&self, process_id: i64) -> Result<Vec<PactEntry>> {
-        self.pact_entries("p.process_id = $1", crate::rows::Key::Int(process_id)).await
+        self.pact_entries("p.process_id = $1", crate::rows::Key::Int(process_id), None).await
+    }
+
+    /// `limit` lines of the register from `offset`, for a register of thousands.
+    pub async fn pact_register_page(&self, process_id: i64, offset: usize, limit: usize) -> Result<Vec<PactEntry>> {
+        self.pact_entries("p.process_id = $1", crate::rows::Key::Int(process_id), Some((offset, limit))).await
+    }
+
+    /// How many lines the register of a process has.
+    pub async fn pact_count(&self, process_id: i64) -> Result<usize> {
+        on_pool!(
+            self,
+            read | pool | {
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pacts WHERE process_id = $1")
+                    .bind(process_id)
+                    .fetch_one(pool)
+                    .await?;
+                Ok(usize::try_from(count).unwrap_or(0))
+            }
+        )
+    }
+
+    /// The state of each expression's latest pact in a process, without the register's
+    /// names and files: what the office's list of expressions shows beside each row.
+    pub async fn pact_states(&self, process_id: i64) -> Result<Vec<(i64, PactState)>> {
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query("SELECT expression_id, state FROM pacts WHERE process_id = $1 ORDER BY id")
+                    .bind(process_id)
+                    .fetch_all(pool)
+                    .await?;
+                let mut latest: Vec<(i64, PactState)> = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let state = row.text("state")?;
+                    let state = PactState::from_code(&state).ok_or_else(|| corrupt("state", &state))?;
+                    latest.push((row.int("expression_id")?, state));
+                }
+                Ok(latest)
+            }
+        )
     }
 
     /// The pacts of the organizations whose expression gives `email` as theirs
     /// (case aside), every process's: what their representative account sees.
     pub async fn pacts_of_organization(&self, email: &str) -> Result<Vec<PactEntry>> {
-        self.pact_entries("LOWER(e.email) = LOWER($1)", crate::rows::Key::Text(email)).await
+        self.pact_entries("LOWER(e.email) = LOWER($1)", crate::rows::Key::Text(email), None).await
     }
 
     /// Register lines of the pacts matching `filter` (on pacts `p`, expressions `e`),
-    /// in protocol order.
-    async fn pact_entries(&self, filter: &str, key: crate::rows::Key<'_>) -> Result<Vec<PactEntry>> {
+    /// in protocol order; of them, `page` = (offset, limit) when given.
+    async fn pact_entries(
+        &self,
+        filter: &str,
+        key: crate::rows::Key<'_>,
+        page: Option<(usize, usize)>,
+    ) -> Result<Vec<PactEntry>> {
+        let page = page.map_or(String::new(), |(offset, limit)| format!(" LIMIT {limit} OFFSET {offset}"));
         let sql = format!(
             "SELECT p.id, p.process_id, p.ambito_id, p.expression_id, p.kind, p.state, p.generated_at, p.signed_at,
              p.signature_method, p.countersigned_at, p.withdrawn_at, e.protocol_year, e.protocol_sequence, e.name,
@@ -357,105 +423,133 @@ impl Store {
              (SELECT f.signature_detected FROM pact_files f WHERE f.pact_id = p.id ORDER BY f.id DESC LIMIT 1)
                AS signature_detected
              FROM pacts p JOIN expressions e ON e.id = p.expression_id
-             WHERE {filter} ORDER BY e.protocol_year, e.protocol_sequence, p.id"
+             WHERE {filter} ORDER BY e.protocol_year, e.protocol_sequence, p.id{page}"
         );
-        on_pool!(self, read |pool| {
-            let query = sqlx::query(&sql);
-            let query = match key {
-                crate::rows::Key::Int(id) => query.bind(id),
-                crate::rows::Key::Text(text) => query.bind(text),
-            };
-            let rows = query.fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(PactEntry {
-                        pact: pact_from_row(r)?,
-                        protocol: ProtocolNumber { year: r.small("protocol_year")?, sequence: r.int("protocol_sequence")? },
-                        name: r.text("name")?,
-                        // An anonymised registration's column holds a row placeholder.
-                        tax_code: if r.opt_instant("e_anonymised_at")?.is_some() {
-                            concerto_domain::TaxCode::anonymised().as_str().to_string()
-                        } else {
-                            r.text("tax_code")?
-                        },
-                        email: r.text("email")?,
-                        signature_detected: r.try_get::<Option<bool>, _>("signature_detected")?,
+        on_pool!(
+            self,
+            read | pool | {
+                let query = sqlx::query(&sql);
+                let query = match key {
+                    crate::rows::Key::Int(id) => query.bind(id),
+                    crate::rows::Key::Text(text) => query.bind(text),
+                };
+                let rows = query.fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(PactEntry {
+                            pact: pact_from_row(r)?,
+                            protocol: ProtocolNumber {
+                                year: r.small("protocol_year")?,
+                                sequence: r.int("protocol_sequence")?,
+                            },
+                            name: r.text("name")?,
+                            // An anonymised registration's column holds a row placeholder.
+                            tax_code: if r.opt_instant("e_anonymised_at")?.is_some() {
+                                concerto_domain::TaxCode::anonymised().as_str().to_string()
+                            } else {
+                                r.text("tax_code")?
+                            },
+                            email: r.text("email")?,
+                            signature_detected: r.try_get::<Option<bool>, _>("signature_detected")?,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            }
+        )
     }
 
     /// Every step of a pact, oldest first.
     pub async fn pact_events(&self, pact_id: i64) -> Result<Vec<PactEvent>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let rows = sqlx::query(
                 "SELECT at, action, actor, address, document_sha256, detail FROM pact_events WHERE pact_id = $1 ORDER BY id",
             )
             .bind(pact_id)
             .fetch_all(pool)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(PactEvent {
-                        at: r.instant("at")?,
-                        action: r.text("action")?,
-                        actor: r.text("actor")?,
-                        address: r.opt_text("address")?,
-                        document_sha256: r.opt_text("document_sha256")?,
-                        detail: r.opt_text("detail")?,
-                    })
-                })
-                .collect()
-        })
+                    rows.iter()
+                        .map(|r| {
+                            Ok(PactEvent {
+                                at: r.instant("at")?,
+                                action: r.text("action")?,
+                                actor: r.text("actor")?,
+                                address: r.opt_text("address")?,
+                                document_sha256: r.opt_text("document_sha256")?,
+                                detail: r.opt_text("detail")?,
+                            })
+                        })
+                        .collect()
+                }
+        )
     }
 
     /// The latest signed file uploaded for a pact.
     pub async fn pact_file(&self, pact_id: i64) -> Result<Option<StoredPactFile>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query(
-                "SELECT uploaded_at, file_kind, signature_detected, sha256, content FROM pact_files
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(
+                    "SELECT uploaded_at, file_kind, signature_detected, sha256, content FROM pact_files
                  WHERE pact_id = $1 ORDER BY id DESC LIMIT 1",
-            )
-            .bind(pact_id)
-            .fetch_optional(pool)
-            .await?;
-            row.map(|r| {
-                let kind = r.text("file_kind")?;
-                Ok(StoredPactFile {
-                    uploaded_at: r.instant("uploaded_at")?,
-                    kind: SignedFileKind::from_code(&kind).ok_or_else(|| corrupt("file_kind", &kind))?,
-                    signature_detected: r.flag("signature_detected")?,
-                    sha256: r.text("sha256")?,
-                    content: r.try_get("content")?,
+                )
+                .bind(pact_id)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|r| {
+                    let kind = r.text("file_kind")?;
+                    Ok(StoredPactFile {
+                        uploaded_at: r.instant("uploaded_at")?,
+                        kind: SignedFileKind::from_code(&kind).ok_or_else(|| corrupt("file_kind", &kind))?,
+                        signature_detected: r.flag("signature_detected")?,
+                        sha256: r.text("sha256")?,
+                        content: r.try_get("content")?,
+                    })
                 })
-            })
-            .transpose()
-        })
+                .transpose()
+            }
+        )
     }
 
     /// The declaration that withdrew a pact, with its instant.
     pub async fn pact_withdrawal(&self, pact_id: i64) -> Result<Option<(DateTime<Utc>, WithdrawalDeclaration)>> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query("SELECT declared_at, declarant, capacity, reason FROM pact_withdrawals WHERE pact_id = $1")
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query(
+                    "SELECT declared_at, declarant, capacity, reason FROM pact_withdrawals WHERE pact_id = $1",
+                )
                 .bind(pact_id)
                 .fetch_optional(pool)
                 .await?;
-            row.map(|r| {
-                Ok((
-                    r.instant("declared_at")?,
-                    WithdrawalDeclaration { declarant: r.text("declarant")?, capacity: r.text("capacity")?, reason: r.opt_text("reason")? },
-                ))
-            })
-            .transpose()
-        })
+                row.map(|r| {
+                    Ok((
+                        r.instant("declared_at")?,
+                        WithdrawalDeclaration {
+                            declarant: r.text("declarant")?,
+                            capacity: r.text("capacity")?,
+                            reason: r.opt_text("reason")?,
+                        },
+                    ))
+                })
+                .transpose()
+            }
+        )
     }
 
     /// How many signed files are stored for a pact: uploads refused store none.
     pub async fn pact_file_count(&self, pact_id: i64) -> Result<i64> {
-        on_pool!(self, read |pool| {
-            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM pact_files WHERE pact_id = $1").bind(pact_id).fetch_one(pool).await?)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM pact_files WHERE pact_id = $1")
+                    .bind(pact_id)
+                    .fetch_one(pool)
+                    .await?)
+            }
+        )
     }
 }
 

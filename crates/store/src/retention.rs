@@ -9,14 +9,12 @@
 //! audit entry.
 
 use chrono::{DateTime, Utc};
-use concerto_domain::{
-    anonymisation_due, AuditEntry, ProcessStatus, ProtocolNumber, ANONYMISED_TEXT,
-};
+use concerto_domain::{ANONYMISED_TEXT, AuditEntry, ProcessStatus, ProtocolNumber, anonymisation_due};
 use sqlx::Connection;
 
 use crate::audit::audit_on;
-use crate::rows::{corrupt, Columns};
-use crate::{on_pool, Result, Store};
+use crate::rows::{Columns, corrupt};
+use crate::{Result, Store, on_pool};
 
 /// A closed process whose retention period has run out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,44 +184,39 @@ impl Store {
     /// The closed processes whose retention period has run out at `now`, by the
     /// rule of [`anonymisation_due`] and each Ambito's own period. Some may have
     /// nothing left to anonymise.
-    pub async fn processes_due_for_anonymisation(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<DueProcess>> {
+    pub async fn processes_due_for_anonymisation(&self, now: DateTime<Utc>) -> Result<Vec<DueProcess>> {
         let rows = on_pool!(
             self,
-            read | pool
-                | {
-                    sqlx::query(
-                "SELECT p.id, p.slug, p.status, p.closed_at, a.slug AS ambito_slug, a.retention_years
+            read | pool | {
+                sqlx::query(
+                    "SELECT p.id, p.slug, p.status, p.closed_at, a.slug AS ambito_slug, a.retention_years
                  FROM processes p JOIN ambiti a ON a.id = p.ambito_id
                  WHERE p.status = 'closed' AND p.closed_at IS NOT NULL ORDER BY p.id",
-            )
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let status = r.text("status")?;
-                let years = r.small("retention_years")?;
-                Ok((
-                    ProcessStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
-                    DueProcess {
-                        process_id: r.int("id")?,
-                        slug: r.text("slug")?,
-                        ambito_slug: r.text("ambito_slug")?,
-                        closed_at: r.instant("closed_at")?,
-                        retention_years: u32::try_from(years).map_err(|_| corrupt("retention_years", &years.to_string()))?,
-                    },
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?
-                }
+                )
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let status = r.text("status")?;
+                    let years = r.small("retention_years")?;
+                    Ok((
+                        ProcessStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+                        DueProcess {
+                            process_id: r.int("id")?,
+                            slug: r.text("slug")?,
+                            ambito_slug: r.text("ambito_slug")?,
+                            closed_at: r.instant("closed_at")?,
+                            retention_years: u32::try_from(years)
+                                .map_err(|_| corrupt("retention_years", &years.to_string()))?,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+            }
         );
         Ok(rows
             .into_iter()
-            .filter(|(status, p)| {
-                anonymisation_due(*status, Some(p.closed_at), p.retention_years, now)
-            })
+            .filter(|(status, p)| anonymisation_due(*status, Some(p.closed_at), p.retention_years, now))
             .map(|(_, p)| p)
             .collect())
     }
@@ -237,11 +230,7 @@ impl Store {
                 let mut conn = pool.acquire().await?;
                 let mut out = Vec::new();
                 for (table, sql) in PENDING {
-                    for r in sqlx::query(sql)
-                        .bind(process_id)
-                        .fetch_all(&mut *conn)
-                        .await?
-                    {
+                    for r in sqlx::query(sql).bind(process_id).fetch_all(&mut *conn).await? {
                         out.push(retention_row(table, &r)?);
                     }
                 }
@@ -261,67 +250,60 @@ impl Store {
     ) -> Result<Vec<RetentionRow>> {
         on_pool!(
             self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    // Listed inside the transaction, so the audit entry names exactly the
-                    // rows this transaction rewrites.
-                    let mut rows = Vec::new();
-                    for (table, sql) in PENDING {
-                        for r in sqlx::query(sql)
-                            .bind(due.process_id)
-                            .fetch_all(&mut *tx)
-                            .await?
-                        {
-                            rows.push(retention_row(table, &r)?);
-                        }
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                // Listed inside the transaction, so the audit entry names exactly the
+                // rows this transaction rewrites.
+                let mut rows = Vec::new();
+                for (table, sql) in PENDING {
+                    for r in sqlx::query(sql).bind(due.process_id).fetch_all(&mut *tx).await? {
+                        rows.push(retention_row(table, &r)?);
                     }
-                    if rows.is_empty() {
-                        return Ok(rows);
-                    }
-                    for (binds, sql) in ANONYMISE {
-                        let query = sqlx::query(sql).bind(due.process_id);
-                        let query = match binds {
-                            Binds::Process => query,
-                            Binds::ProcessAt => query.bind(at),
-                            Binds::ProcessText => query.bind(ANONYMISED_TEXT),
-                            Binds::All => query.bind(at).bind(ANONYMISED_TEXT),
-                        };
-                        query.execute(&mut *tx).await?;
-                    }
-                    // The signed files are the holder's signatures: their bytes go, their size
-                    // and SHA-256 stay as the trace that they came.
-                    sqlx::query(
-                "UPDATE pact_files SET content = $2 WHERE pact_id IN (SELECT id FROM pacts WHERE process_id = $1)",
-            )
-            .bind(due.process_id)
-            .bind(Vec::<u8>::new())
-            .execute(&mut *tx)
-            .await?;
-                    let mut counts = serde_json::Map::new();
-                    for row in &rows {
-                        let n = counts
-                            .entry(row.table.table())
-                            .or_insert(serde_json::json!(0));
-                        *n = serde_json::json!(n.as_i64().unwrap_or(0) + 1);
-                    }
-                    let entry = AuditEntry {
-                actor: actor.to_string(),
-                at,
-                action: "retention.anonymise".into(),
-                subject: format!("process:{}", due.slug),
-                ambito: Some(due.ambito_slug.clone()),
-                before: Some(
-                    serde_json::json!({ "closed_at": due.closed_at, "retention_years": due.retention_years }).to_string(),
-                ),
-                after: Some(serde_json::Value::Object(counts).to_string()),
-            };
-                    audit_on!(&mut *tx, &entry).await?;
-                    tx.commit().await?;
-                    Ok(rows)
                 }
+                if rows.is_empty() {
+                    return Ok(rows);
+                }
+                for (binds, sql) in ANONYMISE {
+                    let query = sqlx::query(sql).bind(due.process_id);
+                    let query = match binds {
+                        Binds::Process => query,
+                        Binds::ProcessAt => query.bind(at),
+                        Binds::ProcessText => query.bind(ANONYMISED_TEXT),
+                        Binds::All => query.bind(at).bind(ANONYMISED_TEXT),
+                    };
+                    query.execute(&mut *tx).await?;
+                }
+                // The signed files are the holder's signatures: their bytes go, their size
+                // and SHA-256 stay as the trace that they came.
+                sqlx::query(
+                    "UPDATE pact_files SET content = $2 WHERE pact_id IN (SELECT id FROM pacts WHERE process_id = $1)",
+                )
+                .bind(due.process_id)
+                .bind(Vec::<u8>::new())
+                .execute(&mut *tx)
+                .await?;
+                let mut counts = serde_json::Map::new();
+                for row in &rows {
+                    let n = counts.entry(row.table.table()).or_insert(serde_json::json!(0));
+                    *n = serde_json::json!(n.as_i64().unwrap_or(0) + 1);
+                }
+                let entry = AuditEntry {
+                    actor: actor.to_string(),
+                    at,
+                    action: "retention.anonymise".into(),
+                    subject: format!("process:{}", due.slug),
+                    ambito: Some(due.ambito_slug.clone()),
+                    before: Some(
+                        serde_json::json!({ "closed_at": due.closed_at, "retention_years": due.retention_years })
+                            .to_string(),
+                    ),
+                    after: Some(serde_json::Value::Object(counts).to_string()),
+                };
+                audit_on!(&mut *tx, &entry).await?;
+                tx.commit().await?;
+                Ok(rows)
+            }
         )
     }
 
@@ -351,15 +333,10 @@ impl Store {
 
 fn retention_row(table: RetentionTable, r: &impl Columns) -> Result<RetentionRow> {
     let protocol = match table {
-        RetentionTable::Expression => Some(ProtocolNumber {
-            year: r.small("protocol_year")?,
-            sequence: r.int("protocol_sequence")?,
-        }),
+        RetentionTable::Expression => {
+            Some(ProtocolNumber { year: r.small("protocol_year")?, sequence: r.int("protocol_sequence")? })
+        }
         _ => None,
     };
-    Ok(RetentionRow {
-        table,
-        id: r.int("id")?,
-        protocol,
-    })
+    Ok(RetentionRow { table, id: r.int("id")?, protocol })
 }

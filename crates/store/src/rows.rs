@@ -26,17 +26,39 @@ pub(crate) trait Columns {
 macro_rules! impl_columns {
     ($row:ty) => {
         impl Columns for $row {
-            fn int(&self, c: &'static str) -> Result<i64> { Ok(self.try_get(c)?) }
-            fn small(&self, c: &'static str) -> Result<i32> { Ok(self.try_get(c)?) }
-            fn flag(&self, c: &'static str) -> Result<bool> { Ok(self.try_get(c)?) }
-            fn text(&self, c: &'static str) -> Result<String> { Ok(self.try_get(c)?) }
-            fn opt_int(&self, c: &'static str) -> Result<Option<i64>> { Ok(self.try_get(c)?) }
-            fn opt_small(&self, c: &'static str) -> Result<Option<i32>> { Ok(self.try_get(c)?) }
-            fn opt_text(&self, c: &'static str) -> Result<Option<String>> { Ok(self.try_get(c)?) }
-            fn opt_date(&self, c: &'static str) -> Result<Option<NaiveDate>> { Ok(self.try_get(c)?) }
-            fn opt_time(&self, c: &'static str) -> Result<Option<NaiveTime>> { Ok(self.try_get(c)?) }
-            fn instant(&self, c: &'static str) -> Result<DateTime<Utc>> { Ok(self.try_get(c)?) }
-            fn opt_instant(&self, c: &'static str) -> Result<Option<DateTime<Utc>>> { Ok(self.try_get(c)?) }
+            fn int(&self, c: &'static str) -> Result<i64> {
+                Ok(self.try_get(c)?)
+            }
+            fn small(&self, c: &'static str) -> Result<i32> {
+                Ok(self.try_get(c)?)
+            }
+            fn flag(&self, c: &'static str) -> Result<bool> {
+                Ok(self.try_get(c)?)
+            }
+            fn text(&self, c: &'static str) -> Result<String> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_int(&self, c: &'static str) -> Result<Option<i64>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_small(&self, c: &'static str) -> Result<Option<i32>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_text(&self, c: &'static str) -> Result<Option<String>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_date(&self, c: &'static str) -> Result<Option<NaiveDate>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_time(&self, c: &'static str) -> Result<Option<NaiveTime>> {
+                Ok(self.try_get(c)?)
+            }
+            fn instant(&self, c: &'static str) -> Result<DateTime<Utc>> {
+                Ok(self.try_get(c)?)
+            }
+            fn opt_instant(&self, c: &'static str) -> Result<Option<DateTime<Utc>>> {
+                Ok(self.try_get(c)?)
+            }
         }
     };
 }

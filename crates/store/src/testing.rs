@@ -49,7 +49,13 @@ pub fn entity_tax_code(n: u64) -> String {
         .enumerate()
         .map(|(i, c)| {
             let d = c.to_digit(10).unwrap_or(0);
-            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            if i % 2 == 0 {
+                d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
         })
         .sum();
     format!("{body}{}", (10 - sum % 10) % 10)

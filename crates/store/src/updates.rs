@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::rows::Columns;
-use crate::{on_pool, Result, Store};
+use crate::{Result, Store, on_pool};
 
 /// One change the audit log recorded on a process or one of its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +22,7 @@ pub struct ProcessChange {
 impl Store {
     /// The latest changes to the process `slug` of the Ambito `ambito`, newest
     /// first: its status, settings and calendar (phases, areas, tables, sessions).
-    pub async fn process_changes(
-        &self,
-        ambito: &str,
-        slug: &str,
-        limit: i64,
-    ) -> Result<Vec<ProcessChange>> {
+    pub async fn process_changes(&self, ambito: &str, slug: &str, limit: i64) -> Result<Vec<ProcessChange>> {
         on_pool!(
             self,
             read | pool | {

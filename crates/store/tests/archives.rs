@@ -2,6 +2,8 @@
 //! claimed again past its lease, a stale claim writing nothing, and a job that
 //! keeps crashing its worker failed instead of retried for ever.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{NaiveDate, TimeDelta};
 use concerto_demo::demo_processes;
 use concerto_domain::{ARCHIVE_LEASE, ArchiveKind, ArchiveState, Role};
@@ -96,6 +98,8 @@ async fn a_big_archive_is_kept_in_parts_and_read_back_whole() {
     let done = store.archive_job(job.id).await.unwrap().unwrap();
     assert_eq!((done.state, done.size), (ArchiveState::Done, Some(content.len() as i64)));
     assert_eq!(store.archive_part_count(job.id).await.unwrap(), 3);
+    assert_eq!(store.archive_part(job.id, 2).await.unwrap().unwrap().len(), 1234);
+    assert!(store.archive_part(job.id, 3).await.unwrap().is_none());
     let (name, whole) = store.archive_file(job.id).await.unwrap().unwrap();
     assert_eq!(name, "patti.zip");
     assert!(whole == content, "the parts put together give the archive back");

@@ -1,5 +1,7 @@
 //! The audit log: a hash chain appended in order, and every hand-made change found.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{DateTime, Duration, Utc};
 use concerto_domain::{AuditEntry, BreakReason, verify_chain};
 use concerto_store::testing::fresh_store;
@@ -143,7 +145,10 @@ async fn a_renumbered_or_deleted_entry_is_named() {
 
     let store = store_with(5).await;
     store.delete_audit_for_tests(2).await.unwrap();
-    assert_eq!(first_break(&store).await.to_string(), "la voce n. 2 manca o è fuori posto: al suo posto si trova la n. 3");
+    assert_eq!(
+        first_break(&store).await.to_string(),
+        "la voce n. 2 manca o è fuori posto: al suo posto si trova la n. 3"
+    );
 }
 
 #[tokio::test]

@@ -1,12 +1,14 @@
 //! Receiving expressions of interest: protocol numbers, amendments, the outbox.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
-use concerto_domain::{SubmissionConflict, 
-    Applicant, ApplicantKind, Expression, ExpressionStatus, LegalForm, Participation, Process,
-    Representative, TaxCode,
+use concerto_domain::{
+    Applicant, ApplicantKind, Expression, ExpressionStatus, LegalForm, Participation, Process, Representative,
+    SubmissionConflict, TaxCode,
 };
 use concerto_store::testing::fresh_store;
 use concerto_store::{NewEmail, Receipt, Store, StoreError, Submission};
@@ -64,7 +66,13 @@ fn receipt_email(r: &Receipt) -> NewEmail {
     }
 }
 
-async fn submit(store: &Store, process: &Process, e: &Expression, token: &str, amends: Option<&str>) -> Result<Receipt, StoreError> {
+async fn submit(
+    store: &Store,
+    process: &Process,
+    e: &Expression,
+    token: &str,
+    amends: Option<&str>,
+) -> Result<Receipt, StoreError> {
     let submission = Submission {
         process,
         expression: e,
@@ -104,14 +112,18 @@ async fn a_second_public_expression_from_the_same_tax_code_is_refused_and_takes_
     assert_eq!(store.protocol_sequences(process.ambito.id, 2026).await.unwrap(), [1], "the refusal took no number");
     // Once withdrawn, the tax code may register again.
     store.withdraw_expression("t1", at("2026-11-23T10:00:00Z")).await.unwrap();
-    assert_eq!(submit(&store, &process, &expression(&process, 1, "Di nuovo"), "t3", None).await.unwrap().protocol.sequence, 2);
+    assert_eq!(
+        submit(&store, &process, &expression(&process, 1, "Di nuovo"), "t3", None).await.unwrap().protocol.sequence,
+        2
+    );
 }
 
 #[tokio::test]
 async fn an_amendment_through_the_link_keeps_every_link_and_the_history() {
     let (store, process) = store_with_esempio().await;
     submit(&store, &process, &expression(&process, 1, "Prima"), "t1", None).await.unwrap();
-    let amended = submit(&store, &process, &expression(&process, 1, "Rettificata"), "t1-next", Some("t1")).await.unwrap();
+    let amended =
+        submit(&store, &process, &expression(&process, 1, "Rettificata"), "t1-next", Some("t1")).await.unwrap();
     assert_eq!(amended.protocol.sequence, 2);
     for link in ["t1", "t1-next"] {
         let current = store.expression_by_token(link).await.unwrap().unwrap();
@@ -121,7 +133,10 @@ async fn an_amendment_through_the_link_keeps_every_link_and_the_history() {
 
     let other = expression(&process, 2, "Altra");
     let err = submit(&store, &process, &other, "t3", Some("t1-next")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Refused(SubmissionConflict::TaxCodeChanged)), "an amendment cannot change the tax code");
+    assert!(
+        matches!(err, StoreError::Refused(SubmissionConflict::TaxCodeChanged)),
+        "an amendment cannot change the tax code"
+    );
     store.withdraw_expression("t1", at("2026-11-24T09:00:00Z")).await.unwrap();
     let err = submit(&store, &process, &expression(&process, 1, "Terza"), "t4", Some("t1")).await.unwrap_err();
     assert!(matches!(err, StoreError::Refused(SubmissionConflict::NotAmendable(ExpressionStatus::Withdrawn))), "{err}");
@@ -186,7 +201,9 @@ async fn concurrent_submissions_from_one_applicant_register_it_once() {
         .map(|n| {
             let store = store.clone();
             let process = process.clone();
-            tokio::spawn(async move { submit(&store, &process, &expression(&process, 7, "Stessa"), &format!("same-{n}"), None).await })
+            tokio::spawn(async move {
+                submit(&store, &process, &expression(&process, 7, "Stessa"), &format!("same-{n}"), None).await
+            })
         })
         .collect();
     let mut accepted = 0;

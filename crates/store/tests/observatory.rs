@@ -2,6 +2,8 @@
 //! the demo processes, searched in Italian without accents, completed by the public
 //! through a moderator, every version kept.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use concerto_demo::demo_processes;
 use concerto_domain::observatory::{Completion, Correction, Moderation, RecordQuery, RecordSource, search_terms};
@@ -72,7 +74,8 @@ async fn facets_count_the_matches_and_filter_them() {
     assert_eq!(filtered.total, le.count);
     assert!(filtered.hits.iter().all(|h| h.record.content.province == "LE"));
     let area = "L'invecchiamento attivo".to_string();
-    let by_area = RecordQuery { area: Some(area.clone()), cycle: Some("2022-2024".into()), page: 1, ..Default::default() };
+    let by_area =
+        RecordQuery { area: Some(area.clone()), cycle: Some("2022-2024".into()), page: 1, ..Default::default() };
     let by_area = store.search_observatory(&by_area).await.unwrap();
     assert!(by_area.total >= 2);
     assert!(by_area.hits.iter().all(|h| h.record.content.areas.contains(&area)));
@@ -81,21 +84,33 @@ async fn facets_count_the_matches_and_filter_them() {
 #[tokio::test]
 async fn a_completion_is_invisible_until_accepted_and_then_both_versions_are_kept() {
     let store = store_with_demo().await;
-    let id = store.search_observatory(&RecordQuery { terms: search_terms("nardo"), page: 1, ..Default::default() })
+    let id = store
+        .search_observatory(&RecordQuery { terms: search_terms("nardo"), page: 1, ..Default::default() })
         .await
         .unwrap()
         .hits[0]
         .record
         .id;
     let before = store.observatory_record(id).await.unwrap().unwrap();
-    let completion = Completion { results: "Piano approvato con il laboratorio Zibaldone".into(), ..Completion::of(&before.content) };
+    let completion = Completion {
+        results: "Piano approvato con il laboratorio Zibaldone".into(),
+        ..Completion::of(&before.content)
+    };
     let correction = Correction { name: "Anna Bianchi".into(), email: "anna@example.org".into(), completion };
     let proposal = store.propose_correction(id, before.version, &correction, now()).await.unwrap();
     assert_eq!(store.observatory_record(id).await.unwrap().unwrap(), before);
     assert!(slugs_for(&store, "zibaldone").await.is_empty());
     assert_eq!(store.pending_corrections().await.unwrap().len(), 1);
 
-    store.decide_correction(proposal, &Moderation::Accept { reason: String::new() }, "moderatore", &audit("observatory.accept")).await.unwrap();
+    store
+        .decide_correction(
+            proposal,
+            &Moderation::Accept { reason: String::new() },
+            "moderatore",
+            &audit("observatory.accept"),
+        )
+        .await
+        .unwrap();
     let after = store.observatory_record(id).await.unwrap().unwrap();
     assert_eq!(after.version, before.version + 1);
     assert_eq!(after.content.results, "Piano approvato con il laboratorio Zibaldone");
@@ -106,19 +121,28 @@ async fn a_completion_is_invisible_until_accepted_and_then_both_versions_are_kep
     assert!(store.pending_corrections().await.unwrap().is_empty());
     assert!(store.verify_audit().await.unwrap().is_intact());
     // Decided once only.
-    assert!(store.decide_correction(proposal, &Moderation::Reject { reason: "doppia".into() }, "m", &audit("x")).await.is_err());
+    assert!(
+        store
+            .decide_correction(proposal, &Moderation::Reject { reason: "doppia".into() }, "m", &audit("x"))
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
 async fn derived_records_follow_their_process_and_keep_what_was_completed() {
     let store = store_with_demo().await;
     let process = store.process_by_slug("esempio-2026-2028").await.unwrap().unwrap();
-    let id = store.observatory_catalogue().await.unwrap().into_iter().find(|r| r.process_id == Some(process.id)).unwrap().id;
+    let id =
+        store.observatory_catalogue().await.unwrap().into_iter().find(|r| r.process_id == Some(process.id)).unwrap().id;
     let record = store.observatory_record(id).await.unwrap().unwrap();
     let completion = Completion { objectives: "Più servizi domiciliari".into(), ..Completion::of(&record.content) };
     let correction = Correction { name: "A".into(), email: "a@example.org".into(), completion };
     let proposal = store.propose_correction(id, record.version, &correction, now()).await.unwrap();
-    store.decide_correction(proposal, &Moderation::Accept { reason: "verificato".into() }, "m", &audit("accept")).await.unwrap();
+    store
+        .decide_correction(proposal, &Moderation::Accept { reason: "verificato".into() }, "m", &audit("accept"))
+        .await
+        .unwrap();
 
     store.set_process_status(process.id, ProcessStatus::Closed, &audit("process.status")).await.unwrap();
     store.refresh_observatory(now()).await.unwrap();
@@ -140,7 +164,12 @@ async fn external_records_are_searchable_and_validated() {
     content.title = "Bilancio partecipativo di Ostuni".into();
     content.province = "BR".into();
     let ids = store
-        .create_observatory_records(&[content.clone()], RecordSource::External, now(), Some(&audit("observatory.create")))
+        .create_observatory_records(
+            &[content.clone()],
+            RecordSource::External,
+            now(),
+            Some(&audit("observatory.create")),
+        )
         .await
         .unwrap();
     let record = store.observatory_record(ids[0]).await.unwrap().unwrap();
@@ -215,7 +244,10 @@ async fn every_write_to_the_catalogue_shows_in_the_very_next_search() {
     let correction = Correction { name: "A".into(), email: "a@example.org".into(), completion };
     let proposal = store.propose_correction(ids[0], record.version, &correction, now()).await.unwrap();
     assert_eq!(searched_twice(&store, &zibaldone).await.0, 0, "a proposal is not yet the record");
-    store.decide_correction(proposal, &Moderation::Accept { reason: String::new() }, "m", &audit("accept")).await.unwrap();
+    store
+        .decide_correction(proposal, &Moderation::Accept { reason: String::new() }, "m", &audit("accept"))
+        .await
+        .unwrap();
     let found = store.search_observatory(&zibaldone).await.unwrap();
     assert_eq!(found.total, 1);
     let excerpt = found.hits[0].excerpt_marked.clone().unwrap();
@@ -265,6 +297,14 @@ async fn pages_split_the_ranked_matches_and_mark_the_words() {
     seen.dedup();
     assert_eq!(seen.len(), 45, "no record on two pages");
     assert!(store.search_observatory(&page(4)).await.unwrap().hits.is_empty());
-    let status: i64 = store.search_observatory(&page(1)).await.unwrap().facets.iter().filter(|f| f.facet == "status").map(|f| f.count).sum();
+    let status: i64 = store
+        .search_observatory(&page(1))
+        .await
+        .unwrap()
+        .facets
+        .iter()
+        .filter(|f| f.facet == "status")
+        .map(|f| f.count)
+        .sum();
     assert_eq!(status, 45);
 }

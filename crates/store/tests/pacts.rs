@@ -2,10 +2,12 @@
 //! amendment, ended with a withdrawal, and each step recorded once, with its event,
 //! file, declaration, messages and audit entry.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_demo::demo_processes;
 use concerto_domain::{
-    Applicant, ApplicantKind, AuditEntry, Expression, Participation, PactAction, PactKind, PactState, Process,
+    Applicant, ApplicantKind, AuditEntry, Expression, PactAction, PactKind, PactState, Participation, Process,
     Representative, SignatureMethod, SignedFile, SignedFileKind, TaxCode, WithdrawalDeclaration,
 };
 use concerto_store::testing::fresh_store;
@@ -97,18 +99,28 @@ async fn an_eligible_expression_gets_a_pact_and_a_union_a_memorandum() {
     assert_eq!(store.pact_of_expression(union).await.unwrap().unwrap().kind, PactKind::Memorandum);
     let events = store.pact_events(pact.id).await.unwrap();
     assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["generated"]);
-    assert_eq!(store.pact_register(process.id).await.unwrap().len(), 2);
+    let register = store.pact_register(process.id).await.unwrap();
+    assert_eq!(register.len(), 2);
+    // What the office's paged lists read instead of the whole register.
+    assert_eq!(store.pact_count(process.id).await.unwrap(), 2);
+    let second = store.pact_register_page(process.id, 1, 100).await.unwrap();
+    assert_eq!(second, register[1..].to_vec());
+    assert!(store.pact_register_page(process.id, 2, 100).await.unwrap().is_empty());
+    let states = store.pact_states(process.id).await.unwrap();
+    assert_eq!(states, [(org, PactState::Generated), (union, PactState::Generated)]);
 }
 
 #[tokio::test]
 async fn an_ineligible_expression_gets_none_and_an_amendment_that_loses_eligibility_ends_it() {
     let (store, process) = store_with_esempio().await;
-    let young = submit(&store, &process, &expression(&process, 0, ApplicantKind::Organization, false), "t0", None).await;
+    let young =
+        submit(&store, &process, &expression(&process, 0, ApplicantKind::Organization, false), "t0", None).await;
     assert_eq!(store.pact_of_expression(young).await.unwrap(), None);
 
     let first = submit(&store, &process, &expression(&process, 1, ApplicantKind::Organization, true), "t1", None).await;
     let pact = store.pact_of_expression(first).await.unwrap().unwrap();
-    let amended = submit(&store, &process, &expression(&process, 1, ApplicantKind::Organization, true), "t1b", Some("t1")).await;
+    let amended =
+        submit(&store, &process, &expression(&process, 1, ApplicantKind::Organization, true), "t1b", Some("t1")).await;
     let moved = store.pact(pact.id).await.unwrap().unwrap();
     assert_eq!((moved.expression_id, moved.state), (amended, PactState::Generated), "the pact follows the amendment");
 
@@ -132,7 +144,13 @@ async fn sign_upload_countersign_and_withdraw_record_everything_once() {
                 sha256: "ab".repeat(32),
                 content: &bytes,
             }),
-            emails: &[NewEmail { dedup_key: "pact:1:signed".into(), recipient: "org0@example.org".into(), subject: "s".into(), body: "b".into(), ..NewEmail::default() }],
+            emails: &[NewEmail {
+                dedup_key: "pact:1:signed".into(),
+                recipient: "org0@example.org".into(),
+                subject: "s".into(),
+                body: "b".into(),
+                ..NewEmail::default()
+            }],
             ..step(pact.id, PactAction::Sign, "2026-11-24T10:00:00Z")
         })
         .await
@@ -157,15 +175,25 @@ async fn sign_upload_countersign_and_withdraw_record_everything_once() {
         after: None,
     };
     let countersigned = store
-        .record_pact_step(&PactStep { audit: Some(&audit), ..step(pact.id, PactAction::Countersign, "2026-11-25T10:00:00Z") })
+        .record_pact_step(&PactStep {
+            audit: Some(&audit),
+            ..step(pact.id, PactAction::Countersign, "2026-11-25T10:00:00Z")
+        })
         .await
         .unwrap();
     assert_eq!(countersigned.state, PactState::Countersigned);
     assert_eq!(store.audit_entries(None, 10, None).await.unwrap()[0].entry.action, "pact.countersign");
 
-    let declaration = WithdrawalDeclaration { declarant: "Maria Rossi".into(), capacity: "legale rappresentante".into(), reason: None };
+    let declaration = WithdrawalDeclaration {
+        declarant: "Maria Rossi".into(),
+        capacity: "legale rappresentante".into(),
+        reason: None,
+    };
     let withdrawn = store
-        .record_pact_step(&PactStep { withdrawal: Some(&declaration), ..step(pact.id, PactAction::Withdraw, "2026-11-26T10:00:00Z") })
+        .record_pact_step(&PactStep {
+            withdrawal: Some(&declaration),
+            ..step(pact.id, PactAction::Withdraw, "2026-11-26T10:00:00Z")
+        })
         .await
         .unwrap();
     assert_eq!(withdrawn.state, PactState::Withdrawn);
@@ -183,6 +211,7 @@ async fn withdrawing_the_expression_withdraws_its_pact() {
     let pact = store.pact_of_expression(id).await.unwrap().unwrap();
     assert_eq!((pact.state, pact.withdrawn_at), (PactState::Withdrawn, Some(at("2026-11-24T09:00:00Z"))));
     // The applicant may send a new expression, which gets a new pact.
-    let again = submit(&store, &process, &expression(&process, 0, ApplicantKind::Organization, true), "t0b", None).await;
+    let again =
+        submit(&store, &process, &expression(&process, 0, ApplicantKind::Organization, true), "t0b", None).await;
     assert_eq!(store.pact_of_expression(again).await.unwrap().unwrap().state, PactState::Generated);
 }

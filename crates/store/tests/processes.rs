@@ -1,5 +1,7 @@
 //! Storage of Ambiti and processes, on the backend the environment selects.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 use chrono::{NaiveDate, NaiveTime};
 use concerto_demo::demo_processes;
 use concerto_domain::{ProcessStatus, SessionKind};

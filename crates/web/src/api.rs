@@ -14,9 +14,7 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorList};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/processes", get(list))
-        .route("/api/v1/processes/{slug}", get(detail))
+    Router::new().route("/api/v1/processes", get(list)).route("/api/v1/processes/{slug}", get(detail))
 }
 
 fn iso(deadline: Option<Deadline>) -> Option<String> {
@@ -193,7 +191,13 @@ fn detail_of(p: Process, now: chrono::DateTime<chrono::Utc>) -> ProcessDetail {
         phases: p
             .phases
             .into_iter()
-            .map(|ph| PhaseItem { id: ph.id, name: ph.name, description: ph.description, starts_on: ph.starts_on, ends_on: ph.ends_on })
+            .map(|ph| PhaseItem {
+                id: ph.id,
+                name: ph.name,
+                description: ph.description,
+                starts_on: ph.starts_on,
+                ends_on: ph.ends_on,
+            })
             .collect(),
         areas: p
             .areas
@@ -249,7 +253,10 @@ fn detail_of(p: Process, now: chrono::DateTime<chrono::Utc>) -> ProcessDetail {
         (status = 200, description = "The process", body = ProcessDetail),
         (status = 404, description = "No public process has this address", body = ErrorList),
     ))]
-pub(crate) async fn detail(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<ProcessDetail>, ApiError> {
+pub(crate) async fn detail(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<ProcessDetail>, ApiError> {
     let process = crate::public_process(&state.store, &slug).await?;
     Ok(Json(detail_of(process, state.clock.now())))
 }

@@ -8,14 +8,10 @@ const CSS: &str = include_str!("../assets/concerto.css");
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     match file.as_str() {
-        "concerto.css" => (
-            [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            CSS,
-        )
-            .into_response(),
+        "concerto.css" => {
+            ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+                .into_response()
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

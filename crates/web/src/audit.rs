@@ -1,6 +1,7 @@
-//! The audit entries of workspace changes: who, when, what, before and after.
+//! The audit entries of changes made in the workspace or through a management link:
+//! who, when, what, before and after.
 
-use concerto_domain::{AuditEntry, Principal, Process};
+use concerto_domain::{AuditEntry, Principal, Process, ReceivedExpression};
 use serde::Serialize;
 
 /// An entry for a change made by `who` to something of `process`'s Ambito; `before`
@@ -27,4 +28,24 @@ pub fn entry(
 
 pub fn process_subject(process: &Process) -> String {
     format!("process:{}", process.header.slug)
+}
+
+/// The audit entry of a change made through a management link.
+pub fn participant_entry(
+    e: &ReceivedExpression,
+    at: chrono::DateTime<chrono::Utc>,
+    action: &str,
+    subject: String,
+    ambito: &str,
+    after: &impl serde::Serialize,
+) -> AuditEntry {
+    AuditEntry {
+        actor: format!("expression:{} <{}>", e.protocol, e.expression.applicant.tax_code),
+        at,
+        action: action.to_string(),
+        subject,
+        ambito: Some(ambito.to_string()),
+        before: None,
+        after: serde_json::to_string(after).ok(),
+    }
 }

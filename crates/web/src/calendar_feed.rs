@@ -8,7 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use concerto_documents::{CalendarEvent, Method, ics};
+use concerto_documents::{CalendarEvent, CalendarPerson, Method, ics};
+use concerto_domain::tables::{Meeting, MeetingMode};
 use concerto_domain::{Process, Session};
 
 use crate::AppState;
@@ -31,7 +32,10 @@ pub async fn feed(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 }
 
 /// The feed of one table: its dated sessions.
-pub async fn table_feed(State(state): State<AppState>, Path((slug, table)): Path<(String, i64)>) -> Result<Response, ApiError> {
+pub async fn table_feed(
+    State(state): State<AppState>,
+    Path((slug, table)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
     let process = crate::public_process(&state.store, &slug).await?;
     let t = process.tables.iter().find(|t| t.id == table).ok_or(WebError::NotFound)?;
     let name = format!("{} – Tavolo {}", feed_name(&process), t.label);
@@ -64,4 +68,31 @@ fn events(process: &Process, keep: impl Fn(&Session) -> bool, public_url: &str) 
 /// The whole VCALENDAR of a process.
 pub fn render(process: &Process, public_url: &str, now: DateTime<Utc>) -> String {
     ics(Some(&feed_name(process)), Method::Publish, &events(process, |_| true, public_url), now)
+}
+
+/// A person's own calendar entry for `session` (`method` REQUEST or CANCEL): the
+/// public event with the Ambito's office as organizer, the person as attendee and,
+/// for an online or hybrid session, its link. None for an undated session.
+pub fn personal_calendar(
+    public_url: &str,
+    process: &Process,
+    session: &Session,
+    meeting: &Meeting,
+    attendee: (&str, &str),
+    method: Method,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let mut event = CalendarEvent::public(process, session, public_url)?;
+    let host = public_url.split("://").nth(1).and_then(|r| r.split(['/', ':']).next()).unwrap_or("concerto.invalid");
+    let office = process.ambito.contacts.email.clone().unwrap_or_else(|| format!("noreply@{host}"));
+    event.organizer =
+        Some(CalendarPerson { name: format!("Ufficio di Piano – {}", process.ambito.full_name()), email: office });
+    event.attendee = Some(CalendarPerson { name: attendee.0.to_string(), email: attendee.1.to_string() });
+    if let Some(link) = meeting.link_for(concerto_domain::tables::Viewer::Participant) {
+        event.description = format!("Collegamento alla riunione: {link}\n{}", event.description);
+        if meeting.mode == MeetingMode::Online {
+            event.location = Some(link.to_string());
+        }
+    }
+    Some(ics(None, method, &[event], now))
 }

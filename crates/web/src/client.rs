@@ -22,7 +22,8 @@ impl FromRequestParts<AppState> for ClientAddress {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
-        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
         let address = client_address(peer, &forwarded, &state.config.trusted_proxies);
         Ok(ClientAddress(address.map_or_else(|| UNKNOWN_ADDRESS.to_string(), |a| a.to_string())))
     }

@@ -23,7 +23,7 @@ impl Clock {
 
     pub fn now(&self) -> DateTime<Utc> {
         match &self.fixed {
-            Some(fixed) => *fixed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            Some(fixed) => *fixed.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
             None => Utc::now(),
         }
     }
@@ -31,7 +31,7 @@ impl Clock {
     /// Moves a fixed clock; the system clock cannot be moved.
     pub fn set(&self, now: DateTime<Utc>) {
         if let Some(fixed) = &self.fixed {
-            *fixed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = now;
+            *fixed.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = now;
         }
     }
 }

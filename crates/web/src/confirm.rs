@@ -7,7 +7,7 @@ use askama::Template;
 use axum::response::{IntoResponse, Response};
 
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// What the confirmation page asks.
 pub struct Confirmation {

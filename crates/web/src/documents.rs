@@ -10,16 +10,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use concerto_documents::{AttendanceCertificate, Attendee, Notice, Receipt, RenderError, SessionLine, SignInSheet, file_name};
+use concerto_documents::{
+    AttendanceCertificate, Attendee, Notice, Receipt, RenderError, SessionLine, SignInSheet, file_name,
+};
 use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression, Session};
 use concerto_store::{Attendance, CheckinEntry, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::expressions::token_digest;
+use crate::guard::CurrentUser;
 use crate::page::PageContext;
+use crate::secret::token_digest;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -110,18 +112,27 @@ pub(crate) struct Presence {
 
 impl Presence {
     pub(crate) async fn of(state: &AppState, process_id: i64) -> Result<Presence, StoreError> {
-        Ok(Presence { codes: state.store.checkin_codes(process_id).await?, attendances: state.store.attendances(process_id).await? })
+        Ok(Presence {
+            codes: state.store.checkin_codes(process_id).await?,
+            attendances: state.store.attendances(process_id).await?,
+        })
     }
 
     /// The representatives registered for `session`, each with their check-in code
     /// once invited, and whether they were recorded present there (checked in by
     /// that code).
-    pub(crate) fn attendees(&self, process: &Process, session: &Session, expressions: &[ReceivedExpression]) -> Vec<(Attendee, bool)> {
+    pub(crate) fn attendees(
+        &self,
+        process: &Process,
+        session: &Session,
+        expressions: &[ReceivedExpression],
+    ) -> Vec<(Attendee, bool)> {
         concerto_documents::attendees(process, session, expressions)
             .into_iter()
             .map(|a| match self.codes.iter().find(|c| c.tax_code == a.tax_code && c.rep_email == a.email) {
                 Some(c) => {
-                    let present = self.attendances.iter().any(|p| p.session_id == session.id && p.checkin_code_id == Some(c.id));
+                    let present =
+                        self.attendances.iter().any(|p| p.session_id == session.id && p.checkin_code_id == Some(c.id));
                     (a.with_code(&c.code), present)
                 }
                 None => (a, false),
@@ -133,7 +144,11 @@ impl Presence {
 /// The sign-in sheet of `session`, made today: the one place that gathers its data
 /// (registered representatives with their check-in codes), for the single PDF and
 /// for any archive of many.
-pub(crate) async fn sign_in_sheet_data(state: &AppState, process: &Process, session: &Session) -> Result<SignInSheet, StoreError> {
+pub(crate) async fn sign_in_sheet_data(
+    state: &AppState,
+    process: &Process,
+    session: &Session,
+) -> Result<SignInSheet, StoreError> {
     let expressions = state.store.active_expressions(process.id).await?;
     let presence = Presence::of(state, process.id).await?;
     let attendees = presence.attendees(process, session, &expressions).into_iter().map(|(a, _)| a).collect();
@@ -150,7 +165,7 @@ async fn office_session(
     slug: &str,
     id: &str,
 ) -> Result<(Process, Session), Response> {
-    let process = crate::office::office_process(state, ctx, user, slug, OfficeAction::View).await?;
+    let process = crate::guard::office_process(state, ctx, user, slug, OfficeAction::View).await?;
     let session = id
         .parse::<i64>()
         .ok()
@@ -200,7 +215,7 @@ async fn session_page(
                 attendees,
                 ctx,
             };
-            crate::public::render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+            crate::page::render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
         Err(e) => e.into_page(&ctx),
     }
@@ -244,11 +259,22 @@ struct NotAttendedPage {
 
 /// The certificate of the registered representative of `expression` at `area`:
 /// 404 for nobody registered so, 409 with the reason for someone not present.
-async fn certificate(state: &AppState, ctx: PageContext, process: Process, session: Session, expression: i64, area: i64) -> Response {
+async fn certificate(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    expression: i64,
+    area: i64,
+) -> Response {
     // Nobody has attended a session that has not been held yet.
     if !concerto_domain::tables::session_held(&session, state.clock.now()) {
-        let page = NotAttendedPage { title: ctx.t("flows.certificate.not_held.title"), text: ctx.t("flows.certificate.not_held.text"), ctx };
-        return match crate::public::render(&page.ctx, &page) {
+        let page = NotAttendedPage {
+            title: ctx.t("flows.certificate.not_held.title"),
+            text: ctx.t("flows.certificate.not_held.text"),
+            ctx,
+        };
+        return match crate::page::render(&page.ctx, &page) {
             Ok(r) => (axum::http::StatusCode::CONFLICT, r).into_response(),
             Err(e) => e.into_response(),
         };
@@ -265,7 +291,7 @@ async fn certificate(state: &AppState, ctx: PageContext, process: Process, sessi
                 text: ctx.t("documents.certificate.not_attended.text"),
                 ctx,
             };
-            match crate::public::render(&page.ctx, &page) {
+            match crate::page::render(&page.ctx, &page) {
                 Ok(r) => (axum::http::StatusCode::CONFLICT, r).into_response(),
                 Err(e) => e.into_response(),
             }
@@ -306,11 +332,17 @@ async fn own_certificate(
     let found = async {
         let received = state.store.expression_by_token(&token_digest(&token)).await?.ok_or(WebError::NotFound)?;
         let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
-        let session = id.parse::<i64>().ok().and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned()).ok_or(WebError::NotFound)?;
+        let session = id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned())
+            .ok_or(WebError::NotFound)?;
         Ok::<_, WebError>((received.id, process, session))
     };
     match (found.await, wanted(&query.area)) {
-        (Ok((expression, process, session)), Some(area)) => certificate(&state, ctx, process, session, expression, area).await,
+        (Ok((expression, process, session)), Some(area)) => {
+            certificate(&state, ctx, process, session, expression, area).await
+        }
         (Err(e), _) => e.into_page(&ctx),
         (Ok(_), None) => WebError::NotFound.into_page(&ctx),
     }
@@ -318,7 +350,11 @@ async fn own_certificate(
 
 /// The certificates a participant may download: for each session, each of the
 /// expression's representatives recorded present there, as (session, attendee).
-pub(crate) async fn own_certificates(state: &AppState, process: &Process, received: &ReceivedExpression) -> Result<Vec<(Session, Attendee)>, StoreError> {
+pub(crate) async fn own_certificates(
+    state: &AppState,
+    process: &Process,
+    received: &ReceivedExpression,
+) -> Result<Vec<(Session, Attendee)>, StoreError> {
     let presence = Presence::of(state, process.id).await?;
     let mine = std::slice::from_ref(received);
     let now = state.clock.now();
@@ -326,6 +362,26 @@ pub(crate) async fn own_certificates(state: &AppState, process: &Process, receiv
         .sessions_in_calendar_order()
         .into_iter()
         .filter(|s| concerto_domain::tables::session_held(s, now))
-        .flat_map(|s| presence.attendees(process, s, mine).into_iter().filter(|(_, present)| *present).map(|(a, _)| (s.clone(), a)))
+        .flat_map(|s| {
+            presence
+                .attendees(process, s, mine)
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(a, _)| (s.clone(), a))
+        })
         .collect())
+}
+
+/// The pact of `received` as PDF/A, under its Ambito's letterhead.
+pub async fn render_pdf(
+    state: &AppState,
+    process: &Process,
+    received: &ReceivedExpression,
+) -> Result<Vec<u8>, WebError> {
+    let mut input = concerto_documents::Pact::new(process, received);
+    input.letterhead.logo = letterhead_logo(state, process.ambito.id).await;
+    tokio::task::spawn_blocking(move || concerto_documents::pact(&input))
+        .await
+        .map_err(|e| WebError::Internal(format!("rendering stopped: {e}")))?
+        .map_err(|e: RenderError| WebError::Internal(e.to_string()))
 }

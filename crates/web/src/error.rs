@@ -35,7 +35,9 @@ impl WebError {
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
-            WebError::Store(StoreError::Refused(SubmissionConflict::TaxCodeChanged)) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Refused(SubmissionConflict::TaxCodeChanged)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::Store(StoreError::Refused(_)) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Store(_) | WebError::Render(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -180,5 +182,12 @@ impl IntoResponse for ApiError {
             _ => ErrorList::one("internal", "Errore interno del servizio. Riprova più tardi.".into()),
         };
         (status, self.0.retry_after(), Json(body)).into_response()
+    }
+}
+
+impl WebError {
+    /// This error as a page in the reader's language.
+    pub fn into_page(self, ctx: &PageContext) -> Response {
+        PageError { ctx: ctx.clone(), error: self }.into_response()
     }
 }

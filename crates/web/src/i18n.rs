@@ -35,9 +35,7 @@ impl Locale {
         query_lang
             .and_then(Locale::from_code)
             .or_else(|| cookie(headers, "lang").and_then(|v| Locale::from_code(&v)))
-            .or_else(|| {
-                headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language)
-            })
+            .or_else(|| headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(from_accept_language))
             .unwrap_or_default()
     }
 
@@ -54,9 +52,7 @@ impl Locale {
 
     /// A text with `{name}` placeholders filled in.
     pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
-        args.iter().fold(self.t(key).to_string(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+        args.iter().fold(self.t(key).to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 }
 
@@ -67,10 +63,8 @@ macro_rules! catalog {
     };
 }
 
-static IT: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
-static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
+static IT: LazyLock<HashMap<&'static str, &'static str>> = catalog!("it": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
+static EN: LazyLock<HashMap<&'static str, &'static str>> = catalog!("en": "core", "office", "documents", "pacts", "tables", "observatory", "register", "onboarding", "flows", "meetings", "flows2");
 
 fn parse_catalog(sources: &[&'static str]) -> HashMap<&'static str, &'static str> {
     sources
@@ -89,10 +83,8 @@ fn from_accept_language(header: &str) -> Option<Locale> {
         .filter_map(|part| {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim();
-            let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let quality =
+                pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             let primary = tag.split('-').next()?;
             Some((quality, Locale::from_code(primary)?))
         })

@@ -2,31 +2,40 @@
 //! feed and the JSON API. Handlers turn requests into domain values, ask the store,
 //! and render; they hold no SQL and no process rules.
 
+// A page's error carries its context to render itself; it is answered at once, so
+// boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
+
 mod api;
 mod archives;
 mod assets;
+mod audit;
 pub mod auth;
 mod calendar_feed;
-mod confirm;
 pub mod client;
-mod documents;
 pub mod clock;
+mod confirm;
+mod documents;
 mod error;
 mod expressions;
+mod form;
+mod guard;
 pub mod i18n;
 pub mod limits;
 mod meetings;
 mod metrics;
+mod municipalities;
 mod observatory;
 mod office;
 mod onboarding;
-mod municipalities;
 mod openapi;
-mod page;
 mod pacts;
+mod page;
 mod public;
-mod retention;
+mod qr;
 pub mod request_log;
+mod retention;
+pub(crate) mod secret;
 mod security;
 mod tables;
 mod view;
@@ -42,10 +51,10 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use archives::{build_due_archives, run_archive_worker};
-pub use meetings::{pass_on_expired_offers, run_meetings_worker, send_due_reminders};
 pub use clock::Clock;
-pub use retention::{RETENTION_ACTOR, apply_retention, run_retention_worker};
+pub use meetings::{pass_on_expired_offers, run_meetings_worker, send_due_reminders};
 pub use onboarding::first_run_link;
+pub use retention::{RETENTION_ACTOR, apply_retention, run_retention_worker};
 
 /// Settings the web layer needs from the configuration.
 #[derive(Clone, Debug)]
@@ -124,19 +133,16 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(metrics::ready))
         .route("/metrics", get(metrics::scrape))
         .route("/static/{file}", get(assets::serve))
-        .fallback(public::not_found)
+        .fallback(page::not_found)
         .with_state(state.clone())
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(page::remember_language))
         .layer(axum::middleware::from_fn_with_state(state.config.secure_cookies(), security::headers))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(compressible()))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::body_size))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Outermost, so that its line and its count see the answer the client gets.
         .layer(axum::middleware::from_fn_with_state(Default::default(), request_log::observe))
 }
@@ -159,11 +165,7 @@ async fn public_process(store: &Store, slug: &str) -> Result<concerto_domain::Pr
     if !concerto_domain::is_acceptable_text(slug, false) {
         return Err(error::WebError::NotFound);
     }
-    store
-        .process_by_slug(slug)
-        .await?
-        .filter(|p| p.header.is_public())
-        .ok_or(error::WebError::NotFound)
+    store.process_by_slug(slug).await?.filter(|p| p.header.is_public()).ok_or(error::WebError::NotFound)
 }
 
 /// 200 when the database answers, 503 otherwise.
@@ -175,4 +177,14 @@ async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> 
             axum::http::StatusCode::SERVICE_UNAVAILABLE
         }
     }
+}
+
+/// What the response compression compresses: text, not what is compressed already.
+/// A ZIP or a PDF gains nothing from gzip, and a streamed archive keeps the length it
+/// announced only when it passes untouched.
+fn compressible() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
 }

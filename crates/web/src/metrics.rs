@@ -53,7 +53,12 @@ impl Metrics {
 
     fn write_requests(&self, out: &mut String) {
         let routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
-        family(out, "concerto_http_requests_total", "counter", "Requests answered, by method, route template and status.");
+        family(
+            out,
+            "concerto_http_requests_total",
+            "counter",
+            "Requests answered, by method, route template and status.",
+        );
         for ((method, route), stats) in routes.iter() {
             for (status, n) in &stats.by_status {
                 let labels = format!("method=\"{method}\",route=\"{}\",status=\"{status}\"", escape(route));
@@ -99,18 +104,20 @@ fn escape(value: &str) -> String {
 fn may_read(headers: &HeaderMap, peer: Option<SocketAddr>, token: Option<&str>) -> bool {
     let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
     let local = peer.is_some_and(|p| p.ip().is_loopback()) && !forwarded;
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let token_matches = matches!((token, bearer), (Some(t), Some(b)) if !t.is_empty() && crate::security::constant_time_eq(t, b));
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let token_matches =
+        matches!((token, bearer), (Some(t), Some(b)) if !t.is_empty() && crate::security::constant_time_eq(t, b));
     local || token_matches
 }
 
 pub async fn scrape(State(state): State<AppState>, request: Request) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     if !may_read(request.headers(), peer, state.config.metrics_token.as_deref()) {
-        return (StatusCode::FORBIDDEN, "Metriche leggibili solo da questa macchina o con il token (CONCERTO_METRICS_TOKEN).")
+        return (
+            StatusCode::FORBIDDEN,
+            "Metriche leggibili solo da questa macchina o con il token (CONCERTO_METRICS_TOKEN).",
+        )
             .into_response();
     }
     let Some(metrics) = request.extensions().get::<Arc<Metrics>>().cloned() else {
@@ -132,9 +139,15 @@ async fn write_store(out: &mut String, state: &AppState) {
     for pool in store.pool_stats() {
         let in_use = (pool.size as usize).saturating_sub(pool.idle);
         sample(out, "concerto_db_pool_connections", &format!("pool=\"{}\",state=\"in_use\"", pool.pool), in_use as f64);
-        sample(out, "concerto_db_pool_connections", &format!("pool=\"{}\",state=\"idle\"", pool.pool), pool.idle as f64);
+        sample(
+            out,
+            "concerto_db_pool_connections",
+            &format!("pool=\"{}\",state=\"idle\"", pool.pool),
+            pool.idle as f64,
+        );
     }
-    let figures = async { Ok::<_, concerto_store::StoreError>((store.outbox_stats().await?, store.archive_job_counts().await?)) };
+    let figures =
+        async { Ok::<_, concerto_store::StoreError>((store.outbox_stats().await?, store.archive_job_counts().await?)) };
     let (outbox, archives) = match figures.await {
         Ok(figures) => {
             family(out, "concerto_database_up", "gauge", "1 when the database answered this scrape.");
@@ -152,7 +165,12 @@ async fn write_store(out: &mut String, state: &AppState) {
     sample(out, "concerto_outbox_pending_messages", "", outbox.pending as f64);
     family(out, "concerto_outbox_failing_messages", "gauge", "Messages not sent yet whose last attempt failed.");
     sample(out, "concerto_outbox_failing_messages", "", outbox.failing as f64);
-    family(out, "concerto_outbox_oldest_pending_age_seconds", "gauge", "Age of the oldest message not sent yet (0 when none).");
+    family(
+        out,
+        "concerto_outbox_oldest_pending_age_seconds",
+        "gauge",
+        "Age of the oldest message not sent yet (0 when none).",
+    );
     let age = outbox.oldest.map_or(0.0, |t| (Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0);
     sample(out, "concerto_outbox_oldest_pending_age_seconds", "", age);
     family(out, "concerto_archive_jobs", "gauge", "Bulk archive jobs by state.");
@@ -204,7 +222,9 @@ mod tests {
         metrics.record("GET", "/processi/{slug}", 200, Duration::from_secs(20));
         let mut out = String::new();
         metrics.write_requests(&mut out);
-        assert!(out.contains("concerto_http_requests_total{method=\"GET\",route=\"/processi/{slug}\",status=\"200\"} 2\n"));
+        assert!(
+            out.contains("concerto_http_requests_total{method=\"GET\",route=\"/processi/{slug}\",status=\"200\"} 2\n")
+        );
         assert!(out.contains("_bucket{method=\"GET\",route=\"/processi/{slug}\",le=\"0.005\"} 1\n"));
         assert!(out.contains("_bucket{method=\"GET\",route=\"/processi/{slug}\",le=\"0.5\"} 2\n"));
         assert!(out.contains("_bucket{method=\"GET\",route=\"/processi/{slug}\",le=\"10\"} 2\n"));

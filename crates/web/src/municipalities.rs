@@ -74,34 +74,18 @@ impl From<&Municipality> for MunicipalityItem {
         (status = 200, description = "The matching municipalities (ISTAT, CC BY 4.0)", body = MunicipalityList),
         (status = 422, description = "A parameter is not valid; each error names it", body = crate::error::ErrorList),
     ))]
-pub(crate) async fn api(
-    Query(params): Query<MunicipalityParams>,
-) -> Result<Json<MunicipalityList>, ApiError> {
+pub(crate) async fn api(Query(params): Query<MunicipalityParams>) -> Result<Json<MunicipalityList>, ApiError> {
     let mut errors = FieldErrors::default();
     if params.q.chars().count() > QUERY_MAX {
-        errors.push(
-            "q",
-            "too_long",
-            "La ricerca non può superare i 100 caratteri.",
-        );
+        errors.push("q", "too_long", "La ricerca non può superare i 100 caratteri.");
     }
-    let province = params
-        .province
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
+    let province = params.province.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if province.is_some_and(|p| concerto_gazetteer::province(p).is_none()) {
-        errors.push(
-            "province",
-            "unknown",
-            "Provincia sconosciuta: indicare la sigla (ad esempio BA) o il nome.",
-        );
+        errors.push("province", "unknown", "Provincia sconosciuta: indicare la sigla (ad esempio BA) o il nome.");
     }
     if !errors.is_empty() {
         return Err(ApiError(WebError::Store(errors.into())));
     }
     let found = concerto_gazetteer::search(&params.q, province, LIMIT);
-    Ok(Json(MunicipalityList {
-        municipalities: found.into_iter().map(MunicipalityItem::from).collect(),
-    }))
+    Ok(Json(MunicipalityList { municipalities: found.into_iter().map(MunicipalityItem::from).collect() }))
 }

@@ -43,7 +43,10 @@ fn document() -> &'static str {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/openapi.json", get(|| async { ([(CONTENT_TYPE, "application/json")], document()).into_response() }))
+    Router::new().route(
+        "/api/v1/openapi.json",
+        get(|| async { ([(CONTENT_TYPE, "application/json")], document()).into_response() }),
+    )
 }
 
 #[cfg(test)]
@@ -63,7 +66,10 @@ mod tests {
             assert!(post["responses"][status].is_object(), "no {status} for the submission");
         }
         for route in api_routes_in_source() {
-            assert!(paths.contains_key(&route), "{route} is routed but not in the OpenAPI document: annotate its handler");
+            assert!(
+                paths.contains_key(&route),
+                "{route} is routed but not in the OpenAPI document: annotate its handler"
+            );
         }
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for schema in ["ErrorList", "ErrorItem", "ExpressionInput", "Created", "ProcessDetail", "ProcessList"] {

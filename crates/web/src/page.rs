@@ -5,8 +5,9 @@ use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header::SET_COOKIE};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 
+use crate::error::{PageError, WebError};
 use crate::i18n::Locale;
 
 /// The context of one page request, available to every template as `ctx`.
@@ -118,13 +119,48 @@ pub async fn remember_language(request: Request, next: Next) -> Response {
     response
 }
 
+pub async fn not_found(ctx: PageContext) -> Response {
+    PageError { ctx, error: WebError::NotFound }.into_response()
+}
+
+/// Renders a page template, or the error page in the reader's language.
+pub(crate) fn render(ctx: &PageContext, template: &impl askama::Template) -> Result<Response, PageError> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })
+}
+
+/// A file to download, or the error page when it could not be made.
+pub fn send_file(
+    bytes: Result<Vec<u8>, concerto_documents::ExportError>,
+    content_type: &str,
+    file: String,
+    ctx: &PageContext,
+) -> Response {
+    match bytes {
+        Ok(bytes) => (
+            [
+                (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+                (axum::http::header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &file)),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => PageError { ctx: ctx.clone(), error: WebError::Internal(e.to_string()) }.into_response(),
+    }
+}
+
 #[cfg(test)]
 mod flash_tests {
     use super::Flash;
 
     #[test]
     fn a_flash_comes_from_a_known_shape_of_query_only() {
-        assert_eq!(Flash::from_query(Some("fatto=published&email=3")), Some(Flash { key: "published".into(), emails: Some(3) }));
+        assert_eq!(
+            Flash::from_query(Some("fatto=published&email=3")),
+            Some(Flash { key: "published".into(), emails: Some(3) })
+        );
         assert_eq!(Flash::from_query(Some("lang=en&fatto=saved")), Some(Flash { key: "saved".into(), emails: None }));
         assert_eq!(Flash::from_query(Some("fatto=%3Cscript%3E")), None);
         assert_eq!(Flash::from_query(None), None);

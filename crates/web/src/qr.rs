@@ -1,8 +1,13 @@
 //! The check-in code as a QR symbol: SVG for pages, text blocks for plain e-mail, a
-//! PNG image for the HTML e-mail.
+//! PNG image for the HTML e-mail; and a participant's codes as their pages show them.
 
+use concerto_domain::ReceivedExpression;
 use qrcode::render::{svg, unicode};
 use qrcode::{Color, QrCode};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::page::PageContext;
 
 /// Pixels per module of the PNG, and the quiet zone around the symbol in modules.
 const PNG_SCALE: usize = 7;
@@ -15,7 +20,10 @@ pub fn svg(code: &str, label: &str) -> String {
             let image = qr.render::<svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build();
             // The renderer writes a bare <svg>; the page needs it named for screen readers.
             let named = format!("<svg role=\"img\" aria-label=\"{}\"", escape(label));
-            image.split_once("?>").map_or(image.clone(), |(_, rest)| rest.trim_start().to_string()).replacen("<svg", &named, 1)
+            image
+                .split_once("?>")
+                .map_or(image.clone(), |(_, rest)| rest.trim_start().to_string())
+                .replacen("<svg", &named, 1)
         }
         Err(_) => String::new(),
     }
@@ -24,9 +32,7 @@ pub fn svg(code: &str, label: &str) -> String {
 /// The symbol drawn with half-block characters, two modules per character row, dark
 /// modules filled: for a plain-text e-mail read on a light background.
 pub fn text(code: &str) -> String {
-    QrCode::new(code.as_bytes())
-        .map(|qr| qr.render::<unicode::Dense1x2>().quiet_zone(true).build())
-        .unwrap_or_default()
+    QrCode::new(code.as_bytes()).map(|qr| qr.render::<unicode::Dense1x2>().quiet_zone(true).build()).unwrap_or_default()
 }
 
 /// The symbol as an 8-bit grayscale PNG, black modules on white with the quiet zone
@@ -62,6 +68,30 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A representative's check-in code, with its QR symbol.
+pub struct CodeView {
+    pub name: String,
+    pub code: String,
+    pub svg: String,
+}
+
+/// The check-in codes of an expression's representatives, once invited.
+pub async fn codes_of(state: &AppState, ctx: &PageContext, e: &ReceivedExpression) -> Result<Vec<CodeView>, WebError> {
+    let tax_code = e.expression.applicant.tax_code.to_string();
+    Ok(state
+        .store
+        .checkin_codes(e.process_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.tax_code == tax_code)
+        .map(|c| CodeView {
+            svg: svg(&c.code, &ctx.tf("tables.code.qr", &[("name", &c.rep_name), ("code", &c.code)])),
+            name: c.rep_name,
+            code: c.code,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,7 +99,11 @@ mod tests {
     #[test]
     fn the_symbol_is_named_and_drawn() {
         let image = svg("ABC234", "Codice <ABC234>");
-        assert!(image.starts_with("<svg role=\"img\" aria-label=\"Codice &lt;ABC234&gt;\""), "{}", &image[..80.min(image.len())]);
+        assert!(
+            image.starts_with("<svg role=\"img\" aria-label=\"Codice &lt;ABC234&gt;\""),
+            "{}",
+            &image[..80.min(image.len())]
+        );
         assert!(image.contains("<path") || image.contains("<rect"));
         assert!(text("ABC234").lines().count() > 10);
     }

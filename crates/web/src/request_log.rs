@@ -68,7 +68,11 @@ pub fn method_label(method: &Method) -> &'static str {
 
 /// Gives the request its id, serves it inside a span that carries the id (so any
 /// line logged meanwhile has it), then logs it once and counts it in the metrics.
-pub async fn observe(axum::extract::State(metrics): axum::extract::State<Arc<Metrics>>, mut request: Request, next: Next) -> Response {
+pub async fn observe(
+    axum::extract::State(metrics): axum::extract::State<Arc<Metrics>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
     let method = method_label(request.method());
@@ -98,7 +102,9 @@ mod tests {
 
     #[test]
     fn a_proxys_plain_id_is_kept_and_anything_else_replaced() {
-        let with = |value: &str| request_id(&Request::builder().header("x-request-id", value).body(axum::body::Body::empty()).unwrap());
+        let with = |value: &str| {
+            request_id(&Request::builder().header("x-request-id", value).body(axum::body::Body::empty()).unwrap())
+        };
         assert_eq!(with("7f0c2a1b-93d4"), "7f0c2a1b-93d4");
         for bad in ["", "a b", "<script>", &"x".repeat(65)] {
             let id = with(bad);

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use concerto_store::{DueProcess, RetentionRow};
 
-use crate::error::WebError;
 use crate::AppState;
+use crate::error::WebError;
 
 /// How often the job looks. Periods are counted in years: an hour late is nothing,
 /// and a pass with nothing due costs one query.
@@ -19,13 +19,8 @@ const POLL_INTERVAL: Duration = Duration::from_secs(60 * 60);
 pub const RETENTION_ACTOR: &str = "system:retention";
 
 /// One pass at the app's clock: every due process anonymised, with the rows done.
-pub async fn apply_retention(
-    state: &AppState,
-) -> Result<Vec<(DueProcess, Vec<RetentionRow>)>, WebError> {
-    Ok(state
-        .store
-        .apply_retention(state.clock.now(), RETENTION_ACTOR, false)
-        .await?)
+pub async fn apply_retention(state: &AppState) -> Result<Vec<(DueProcess, Vec<RetentionRow>)>, WebError> {
+    Ok(state.store.apply_retention(state.clock.now(), RETENTION_ACTOR, false).await?)
 }
 
 /// Runs [`apply_retention`] at start and then every [`POLL_INTERVAL`] until `shutdown`.

@@ -3,15 +3,15 @@
 //! every body too large for its route.
 
 use axum::extract::Request;
-use axum::http::{Method, StatusCode};
-use axum::response::IntoResponse;
-use axum::http::HeaderValue;
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -95,12 +95,14 @@ pub fn too_large(api: bool) -> Response {
 /// uploads themselves answer 413 with their own page.
 pub async fn body_size(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let announced = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let announced =
+        request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > LARGEST_BODY as u64) {
         return too_large(api);
     }
     let response = next.run(request).await;
-    let plain = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/plain"));
+    let plain =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/plain"));
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && plain {
         return too_large(api);
     }
@@ -121,8 +123,10 @@ pub fn is_safe_inline(content_type: &str) -> bool {
 /// backslash, control or path character of `name` can reach the header.
 pub fn content_disposition(inline: bool, name: &str) -> String {
     let kind = if inline { "inline" } else { "attachment" };
-    let fallback: String =
-        name.chars().map(|c| if c.is_ascii_graphic() && !"\"\\/%;".contains(c) || c == ' ' { c } else { '_' }).collect();
+    let fallback: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && !"\"\\/%;".contains(c) || c == ' ' { c } else { '_' })
+        .collect();
     let encoded: String = name
         .bytes()
         .map(|b| match b {

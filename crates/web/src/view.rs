@@ -2,7 +2,7 @@
 //! as rows. Shared by the pages, so each page template stays a layout.
 
 use chrono::{DateTime, Utc};
-use concerto_domain::{Deadline, Process, ProcessStatus, Session, SessionKind, TimeLeft, italian};
+use concerto_domain::{Deadline, Process, ProcessStatus, ROME, Session, SessionKind, TimeLeft, italian};
 
 use crate::i18n::Locale;
 
@@ -148,3 +148,41 @@ pub fn session_when(s: &Session) -> String {
         },
     }
 }
+
+/// `13/06/2022, 09:30` in Rome.
+pub fn when(instant: DateTime<Utc>) -> String {
+    let local = instant.with_timezone(&ROME);
+    format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
+}
+
+/// A pact's state as its pages name it.
+pub fn pact_state_label(state: concerto_domain::PactState, ctx: &crate::page::PageContext) -> &'static str {
+    ctx.t(match state {
+        concerto_domain::PactState::Generated => "pact.state.generated",
+        concerto_domain::PactState::Signed => "pact.state.signed",
+        concerto_domain::PactState::Countersigned => "pact.state.countersigned",
+        concerto_domain::PactState::Withdrawn => "pact.state.withdrawn",
+    })
+}
+
+pub fn pact_kind_label(kind: concerto_domain::PactKind, ctx: &crate::page::PageContext) -> &'static str {
+    ctx.t(match kind {
+        concerto_domain::PactKind::ParticipationPact => "pact.kind.pact",
+        concerto_domain::PactKind::Memorandum => "pact.kind.memorandum",
+    })
+}
+
+/// A role as the Italian pages and e-mails name it.
+pub fn role_name(role: concerto_domain::Role) -> &'static str {
+    match role {
+        concerto_domain::Role::PlatformAdmin => "amministratore della piattaforma",
+        concerto_domain::Role::AmbitoAdmin => "amministratore dell'Ambito",
+        concerto_domain::Role::AmbitoEditor => "redattore dell'Ambito",
+        concerto_domain::Role::Representative => "rappresentante di organizzazione",
+        concerto_domain::Role::Citizen => "cittadino",
+    }
+}
+
+/// Rows of the office's long lists per page: an office with thousands of expressions
+/// gets pages rather than one table of thousands of rows.
+pub const LIST_PAGE: usize = 100;

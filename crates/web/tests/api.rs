@@ -1,5 +1,7 @@
 //! The JSON API.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::http::StatusCode;

@@ -1,5 +1,7 @@
 //! The calendar feed, read back with a standard iCalendar parser.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::http::StatusCode;
@@ -21,10 +23,7 @@ async fn casarano_feed_parses_and_table_1_starts_at_0700_utc() {
 
     let events: Vec<_> = calendar.components.iter().filter(|c| c.name == "VEVENT").collect();
     assert_eq!(events.len(), 7, "2 concertation sessions, 4 dated tables, the plenary");
-    let table1 = events
-        .iter()
-        .find(|e| e.find_prop("SUMMARY").unwrap().val.as_str() == "Tavolo 1")
-        .expect("table 1");
+    let table1 = events.iter().find(|e| e.find_prop("SUMMARY").unwrap().val.as_str() == "Tavolo 1").expect("table 1");
     let start = table1.find_prop("DTSTART").unwrap();
     let tzid = start.params.iter().find(|p| p.key == "TZID").and_then(|p| p.val.as_ref()).unwrap();
     assert_eq!(tzid.as_str(), "Europe/Rome");

@@ -2,6 +2,8 @@
 //! and in the workspace the session's documents page, sign-in sheet and
 //! attendance certificate, each with its authorization and its errors as pages.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -35,7 +37,8 @@ async fn fetch(app: &TestApp, uri: &str, cookie: Option<&str>) -> Pdf {
 
 /// Posts a form as the signed-in `cookie`; the answer's status.
 async fn form(app: &TestApp, uri: &str, body: &str, cookie: &str) -> StatusCode {
-    let request = Request::post(uri).header("content-type", "application/x-www-form-urlencoded").header("cookie", cookie);
+    let request =
+        Request::post(uri).header("content-type", "application/x-www-form-urlencoded").header("cookie", cookie);
     app.router.clone().oneshot(request.body(Body::from(body.to_string())).unwrap()).await.unwrap().status()
 }
 
@@ -128,7 +131,10 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     assert!(sheet_text.contains("Luca Verdi") && sheet_text.contains("Associazione Il Faro ODV"), "{sheet_text}");
 
     // No certificate before the attendance is recorded: 409 with the reason.
-    assert!(html.contains("Non risulta presente") && !html.contains("attestato.pdf?"), "no link for an absent representative");
+    assert!(
+        html.contains("Non risulta presente") && !html.contains("attestato.pdf?"),
+        "no link for an absent representative"
+    );
     let certificate = format!("{base}/attestato.pdf?manifestazione=1&area={area}");
     let absent = fetch(&app, &certificate, Some(&admin)).await;
     assert_eq!(absent.status, StatusCode::CONFLICT);
@@ -143,7 +149,10 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     let code = app.store.checkin_codes(pid).await.unwrap()[0].code.clone();
     let sheet_text = text(&fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&admin)).await.bytes);
     assert!(sheet_text.contains(&code), "the sheet carries the code: {sheet_text}");
-    assert_eq!(form(&app, &format!("{base}/presenze/codice"), &format!("code={code}"), &admin).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        form(&app, &format!("{base}/presenze/codice"), &format!("code={code}"), &admin).await,
+        StatusCode::SEE_OTHER
+    );
     let pdf = fetch(&app, &certificate, Some(&admin)).await;
     assert_pdf(&pdf, &format!("attestato-luca-verdi-{OPEN}-{session}.pdf"));
     assert!(text(&pdf.bytes).contains("Luca Verdi"));
@@ -152,11 +161,17 @@ async fn the_office_gets_sign_in_sheets_and_certificates_of_its_own_sessions_onl
     let tables = app.get(&format!("/manifestazioni/{token}/tavoli")).await.body;
     assert!(tables.contains(&own.replace('&', "&amp;")), "the participant downloads their own: {tables}");
     assert_pdf(&fetch(&app, &own, None).await, &format!("attestato-luca-verdi-{OPEN}-{session}.pdf"));
-    assert_not_found_page(&fetch(&app, &format!("/manifestazioni/0000/sessioni/{session}/attestato.pdf?area={area}"), None).await);
+    assert_not_found_page(
+        &fetch(&app, &format!("/manifestazioni/0000/sessioni/{session}/attestato.pdf?area={area}"), None).await,
+    );
 
-    assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf?manifestazione=99&area={area}"), Some(&admin)).await);
+    assert_not_found_page(
+        &fetch(&app, &format!("{base}/attestato.pdf?manifestazione=99&area={area}"), Some(&admin)).await,
+    );
     assert_not_found_page(&fetch(&app, &format!("{base}/attestato.pdf"), Some(&admin)).await);
-    assert_not_found_page(&fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/99999/foglio-firme.pdf"), Some(&admin)).await);
+    assert_not_found_page(
+        &fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/99999/foglio-firme.pdf"), Some(&admin)).await,
+    );
     assert_not_found_page(&fetch(&app, &format!("{base}/foglio-firme.pdf"), Some(&other)).await);
     assert_eq!(fetch(&app, &format!("{base}/foglio-firme.pdf"), None).await.status, StatusCode::FOUND);
 }
@@ -168,10 +183,14 @@ async fn the_office_gets_the_sign_in_sheets_of_every_session_as_one_zip() {
     let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
     let admin = app.login("admin@esempio.invalid", &password).await.unwrap();
     let process: Value = serde_json::from_str(&app.get(&format!("/api/v1/processes/{OPEN}")).await.body).unwrap();
-    let sessions: Vec<&Value> = process["sessions"].as_array().unwrap().iter().filter(|s| s["cancelled"] != json!(true)).collect();
+    let sessions: Vec<&Value> =
+        process["sessions"].as_array().unwrap().iter().filter(|s| s["cancelled"] != json!(true)).collect();
     let first = sessions[0]["id"].as_i64().unwrap();
     let page = fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/{first}/documenti"), Some(&admin)).await;
-    assert!(String::from_utf8(page.bytes).unwrap().contains("name=\"tipo\" value=\"fogli-firme\""), "the documents page offers the archive");
+    assert!(
+        String::from_utf8(page.bytes).unwrap().contains("name=\"tipo\" value=\"fogli-firme\""),
+        "the documents page offers the archive"
+    );
 
     let entries = app.bulk_archive(OPEN, "fogli-firme", &admin).await;
     assert_eq!(entries.len(), sessions.len(), "one sheet per session");
@@ -181,7 +200,8 @@ async fn the_office_gets_the_sign_in_sheets_of_every_session_as_one_zip() {
         common::assert_pdf_a(name, pdf);
     }
     // The same sheet as the single download, registered representatives included.
-    let single = fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/{first}/foglio-firme.pdf"), Some(&admin)).await;
+    let single =
+        fetch(&app, &format!("/ufficio/processi/{OPEN}/sessioni/{first}/foglio-firme.pdf"), Some(&admin)).await;
     assert!(entries.iter().any(|(_, pdf)| *pdf == single.bytes), "the archive holds the session's own sheet");
     assert!(entries.iter().any(|(_, pdf)| text(pdf).contains("Luca Verdi")));
 }

@@ -1,6 +1,8 @@
 //! Expressions of interest through the JSON API, the HTML form and the management
 //! link, with the receipt delivered to a real SMTP server on loopback.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::http::StatusCode;
@@ -86,7 +88,8 @@ async fn each_bad_field_gets_422_naming_it() {
     let reply = app.post_json(url, &bad_code).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(errors(&reply), [("applicant.tax_code".to_string(), "invalid_tax_code".to_string())]);
-    let message = serde_json::from_str::<Value>(&reply.body).unwrap()["errors"][0]["message"].as_str().unwrap().to_string();
+    let message =
+        serde_json::from_str::<Value>(&reply.body).unwrap()["errors"][0]["message"].as_str().unwrap().to_string();
     assert!(message.contains("controllo"), "an Italian message: {message}");
 
     let mut two_reps = valid_body(area);
@@ -175,7 +178,10 @@ async fn the_html_form_shows_errors_beside_fields_and_keeps_what_was_typed() {
     assert!(body.contains("Il modulo contiene errori"));
     assert!(body.contains("href=\"#f-applicant-tax_code\""), "the summary links to the field");
     assert!(body.contains("value=\"00743110158\""), "what was typed is kept");
-    assert!(body.contains("aria-describedby=\"h-f-applicant-tax_code e-f-applicant-tax_code\""), "hint and error both describe the field");
+    assert!(
+        body.contains("aria-describedby=\"h-f-applicant-tax_code e-f-applicant-tax_code\""),
+        "hint and error both describe the field"
+    );
     assert!(body.contains("value=\"Cooperativa Sociale Aurora\""));
     assert!(body.contains(&format!("id=\"e-f-rep-{area}-name\"")), "the missing representative is named");
     assert!(body.contains("id=\"e-f-privacy_accepted\""));

@@ -4,6 +4,8 @@
 //! certificates wait for the session, private citizens stay unnamed in public
 //! unless they agreed, and the office confirms publishing with the problems found.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -19,13 +21,8 @@ const AFTER_DEADLINE: &str = "2026-12-23T10:00:00Z";
 const AT_PLENARY: &str = "2027-01-04T09:00:00Z";
 
 async fn post(app: &TestApp, uri: &str, pairs: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-    let body: String = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request =
-        Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    let body: String = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+    let mut request = Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
@@ -41,16 +38,8 @@ fn location(reply: &Reply) -> String {
 }
 
 async fn office(app: &TestApp) -> String {
-    let password = app
-        .account(
-            "ufficio@esempio.invalid",
-            Role::AmbitoEditor,
-            Some("esempio"),
-        )
-        .await;
-    app.login("ufficio@esempio.invalid", &password)
-        .await
-        .expect("login")
+    let password = app.account("ufficio@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
+    app.login("ufficio@esempio.invalid", &password).await.expect("login")
 }
 
 async fn process(app: &TestApp) -> Value {
@@ -68,19 +57,14 @@ fn table_session(p: &Value, area: i64) -> (i64, String) {
         .unwrap()
         .iter()
         .find(|s| {
-            s["kind"] == "table"
-                && s["area_ids"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area)))
+            s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area)))
         })
         .expect("a table session on the area");
-    (
-        s["id"].as_i64().unwrap(),
-        s["date"].as_str().unwrap().to_string(),
-    )
+    (s["id"].as_i64().unwrap(), s["date"].as_str().unwrap().to_string())
 }
 
 /// Registers an applicant through the API; returns its management path.
+#[allow(clippy::too_many_arguments)] // each test names every part of the registration it varies
 async fn register(
     app: &TestApp,
     kind: &str,
@@ -100,16 +84,10 @@ async fn register(
         "proposal": proposal.map(|t| json!({"title": t, "text": "Il testo della proposta", "area_ids": [area.to_string()]})),
         "privacy_accepted": true, "declaration_accepted": true, "public_name_consent": consent
     });
-    let reply = app
-        .post_json(&format!("/api/v1/processes/{SLUG}/expressions"), &body)
-        .await;
+    let reply = app.post_json(&format!("/api/v1/processes/{SLUG}/expressions"), &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let created: Value = serde_json::from_str(&reply.body).unwrap();
-    created["manage_url"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("http://concerto.test")
-        .to_string()
+    created["manage_url"].as_str().unwrap().trim_start_matches("http://concerto.test").to_string()
 }
 
 /// The HTML form of a private citizen with a proposal; returns the management path.
@@ -136,22 +114,14 @@ async fn citizen_form(app: &TestApp, area: i64, title: &str, consent: bool) -> S
     if consent {
         pairs.push(("public_name_consent", "1"));
     }
-    let reply = app
-        .post_form(&format!("/processi/{SLUG}/manifestazione"), &pairs)
-        .await;
+    let reply = app.post_form(&format!("/processi/{SLUG}/manifestazione"), &pairs).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     location(&reply).trim_end_matches("/ricevuta").to_string()
 }
 
 async fn proposal_ids(app: &TestApp) -> Vec<i64> {
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
-    app.store
-        .table_proposals(pid)
-        .await
-        .unwrap()
-        .iter()
-        .map(|p| p.id)
-        .collect()
+    app.store.table_proposals(pid).await.unwrap().iter().map(|p| p.id).collect()
 }
 
 #[tokio::test]
@@ -162,22 +132,11 @@ async fn a_proposal_sent_with_the_form_reaches_both_tables_pages_and_follows_ame
     let manage = citizen_form(&app, area, "Spazio giovani", false).await;
 
     let receipt = app.get(&format!("{manage}/ricevuta")).await;
-    assert!(
-        receipt
-            .body
-            .contains(&format!("href=\"{manage}/ricevuta.pdf\"")),
-        "the receipt links its PDF"
-    );
-    assert!(
-        !receipt.body.contains("id=\"next-step\""),
-        "a citizen signs no pact"
-    );
+    assert!(receipt.body.contains(&format!("href=\"{manage}/ricevuta.pdf\"")), "the receipt links its PDF");
+    assert!(!receipt.body.contains("id=\"next-step\""), "a citizen signs no pact");
     let mine = app.get(&format!("{manage}/tavoli")).await;
     assert_eq!(mine.status, StatusCode::OK);
-    assert!(
-        mine.body.contains("Spazio giovani"),
-        "the participant's tables page lists it"
-    );
+    assert!(mine.body.contains("Spazio giovani"), "the participant's tables page lists it");
     let hub = get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie).await;
     assert!(
         hub.body.contains("Spazio giovani") && hub.body.contains("Anna Bianchi"),
@@ -187,10 +146,7 @@ async fn a_proposal_sent_with_the_form_reaches_both_tables_pages_and_follows_ame
 
     // The amendment changes the proposal at the tables; it does not add another.
     let form = app.get(&format!("{manage}/modifica")).await;
-    assert!(
-        form.body.contains("name=\"public_name_consent\""),
-        "the consent is on the form"
-    );
+    assert!(form.body.contains("name=\"public_name_consent\""), "the consent is on the form");
     let amended = citizen_form_amend(&app, &manage, area, "Spazio giovani e famiglie").await;
     assert_eq!(amended, StatusCode::SEE_OTHER);
     assert_eq!(proposal_ids(&app).await.len(), 1);
@@ -234,11 +190,7 @@ fn ranking_rows(body: &str) -> Vec<(i64, String)> {
         .skip(1)
         .map(|row| {
             let id = row.split('"').next().unwrap().parse().unwrap();
-            let cells: Vec<&str> = row
-                .split("<td>")
-                .skip(1)
-                .map(|c| c.split('<').next().unwrap())
-                .collect();
+            let cells: Vec<&str> = row.split("<td>").skip(1).map(|c| c.split('<').next().unwrap()).collect();
             (id, cells[1].to_string())
         })
         .collect()
@@ -250,121 +202,53 @@ async fn the_ballot_opens_at_the_plenary_and_its_closed_tally_is_a_snapshot() {
     let cookie = office(&app).await;
     let area = first_area(&process(&app).await);
     let area_s = area.to_string();
-    let faro = register(
-        &app,
-        "organization",
-        "00743110157",
-        "Il Faro ODV",
-        "info@ilfaro.example",
-        area,
-        None,
-        false,
-    )
-    .await;
-    let ponte = register(
-        &app,
-        "organization",
-        "01234567897",
-        "Il Ponte APS",
-        "info@ilponte.example",
-        area,
-        None,
-        false,
-    )
-    .await;
-    for (title, proposer) in [
-        ("Centro diurno", "00743110157"),
-        ("Sportello unico", "01234567897"),
-        ("Sportello bis", "01234567897"),
-    ] {
-        let staff = [
-            ("title", title),
-            ("text", "Testo"),
-            ("area", area_s.as_str()),
-            ("proposer", proposer),
-        ];
-        let added = post(
-            &app,
-            &format!("/ufficio/processi/{SLUG}/proposte"),
-            &staff,
-            Some(&cookie),
-        )
-        .await;
+    let faro =
+        register(&app, "organization", "00743110157", "Il Faro ODV", "info@ilfaro.example", area, None, false).await;
+    let ponte =
+        register(&app, "organization", "01234567897", "Il Ponte APS", "info@ilponte.example", area, None, false).await;
+    for (title, proposer) in
+        [("Centro diurno", "00743110157"), ("Sportello unico", "01234567897"), ("Sportello bis", "01234567897")]
+    {
+        let staff = [("title", title), ("text", "Testo"), ("area", area_s.as_str()), ("proposer", proposer)];
+        let added = post(&app, &format!("/ufficio/processi/{SLUG}/proposte"), &staff, Some(&cookie)).await;
         assert_eq!(added.status, StatusCode::SEE_OTHER);
-        assert!(
-            location(&added).contains("fatto=proposal_added"),
-            "the save says what it did"
-        );
+        assert!(location(&added).contains("fatto=proposal_added"), "the save says what it did");
     }
-    let hub = get(
-        &app,
-        &format!("/ufficio/processi/{SLUG}/tavoli?fatto=proposal_added"),
-        &cookie,
-    )
-    .await;
+    let hub = get(&app, &format!("/ufficio/processi/{SLUG}/tavoli?fatto=proposal_added"), &cookie).await;
     assert!(hub.body.contains("id=\"flash\"") && hub.body.contains("Proposta registrata."));
     let ids = proposal_ids(&app).await;
-    let (a, b, c) = (
-        format!("points.{}", ids[0]),
-        format!("points.{}", ids[1]),
-        format!("points.{}", ids[2]),
-    );
+    let (a, b, c) = (format!("points.{}", ids[0]), format!("points.{}", ids[1]), format!("points.{}", ids[2]));
 
     // Not open yet: a vote is refused.
     let early = post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     assert!(early.body.contains("non è ancora aperta"), "{}", early.body);
-    assert!(
-        app.get(&format!("{faro}/tavoli"))
-            .await
-            .body
-            .contains("id=\"ballot-not-open\"")
-    );
+    assert!(app.get(&format!("{faro}/tavoli")).await.body.contains("id=\"ballot-not-open\""));
 
     // The office cannot open it before the deadline, nor before the plenary.
     let open = format!("/ufficio/processi/{SLUG}/priorita/apertura");
     let before_deadline = post(&app, &open, &[], Some(&cookie)).await;
     assert_eq!(before_deadline.status, StatusCode::CONFLICT);
     assert!(
-        before_deadline
-            .body
-            .contains("prima della scadenza delle adesioni (22/12/2026, 12:00)"),
+        before_deadline.body.contains("prima della scadenza delle adesioni (22/12/2026, 12:00)"),
         "{}",
         before_deadline.body
     );
     app.clock.set(AFTER_DEADLINE.parse().unwrap());
     let before_plenary = post(&app, &open, &[], Some(&cookie)).await;
     assert_eq!(before_plenary.status, StatusCode::CONFLICT);
-    assert!(
-        before_plenary.body.contains("04/01/2027, 09:00"),
-        "{}",
-        before_plenary.body
-    );
+    assert!(before_plenary.body.contains("04/01/2027, 09:00"), "{}", before_plenary.body);
     app.clock.set(AT_PLENARY.parse().unwrap());
     let opened = post(&app, &open, &[], Some(&cookie)).await;
     assert_eq!(opened.status, StatusCode::SEE_OTHER);
     assert!(location(&opened).contains("fatto=ballot_opened"));
 
     assert_eq!(
-        post(
-            &app,
-            &format!("{faro}/priorita"),
-            &[(&a, "6"), (&c, "4")],
-            None
-        )
-        .await
-        .status,
+        post(&app, &format!("{faro}/priorita"), &[(&a, "6"), (&c, "4")], None).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        post(
-            &app,
-            &format!("{ponte}/priorita"),
-            &[(&b, "3"), (&c, "7")],
-            None
-        )
-        .await
-        .status,
+        post(&app, &format!("{ponte}/priorita"), &[(&b, "3"), (&c, "7")], None).await.status,
         StatusCode::SEE_OTHER
     );
 
@@ -378,65 +262,32 @@ async fn the_ballot_opens_at_the_plenary_and_its_closed_tally_is_a_snapshot() {
     );
     assert!(asked.body.contains("Schede ricevute: 2."));
     assert!(
-        app.get(&format!("/processi/{SLUG}/priorita"))
-            .await
-            .body
-            .contains("La votazione è in corso"),
+        app.get(&format!("/processi/{SLUG}/priorita")).await.body.contains("La votazione è in corso"),
         "not closed by asking"
     );
     let closed = post(&app, &close, &[("confirm", "1")], Some(&cookie)).await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     assert!(location(&closed).contains("fatto=ballot_closed"));
     assert_eq!(
-        post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None)
-            .await
-            .status,
+        post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None).await.status,
         StatusCode::CONFLICT,
         "closed"
     );
 
     let before = ranking_rows(&app.get(&format!("/processi/{SLUG}/priorita")).await.body);
-    assert_eq!(
-        before,
-        [
-            (ids[2], "11".to_string()),
-            (ids[0], "6".into()),
-            (ids[1], "3".into())
-        ]
-    );
+    assert_eq!(before, [(ids[2], "11".to_string()), (ids[0], "6".into()), (ids[1], "3".into())]);
 
     // Merging afterwards changes no figure: the merged proposal keeps its points
     // and says where it went.
-    let merge = [
-        ("outcome", "merged"),
-        ("motivation", "Stessa proposta"),
-        ("merged_into", &*ids[1].to_string()),
-    ];
-    let merged = post(
-        &app,
-        &format!("/ufficio/processi/{SLUG}/proposte/{}/esito", ids[2]),
-        &merge,
-        Some(&cookie),
-    )
-    .await;
+    let merge = [("outcome", "merged"), ("motivation", "Stessa proposta"), ("merged_into", &*ids[1].to_string())];
+    let merged =
+        post(&app, &format!("/ufficio/processi/{SLUG}/proposte/{}/esito", ids[2]), &merge, Some(&cookie)).await;
     assert_eq!(merged.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/processi/{SLUG}/priorita")).await;
-    assert_eq!(
-        ranking_rows(&page.body),
-        before,
-        "the tally kept at closing"
-    );
-    assert!(
-        page.body.contains(&format!("unita alla n. {}", ids[1])),
-        "{}",
-        page.body
-    );
+    assert_eq!(ranking_rows(&page.body), before, "the tally kept at closing");
+    assert!(page.body.contains(&format!("unita alla n. {}", ids[1])), "{}", page.body);
     let english = app.get(&format!("/processi/{SLUG}/priorita?lang=en")).await;
-    assert!(
-        english
-            .body
-            .contains(&format!("merged into no. {}", ids[1]))
-    );
+    assert!(english.body.contains(&format!("merged into no. {}", ids[1])));
     assert!(app.store.verify_audit().await.unwrap().is_intact());
 }
 
@@ -447,83 +298,43 @@ async fn check_in_only_on_the_session_s_day_undone_with_a_reason_and_certificate
     let p = process(&app).await;
     let area = first_area(&p);
     let (session, date) = table_session(&p, area);
-    let manage = register(
-        &app,
-        "organization",
-        "00743110157",
-        "Il Faro ODV",
-        "info@ilfaro.example",
-        area,
-        None,
-        false,
-    )
-    .await;
+    let manage =
+        register(&app, "organization", "00743110157", "Il Faro ODV", "info@ilfaro.example", area, None, false).await;
     let receipt = app.get(&format!("{manage}/ricevuta")).await;
     assert!(
-        receipt.body.contains("id=\"next-step\"")
-            && receipt.body.contains(&format!("href=\"{manage}/patto\"")),
+        receipt.body.contains("id=\"next-step\"") && receipt.body.contains(&format!("href=\"{manage}/patto\"")),
         "the receipt names the next step"
     );
     let base = format!("/ufficio/processi/{SLUG}/sessioni/{session}");
-    assert_eq!(
-        post(&app, &format!("{base}/inviti"), &[], Some(&cookie))
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(post(&app, &format!("{base}/inviti"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
     let code = app.store.checkin_codes(pid).await.unwrap()[0].code.clone();
 
     // Weeks before the session: refused, with the day named.
-    let early = post(
-        &app,
-        &format!("{base}/presenze/codice"),
-        &[("code", &code)],
-        Some(&cookie),
-    )
-    .await;
+    let early = post(&app, &format!("{base}/presenze/codice"), &[("code", &code)], Some(&cookie)).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     let day = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
     assert!(
-        early.body.contains(&format!(
-            "solo il giorno dell&#39;incontro ({})",
-            day.format("%d/%m/%Y")
-        )) || early
-            .body
-            .contains(&format!("({})", day.format("%d/%m/%Y"))),
+        early.body.contains(&format!("solo il giorno dell&#39;incontro ({})", day.format("%d/%m/%Y")))
+            || early.body.contains(&format!("({})", day.format("%d/%m/%Y"))),
         "{}",
         early.body
     );
-    let walk_in = post(
-        &app,
-        &format!("{base}/presenze/ospite"),
-        &[("name", "Ada"), ("organization", "Comitato")],
-        Some(&cookie),
-    )
-    .await;
+    let walk_in =
+        post(&app, &format!("{base}/presenze/ospite"), &[("name", "Ada"), ("organization", "Comitato")], Some(&cookie))
+            .await;
     assert_eq!(walk_in.status, StatusCode::CONFLICT, "walk-ins too");
     assert!(app.store.attendances(pid).await.unwrap().is_empty());
 
     // On the day, 11:00 in Rome.
     app.clock.set(format!("{date}T10:00:00Z").parse().unwrap());
     assert_eq!(
-        post(
-            &app,
-            &format!("{base}/presenze/codice"),
-            &[("code", &code)],
-            Some(&cookie)
-        )
-        .await
-        .status,
+        post(&app, &format!("{base}/presenze/codice"), &[("code", &code)], Some(&cookie)).await.status,
         StatusCode::SEE_OTHER
     );
     let certificate = format!("{manage}/sessioni/{session}/attestato.pdf?area={area}");
     let not_yet = app.get(&certificate).await;
-    assert_eq!(
-        not_yet.status,
-        StatusCode::CONFLICT,
-        "the session ends at 13:00"
-    );
+    assert_eq!(not_yet.status, StatusCode::CONFLICT, "the session ends at 13:00");
     assert!(
         not_yet.body.contains("dopo che l&#39;incontro si è svolto")
             || not_yet.body.contains("dopo che l'incontro si è svolto"),
@@ -537,50 +348,22 @@ async fn check_in_only_on_the_session_s_day_undone_with_a_reason_and_certificate
     let missing = post(&app, &annul, &[("reason", " ")], Some(&cookie)).await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.body.contains("Indicare il motivo"));
-    let undone = post(
-        &app,
-        &annul,
-        &[("reason", "Codice usato da un'altra persona")],
-        Some(&cookie),
-    )
-    .await;
+    let undone = post(&app, &annul, &[("reason", "Codice usato da un'altra persona")], Some(&cookie)).await;
     assert_eq!(undone.status, StatusCode::SEE_OTHER);
     assert!(location(&undone).contains("fatto=attendance_annulled"));
-    assert!(
-        app.store.attendances(pid).await.unwrap().is_empty(),
-        "an undone check-in does not count"
-    );
+    assert!(app.store.attendances(pid).await.unwrap().is_empty(), "an undone check-in does not count");
     let entries = app.store.audit_entries(None, 20, None).await.unwrap();
-    let audited = entries
-        .iter()
-        .find(|e| e.entry.action == "attendance.annul")
-        .expect("the undo is audited");
-    assert!(
-        audited
-            .entry
-            .after
-            .as_deref()
-            .unwrap_or_default()
-            .contains("Codice usato da un'altra persona")
-    );
+    let audited = entries.iter().find(|e| e.entry.action == "attendance.annul").expect("the undo is audited");
+    assert!(audited.entry.after.as_deref().unwrap_or_default().contains("Codice usato da un'altra persona"));
     assert_eq!(
-        post(&app, &annul, &[("reason", "Di nuovo")], Some(&cookie))
-            .await
-            .status,
+        post(&app, &annul, &[("reason", "Di nuovo")], Some(&cookie)).await.status,
         StatusCode::NOT_FOUND,
         "once"
     );
 
     // The person checks in again; after the session the certificate is issued.
     assert_eq!(
-        post(
-            &app,
-            &format!("{base}/presenze/codice"),
-            &[("code", &code)],
-            Some(&cookie)
-        )
-        .await
-        .status,
+        post(&app, &format!("{base}/presenze/codice"), &[("code", &code)], Some(&cookie)).await.status,
         StatusCode::SEE_OTHER
     );
     app.clock.set(format!("{date}T12:30:00Z").parse().unwrap());
@@ -623,25 +406,13 @@ async fn a_private_citizen_is_named_in_public_only_with_consent() {
 
     app.clock.set(AT_PLENARY.parse().unwrap());
     assert_eq!(
-        post(
-            &app,
-            &format!("/ufficio/processi/{SLUG}/priorita/apertura"),
-            &[],
-            Some(&cookie)
-        )
-        .await
-        .status,
+        post(&app, &format!("/ufficio/processi/{SLUG}/priorita/apertura"), &[], Some(&cookie)).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        post(
-            &app,
-            &format!("/ufficio/processi/{SLUG}/priorita/chiusura"),
-            &[("confirm", "1")],
-            Some(&cookie)
-        )
-        .await
-        .status,
+        post(&app, &format!("/ufficio/processi/{SLUG}/priorita/chiusura"), &[("confirm", "1")], Some(&cookie))
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     for id in &ids {
@@ -658,8 +429,7 @@ async fn a_private_citizen_is_named_in_public_only_with_consent() {
     let asked = post(&app, &publish, &[], Some(&cookie)).await;
     assert_eq!(asked.status, StatusCode::OK);
     assert!(
-        asked.body.contains("Pubblicare il prospetto di sintesi?")
-            && asked.body.contains("(3 messaggi)"),
+        asked.body.contains("Pubblicare il prospetto di sintesi?") && asked.body.contains("(3 messaggi)"),
         "{}",
         asked.body
     );
@@ -668,13 +438,7 @@ async fn a_private_citizen_is_named_in_public_only_with_consent() {
     let back = location(&published);
     assert!(back.contains("fatto=summary_published&email=3"), "{back}");
     let summary = app.get(&back).await;
-    assert!(
-        summary
-            .body
-            .contains("Prospetto di sintesi pubblicato. E-mail in partenza: 3."),
-        "{}",
-        summary.body
-    );
+    assert!(summary.body.contains("Prospetto di sintesi pubblicato. E-mail in partenza: 3."), "{}", summary.body);
 
     let public = [
         format!("/processi/{SLUG}/sintesi"),
@@ -689,62 +453,29 @@ async fn a_private_citizen_is_named_in_public_only_with_consent() {
     for uri in &public {
         let page = app.get(uri).await;
         assert_eq!(page.status, StatusCode::OK, "{uri}");
-        assert!(
-            !page.body.contains("Anna Bianchi") && !page.body.contains("Bianchi"),
-            "{uri} names the citizen"
-        );
+        assert!(!page.body.contains("Anna Bianchi") && !page.body.contains("Bianchi"), "{uri} names the citizen");
     }
     let summary = app.get(&format!("/processi/{SLUG}/sintesi")).await.body;
     assert!(summary.contains("Spazio giovani") && summary.contains("Cittadina/o"));
-    assert!(
-        summary.contains("Giuseppe Verdi"),
-        "the citizen who agreed is named"
-    );
-    assert!(
-        summary.contains("Il Faro ODV"),
-        "organizations are always named"
-    );
+    assert!(summary.contains("Giuseppe Verdi"), "the citizen who agreed is named");
+    assert!(summary.contains("Il Faro ODV"), "organizations are always named");
     let csv = app.get(&format!("/processi/{SLUG}/sintesi.csv")).await.body;
-    assert!(
-        csv.contains("Spazio giovani;Cittadina/o") && csv.contains("Orti sociali;Giuseppe Verdi"),
-        "{csv}"
-    );
-    assert!(
-        app.get(&format!("/processi/{SLUG}/sintesi?lang=en"))
-            .await
-            .body
-            .contains("Citizen")
-    );
+    assert!(csv.contains("Spazio giovani;Cittadina/o") && csv.contains("Orti sociali;Giuseppe Verdi"), "{csv}");
+    assert!(app.get(&format!("/processi/{SLUG}/sintesi?lang=en")).await.body.contains("Citizen"));
     let pdf = {
         use tower::ServiceExt;
         let response = app
             .router
             .clone()
-            .oneshot(
-                Request::get(format!("/processi/{SLUG}/sintesi.pdf"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+            .oneshot(Request::get(format!("/processi/{SLUG}/sintesi.pdf")).body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        common::pdf_text(
-            &axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap(),
-        )
+        common::pdf_text(&axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap())
     };
-    assert!(
-        !pdf.contains("Bianchi") && pdf.contains("Cittadina/o") && pdf.contains("Giuseppe Verdi"),
-        "{pdf}"
-    );
+    assert!(!pdf.contains("Bianchi") && pdf.contains("Cittadina/o") && pdf.contains("Giuseppe Verdi"), "{pdf}");
     // The office keeps seeing who proposed what.
-    assert!(
-        get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie)
-            .await
-            .body
-            .contains("Anna Bianchi")
-    );
+    assert!(get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie).await.body.contains("Anna Bianchi"));
 }
 
 #[tokio::test]
@@ -755,27 +486,16 @@ async fn publishing_shows_the_problems_found_and_asks_for_confirmation() {
     // Back to draft needs no confirmation; the message says what happened.
     let draft = post(&app, &status, &[("status", "draft")], Some(&cookie)).await;
     assert_eq!(draft.status, StatusCode::SEE_OTHER);
-    assert!(
-        get(&app, &location(&draft), &cookie)
-            .await
-            .body
-            .contains("Processo riportato in bozza")
-    );
+    assert!(get(&app, &location(&draft), &cookie).await.body.contains("Processo riportato in bozza"));
 
     // Months later, every session is past, and the deadline was after the first one.
     app.clock.set("2027-06-01T10:00:00Z".parse().unwrap());
     let asked = post(&app, &status, &[("status", "published")], Some(&cookie)).await;
     assert_eq!(asked.status, StatusCode::OK);
     assert!(asked.body.contains("id=\"warnings\""), "{}", asked.body);
+    assert!(asked.body.contains("Tutti gli incontri del calendario sono già passati."));
     assert!(
-        asked
-            .body
-            .contains("Tutti gli incontri del calendario sono già passati.")
-    );
-    assert!(
-        asked.body.contains(
-            "La scadenza (22/12/2026, 12:00) è successiva al primo incontro (22/12/2026, 09:30)."
-        ),
+        asked.body.contains("La scadenza (22/12/2026, 12:00) è successiva al primo incontro (22/12/2026, 09:30)."),
         "{}",
         asked.body
     );
@@ -783,26 +503,13 @@ async fn publishing_shows_the_problems_found_and_asks_for_confirmation() {
         asked.body.contains("name=\"status\" value=\"published\"")
             && asked.body.contains("name=\"confirm\" value=\"1\"")
     );
-    assert_eq!(
-        app.get(&format!("/processi/{SLUG}")).await.status,
-        StatusCode::NOT_FOUND,
-        "asking publishes nothing"
-    );
+    assert_eq!(app.get(&format!("/processi/{SLUG}")).await.status, StatusCode::NOT_FOUND, "asking publishes nothing");
 
-    let done = post(
-        &app,
-        &status,
-        &[("status", "published"), ("confirm", "1")],
-        Some(&cookie),
-    )
-    .await;
+    let done = post(&app, &status, &[("status", "published"), ("confirm", "1")], Some(&cookie)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     let page = get(&app, &location(&done), &cookie).await;
     assert!(page.body.contains("Processo pubblicato"), "{}", page.body);
-    assert_eq!(
-        app.get(&format!("/processi/{SLUG}")).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&format!("/processi/{SLUG}")).await.status, StatusCode::OK);
 
     // Closing asks too.
     let close = post(&app, &status, &[("status", "closed")], Some(&cookie)).await;

@@ -3,6 +3,8 @@
 //! invalid UTF-8. Each is stored as text and shown escaped, or refused with a 4xx:
 //! never a 5xx, never reflected as markup.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -36,7 +38,8 @@ fn ten_megabytes() -> String {
 fn assert_safe(reply: &Reply, what: &str) {
     let head: String = reply.body.chars().take(600).collect();
     assert!(!reply.status.is_server_error(), "{what}: {} {head}", reply.status);
-    let html = reply.headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    let html =
+        reply.headers.get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
     if html {
         for marker in RAW_MARKERS {
             assert!(!reply.body.contains(marker), "{what}: {marker} reflected unescaped");
@@ -160,7 +163,9 @@ async fn the_expression_form_stores_as_text_or_refuses_every_hostile_string() {
 
     let big = post_pairs(&app, &uri, &[("applicant.name".into(), ten_megabytes())]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let invalid = post_raw(&app, &uri, "application/x-www-form-urlencoded", b"applicant.name=\xff\xfe%ff%c3(".to_vec(), None).await;
+    let invalid =
+        post_raw(&app, &uri, "application/x-www-form-urlencoded", b"applicant.name=\xff\xfe%ff%c3(".to_vec(), None)
+            .await;
     assert_stored_or_refused(&invalid, "invalid UTF-8 in the form");
 }
 
@@ -172,7 +177,13 @@ fn fresh_tax_code(n: u32) -> String {
         .enumerate()
         .map(|(i, c)| {
             let d = c.to_digit(10).unwrap();
-            if i % 2 == 0 { d } else if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            if i % 2 == 0 {
+                d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
         })
         .sum();
     format!("{body}{}", (10 - sum % 10) % 10)
@@ -206,11 +217,24 @@ async fn the_json_api_stores_as_text_or_refuses_every_hostile_string() {
         "privacy_accepted": true, "declaration_accepted": true
     });
     let fields = [
-        "applicant.kind", "applicant.name", "applicant.legal_form", "applicant.tax_code", "applicant.legal_representative",
-        "applicant.address", "applicant.municipality", "applicant.email", "applicant.pec", "applicant.phone",
-        "applicant.founded_on", "participations.0.area_id", "participations.0.representative.name",
-        "participations.0.representative.email", "participations.0.representative.phone", "proposal.title",
-        "proposal.text", "proposal.area_ids.0",
+        "applicant.kind",
+        "applicant.name",
+        "applicant.legal_form",
+        "applicant.tax_code",
+        "applicant.legal_representative",
+        "applicant.address",
+        "applicant.municipality",
+        "applicant.email",
+        "applicant.pec",
+        "applicant.phone",
+        "applicant.founded_on",
+        "participations.0.area_id",
+        "participations.0.representative.name",
+        "participations.0.representative.email",
+        "participations.0.representative.phone",
+        "proposal.title",
+        "proposal.text",
+        "proposal.area_ids.0",
     ];
     let mut n = 10_000;
     for field in fields {
@@ -252,8 +276,10 @@ async fn amend_and_withdraw_take_hostile_strings_and_hostile_links() {
     let mut manage = location(&reply).expect("received").trim_end_matches("/ricevuta").to_string();
     for field in ["applicant.name", "applicant.address", "proposal.text", "applicant.tax_code"] {
         for hostile in HOSTILE {
-            let pairs: Vec<_> =
-                valid.iter().map(|(k, v)| (k.clone(), if k == field { hostile.to_string() } else { v.clone() })).collect();
+            let pairs: Vec<_> = valid
+                .iter()
+                .map(|(k, v)| (k.clone(), if k == field { hostile.to_string() } else { v.clone() }))
+                .collect();
             let what = format!("amend {field} = {hostile:?}");
             let reply = post_pairs(&app, &format!("{manage}/modifica"), &pairs).await;
             assert_stored_or_refused(&reply, &what);
@@ -296,8 +322,11 @@ async fn login_refuses_hostile_credentials_without_reflecting_them() {
     // A hostile `next` after a good password stays on this site.
     let password = app.account("editor@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
     for next in ["//evil.example/", "https://evil.example/", "/\r\nSet-Cookie: x=y", "/ufficio\u{0}"] {
-        let pairs =
-            [("email".into(), "editor@esempio.invalid".to_string()), ("password".into(), password.clone()), ("next".into(), next.to_string())];
+        let pairs = [
+            ("email".into(), "editor@esempio.invalid".to_string()),
+            ("password".into(), password.clone()),
+            ("next".into(), next.to_string()),
+        ];
         let reply = post_pairs(&app, "/accedi", &pairs).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "login with next {next:?}");
         let to = location(&reply).unwrap();
@@ -309,7 +338,11 @@ async fn login_refuses_hostile_credentials_without_reflecting_them() {
         for (email, password, next) in
             [(*hostile, "x", "/ufficio"), ("ufficio@esempio.invalid", *hostile, "/ufficio"), ("a@b.it", "x", *hostile)]
         {
-            let pairs = [("email".into(), email.to_string()), ("password".into(), password.to_string()), ("next".into(), next.to_string())];
+            let pairs = [
+                ("email".into(), email.to_string()),
+                ("password".into(), password.to_string()),
+                ("next".into(), next.to_string()),
+            ];
             let reply = post_pairs(&app, "/accedi", &pairs).await;
             assert_safe(&reply, &format!("login {email:?} {password:?} {next:?}"));
             assert!(reply.status.is_client_error(), "login {email:?}: {}", reply.status);
@@ -319,9 +352,10 @@ async fn login_refuses_hostile_credentials_without_reflecting_them() {
     }
     let big = post_pairs(&app, "/accedi", &[("email".into(), ten_megabytes()), ("password".into(), "x".into())]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let invalid = post_raw(&app, "/accedi", "application/x-www-form-urlencoded", b"email=\xff%ff&password=\xc3(".to_vec(), None).await;
+    let invalid =
+        post_raw(&app, "/accedi", "application/x-www-form-urlencoded", b"email=\xff%ff&password=\xc3(".to_vec(), None)
+            .await;
     assert_safe(&invalid, "invalid UTF-8 at login");
-
 }
 
 #[tokio::test]
@@ -334,22 +368,31 @@ async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_fi
     let valid = [("date", "2026-12-30"), ("start", "10:00"), ("end", "12:00"), ("venue", "Biblioteca")];
     for (field, _) in valid {
         for hostile in HOSTILE {
-            let body: Vec<String> = valid
-                .iter()
-                .map(|(k, v)| format!("{k}={}", encode(if *k == field { hostile } else { v })))
-                .collect();
+            let body: Vec<String> =
+                valid.iter().map(|(k, v)| format!("{k}={}", encode(if *k == field { hostile } else { v }))).collect();
             let what = format!("session {field} = {hostile:?}");
-            let reply = post_raw(&app, &session, "application/x-www-form-urlencoded", body.join("&").into_bytes(), Some(&cookie)).await;
+            let reply = post_raw(
+                &app,
+                &session,
+                "application/x-www-form-urlencoded",
+                body.join("&").into_bytes(),
+                Some(&cookie),
+            )
+            .await;
             assert_stored_or_refused(&reply, &what);
             assert_safe(&get_with_cookie(&app, &session, &cookie).await, &what);
             let feed = app.get(&format!("/processi/{PROCESS}/calendario.ics")).await;
             assert_eq!(feed.status, StatusCode::OK, "{what}");
-            assert!(!feed.body.contains("\r\nLocation:") && !feed.body.contains('\u{0}'), "{what}: the feed's lines stay whole");
+            assert!(
+                !feed.body.contains("\r\nLocation:") && !feed.body.contains('\u{0}'),
+                "{what}: the feed's lines stay whole"
+            );
             assert_safe(&app.get(&format!("/processi/{PROCESS}")).await, &what);
         }
     }
 
-    let seed = String::from_utf8_lossy(include_bytes!("../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt")).into_owned();
+    let seed =
+        String::from_utf8_lossy(include_bytes!("../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt")).into_owned();
     for (i, hostile) in HOSTILE.iter().enumerate() {
         let notice = format!("{hostile}\n{seed}\n{hostile}");
         let slug = format!("ostile-{i}");
@@ -364,10 +407,17 @@ async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_fi
             let reply = post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await;
             assert_safe(&reply, &what);
         }
-        let (content_type, body) = multipart(&[("mode", "import"), ("slug", "z-1")], Some(("notice_file", notice.as_bytes())));
-        assert_safe(&post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await, "notice file");
+        let (content_type, body) =
+            multipart(&[("mode", "import"), ("slug", "z-1")], Some(("notice_file", notice.as_bytes())));
+        assert_safe(
+            &post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await,
+            "notice file",
+        );
         if let Some(created) = app.store.process_by_slug(&slug).await.unwrap() {
-            assert_safe(&get_with_cookie(&app, &format!("/ufficio/processi/{}", created.header.slug), &cookie).await, "draft");
+            assert_safe(
+                &get_with_cookie(&app, &format!("/ufficio/processi/{}", created.header.slug), &cookie).await,
+                "draft",
+            );
         }
         for query in ["q", "area", "table", "eligible"] {
             let uri = format!("/ufficio/processi/{PROCESS}?{query}={}", encode(hostile));
@@ -383,10 +433,12 @@ async fn the_workspace_stores_as_text_or_refuses_hostile_sessions_notices_and_fi
         .await;
         assert_stored_or_refused(&status, &format!("status = {hostile:?}"));
     }
-    let (content_type, body) = multipart(&[("mode", "import"), ("slug", "grande-1"), ("notice_text", &ten_megabytes())], None);
+    let (content_type, body) =
+        multipart(&[("mode", "import"), ("slug", "grande-1"), ("notice_text", &ten_megabytes())], None);
     let big = post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await;
     assert!(big.status.is_client_error(), "10 MB notice: {}", big.status);
-    let (content_type, mut body) = multipart(&[("mode", "import"), ("slug", "binario-1")], Some(("notice_file", b"%PDF-1.4\n\xff\xfe\x00\x01")));
+    let (content_type, mut body) =
+        multipart(&[("mode", "import"), ("slug", "binario-1")], Some(("notice_file", b"%PDF-1.4\n\xff\xfe\x00\x01")));
     body.extend(b"\xff\xfe");
     assert_safe(&post_raw(&app, "/ufficio/processi/nuovo", &content_type, body, Some(&cookie)).await, "a broken PDF");
 }
@@ -420,13 +472,19 @@ async fn hostile_names_reach_every_document_or_are_refused() {
     let strings: Vec<&str> = PRINTABLE.iter().chain(REFUSED).copied().chain([long.as_str()]).collect();
     for (n, text) in (50_000..).zip(strings) {
         let refused = REFUSED.contains(&text) || text == long;
-        let form = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+        let form = |pairs: &[(&str, &str)]| {
+            pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+        };
         let edits = [
             (format!("{office}/aree/{area}/modifica"), form(&[("name", text)])),
-            (format!("{office}/sessioni/{session}"), form(&[("date", "2026-12-30"), ("start", "10:00"), ("end", "12:00"), ("venue", text)])),
+            (
+                format!("{office}/sessioni/{session}"),
+                form(&[("date", "2026-12-30"), ("start", "10:00"), ("end", "12:00"), ("venue", text)]),
+            ),
         ];
         for (uri, body) in edits {
-            let reply = post_raw(&app, &uri, "application/x-www-form-urlencoded", body.into_bytes(), Some(&cookie)).await;
+            let reply =
+                post_raw(&app, &uri, "application/x-www-form-urlencoded", body.into_bytes(), Some(&cookie)).await;
             let what = format!("{uri} with {:?}", text.chars().take(30).collect::<String>());
             if refused {
                 assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: a field error");
@@ -437,7 +495,9 @@ async fn hostile_names_reach_every_document_or_are_refused() {
         let pairs: Vec<_> = form_pairs(area)
             .into_iter()
             .map(|(k, v)| {
-                let hostile = ["applicant.name", "applicant.legal_representative", "proposal.title"].contains(&k.as_str()) || k.ends_with(".name");
+                let hostile = ["applicant.name", "applicant.legal_representative", "proposal.title"]
+                    .contains(&k.as_str())
+                    || k.ends_with(".name");
                 // Each applicant is new: a registered tax code is refused.
                 let v = if k == "applicant.tax_code" { fresh_tax_code(n) } else { v };
                 (k, if hostile { text.to_string() } else { v })
@@ -512,7 +572,8 @@ async fn twenty_megabytes_are_413_in_italian_on_every_route() {
         assert!(reply.body.contains("troppo grande"), "{uri}: {}", reply.body);
     }
     // Without a length announced, the extractors' own limit answers the same.
-    let json = post_raw(&app, "/api/v1/processes/esempio-2026-2028/expressions", "application/json", body.clone(), None).await;
+    let json =
+        post_raw(&app, "/api/v1/processes/esempio-2026-2028/expressions", "application/json", body.clone(), None).await;
     assert_eq!(json.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(json.body.contains("\"code\":\"too_large\"") && json.body.contains("troppo grande"), "{}", json.body);
     let form = post_raw(&app, "/accedi", "application/x-www-form-urlencoded", body, None).await;
@@ -530,7 +591,9 @@ async fn private_answers_are_not_stored_and_https_is_sticky() {
     let public = app.get(&format!("/processi/{PROCESS}")).await;
     assert!(public.headers.get("strict-transport-security").is_none(), "plain http: no HSTS");
     assert!(public.headers.get("cache-control").is_none_or(|v| v != "no-store"));
-    for uri in ["/ufficio", &format!("/ufficio/processi/{PROCESS}/manifestazioni.csv"), "/manifestazioni/0000", "/accedi"] {
+    for uri in
+        ["/ufficio", &format!("/ufficio/processi/{PROCESS}/manifestazioni.csv"), "/manifestazioni/0000", "/accedi"]
+    {
         let reply = get_with_cookie(&app, uri, &cookie).await;
         assert_eq!(reply.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{uri}");
     }
@@ -540,7 +603,12 @@ async fn private_answers_are_not_stored_and_https_is_sticky() {
 
     let mut state = app.state.clone();
     state.config.public_url = "https://concerto.example".into();
-    let https = common::TestApp { router: concerto_web::router(state.clone()), store: app.store.clone(), clock: app.clock.clone(), state };
+    let https = common::TestApp {
+        router: concerto_web::router(state.clone()),
+        store: app.store.clone(),
+        clock: app.clock.clone(),
+        state,
+    };
     let reply = https.get(&format!("/processi/{PROCESS}")).await;
     let hsts = reply.headers.get("strict-transport-security").map(|v| v.to_str().unwrap().to_string());
     assert!(hsts.is_some_and(|v| v.starts_with("max-age=")), "https: HSTS");
@@ -645,10 +713,18 @@ async fn every_csv_neutralises_formula_cells() {
             None => (k, v),
         })
         .collect();
-    let receipt = location(&post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &pairs).await).expect("received");
+    let receipt =
+        location(&post_pairs(&app, &format!("/processi/{PROCESS}/manifestazione"), &pairs).await).expect("received");
     assert!(receipt.starts_with("/manifestazioni/"));
     let rename = format!("name={}", encode("=cmd|' /C calc'!A0"));
-    let reply = post_raw(&app, &format!("/ufficio/processi/{PROCESS}/aree/{area}/modifica"), "application/x-www-form-urlencoded", rename.into_bytes(), Some(&cookie)).await;
+    let reply = post_raw(
+        &app,
+        &format!("/ufficio/processi/{PROCESS}/aree/{area}/modifica"),
+        "application/x-www-form-urlencoded",
+        rename.into_bytes(),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 
     let office = format!("/ufficio/processi/{PROCESS}");
@@ -673,7 +749,10 @@ async fn every_csv_neutralises_formula_cells() {
             assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{uri}: {cell:?} would run as a formula");
         }
         if !injected.is_empty() {
-            assert!(cells.iter().any(|c| c.starts_with(&format!("'{injected}"))), "{uri}: the cell keeps its text: {cells:?}");
+            assert!(
+                cells.iter().any(|c| c.starts_with(&format!("'{injected}"))),
+                "{uri}: the cell keeps its text: {cells:?}"
+            );
         }
     }
 
@@ -686,10 +765,13 @@ async fn every_csv_neutralises_formula_cells() {
         let formulas = workbook.worksheet_formula(&sheet).unwrap();
         assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "{uri}: no cell is a formula");
         let range = workbook.worksheet_range(&sheet).unwrap();
-        let texts: Vec<String> = range.used_cells().filter_map(|(_, _, d)| match d {
-            Data::String(s) => Some(s.clone()),
-            _ => None,
-        }).collect();
+        let texts: Vec<String> = range
+            .used_cells()
+            .filter_map(|(_, _, d)| match d {
+                Data::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
         assert!(texts.iter().any(|t| t.starts_with("=HYPERLINK(")), "{uri}: the name is kept as text: {texts:?}");
     }
 }
@@ -709,12 +791,16 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area))))
+        .find(|s| {
+            s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area)))
+        })
         .expect("a table session on the first area")
         .clone();
     let sid = session["id"].as_i64().unwrap();
     let office = format!("/ufficio/processi/{PROCESS}");
-    let form = |pairs: &[(&str, String)]| pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+    let form = |pairs: &[(&str, String)]| {
+        pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+    };
     let session_edit = |title: &str| {
         let mut pairs = vec![("kind", "table".to_string()), ("title", title.to_string()), ("areas", area.to_string())];
         for (field, key) in [("table", "table_id"), ("phase", "phase_id")] {
@@ -725,11 +811,25 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
     let long = "N".repeat(5_000);
     for text in REFUSED.iter().copied().chain([long.as_str()]) {
         let uri = format!("{office}/sessioni/{sid}/modifica");
-        let reply = post_raw(&app, &uri, "application/x-www-form-urlencoded", session_edit(text).into_bytes(), Some(&cookie)).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "session title {:?}: a field error", text.chars().take(20).collect::<String>());
+        let reply =
+            post_raw(&app, &uri, "application/x-www-form-urlencoded", session_edit(text).into_bytes(), Some(&cookie))
+                .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "session title {:?}: a field error",
+            text.chars().take(20).collect::<String>()
+        );
     }
     let title = format!("Tavolo {}", PRINTABLE.join(" · "));
-    let reply = post_raw(&app, &format!("{office}/sessioni/{sid}/modifica"), "application/x-www-form-urlencoded", session_edit(&title).into_bytes(), Some(&cookie)).await;
+    let reply = post_raw(
+        &app,
+        &format!("{office}/sessioni/{sid}/modifica"),
+        "application/x-www-form-urlencoded",
+        session_edit(&title).into_bytes(),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
 
     // One organization per string, and a union for the memorandum; each sends a proposal
@@ -751,7 +851,11 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
         let manage = receipt.trim_end_matches("/ricevuta").to_string();
         let proposal = [("title", name.to_string()), ("text", format!("Testo di {name}")), ("area", area.to_string())];
         let proposal: Vec<(&str, &str)> = proposal.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(app.post_form(&format!("{manage}/proposte"), &proposal).await.status, StatusCode::SEE_OTHER, "{name}");
+        assert_eq!(
+            app.post_form(&format!("{manage}/proposte"), &proposal).await.status,
+            StatusCode::SEE_OTHER,
+            "{name}"
+        );
         manages.push((name, manage));
     }
     let (memorandum_status, memorandum) = get_bytes(&app, &format!("{}/patto.pdf", manages[0].1), None).await;
@@ -762,12 +866,26 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
     // certificate renders once the session has been held.
     let day: chrono::NaiveDate = session["date"].as_str().expect("a dated table session").parse().unwrap();
     app.clock.set(common::noon_utc(day));
-    let invited = post_raw(&app, &format!("{office}/sessioni/{sid}/inviti"), "application/x-www-form-urlencoded", Vec::new(), Some(&cookie)).await;
+    let invited = post_raw(
+        &app,
+        &format!("{office}/sessioni/{sid}/inviti"),
+        "application/x-www-form-urlencoded",
+        Vec::new(),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER);
     let pid = app.store.process_by_slug(PROCESS).await.unwrap().unwrap().id;
     for code in app.store.checkin_codes(pid).await.unwrap() {
         let body = format!("code={}", code.code).into_bytes();
-        let reply = post_raw(&app, &format!("{office}/sessioni/{sid}/presenze/codice"), "application/x-www-form-urlencoded", body, Some(&cookie)).await;
+        let reply = post_raw(
+            &app,
+            &format!("{office}/sessioni/{sid}/presenze/codice"),
+            "application/x-www-form-urlencoded",
+            body,
+            Some(&cookie),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "check-in {}", code.code);
     }
     let (status, sheet) = get_bytes(&app, &format!("{office}/sessioni/{sid}/foglio-firme.pdf"), Some(&cookie)).await;
@@ -790,10 +908,24 @@ async fn hostile_names_reach_certificates_memoranda_and_the_published_summary() 
     // Every proposal gets its outcome; the summary is published and renders them all.
     for proposal in app.store.table_proposals(pid).await.unwrap() {
         let body = b"outcome=accepted".to_vec();
-        let reply = post_raw(&app, &format!("{office}/proposte/{}/esito", proposal.id), "application/x-www-form-urlencoded", body, Some(&cookie)).await;
+        let reply = post_raw(
+            &app,
+            &format!("{office}/proposte/{}/esito", proposal.id),
+            "application/x-www-form-urlencoded",
+            body,
+            Some(&cookie),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "outcome of {}", proposal.id);
     }
-    let published = post_raw(&app, &format!("{office}/sintesi/pubblicazione"), "application/x-www-form-urlencoded", b"confirm=1".to_vec(), Some(&cookie)).await;
+    let published = post_raw(
+        &app,
+        &format!("{office}/sintesi/pubblicazione"),
+        "application/x-www-form-urlencoded",
+        b"confirm=1".to_vec(),
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
     let (status, summary) = get_bytes(&app, &format!("/processi/{PROCESS}/sintesi.pdf"), None).await;
     assert_eq!(status, StatusCode::OK, "the public summary");

@@ -3,6 +3,8 @@
 //! what matters for security is in the audit log. Written as the attacker would
 //! try it, through the public HTTP interface.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use std::net::SocketAddr;
@@ -87,7 +89,8 @@ fn hidden_sha256(page: &str) -> String {
 /// The victim's registration with its pact accepted online and countersigned.
 async fn countersigned_victim(app: &TestApp) -> (String, i64) {
     let area = first_area(app).await;
-    let token = submit(app, &expression(area, VICTIM_TAX_CODE, "Associazione Sorriso ODV", "info@sorriso.example")).await;
+    let token =
+        submit(app, &expression(area, VICTIM_TAX_CODE, "Associazione Sorriso ODV", "info@sorriso.example")).await;
     let page = app.get(&format!("/manifestazioni/{token}/patto")).await;
     let sha = hidden_sha256(&page.body);
     let accept = form_post(
@@ -99,7 +102,11 @@ async fn countersigned_victim(app: &TestApp) -> (String, i64) {
     let expression = app.store.expression_by_token(&sha256_hex(token.as_bytes())).await.unwrap().unwrap();
     let pact = app.store.pact_of_expression(expression.id).await.unwrap().unwrap();
     let cookie = office_cookie(app, "ufficio@esempio.invalid", Role::AmbitoEditor).await;
-    let countersign = form_post(&format!("/ufficio/processi/{PROCESS}/patti/{}/controfirma", pact.id), &[("confirm", "1")], Some(&cookie));
+    let countersign = form_post(
+        &format!("/ufficio/processi/{PROCESS}/patti/{}/controfirma", pact.id),
+        &[("confirm", "1")],
+        Some(&cookie),
+    );
     assert_eq!(app.send(countersign).await.status, StatusCode::SEE_OTHER);
     (token, pact.id)
 }
@@ -158,8 +165,12 @@ async fn a_public_tax_code_takes_over_nothing_through_the_api_or_the_form() {
 
     // The link goes again only to the address on file, and the answer is the same
     // for a tax code nobody registered.
-    let asked = app.post_form(&format!("/processi/{PROCESS}/manifestazione/collegamento"), &[("tax_code", VICTIM_TAX_CODE)]).await;
-    let unknown = app.post_form(&format!("/processi/{PROCESS}/manifestazione/collegamento"), &[("tax_code", "00743110157")]).await;
+    let asked = app
+        .post_form(&format!("/processi/{PROCESS}/manifestazione/collegamento"), &[("tax_code", VICTIM_TAX_CODE)])
+        .await;
+    let unknown = app
+        .post_form(&format!("/processi/{PROCESS}/manifestazione/collegamento"), &[("tax_code", "00743110157")])
+        .await;
     assert_eq!((asked.status, unknown.status), (StatusCode::OK, StatusCode::OK));
     assert_eq!(asked.body, unknown.body);
     let sink = SmtpSink::start().await;
@@ -171,8 +182,14 @@ async fn a_public_tax_code_takes_over_nothing_through_the_api_or_the_form() {
     .unwrap();
     deliver_due(&app.store, &mailer, app.clock.now()).await.unwrap();
     let messages = sink.wait_for(1, std::time::Duration::from_secs(5)).await;
-    assert!(messages.iter().all(|m| m.rcpt_to.iter().all(|r| !r.contains("evil.example"))), "nothing reached the attacker");
-    let resent = messages.iter().find(|m| m.email.subject().is_some_and(|s| s.contains("collegamento personale"))).expect("the link sent again");
+    assert!(
+        messages.iter().all(|m| m.rcpt_to.iter().all(|r| !r.contains("evil.example"))),
+        "nothing reached the attacker"
+    );
+    let resent = messages
+        .iter()
+        .find(|m| m.email.subject().is_some_and(|s| s.contains("collegamento personale")))
+        .expect("the link sent again");
     assert_eq!(resent.rcpt_to, ["info@sorriso.example"]);
     // The new link opens the same registration, and the first one still works.
     let body = resent.email.text_body();
@@ -233,7 +250,10 @@ async fn an_amendment_comes_only_through_the_holders_link_and_keeps_the_links() 
 #[tokio::test]
 async fn a_flood_from_one_address_gets_its_limit_and_takes_no_numbers() {
     let app = app().await;
-    let limited = AppState { limiter: Limiter::new(RateLimits { expressions: 20, ..RateLimits::default() }), ..app.state.clone() };
+    let limited = AppState {
+        limiter: Limiter::new(RateLimits { expressions: 20, ..RateLimits::default() }),
+        ..app.state.clone()
+    };
     let router = router(limited);
     let area = first_area(&app).await;
     let uri = format!("/api/v1/processes/{PROCESS}/expressions");
@@ -263,7 +283,10 @@ async fn a_flood_from_one_address_gets_its_limit_and_takes_no_numbers() {
     // The form keeps what was typed and says when to try again.
     let page = send(
         &router,
-        from("198.51.100.7", form_post(&format!("/processi/{PROCESS}/manifestazione"), &[("applicant.name", "Tenace")], None)),
+        from(
+            "198.51.100.7",
+            form_post(&format!("/processi/{PROCESS}/manifestazione"), &[("applicant.name", "Tenace")], None),
+        ),
     )
     .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
@@ -275,7 +298,11 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_limited() {
     let app = app().await;
     let mut config = app.state.config.clone();
     config.trusted_proxies = concerto_web::client::parse_trusted_proxies("127.0.0.1/32").unwrap();
-    let state = AppState { config, limiter: Limiter::new(RateLimits { link_resends: 2, ..RateLimits::default() }), ..app.state.clone() };
+    let state = AppState {
+        config,
+        limiter: Limiter::new(RateLimits { link_resends: 2, ..RateLimits::default() }),
+        ..app.state.clone()
+    };
     let router = router(state);
     let uri = format!("/processi/{PROCESS}/manifestazione/collegamento");
     let ask = |client: &str| {
@@ -287,7 +314,11 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_limited() {
         assert_eq!(send(&router, ask("198.51.100.7")).await.status, StatusCode::OK);
     }
     assert_eq!(send(&router, ask("198.51.100.7")).await.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(send(&router, ask("203.0.113.9")).await.status, StatusCode::OK, "each forwarded client has its own count");
+    assert_eq!(
+        send(&router, ask("203.0.113.9")).await.status,
+        StatusCode::OK,
+        "each forwarded client has its own count"
+    );
     // An untrusted peer cannot pick its address with the header.
     let mut forged = form_post(&uri, &[("tax_code", "00743110157")], None);
     forged.headers_mut().insert("x-forwarded-for", "192.0.2.1".parse().unwrap());
@@ -355,12 +386,18 @@ async fn an_annulled_registration_keeps_its_number_ends_its_pact_and_tells_the_h
         app.login("admin@casarano.invalid", &password).await.unwrap()
     };
     assert_eq!(app.get_with(&uri, "cookie", &other).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.send(form_post(&uri, &[("reason", "Altro Ambito")], Some(&other))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.send(form_post(&uri, &[("reason", "Altro Ambito")], Some(&other))).await.status,
+        StatusCode::NOT_FOUND
+    );
     let citizen = {
         let password = app.account("cittadina@example.org", Role::Citizen, None).await;
         app.login("cittadina@example.org", &password).await.unwrap()
     };
-    assert_eq!(app.send(form_post(&uri, &[("reason", "Cittadina")], Some(&citizen))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.send(form_post(&uri, &[("reason", "Cittadina")], Some(&citizen))).await.status,
+        StatusCode::FORBIDDEN
+    );
     let confirm = app.get_with(&uri, "cookie", &cookie).await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("annulla") && confirm.body.contains("name=\"reason\""));
@@ -371,7 +408,11 @@ async fn an_annulled_registration_keeps_its_number_ends_its_pact_and_tells_the_h
     let done = app.send(form_post(&uri, &[("reason", "Invio di prova, non un soggetto reale")], Some(&cookie))).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let list = app.get_with(done.headers["location"].to_str().unwrap(), "cookie", &cookie).await;
-    assert!(list.body.contains("2026/0000001") && list.body.contains("Invio di prova, non un soggetto reale"), "{}", list.body);
+    assert!(
+        list.body.contains("2026/0000001") && list.body.contains("Invio di prova, non un soggetto reale"),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("admin@esempio.invalid"));
     // Again: it is already annulled.
     assert_eq!(app.send(form_post(&uri, &[("reason", "di nuovo")], Some(&cookie))).await.status, StatusCode::CONFLICT);
@@ -401,7 +442,10 @@ async fn an_annulled_registration_keeps_its_number_ends_its_pact_and_tells_the_h
     .unwrap();
     deliver_due(&app.store, &mailer, app.clock.now()).await.unwrap();
     let messages = sink.wait_for(3, std::time::Duration::from_secs(5)).await;
-    let notice = messages.iter().find(|m| m.email.subject().is_some_and(|s| s.contains("annullata"))).expect("the holder is told");
+    let notice = messages
+        .iter()
+        .find(|m| m.email.subject().is_some_and(|s| s.contains("annullata")))
+        .expect("the holder is told");
     assert_eq!(notice.rcpt_to, ["holder@example.org"]);
     assert!(notice.email.text_body().contains("Invio di prova"));
     // Nothing in the register can be deleted.
@@ -414,11 +458,17 @@ async fn sign_ins_failures_and_sign_outs_are_audited_with_the_address() {
     let app = app().await;
     let password = app.account("admin@esempio.invalid", Role::AmbitoAdmin, Some("esempio")).await;
     let wrong = app
-        .send(from("198.51.100.7", form_post("/accedi", &[("email", "admin@esempio.invalid"), ("password", "sbagliata")], None)))
+        .send(from(
+            "198.51.100.7",
+            form_post("/accedi", &[("email", "admin@esempio.invalid"), ("password", "sbagliata")], None),
+        ))
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let good = app
-        .send(from("198.51.100.7", form_post("/accedi", &[("email", "admin@esempio.invalid"), ("password", &password)], None)))
+        .send(from(
+            "198.51.100.7",
+            form_post("/accedi", &[("email", "admin@esempio.invalid"), ("password", &password)], None),
+        ))
         .await;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     let cookie = good.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();

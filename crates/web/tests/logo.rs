@@ -3,6 +3,8 @@
 //! beside the field, in Italian, and an oversized file with 413; the logo then
 //! heads the Ambito's PDFs, and only that Ambito's.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -28,7 +30,8 @@ async fn post_logo(t: &TestApp, slug: &str, bytes: &[u8], cookie: &str) -> (Stat
 }
 
 async fn pdf(t: &TestApp, uri: &str) -> Vec<u8> {
-    let response = tower::ServiceExt::oneshot(t.router.clone(), Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let response =
+        tower::ServiceExt::oneshot(t.router.clone(), Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{uri}");
     axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()
 }

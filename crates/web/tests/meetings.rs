@@ -5,6 +5,8 @@
 //! feed, reminders sent once by two instances on one database, and progress taken
 //! from a spreadsheet only once its preview is confirmed.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -72,18 +74,27 @@ async fn register(app: &TestApp, n: u64, area: i64) -> (String, String) {
     let reply = app.post_json(&format!("/api/v1/processes/{SLUG}/expressions"), &body).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let created: Value = serde_json::from_str(&reply.body).unwrap();
-    (created["manage_url"].as_str().unwrap().trim_start_matches("http://concerto.test").to_string(), format!("rep.{email}"))
+    (
+        created["manage_url"].as_str().unwrap().trim_start_matches("http://concerto.test").to_string(),
+        format!("rep.{email}"),
+    )
 }
 
 async fn deliver(app: &TestApp, sink: &SmtpSink) -> usize {
-    let config = MailConfig { smtp_url: Some(sink.url()), from: "Concerto <noreply@concerto.test>".into(), outbox_dir: std::env::temp_dir() };
+    let config = MailConfig {
+        smtp_url: Some(sink.url()),
+        from: "Concerto <noreply@concerto.test>".into(),
+        outbox_dir: std::env::temp_dir(),
+    };
     deliver_due(&app.store, &Mailer::from_config(&config).unwrap(), app.clock.now()).await.unwrap()
 }
 
 fn to<'a>(messages: &'a [ReceivedMessage], address: &str, subject: &str) -> Vec<&'a ReceivedMessage> {
     messages
         .iter()
-        .filter(|m| m.rcpt_to.iter().any(|r| r.contains(address)) && m.email.subject().is_some_and(|s| s.contains(subject)))
+        .filter(|m| {
+            m.rcpt_to.iter().any(|r| r.contains(address)) && m.email.subject().is_some_and(|s| s.contains(subject))
+        })
         .collect()
 }
 
@@ -104,7 +115,8 @@ async fn set_meeting(app: &TestApp, cookie: &str, session: i64, fields: &[(&str,
 }
 
 async fn seat_action(app: &TestApp, manage: &str, session: i64, email: &str, action: &str) -> String {
-    let reply = post(app, &format!("{manage}/sessioni/{session}/posto"), &[("email", email), ("action", action)], None).await;
+    let reply =
+        post(app, &format!("{manage}/sessioni/{session}/posto"), &[("email", email), ("action", action)], None).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     location(&reply)
 }
@@ -116,7 +128,13 @@ async fn capacity_two_the_third_waits_and_confirms_the_seat_the_first_frees() {
     let p = process(&app).await;
     let area = first_area(&p);
     let (session, _) = table_session(&p, area);
-    let bad = post(&app, &format!("/ufficio/processi/{SLUG}/sessioni/{session}/incontro"), &[("mode", "in_person"), ("capacity", "zero")], Some(&cookie)).await;
+    let bad = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/sessioni/{session}/incontro"),
+        &[("mode", "in_person"), ("capacity", "zero")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"e-capacity\""), "the error names the field");
     set_meeting(&app, &cookie, session, &[("mode", "in_person"), ("capacity", "2"), ("confirm_hours", "48")]).await;
@@ -136,7 +154,11 @@ async fn capacity_two_the_third_waits_and_confirms_the_seat_the_first_frees() {
     assert!(states[2].contains("esito=attesa"), "the third waits: {states:?}");
     let office_page = format!("/ufficio/processi/{SLUG}/sessioni/{session}/incontro");
     let page = app.get_with(&office_page, "cookie", &cookie).await;
-    assert!(page.body.contains("data-count=\"taken\">2<") && page.body.contains("data-count=\"waiting\">1<"), "{}", page.body);
+    assert!(
+        page.body.contains("data-count=\"taken\">2<") && page.body.contains("data-count=\"waiting\">1<"),
+        "{}",
+        page.body
+    );
     let again = seat_action(&app, &people[0].0, session, &people[0].1, "register").await;
     assert!(again.contains("esito=giaiscritto"), "{again}");
 
@@ -151,7 +173,8 @@ async fn capacity_two_the_third_waits_and_confirms_the_seat_the_first_frees() {
     assert_eq!(offers.len(), 1, "one offer, to the third");
     assert!(to(&messages, &people[1].1, "Posto disponibile").is_empty());
     let text = offers[0].email.text_body();
-    let url = text.split_whitespace().find(|w| w.starts_with("http://concerto.test/posti/")).expect("the confirmation link");
+    let url =
+        text.split_whitespace().find(|w| w.starts_with("http://concerto.test/posti/")).expect("the confirmation link");
     let path = url.trim_start_matches("http://concerto.test");
     assert!(text.contains("24/11/2026, 13"), "48 hours from now, in Rome: {text}");
 
@@ -164,7 +187,11 @@ async fn capacity_two_the_third_waits_and_confirms_the_seat_the_first_frees() {
     assert_eq!(confirmed.status, StatusCode::OK);
     assert!(confirmed.body.contains("id=\"seat-confirmed\""), "{}", confirmed.body);
     let page = app.get_with(&office_page, "cookie", &cookie).await;
-    assert!(page.body.contains("data-count=\"confirmed\">2<") && page.body.contains("data-count=\"waiting\">0<"), "{}", page.body);
+    assert!(
+        page.body.contains("data-count=\"confirmed\">2<") && page.body.contains("data-count=\"waiting\">0<"),
+        "{}",
+        page.body
+    );
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
     let _ = pid;
     assert!(app.get("/posti/0000").await.status == StatusCode::NOT_FOUND);
@@ -172,11 +199,36 @@ async fn capacity_two_the_third_waits_and_confirms_the_seat_the_first_frees() {
     // The office moves people by hand; an overflow venue raises the seats.
     let seats = app.store.seats(session).await.unwrap();
     let third = seats.iter().find(|s| s.rep_email == people[2].1).unwrap().id;
-    let moved = post(&app, &format!("/ufficio/processi/{SLUG}/sessioni/{session}/posti/{third}"), &[("to", "wait")], Some(&cookie)).await;
+    let moved = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/sessioni/{session}/posti/{third}"),
+        &[("to", "wait")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.store.seats(session).await.unwrap().iter().find(|s| s.id == third).unwrap().state.as_str(), "waiting");
-    set_meeting(&app, &cookie, session, &[("mode", "in_person"), ("capacity", "2"), ("overflow_venue", "Sala B"), ("overflow_capacity", "1"), ("confirm_hours", "48")]).await;
-    assert_eq!(app.store.seats(session).await.unwrap().iter().find(|s| s.id == third).unwrap().state.as_str(), "offered", "the new seat is offered");
+    assert_eq!(
+        app.store.seats(session).await.unwrap().iter().find(|s| s.id == third).unwrap().state.as_str(),
+        "waiting"
+    );
+    set_meeting(
+        &app,
+        &cookie,
+        session,
+        &[
+            ("mode", "in_person"),
+            ("capacity", "2"),
+            ("overflow_venue", "Sala B"),
+            ("overflow_capacity", "1"),
+            ("confirm_hours", "48"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.store.seats(session).await.unwrap().iter().find(|s| s.id == third).unwrap().state.as_str(),
+        "offered",
+        "the new seat is offered"
+    );
 }
 
 /// Reads `ics` with Python's `icalendar` (tests/ics/check.py), creating its venv
@@ -188,7 +240,8 @@ fn python_reading(ics: &str) -> Option<String> {
         return None;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/ics");
-    let setup = std::process::Command::new("bash").arg(root.join("setup.sh")).status().expect("tests/ics/setup.sh runs");
+    let setup =
+        std::process::Command::new("bash").arg(root.join("setup.sh")).status().expect("tests/ics/setup.sh runs");
     assert!(setup.success(), "tests/ics/setup.sh installs Python's icalendar");
     let mut child = std::process::Command::new(root.join(".venv/bin/python"))
         .arg(root.join("check.py"))
@@ -211,7 +264,13 @@ async fn an_invitation_updates_the_calendar_and_the_link_stays_private() {
     let area = first_area(&p);
     let (session, _) = table_session(&p, area);
     let access = "Accesso senza gradini; anello a induzione magnetica";
-    set_meeting(&app, &cookie, session, &[("mode", "hybrid"), ("link", LINK), ("accessibility", access), ("agenda", "1. Apertura\n2. Proposte")]).await;
+    set_meeting(
+        &app,
+        &cookie,
+        session,
+        &[("mode", "hybrid"), ("link", LINK), ("accessibility", access), ("agenda", "1. Apertura\n2. Proposte")],
+    )
+    .await;
     let (manage, rep) = register(&app, 7, area).await;
     let invited = post(&app, &format!("/ufficio/processi/{SLUG}/sessioni/{session}/inviti"), &[], Some(&cookie)).await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER);
@@ -235,14 +294,20 @@ async fn an_invitation_updates_the_calendar_and_the_link_stays_private() {
     assert!(event.find_prop("URL").unwrap().val.as_str().ends_with(&format!("/processi/{SLUG}/sessioni/{session}")));
     assert!(unfolded.contains(LINK), "the personal entry carries the link");
     if let Some(read) = python_reading(&ics) {
-        assert!(read.contains("METHOD REQUEST\n") && read.contains(&format!("UID {uid}\n")) && read.contains("SEQUENCE 0\n"), "{read}");
+        assert!(
+            read.contains("METHOD REQUEST\n")
+                && read.contains(&format!("UID {uid}\n"))
+                && read.contains("SEQUENCE 0\n"),
+            "{read}"
+        );
         assert!(read.contains(&format!("ATTENDEE mailto:{rep}\n")) && read.contains("ORGANIZER mailto:"), "{read}");
     }
 
     // The same UID in the public feed, without the link; the link only for the invited.
     let feed = app.get(&format!("/processi/{SLUG}/calendario.ics")).await.body;
     assert!(unfold(&feed).contains(&format!("UID:{uid}")), "one event, one UID");
-    let table_id = p["sessions"].as_array().unwrap().iter().find(|s| s["id"] == session).unwrap()["table_id"].as_i64().unwrap();
+    let table_id =
+        p["sessions"].as_array().unwrap().iter().find(|s| s["id"] == session).unwrap()["table_id"].as_i64().unwrap();
     for public in [
         format!("/processi/{SLUG}"),
         format!("/processi/{SLUG}/sessioni/{session}"),
@@ -255,18 +320,38 @@ async fn an_invitation_updates_the_calendar_and_the_link_stays_private() {
         assert_eq!(reply.status, StatusCode::OK, "{public}");
         assert!(!reply.body.contains("meet.example"), "{public} shows the private link");
     }
-    for feed in [format!("/processi/{SLUG}/tavoli/{table_id}/calendario.ics"), "/ambiti/esempio/calendario.ics".to_string()] {
+    for feed in
+        [format!("/processi/{SLUG}/tavoli/{table_id}/calendario.ics"), "/ambiti/esempio/calendario.ics".to_string()]
+    {
         let body = app.get(&feed).await.body;
-        assert!(read_calendar(&unfold(&body)).is_ok() && unfold(&body).contains(&format!("URL:http://concerto.test/processi/{SLUG}/sessioni/{session}")), "{feed}");
+        assert!(
+            read_calendar(&unfold(&body)).is_ok()
+                && unfold(&body).contains(&format!("URL:http://concerto.test/processi/{SLUG}/sessioni/{session}")),
+            "{feed}"
+        );
     }
     let page = app.get(&format!("/processi/{SLUG}/sessioni/{session}")).await.body;
-    assert!(page.contains("Accesso senza gradini; anello a induzione magnetica") && page.contains("anche online"), "{page}");
+    assert!(
+        page.contains("Accesso senza gradini; anello a induzione magnetica") && page.contains("anche online"),
+        "{page}"
+    );
     assert!(app.get(&format!("{manage}/sessioni")).await.body.contains(LINK), "the invited read the link");
-    assert!(app.get_with(&format!("/ufficio/processi/{SLUG}/sessioni/{session}/incontro"), "cookie", &cookie).await.body.contains(LINK));
+    assert!(
+        app.get_with(&format!("/ufficio/processi/{SLUG}/sessioni/{session}/incontro"), "cookie", &cookie)
+            .await
+            .body
+            .contains(LINK)
+    );
 
     // Moved: REQUEST with SEQUENCE 1; cancelled: CANCEL, same UID.
     let base = format!("/ufficio/processi/{SLUG}/sessioni/{session}");
-    let moved = post(&app, &base, &[("date", "2027-01-20"), ("start", "10:00"), ("end", "12:00"), ("venue", "Sala consiliare")], Some(&cookie)).await;
+    let moved = post(
+        &app,
+        &base,
+        &[("date", "2027-01-20"), ("start", "10:00"), ("end", "12:00"), ("venue", "Sala consiliare")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
     let seen = sink.messages().len();
     deliver(&app, &sink).await;
@@ -280,7 +365,19 @@ async fn an_invitation_updates_the_calendar_and_the_link_stays_private() {
     if let Some(read) = python_reading(&ics) {
         assert!(read.contains("SEQUENCE 1\n") && read.contains(&format!("UID {uid}\n")), "{read}");
     }
-    let cancelled = post(&app, &base, &[("date", "2027-01-20"), ("start", "10:00"), ("end", "12:00"), ("venue", "Sala consiliare"), ("cancelled", "1")], Some(&cookie)).await;
+    let cancelled = post(
+        &app,
+        &base,
+        &[
+            ("date", "2027-01-20"),
+            ("start", "10:00"),
+            ("end", "12:00"),
+            ("venue", "Sala consiliare"),
+            ("cancelled", "1"),
+        ],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
     let seen = sink.messages().len();
     deliver(&app, &sink).await;
@@ -289,7 +386,12 @@ async fn an_invitation_updates_the_calendar_and_the_link_stays_private() {
     let (header, ics) = calendar_part(cancel);
     assert!(header.contains("method=CANCEL"), "{header}");
     let unfolded = unfold(&ics);
-    assert!(unfolded.contains("METHOD:CANCEL\r\n") && unfolded.contains(&format!("UID:{uid}\r\n")) && unfolded.contains("SEQUENCE:2\r\n"), "{unfolded}");
+    assert!(
+        unfolded.contains("METHOD:CANCEL\r\n")
+            && unfolded.contains(&format!("UID:{uid}\r\n"))
+            && unfolded.contains("SEQUENCE:2\r\n"),
+        "{unfolded}"
+    );
     if let Some(read) = python_reading(&ics) {
         assert!(read.contains("METHOD CANCEL\n") && read.contains(&format!("UID {uid}\n")), "{read}");
     }
@@ -327,16 +429,21 @@ async fn two_instances_on_one_database_send_each_reminder_once() {
     for n in 1..=3 {
         reps.push(register(&first, n, area).await.1);
     }
-    assert_eq!(post(&first, &format!("/ufficio/processi/{SLUG}/sessioni/{session}/inviti"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&first, &format!("/ufficio/processi/{SLUG}/sessioni/{session}/inviti"), &[], Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(concerto_web::send_due_reminders(&first.state).await.unwrap(), 0, "weeks before: nothing due");
 
     // The evening before the session, in Rome.
     let evening = date.pred_opt().unwrap().and_hms_opt(20, 0, 0).unwrap().and_utc();
     first.clock.set(evening);
     let second = second_instance(&url, concerto_web::Clock::fixed(evening)).await;
-    let (a, b) = tokio::join!(concerto_web::send_due_reminders(&first.state), concerto_web::send_due_reminders(&second));
+    let (a, b) =
+        tokio::join!(concerto_web::send_due_reminders(&first.state), concerto_web::send_due_reminders(&second));
     assert_eq!(a.unwrap() + b.unwrap(), 3, "each of the three once, between the two");
-    let (a, b) = tokio::join!(concerto_web::send_due_reminders(&first.state), concerto_web::send_due_reminders(&second));
+    let (a, b) =
+        tokio::join!(concerto_web::send_due_reminders(&first.state), concerto_web::send_due_reminders(&second));
     assert_eq!(a.unwrap() + b.unwrap(), 0, "never twice");
 
     let sink = SmtpSink::start().await;
@@ -346,7 +453,10 @@ async fn two_instances_on_one_database_send_each_reminder_once() {
         let reminders = to(&messages, rep, "Promemoria");
         assert_eq!(reminders.len(), 1, "{rep}");
         let text = reminders[0].email.text_body();
-        assert!(text.contains(&format!("Collegamento alla riunione: {LINK}")) && text.contains("Dove:   Online"), "{text}");
+        assert!(
+            text.contains(&format!("Collegamento alla riunione: {LINK}")) && text.contains("Dove:   Online"),
+            "{text}"
+        );
         assert!(text.contains("codice personale di accesso"), "{text}");
         assert!(reminders[0].email.parts().iter().any(|p| p.content_type() == "image/png"), "with the QR");
     }
@@ -363,7 +473,13 @@ fn csv_upload(csv: &str) -> (String, Vec<u8>) {
 }
 
 fn unescape(html: &str) -> String {
-    html.replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    html.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[tokio::test]
@@ -372,14 +488,26 @@ async fn a_bad_row_names_row_and_field_and_nothing_applies_until_confirmed() {
     let cookie = office(&app).await;
     let area = first_area(&process(&app).await).to_string();
     for title in ["Centro diurno", "Sportello sociale"] {
-        let fields = [("intervention", title), ("area", area.as_str()), ("parent", ""), ("status", "planned"), ("progress", "0")];
-        assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/interventi"), &fields, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+        let fields = [
+            ("intervention", title),
+            ("area", area.as_str()),
+            ("parent", ""),
+            ("status", "planned"),
+            ("progress", "0"),
+        ];
+        assert_eq!(
+            post(&app, &format!("/ufficio/processi/{SLUG}/interventi"), &fields, Some(&cookie)).await.status,
+            StatusCode::SEE_OTHER
+        );
     }
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
     let ids: Vec<i64> = app.store.interventions(pid).await.unwrap().iter().map(|i| i.id).collect();
     let template = app.get_with(&format!("/ufficio/processi/{SLUG}/monitoraggio/modello.csv"), "cookie", &cookie).await;
     assert_eq!(template.status, StatusCode::OK);
-    assert!(template.body.contains("intervento;titolo;avanzamento;stato;tappa;scadenza;tappa_completata") && template.body.contains("Centro diurno"));
+    assert!(
+        template.body.contains("intervento;titolo;avanzamento;stato;tappa;scadenza;tappa_completata")
+            && template.body.contains("Centro diurno")
+    );
 
     let send = |csv: String| {
         let (content_type, body) = csv_upload(&csv);
@@ -391,21 +519,34 @@ async fn a_bad_row_names_row_and_field_and_nothing_applies_until_confirmed() {
         app.send(request)
     };
     let head = "intervento;titolo;avanzamento;stato;tappa;scadenza;tappa_completata";
-    let bad = format!("{head}\r\n{};Centro diurno;55;in_progress;Avvio;15/03/2027;sì\r\n{};Sportello sociale;140;;;;\r\n", ids[0], ids[1]);
+    let bad = format!(
+        "{head}\r\n{};Centro diurno;55;in_progress;Avvio;15/03/2027;sì\r\n{};Sportello sociale;140;;;;\r\n",
+        ids[0], ids[1]
+    );
     let reply = send(bad).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("data-line=\"3\" data-field=\"avanzamento\""), "{}", reply.body);
     assert!(!reply.body.contains("name=\"righe\""), "no confirmation for a file with errors");
     assert!(app.store.interventions(pid).await.unwrap().iter().all(|i| i.progress == 0), "nothing applied");
 
-    let good = format!("{head}\r\n{};Centro diurno;55;in_progress;Avvio;15/03/2027;sì\r\n{};Sportello sociale;40;;;;\r\n", ids[0], ids[1]);
+    let good = format!(
+        "{head}\r\n{};Centro diurno;55;in_progress;Avvio;15/03/2027;sì\r\n{};Sportello sociale;40;;;;\r\n",
+        ids[0], ids[1]
+    );
     let preview = send(good).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(app.store.interventions(pid).await.unwrap().iter().all(|i| i.progress == 0), "a preview applies nothing");
-    let start = preview.body.find("name=\"righe\" value=\"").expect("the confirmation form") + "name=\"righe\" value=\"".len();
+    let start =
+        preview.body.find("name=\"righe\" value=\"").expect("the confirmation form") + "name=\"righe\" value=\"".len();
     let end = start + preview.body[start..].find('"').unwrap();
     let rows = unescape(&preview.body[start..end]);
-    let applied = post(&app, &format!("/ufficio/processi/{SLUG}/monitoraggio/foglio/conferma"), &[("righe", &rows)], Some(&cookie)).await;
+    let applied = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/monitoraggio/foglio/conferma"),
+        &[("righe", &rows)],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
     let now = app.store.interventions(pid).await.unwrap();
     assert_eq!(now.iter().map(|i| i.progress).collect::<Vec<_>>(), vec![55, 40]);

@@ -2,6 +2,8 @@
 //! API, "Integra le informazioni" through the moderators' queue, the statistics, a
 //! moderator's own records, and open data that parse and hold no personal data.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -97,7 +99,10 @@ async fn the_facets_filter_and_the_pages_follow() {
     let filtered = app.get("/osservatorio?province=LE").await;
     assert!(filtered.body.contains("aria-current=\"true\""), "the chosen facet is marked");
     assert!(!filtered.body.contains("Fasano"));
-    assert!(page.body.contains("/osservatorio/dati/catalogo.csv") && page.body.contains("/osservatorio/dati/catalogo.jsonld"));
+    assert!(
+        page.body.contains("/osservatorio/dati/catalogo.csv")
+            && page.body.contains("/osservatorio/dati/catalogo.jsonld")
+    );
 }
 
 #[tokio::test]
@@ -113,7 +118,8 @@ async fn a_completion_is_invisible_until_a_moderator_accepts_it_and_both_version
     assert!(refused.body.contains("href=\"#c-privacy_accepted\"") && refused.body.contains("href=\"#c-email\""));
     assert!(refused.body.contains("value=\"Anna Bianchi\"") && refused.body.contains(text));
 
-    let sent = form(&[("name", "Anna Bianchi"), ("email", "anna@example.org"), ("privacy_accepted", "1"), ("results", text)]);
+    let sent =
+        form(&[("name", "Anna Bianchi"), ("email", "anna@example.org"), ("privacy_accepted", "1"), ("results", text)]);
     let reply = send(&app, "POST", &uri, Some(&sent), None).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let record = app.get(&format!("/osservatorio/{id}")).await;
@@ -129,7 +135,8 @@ async fn a_completion_is_invisible_until_a_moderator_accepts_it_and_both_version
     let queue = send(&app, "GET", "/ufficio/osservatorio", None, Some(&m)).await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("Zibaldone") && queue.body.contains("anna@example.org"));
-    let proposal = queue.body.split("/ufficio/osservatorio/integrazioni/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let proposal =
+        queue.body.split("/ufficio/osservatorio/integrazioni/").nth(1).unwrap().split('"').next().unwrap().to_string();
     let decide = format!("/ufficio/osservatorio/integrazioni/{proposal}");
     assert_eq!(send(&app, "POST", &decide, Some("decision=accept"), Some(&office)).await.status, StatusCode::FORBIDDEN);
     let no_reason = send(&app, "POST", &decide, Some("decision=reject&reason="), Some(&m)).await;
@@ -154,21 +161,45 @@ async fn moderators_write_records_of_processes_run_elsewhere_or_start_them_from_
     let app = app().await;
     let m = moderator(&app).await;
     assert_eq!(send(&app, "GET", "/ufficio/osservatorio/nuova", None, Some(&m)).await.status, StatusCode::OK);
-    let notice = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt")).unwrap();
-    let imported = send(&app, "POST", "/ufficio/osservatorio/nuova", Some(&form(&[("action", "import"), ("notice_text", &notice)])), Some(&m)).await;
+    let notice =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt"))
+            .unwrap();
+    let imported = send(
+        &app,
+        "POST",
+        "/ufficio/osservatorio/nuova",
+        Some(&form(&[("action", "import"), ("notice_text", &notice)])),
+        Some(&m),
+    )
+    .await;
     assert_eq!(imported.status, StatusCode::OK);
     assert!(imported.body.contains("value=\"notice\""), "the record will say it came from a notice");
     assert!(imported.body.contains("Casarano"));
 
-    let missing = send(&app, "POST", "/ufficio/osservatorio/nuova", Some(&form(&[("action", "save"), ("cycle", "duemila")])), Some(&m)).await;
+    let missing = send(
+        &app,
+        "POST",
+        "/ufficio/osservatorio/nuova",
+        Some(&form(&[("action", "save"), ("cycle", "duemila")])),
+        Some(&m),
+    )
+    .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.body.contains("href=\"#n-title\"") && missing.body.contains("href=\"#n-cycle\""));
 
     let fields = [
-        ("action", "save"), ("title", "Bilancio sociale partecipato di Ostuni"), ("status", "concluded"),
-        ("starts_on", "2023-02-01"), ("ends_on", "2023-04-30"), ("managing_body", "Consorzio CIISAF"),
-        ("ambito", "Fasano"), ("municipalities", "Fasano\nOstuni\nCisternino"), ("province", "br"),
-        ("region", "Puglia"), ("cycle", "2022-2024"), ("areas", "L'invecchiamento attivo"),
+        ("action", "save"),
+        ("title", "Bilancio sociale partecipato di Ostuni"),
+        ("status", "concluded"),
+        ("starts_on", "2023-02-01"),
+        ("ends_on", "2023-04-30"),
+        ("managing_body", "Consorzio CIISAF"),
+        ("ambito", "Fasano"),
+        ("municipalities", "Fasano\nOstuni\nCisternino"),
+        ("province", "br"),
+        ("region", "Puglia"),
+        ("cycle", "2022-2024"),
+        ("areas", "L'invecchiamento attivo"),
         ("reported_by", "Segnalazione web"),
     ];
     let created = send(&app, "POST", "/ufficio/osservatorio/nuova", Some(&form(&fields)), Some(&m)).await;
@@ -187,7 +218,8 @@ async fn area_ids(app: &TestApp) -> Vec<i64> {
 }
 
 fn csv_rows(body: &str) -> Vec<csv::StringRecord> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(body.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert!(rows.iter().all(|r| r.len() == headers.len()));
@@ -199,7 +231,14 @@ async fn open_data_parses_with_standard_parsers_and_holds_no_personal_data() {
     let app = app().await;
     let areas = area_ids(&app).await;
     let people = [
-        ("organization", Some("odv"), "Associazione Il Faro ODV", "00743110157", "info@ilfaro.example", "luca.verdi@ilfaro.example"),
+        (
+            "organization",
+            Some("odv"),
+            "Associazione Il Faro ODV",
+            "00743110157",
+            "info@ilfaro.example",
+            "luca.verdi@ilfaro.example",
+        ),
         ("citizen", None, "Mario Rossi", "RSSMRA45D25F205N", "mario.rossi@example.org", "mario.rossi@example.org"),
     ];
     for (kind, legal_form, name, tax_code, email, rep_email) in people {
@@ -216,8 +255,16 @@ async fn open_data_parses_with_standard_parsers_and_holds_no_personal_data() {
     }
     // A proposer's own data stay with the moderators too.
     let id = nardo_id(&app).await;
-    let sent = form(&[("name", "Anna Bianchi"), ("email", "anna.bianchi@example.org"), ("privacy_accepted", "1"), ("results", "Piano approvato")]);
-    assert_eq!(send(&app, "POST", &format!("/osservatorio/{id}/integra"), Some(&sent), None).await.status, StatusCode::SEE_OTHER);
+    let sent = form(&[
+        ("name", "Anna Bianchi"),
+        ("email", "anna.bianchi@example.org"),
+        ("privacy_accepted", "1"),
+        ("results", "Piano approvato"),
+    ]);
+    assert_eq!(
+        send(&app, "POST", &format!("/osservatorio/{id}/integra"), Some(&sent), None).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let dcat = app.get("/osservatorio/dati/catalogo.jsonld").await;
     assert_eq!(dcat.status, StatusCode::OK);
@@ -226,7 +273,8 @@ async fn open_data_parses_with_standard_parsers_and_holds_no_personal_data() {
     assert_eq!(graph["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
     assert_eq!(graph["@context"]["dcatapit"], "http://dati.gov.it/onto/dcatapit#");
     let nodes = graph["@graph"].as_array().unwrap();
-    let datasets: Vec<&Value> = nodes.iter().filter(|n| n["@type"].as_array().is_some_and(|t| t.contains(&json!("dcat:Dataset")))).collect();
+    let datasets: Vec<&Value> =
+        nodes.iter().filter(|n| n["@type"].as_array().is_some_and(|t| t.contains(&json!("dcat:Dataset")))).collect();
     assert_eq!(datasets.len(), 1 + 5, "the catalogue and one per public process");
     let catalog = nodes.iter().find(|n| n["@type"][0] == "dcat:Catalog").unwrap();
     assert_eq!(catalog["dcat:dataset"].as_array().unwrap().len(), datasets.len());
@@ -254,10 +302,23 @@ async fn open_data_parses_with_standard_parsers_and_holds_no_personal_data() {
 
     let esempio = files.iter().find(|(p, _)| p.ends_with("esempio-2026-2028/aree.csv")).unwrap();
     let first = &csv_rows(&esempio.1)[0];
-    assert_eq!([&first[1], &first[2], &first[3]], ["1", "2", "2"], "organizations, participants, proposals of the first area");
+    assert_eq!(
+        [&first[1], &first[2], &first[3]],
+        ["1", "2", "2"],
+        "organizations, participants, proposals of the first area"
+    );
 
-    for secret in ["00743110157", "RSSMRA45D25F205N", "info@ilfaro.example", "luca.verdi@ilfaro.example",
-                   "mario.rossi@example.org", "anna.bianchi@example.org", "Anna Bianchi", "Luca Verdi", "0831 000000"] {
+    for secret in [
+        "00743110157",
+        "RSSMRA45D25F205N",
+        "info@ilfaro.example",
+        "luca.verdi@ilfaro.example",
+        "mario.rossi@example.org",
+        "anna.bianchi@example.org",
+        "Anna Bianchi",
+        "Luca Verdi",
+        "0831 000000",
+    ] {
         for (path, body) in &files {
             assert!(!body.contains(secret), "{path} holds «{secret}»");
         }

@@ -3,6 +3,8 @@
 //! a real loopback port, and an HTTP client with cookies walks every redirect between
 //! them, as a browser would. Needs Node.js 20+ and npm (`npm ci` runs on first use).
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -32,7 +34,7 @@ fn provider_dir() -> PathBuf {
 /// Installs the provider's packages once per test run, from the committed lock file.
 fn install_provider() {
     static INSTALLED: Mutex<bool> = Mutex::new(false);
-    let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut installed = INSTALLED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if *installed {
         return;
     }
@@ -202,7 +204,12 @@ impl Browser {
         let mut url = url.to_string();
         for _ in 0..12 {
             let page = self.get(&url).await;
-            assert!(page.status.is_redirection(), "GET {url} answered {} instead of a redirect: {}", page.status, page.body);
+            assert!(
+                page.status.is_redirection(),
+                "GET {url} answered {} instead of a redirect: {}",
+                page.status,
+                page.body
+            );
             url = page.location.unwrap();
             if url.starts_with(until) {
                 return url;
@@ -228,8 +235,11 @@ impl Browser {
         let authorize = to_provider.location.unwrap();
         let issuer = &app.provider.as_ref().unwrap().issuer;
         assert!(authorize.starts_with(issuer.as_str()), "{authorize}");
-        let query: Vec<(String, String)> =
-            reqwest::Url::parse(&authorize).unwrap().query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let query: Vec<(String, String)> = reqwest::Url::parse(&authorize)
+            .unwrap()
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         assert_eq!(param("response_type"), Some("code"));
         assert_eq!(param("client_id"), Some(CLIENT_ID));
@@ -244,12 +254,7 @@ impl Browser {
 
     fn session_cookie(&self, app: &Served) -> Option<String> {
         let cookies = self.jar.cookies(&reqwest::Url::parse(&app.url).unwrap())?;
-        cookies
-            .to_str()
-            .ok()?
-            .split("; ")
-            .find(|c| c.starts_with("concerto_session="))
-            .map(str::to_string)
+        cookies.to_str().ok()?.split("; ").find(|c| c.starts_with("concerto_session=")).map(str::to_string)
     }
 }
 
@@ -265,7 +270,11 @@ async fn spid_login_creates_a_citizen_once_and_signs_them_in() {
     let browser = Browser::new();
     let login = browser.get(&format!("{}/accedi", app.url)).await;
     assert_eq!(login.status, StatusCode::OK);
-    assert!(login.body.contains("Entra con SPID o CIE") && login.body.contains("href=\"/accedi/spid?next="), "{}", login.body);
+    assert!(
+        login.body.contains("Entra con SPID o CIE") && login.body.contains("href=\"/accedi/spid?next="),
+        "{}",
+        login.body
+    );
 
     // First login: the account is created as a citizen's, linked to the provider's subject.
     let callback = browser.reach_callback(&app, None).await;
@@ -313,7 +322,9 @@ async fn spid_login_creates_a_citizen_once_and_signs_them_in() {
     assert_eq!(created[0].entry.actor, "spid-cie");
     let sign_ins = log.iter().filter(|e| e.entry.action == "account.sign_in").count();
     assert_eq!(sign_ins, 4);
-    assert!(log.iter().any(|e| e.entry.after.as_deref().is_some_and(|a| a.contains("127.0.0.1") && a.contains("spid-cie"))));
+    assert!(
+        log.iter().any(|e| e.entry.after.as_deref().is_some_and(|a| a.contains("127.0.0.1") && a.contains("spid-cie")))
+    );
 }
 
 #[tokio::test]

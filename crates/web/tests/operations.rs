@@ -2,6 +2,8 @@
 //! while the mail server is down and falling once it is back, routes by template),
 //! `/readyz`, and the request id on error pages.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use std::net::SocketAddr;
@@ -43,7 +45,8 @@ async fn the_outbox_gauge_rises_while_the_mail_server_is_down_and_falls_once_it_
     .unwrap();
     assert_eq!(value(&scrape(&app).await.body, "concerto_outbox_pending_messages"), 0.0);
 
-    let p: serde_json::Value = serde_json::from_str(&app.get("/api/v1/processes/esempio-2026-2028").await.body).unwrap();
+    let p: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/processes/esempio-2026-2028").await.body).unwrap();
     let body = json!({
         "applicant": {"kind": "organization", "name": "Associazione Il Faro ODV", "legal_form": "odv",
                       "tax_code": "00743110157", "legal_representative": "Maria Rossi",
@@ -87,9 +90,15 @@ async fn requests_are_counted_by_route_template_never_by_path() {
     assert!(!metrics.body.contains(token), "{}", metrics.body);
     let by_template = r#"concerto_http_requests_total{method="GET",route="/manifestazioni/{token}",status="404"}"#;
     assert_eq!(value(&metrics.body, by_template), 1.0);
-    assert_eq!(value(&metrics.body, r#"concerto_http_requests_total{method="GET",route="unmatched",status="404"}"#), 1.0);
     assert_eq!(
-        value(&metrics.body, r#"concerto_http_request_duration_seconds_count{method="GET",route="/manifestazioni/{token}"}"#),
+        value(&metrics.body, r#"concerto_http_requests_total{method="GET",route="unmatched",status="404"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &metrics.body,
+            r#"concerto_http_request_duration_seconds_count{method="GET",route="/manifestazioni/{token}"}"#
+        ),
         1.0
     );
 }
@@ -116,7 +125,12 @@ async fn only_this_machine_or_the_token_reads_the_metrics() {
 
     let mut state = app.state.clone();
     state.config.metrics_token = Some("un-token-lungo".into());
-    let with_token = TestApp { router: concerto_web::router(state.clone()), store: app.store.clone(), clock: app.clock.clone(), state };
+    let with_token = TestApp {
+        router: concerto_web::router(state.clone()),
+        store: app.store.clone(),
+        clock: app.clock.clone(),
+        state,
+    };
     assert_eq!(with_token.send(from(remote, Some("un-token-lungo"))).await.status, StatusCode::OK);
     assert_eq!(with_token.send(from(remote, Some("un-token-corto"))).await.status, StatusCode::FORBIDDEN);
 }

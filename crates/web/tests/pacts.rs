@@ -3,6 +3,8 @@
 //! organization withdraws; bad uploads store nothing; and only the pact's own
 //! Ambito's office reaches its register.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -31,7 +33,14 @@ async fn submit(app: &TestApp, tax_code: &str) -> String {
     created["manage_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
 }
 
-async fn send(app: &TestApp, method: &str, uri: &str, content_type: &str, body: Vec<u8>, cookie: Option<&str>) -> Reply {
+async fn send(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    cookie: Option<&str>,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(uri).header("content-type", content_type);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -58,7 +67,15 @@ async fn upload(app: &TestApp, token: &str, file_name: &str, bytes: &[u8]) -> Re
     body.extend_from_slice(b"\"\r\nContent-Type: application/pdf\r\n\r\n");
     body.extend_from_slice(bytes);
     body.extend_from_slice(b"\r\n--XyZ--\r\n");
-    send(app, "POST", &format!("/manifestazioni/{token}/patto/firmato"), "multipart/form-data; boundary=XyZ", body, None).await
+    send(
+        app,
+        "POST",
+        &format!("/manifestazioni/{token}/patto/firmato"),
+        "multipart/form-data; boundary=XyZ",
+        body,
+        None,
+    )
+    .await
 }
 
 async fn office(app: &TestApp, email: &str, role: Role, ambito: Option<&str>) -> String {
@@ -82,7 +99,10 @@ async fn accept_online_countersign_and_withdraw_with_every_step_recorded() {
     let app = app().await;
     let token = submit(&app, "00743110157").await;
     let manage = app.get(&format!("/manifestazioni/{token}")).await;
-    assert!(manage.body.contains(&format!("/manifestazioni/{token}/patto")), "the pact is linked from the management page");
+    assert!(
+        manage.body.contains(&format!("/manifestazioni/{token}/patto")),
+        "the pact is linked from the management page"
+    );
 
     let page = app.get(&format!("/manifestazioni/{token}/patto")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -96,7 +116,8 @@ async fn accept_online_countersign_and_withdraw_with_every_step_recorded() {
     let refused = form(&app, &accept, &[("sha256", &sha)], None).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("href=\"#accept-signer\""), "the summary names the field");
-    let stale = form(&app, &accept, &[("sha256", &"0".repeat(64)), ("signer", "Maria Rossi"), ("confirm", "1")], None).await;
+    let stale =
+        form(&app, &accept, &[("sha256", &"0".repeat(64)), ("signer", "Maria Rossi"), ("confirm", "1")], None).await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(stale.body.contains("Il documento è cambiato"));
     assert!(stale.body.contains("value=\"Maria Rossi\""), "what was typed is kept");
@@ -131,19 +152,34 @@ async fn accept_online_countersign_and_withdraw_with_every_step_recorded() {
     assert_eq!(form(&app, &countersign, &[], Some(&cookie)).await.status, StatusCode::CONFLICT);
     let audit = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
     assert_eq!(audit[0].entry.action, "pact.countersign");
-    assert!(get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie)).await.body.contains("data-state=\"countersigned\""));
+    assert!(
+        get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie))
+            .await
+            .body
+            .contains("data-state=\"countersigned\"")
+    );
 
     let withdraw = format!("/manifestazioni/{token}/patto/recesso");
     let incomplete = form(&app, &withdraw, &[("declarant", "Maria Rossi")], None).await;
     assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(incomplete.body.contains("href=\"#withdraw-capacity\"") && incomplete.body.contains("href=\"#withdraw-confirm\""));
-    let declared =
-        form(&app, &withdraw, &[("declarant", "Maria Rossi"), ("capacity", "legale rappresentante"), ("confirm", "1")], None).await;
+    assert!(
+        incomplete.body.contains("href=\"#withdraw-capacity\"")
+            && incomplete.body.contains("href=\"#withdraw-confirm\"")
+    );
+    let declared = form(
+        &app,
+        &withdraw,
+        &[("declarant", "Maria Rossi"), ("capacity", "legale rappresentante"), ("confirm", "1")],
+        None,
+    )
+    .await;
     assert_eq!(declared.status, StatusCode::SEE_OTHER);
     let withdrawn = pact(&app, &token).await;
     assert_eq!(withdrawn.state, PactState::Withdrawn);
     assert_eq!(app.store.pact_withdrawal(withdrawn.id).await.unwrap().unwrap().1.capacity, "legale rappresentante");
-    assert!(app.get(&format!("/manifestazioni/{token}/patto")).await.body.contains("Maria Rossi (legale rappresentante)"));
+    assert!(
+        app.get(&format!("/manifestazioni/{token}/patto")).await.body.contains("Maria Rossi (legale rappresentante)")
+    );
 
     let csv = get(&app, &format!("/ufficio/processi/{PROCESS}/patti.csv"), Some(&cookie)).await;
     assert_eq!(csv.status, StatusCode::OK);
@@ -164,7 +200,12 @@ async fn bad_uploads_are_refused_by_content_with_a_message_and_store_nothing() {
         ("patto.pdf", vec![], StatusCode::UNPROCESSABLE_ENTITY, "Il file è vuoto"),
         ("patto.pdf", vec![b'%'; MAX_SIGNED_FILE_BYTES + 1], StatusCode::PAYLOAD_TOO_LARGE, "dimensione massima"),
         // Far past the limit the request body itself is cut short: the same message.
-        ("patto.pdf", vec![b'%'; MAX_SIGNED_FILE_BYTES + 256 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "dimensione massima"),
+        (
+            "patto.pdf",
+            vec![b'%'; MAX_SIGNED_FILE_BYTES + 256 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "dimensione massima",
+        ),
     ];
     for (name, bytes, status, message) in cases {
         let reply = upload(&app, &token, name, &bytes).await;
@@ -194,14 +235,20 @@ async fn a_signed_pdf_is_stored_with_its_signature_detected_and_the_office_downl
     let file = get(&app, &format!("/ufficio/processi/{PROCESS}/patti/{}/firmato", p.id), Some(&cookie)).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.body.as_bytes(), signed.as_slice());
-    assert!(get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie)).await.body.contains("firma digitale rilevata"));
+    assert!(
+        get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie))
+            .await
+            .body
+            .contains("firma digitale rilevata")
+    );
 }
 
 #[tokio::test]
 async fn a_p7m_envelope_is_accepted_as_digitally_signed() {
     let app = app().await;
     let token = submit(&app, "00743110157").await;
-    let mut p7m = vec![0x30, 0x14, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02, 0xA0, 0x07, 0x30, 0x05];
+    let mut p7m =
+        vec![0x30, 0x14, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02, 0xA0, 0x07, 0x30, 0x05];
     p7m.extend_from_slice(&[0x02, 0x01, 0x01, 0x31, 0x00]);
     let reply = upload(&app, &token, "patto.pdf.p7m", &p7m).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -234,7 +281,9 @@ async fn only_the_pacts_ambito_reaches_the_register_and_the_countersignature() {
     assert_eq!(anonymous.status, StatusCode::FOUND);
     assert!(anonymous.headers["location"].to_str().unwrap().starts_with("/accedi"));
     assert_eq!(form(&app, &countersign, &[], None).await.status, StatusCode::FOUND);
-    for uri in [register.clone(), format!("{register}.csv"), format!("{register}.xlsx"), format!("{register}/{id}/firmato")] {
+    for uri in
+        [register.clone(), format!("{register}.csv"), format!("{register}.xlsx"), format!("{register}/{id}/firmato")]
+    {
         assert_eq!(get(&app, &uri, Some(&other)).await.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(get(&app, &uri, Some(&representative)).await.status, StatusCode::FORBIDDEN, "{uri}");
     }
@@ -253,7 +302,10 @@ async fn the_office_gets_every_pact_as_one_zip_built_in_the_background() {
     submit(&app, "01234567897").await;
     let cookie = office(&app, "ufficio@esempio.invalid", Role::AmbitoEditor, Some("esempio")).await;
     let register = get(&app, &format!("/ufficio/processi/{PROCESS}/patti"), Some(&cookie)).await;
-    assert!(register.body.contains(&format!("action=\"/ufficio/processi/{PROCESS}/archivi\"")), "the register offers the archive");
+    assert!(
+        register.body.contains(&format!("action=\"/ufficio/processi/{PROCESS}/archivi\"")),
+        "the register offers the archive"
+    );
     let entries = app.bulk_archive(PROCESS, "patti", &cookie).await;
     let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
@@ -328,22 +380,39 @@ async fn the_organizations_representative_accepts_and_withdraws_from_its_account
     assert_eq!(get(&app, "/i-miei-patti", Some(&editor)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(get(&app, "/i-miei-patti/abc", Some(&own)).await.status, StatusCode::NOT_FOUND);
     let theirs = get(&app, "/i-miei-patti", Some(&stranger)).await;
-    assert!(theirs.status == StatusCode::OK && !theirs.body.contains(&page), "another organization's pacts are not listed");
+    assert!(
+        theirs.status == StatusCode::OK && !theirs.body.contains(&page),
+        "another organization's pacts are not listed"
+    );
 
     let list = get(&app, "/i-miei-patti", Some(&own)).await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains(&format!("href=\"{page}\"")) && list.body.contains("data-state=\"generated\""), "{}", list.body);
+    assert!(
+        list.body.contains(&format!("href=\"{page}\"")) && list.body.contains("data-state=\"generated\""),
+        "{}",
+        list.body
+    );
     let opened = get(&app, &page, Some(&own)).await;
     assert_eq!(opened.status, StatusCode::OK);
-    assert!(opened.body.contains(&format!("action=\"{page}/accettazione\"")) && opened.body.contains(&format!("href=\"{page}/patto.pdf\"")));
+    assert!(
+        opened.body.contains(&format!("action=\"{page}/accettazione\""))
+            && opened.body.contains(&format!("href=\"{page}/patto.pdf\""))
+    );
     assert!(!opened.body.contains(&token), "the account's page never shows the secret link");
     let sha = hidden_sha256(&opened.body);
-    assert_eq!(sha, hidden_sha256(&app.get(&format!("/manifestazioni/{token}/patto")).await.body), "the same version either way");
+    assert_eq!(
+        sha,
+        hidden_sha256(&app.get(&format!("/manifestazioni/{token}/patto")).await.body),
+        "the same version either way"
+    );
     let pdf = get(&app, &format!("{page}/patto.pdf"), Some(&own)).await;
     assert_eq!(pdf.headers["content-type"], "application/pdf");
 
     let accept = [("sha256", sha.as_str()), ("signer", "Maria Rossi"), ("confirm", "1")];
-    assert_eq!(form(&app, &format!("{page}/accettazione"), &accept, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        form(&app, &format!("{page}/accettazione"), &accept, Some(&stranger)).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(pact(&app, &token).await.state, PactState::Generated);
     let done = form(&app, &format!("{page}/accettazione"), &accept, Some(&own)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);

@@ -1,5 +1,7 @@
 //! The public pages, through the HTTP interface.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::http::StatusCode;
@@ -42,7 +44,10 @@ async fn the_casarano_page_shows_seed_000s_calendar() {
     assert!(row("Tavolo 1").contains("13/06/2022"));
     assert!(row("Tavolo 3").contains("data da definire"));
     assert!(row("Tavolo 6").contains("data da definire"));
-    assert!(row("Tavolo 5").contains("L&#39;invecchiamento attivo") || row("Tavolo 5").contains("L&#x27;invecchiamento attivo"));
+    assert!(
+        row("Tavolo 5").contains("L&#39;invecchiamento attivo")
+            || row("Tavolo 5").contains("L&#x27;invecchiamento attivo")
+    );
     assert!(row("Plenaria").contains("21/06/2022"));
     assert!(body.contains("08/06/2022, 12:00"), "deadline shown in Rome time");
     assert!(body.contains("Scadenza superata"));
@@ -80,7 +85,20 @@ async fn the_notice_page_has_the_letterhead_calendar_deadline_and_signature() {
 async fn every_lecce_session_is_on_its_page() {
     let app = app().await;
     let body = app.get("/processi/lecce-2014-2016").await.body;
-    for date in ["17/10/2013", "18/10/2013", "21/10/2013", "22/10/2013", "23/10/2013", "24/10/2013", "25/10/2013", "28/10/2013", "11/11/2013", "13/11/2013", "14/11/2013", "15/11/2013"] {
+    for date in [
+        "17/10/2013",
+        "18/10/2013",
+        "21/10/2013",
+        "22/10/2013",
+        "23/10/2013",
+        "24/10/2013",
+        "25/10/2013",
+        "28/10/2013",
+        "11/11/2013",
+        "13/11/2013",
+        "14/11/2013",
+        "15/11/2013",
+    ] {
         assert!(body.contains(date), "{date} missing");
     }
     assert!(body.contains("15:00") && body.contains("20:00"));

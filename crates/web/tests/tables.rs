@@ -2,6 +2,8 @@
 //! ballot, outcomes (a motivation or 422), the summary with its e-mails, the board
 //! and the progress page whose figures follow the data.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -67,7 +69,9 @@ fn table_session(p: &Value, area: i64) -> i64 {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area))))
+        .find(|s| {
+            s["kind"] == "table" && s["area_ids"].as_array().is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(area)))
+        })
         .map(|s| s["id"].as_i64().unwrap())
         .expect("a table session on the area")
 }
@@ -91,7 +95,12 @@ async fn proposal_ids(app: &TestApp) -> Vec<i64> {
 }
 
 async fn deliver(app: &TestApp, sink: &SmtpSink) -> usize {
-    let mailer = Mailer::from_config(&MailConfig { smtp_url: Some(sink.url()), from: "Concerto <noreply@concerto.test>".into(), outbox_dir: std::env::temp_dir() }).unwrap();
+    let mailer = Mailer::from_config(&MailConfig {
+        smtp_url: Some(sink.url()),
+        from: "Concerto <noreply@concerto.test>".into(),
+        outbox_dir: std::env::temp_dir(),
+    })
+    .unwrap();
     deliver_due(&app.store, &mailer, app.clock.now()).await.unwrap()
 }
 
@@ -105,10 +114,17 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     let manage = register(&app, "00743110157", "Il Faro ODV", "info@ilfaro.example", "Luca Verdi", area).await;
     let base = format!("/ufficio/processi/{SLUG}/sessioni/{session}");
     // Check-in is open on the session's day only (issue 22).
-    let date = p["sessions"].as_array().unwrap().iter().find(|s| s["id"].as_i64() == Some(session)).unwrap()["date"].as_str().unwrap().to_string();
+    let date = p["sessions"].as_array().unwrap().iter().find(|s| s["id"].as_i64() == Some(session)).unwrap()["date"]
+        .as_str()
+        .unwrap()
+        .to_string();
     app.clock.set(format!("{date}T09:00:00Z").parse().unwrap());
 
-    assert_eq!(post(&app, &format!("{base}/inviti"), &[], None).await.status, StatusCode::FOUND, "signed out: to the login page");
+    assert_eq!(
+        post(&app, &format!("{base}/inviti"), &[], None).await.status,
+        StatusCode::FOUND,
+        "signed out: to the login page"
+    );
     let reply = post(&app, &format!("{base}/inviti"), &[], Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
@@ -121,11 +137,12 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     let sink = SmtpSink::start().await;
     assert_eq!(deliver(&app, &sink).await, 2, "the receipt and the invitation");
     let messages = sink.wait_for(2, std::time::Duration::from_secs(5)).await;
-    let invitation = messages.iter().find(|m| m.rcpt_to.iter().any(|r| r.contains("rep.info@ilfaro.example"))).expect("invitation");
+    let invitation =
+        messages.iter().find(|m| m.rcpt_to.iter().any(|r| r.contains("rep.info@ilfaro.example"))).expect("invitation");
     assert!(invitation.email.text_body().contains(&code));
     // Multipart: the text keeps the code, the HTML shows the QR image by its Content-ID.
     let parts = invitation.email.parts();
-    let types: Vec<String> = parts.iter().map(|p| p.content_type()).collect();
+    let types: Vec<String> = parts.iter().map(concerto_mail::testing::Email::content_type).collect();
     // The calendar part (METHOD:REQUEST) is one more alternative: see meetings.rs.
     assert_eq!(types, ["text/plain", "text/html", "text/calendar", "image/png"], "{}", invitation.email.raw());
     let html = String::from_utf8(parts[1].decoded()).unwrap();
@@ -133,18 +150,38 @@ async fn check_in_by_code_and_walk_in_with_counts_and_export() {
     assert_eq!(parts[3].header("Content-ID"), Some("<codice-qr@concerto>"));
     assert!(parts[3].decoded().starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG image");
     let page = app.get(&manage).await;
-    assert!(page.body.contains(&code) && page.body.contains("<svg role=\"img\""), "manage page shows the code and its QR");
+    assert!(
+        page.body.contains(&code) && page.body.contains("<svg role=\"img\""),
+        "manage page shows the code and its QR"
+    );
 
     let wrong = post(&app, &format!("{base}/presenze/codice"), &[("code", "ZZZZZ")], Some(&cookie)).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("id=\"e-code\"") && wrong.body.contains("value=\"ZZZZZ\""), "the error names the field and keeps the input");
+    assert!(
+        wrong.body.contains("id=\"e-code\"") && wrong.body.contains("value=\"ZZZZZ\""),
+        "the error names the field and keeps the input"
+    );
     let typed = code.to_lowercase();
-    assert_eq!(post(&app, &format!("{base}/presenze/codice"), &[("code", &typed)], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("{base}/presenze/codice"), &[("code", &code)], Some(&cookie)).await.status, StatusCode::CONFLICT);
-    let missing = post(&app, &format!("{base}/presenze/ospite"), &[("name", ""), ("organization", "Comitato")], Some(&cookie)).await;
+    assert_eq!(
+        post(&app, &format!("{base}/presenze/codice"), &[("code", &typed)], Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &format!("{base}/presenze/codice"), &[("code", &code)], Some(&cookie)).await.status,
+        StatusCode::CONFLICT
+    );
+    let missing =
+        post(&app, &format!("{base}/presenze/ospite"), &[("name", ""), ("organization", "Comitato")], Some(&cookie))
+            .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.body.contains("id=\"e-name\"") && missing.body.contains("value=\"Comitato\""));
-    let walk_in = post(&app, &format!("{base}/presenze/ospite"), &[("name", "Ada Bianchi"), ("organization", "Comitato di quartiere")], Some(&cookie)).await;
+    let walk_in = post(
+        &app,
+        &format!("{base}/presenze/ospite"),
+        &[("name", "Ada Bianchi"), ("organization", "Comitato di quartiere")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(walk_in.status, StatusCode::SEE_OTHER);
 
     let page = get(&app, &format!("{base}/presenze?q=faro"), &cookie).await;
@@ -170,60 +207,122 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
     let tavoli = format!("/ufficio/processi/{SLUG}/tavoli");
 
     // Staff enter a proposal for a registered organization; a participant sends one online.
-    let bad = post(&app, &format!("/ufficio/processi/{SLUG}/proposte"), &[("title", ""), ("text", "Testo")], Some(&cookie)).await;
+    let bad =
+        post(&app, &format!("/ufficio/processi/{SLUG}/proposte"), &[("title", ""), ("text", "Testo")], Some(&cookie))
+            .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"e-title\"") && bad.body.contains(">Testo</textarea>"));
-    let staff = [("title", "Centro diurno"), ("text", "Un centro aperto"), ("area", &area_s), ("proposer", "00743110157")];
-    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/proposte"), &staff, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    let staff =
+        [("title", "Centro diurno"), ("text", "Un centro aperto"), ("area", &area_s), ("proposer", "00743110157")];
+    assert_eq!(
+        post(&app, &format!("/ufficio/processi/{SLUG}/proposte"), &staff, Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
     let online = [("title", "Sportello unico"), ("text", "Uno sportello"), ("area", &area_s)];
     assert_eq!(post(&app, &format!("{ponte}/proposte"), &online, None).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("{ponte}/proposte"), &[("title", "Duplicato"), ("text", "Come sopra"), ("area", &area_s)], None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(
+            &app,
+            &format!("{ponte}/proposte"),
+            &[("title", "Duplicato"), ("text", "Come sopra"), ("area", &area_s)],
+            None
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
     let ids = proposal_ids(&app).await;
     assert_eq!(ids.len(), 3);
-    assert_eq!(post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status, StatusCode::SEE_OTHER, "twice is once");
+    assert_eq!(
+        post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &format!("{faro}/proposte/{}/sostegno", ids[1]), &[], None).await.status,
+        StatusCode::SEE_OTHER,
+        "twice is once"
+    );
 
     // Ballots: ten points exactly, once the office opens the vote at the plenary.
     app.clock.set("2027-01-04T09:00:00Z".parse().unwrap());
-    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/priorita/apertura"), &[], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&app, &format!("/ufficio/processi/{SLUG}/priorita/apertura"), &[], Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
     let (a, b) = (format!("points.{}", ids[0]), format!("points.{}", ids[1]));
     let short = post(&app, &format!("{faro}/priorita"), &[(&a, "3")], None).await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.body.contains("id=\"e-points\""));
-    assert_eq!(post(&app, &format!("{faro}/priorita"), &[(&a, "4"), (&b, "6")], None).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("{ponte}/priorita"), &[(&a, "6"), (&b, "4")], None).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/priorita/chiusura"), &[("confirm", "1")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None).await.status, StatusCode::CONFLICT, "closed");
+    assert_eq!(
+        post(&app, &format!("{faro}/priorita"), &[(&a, "4"), (&b, "6")], None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &format!("{ponte}/priorita"), &[(&a, "6"), (&b, "4")], None).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &format!("/ufficio/processi/{SLUG}/priorita/chiusura"), &[("confirm", "1")], Some(&cookie))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &format!("{faro}/priorita"), &[(&a, "10")], None).await.status,
+        StatusCode::CONFLICT,
+        "closed"
+    );
     let result = app.get(&format!("/processi/{SLUG}/priorita")).await;
     assert_eq!(result.status, StatusCode::OK);
     // 10 points each, one first preference each: the earlier proposal comes first.
     let ranking = result.body.split("id=\"ranking\"").nth(1).unwrap();
     assert!(ranking.find("Centro diurno").unwrap() < ranking.find("Sportello unico").unwrap());
-    assert!(result.body.contains("<title id=\"priorities-chart-title\">") && result.body.contains("<desc id=\"priorities-chart-desc\">"));
+    assert!(
+        result.body.contains("<title id=\"priorities-chart-title\">")
+            && result.body.contains("<desc id=\"priorities-chart-desc\">")
+    );
 
     // Outcomes: a motivation for anything but "accepted" (acceptance 2).
     let outcome = |id: i64| format!("/ufficio/processi/{SLUG}/proposte/{id}/esito");
-    let refused = post(&app, &outcome(ids[1]), &[("outcome", "not_accepted"), ("motivation", " ")], Some(&cookie)).await;
+    let refused =
+        post(&app, &outcome(ids[1]), &[("outcome", "not_accepted"), ("motivation", " ")], Some(&cookie)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("id=\"e-motivation\"") && refused.body.contains("aria-invalid=\"true\""));
     let partly = post(&app, &outcome(ids[1]), &[("outcome", "partly_accepted")], Some(&cookie)).await;
     assert_eq!(partly.status, StatusCode::UNPROCESSABLE_ENTITY);
     let early = post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[], Some(&cookie)).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not before every proposal has its outcome");
-    assert_eq!(post(&app, &outcome(ids[0]), &[("outcome", "accepted")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post(&app, &outcome(ids[1]), &[("outcome", "not_accepted"), ("motivation", "Già finanziato")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&app, &outcome(ids[0]), &[("outcome", "accepted")], Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(&app, &outcome(ids[1]), &[("outcome", "not_accepted"), ("motivation", "Già finanziato")], Some(&cookie))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let merge = [("outcome", "merged"), ("motivation", "Stessa proposta"), ("merged_into", &*ids[1].to_string())];
     assert_eq!(post(&app, &outcome(ids[2]), &merge, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
 
     assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi")).await.status, StatusCode::NOT_FOUND, "not yet published");
     assert_eq!(app.get(&format!("/processi/{SLUG}/sintesi.pdf")).await.status, StatusCode::NOT_FOUND, "nor its PDF");
-    let published = post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[("confirm", "1")], Some(&cookie)).await;
+    let published =
+        post(&app, &format!("/ufficio/processi/{SLUG}/sintesi/pubblicazione"), &[("confirm", "1")], Some(&cookie))
+            .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let summary = app.get(&format!("/processi/{SLUG}/sintesi")).await;
     assert_eq!(summary.status, StatusCode::OK);
-    assert!(summary.body.contains("Già finanziato") && summary.body.contains(&format!("href=\"#proposta-{}\"", ids[1])), "the merge keeps the link");
+    assert!(
+        summary.body.contains("Già finanziato") && summary.body.contains(&format!("href=\"#proposta-{}\"", ids[1])),
+        "the merge keeps the link"
+    );
     let csv = app.get(&format!("/processi/{SLUG}/sintesi.csv")).await;
-    assert!(csv.body.contains("Sportello unico;Il Ponte APS") && csv.body.contains("Non accolta;Già finanziato"), "{}", csv.body);
+    assert!(
+        csv.body.contains("Sportello unico;Il Ponte APS") && csv.body.contains("Non accolta;Già finanziato"),
+        "{}",
+        csv.body
+    );
     assert!(summary.body.contains(&format!("href=\"/processi/{SLUG}/sintesi.pdf\"")), "the page links its PDF");
     let pdf = pdf_text(&app, &format!("/processi/{SLUG}/sintesi.pdf")).await;
     assert!(pdf.contains("PROSPETTO DI SINTESI DELLE PROPOSTE") && pdf.contains("Sportello unico"), "{pdf}");
@@ -232,7 +331,11 @@ async fn proposals_ballot_outcomes_and_the_summary_with_its_emails() {
     let sink = SmtpSink::start().await;
     assert_eq!(deliver(&app, &sink).await, 5, "two receipts and three outcomes");
     let messages = sink.wait_for(5, std::time::Duration::from_secs(5)).await;
-    let to_ponte: Vec<String> = messages.iter().filter(|m| m.rcpt_to.iter().any(|r| r.contains("info@ilponte.example"))).map(|m| m.email.text_body()).collect();
+    let to_ponte: Vec<String> = messages
+        .iter()
+        .filter(|m| m.rcpt_to.iter().any(|r| r.contains("info@ilponte.example")))
+        .map(|m| m.email.text_body())
+        .collect();
     assert!(to_ponte.iter().any(|b| b.contains("Non accolta") && b.contains("Già finanziato")));
     assert!(to_ponte.iter().any(|b| b.contains("Unita alla proposta: «Sportello unico»")));
     assert!(get(&app, &tavoli, &cookie).await.body.contains("Centro diurno"));
@@ -247,12 +350,26 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     let area = first_area(&p);
     let faro = register(&app, "00743110157", "Il Faro ODV", "info@ilfaro.example", "Luca Verdi", area).await;
 
-    let none = post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &[("organization", "99999999999"), ("referent", "X")], Some(&cookie)).await;
+    let none = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/cabina"),
+        &[("organization", "99999999999"), ("referent", "X")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "only organizations with a pact");
     let appoint = [("organization", "00743110157"), ("referent", "Maria Rossi")];
-    assert!(get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie).await.body.contains("Nessuna organizzazione ha un patto"));
+    assert!(
+        get(&app, &format!("/ufficio/processi/{SLUG}/tavoli"), &cookie)
+            .await
+            .body
+            .contains("Nessuna organizzazione ha un patto")
+    );
     sign_pact(&app, &faro).await;
-    assert_eq!(post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &appoint, Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &appoint, Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
     let twice = post(&app, &format!("/ufficio/processi/{SLUG}/cabina"), &appoint, Some(&cookie)).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY, "one referent per organization");
     assert!(app.get(&format!("/processi/{SLUG}/cabina-di-regia")).await.body.contains("Maria Rossi"));
@@ -262,11 +379,23 @@ async fn the_board_and_the_progress_page_follow_the_data() {
         let app = &app;
         let cookie = cookie.clone();
         async move {
-            let fields = [("intervention", title), ("area", area.as_str()), ("parent", parent.as_str()), ("status", "in_progress"), ("progress", progress)];
+            let fields = [
+                ("intervention", title),
+                ("area", area.as_str()),
+                ("parent", parent.as_str()),
+                ("status", "in_progress"),
+                ("progress", progress),
+            ];
             post(app, &format!("/ufficio/processi/{SLUG}/interventi"), &fields, Some(&cookie)).await.status
         }
     };
-    let bad = post(&app, &format!("/ufficio/processi/{SLUG}/interventi"), &[("intervention", "X"), ("status", "in_progress"), ("progress", "120")], Some(&cookie)).await;
+    let bad = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/interventi"),
+        &[("intervention", "X"), ("status", "in_progress"), ("progress", "120")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(add("Servizi per la famiglia", String::new(), "0").await, StatusCode::SEE_OTHER);
     let pid = app.store.process_by_slug(SLUG).await.unwrap().unwrap().id;
@@ -274,9 +403,16 @@ async fn the_board_and_the_progress_page_follow_the_data() {
     assert_eq!(add("Centro per le famiglie", parent.to_string(), "100").await, StatusCode::SEE_OTHER);
     assert_eq!(add("Educativa domiciliare", parent.to_string(), "25").await, StatusCode::SEE_OTHER);
     let child = app.store.interventions(pid).await.unwrap()[2].id;
-    let milestone = post(&app, &format!("/ufficio/processi/{SLUG}/interventi/{child}"), &[("milestone", "Avvio"), ("due_on", "2027-03-01")], Some(&cookie)).await;
+    let milestone = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/interventi/{child}"),
+        &[("milestone", "Avvio"), ("due_on", "2027-03-01")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(milestone.status, StatusCode::SEE_OTHER);
-    let comment = post(&app, &format!("{faro}/interventi/{child}/commenti"), &[("comment", "Procede bene")], None).await;
+    let comment =
+        post(&app, &format!("{faro}/interventi/{child}/commenti"), &[("comment", "Procede bene")], None).await;
     assert_eq!(comment.status, StatusCode::SEE_OTHER, "board members comment through their link");
 
     // The parent is the mean of 100 and 25: 62.5, shown as 63 (acceptance 4).
@@ -287,14 +423,28 @@ async fn the_board_and_the_progress_page_follow_the_data() {
         page.body.split("data-progress=\"").skip(1).map(|s| s.split('"').next().unwrap().parse().unwrap()).collect();
     assert_eq!(figures, [63, 100, 25], "table rows in tree order");
     assert_eq!((stored[1].progress, stored[2].progress), (100, 25), "the figures come from the data");
-    assert!(page.body.contains("<title>Servizi per la famiglia: 63 %</title>"), "the chart's bar agrees with the table");
+    assert!(
+        page.body.contains("<title>Servizi per la famiglia: 63 %</title>"),
+        "the chart's bar agrees with the table"
+    );
     assert!(page.body.contains("width=\"252\""), "63% of the 400-unit scale");
     assert!(page.body.contains("Procede bene") && page.body.contains("Avvio"));
 
     // A child's progress changes and the parent follows.
-    let update = post(&app, &format!("/ufficio/processi/{SLUG}/interventi/{child}"), &[("status", "completed"), ("progress", "100")], Some(&cookie)).await;
+    let update = post(
+        &app,
+        &format!("/ufficio/processi/{SLUG}/interventi/{child}"),
+        &[("status", "completed"), ("progress", "100")],
+        Some(&cookie),
+    )
+    .await;
     assert_eq!(update.status, StatusCode::SEE_OTHER);
-    assert!(app.get(&format!("/processi/{SLUG}/monitoraggio")).await.body.contains("<title>Servizi per la famiglia: 100 %</title>"));
+    assert!(
+        app.get(&format!("/processi/{SLUG}/monitoraggio"))
+            .await
+            .body
+            .contains("<title>Servizi per la famiglia: 100 %</title>")
+    );
 }
 
 /// Signs the pact behind the management path `manage` online, as its organization would.
@@ -302,7 +452,13 @@ async fn sign_pact(app: &TestApp, manage: &str) {
     let page = app.get(&format!("{manage}/patto")).await;
     let start = page.body.find("name=\"sha256\" value=\"").expect("the acceptance form carries the version") + 21;
     let sha = &page.body[start..start + 64];
-    let accepted = post(app, &format!("{manage}/patto/accettazione"), &[("sha256", sha), ("signer", "Maria Rossi"), ("confirm", "1")], None).await;
+    let accepted = post(
+        app,
+        &format!("{manage}/patto/accettazione"),
+        &[("sha256", sha), ("signer", "Maria Rossi"), ("confirm", "1")],
+        None,
+    )
+    .await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
 }
 
@@ -317,18 +473,33 @@ async fn only_an_organization_with_a_pact_in_force_joins_the_board() {
     let tavoli = format!("/ufficio/processi/{SLUG}/tavoli");
 
     // Il Ponte's pact is only generated: not yet an agreement.
-    let unsigned = post(&app, &cabina, &[("organization", "01234567897"), ("referent", "Sara Neri")], Some(&cookie)).await;
+    let unsigned =
+        post(&app, &cabina, &[("organization", "01234567897"), ("referent", "Sara Neri")], Some(&cookie)).await;
     assert_eq!(unsigned.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unsigned.body.contains("id=\"e-organization\"") && unsigned.body.contains("non ha sottoscritto il patto"), "a field error");
+    assert!(
+        unsigned.body.contains("id=\"e-organization\"") && unsigned.body.contains("non ha sottoscritto il patto"),
+        "a field error"
+    );
     // The board's section of the office's page.
-    let board = |page: String| page.split("id=\"cabina\"").nth(1).and_then(|s| s.split("</section>").next()).unwrap_or_default().to_string();
+    let board = |page: String| {
+        page.split("id=\"cabina\"").nth(1).and_then(|s| s.split("</section>").next()).unwrap_or_default().to_string()
+    };
     let before = board(get(&app, &tavoli, &cookie).await.body);
-    assert!(!before.contains("01234567897") && before.contains("Nessuna organizzazione ha un patto"), "not offered either: {before}");
+    assert!(
+        !before.contains("01234567897") && before.contains("Nessuna organizzazione ha un patto"),
+        "not offered either: {before}"
+    );
 
     sign_pact(&app, &faro).await;
     let after = board(get(&app, &tavoli, &cookie).await.body);
-    assert!(after.contains("<option value=\"00743110157\">") && !after.contains("01234567897"), "signed: a candidate; {after}");
-    assert_eq!(post(&app, &cabina, &[("organization", "00743110157"), ("referent", "Luca Verdi")], Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        after.contains("<option value=\"00743110157\">") && !after.contains("01234567897"),
+        "signed: a candidate; {after}"
+    );
+    assert_eq!(
+        post(&app, &cabina, &[("organization", "00743110157"), ("referent", "Luca Verdi")], Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert!(!get(&app, &tavoli, &cookie).await.body.contains("patto receduto"));
 
     // Withdrawing the pact afterwards leaves the member, flagged for the office.
@@ -354,14 +525,20 @@ fn multipart(text: &str, published: bool, file: Option<(&str, &[u8])>) -> (Strin
         part("Content-Disposition: form-data; name=\"published\"".into(), b"1");
     }
     if let Some((name, bytes)) = file {
-        part(format!("Content-Disposition: form-data; name=\"attachment\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"), bytes);
+        part(
+            format!(
+                "Content-Disposition: form-data; name=\"attachment\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream"
+            ),
+            bytes,
+        );
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn post_minutes(app: &TestApp, uri: &str, cookie: &str, form: (String, Vec<u8>)) -> Reply {
-    let request = Request::post(uri).header("content-type", form.0).header("cookie", cookie).body(Body::from(form.1)).unwrap();
+    let request =
+        Request::post(uri).header("content-type", form.0).header("cookie", cookie).body(Body::from(form.1)).unwrap();
     app.send(request).await
 }
 
@@ -373,21 +550,35 @@ async fn minutes_are_internal_until_published_and_attachments_are_checked() {
     let session = table_session(&p, first_area(&p));
     let uri = format!("/ufficio/processi/{SLUG}/sessioni/{session}/verbale");
 
-    let fake = post_minutes(&app, &uri, &cookie, multipart("Verbale della seduta", true, Some(("verbale.pdf", b"<html>no</html>")))).await;
+    let fake = post_minutes(
+        &app,
+        &uri,
+        &cookie,
+        multipart("Verbale della seduta", true, Some(("verbale.pdf", b"<html>no</html>"))),
+    )
+    .await;
     assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY, "the type is read from the content");
     assert!(fake.body.contains("id=\"e-attachment\"") && fake.body.contains(">Verbale della seduta</textarea>"));
-    let internal = post_minutes(&app, &uri, &cookie, multipart("Bozza interna", false, Some(("verbale.pdf", b"%PDF-1.7 bozza")))).await;
+    let internal =
+        post_minutes(&app, &uri, &cookie, multipart("Bozza interna", false, Some(("verbale.pdf", b"%PDF-1.7 bozza"))))
+            .await;
     assert_eq!(internal.status, StatusCode::SEE_OTHER, "{}", internal.body);
     let public = app.get(&format!("/processi/{SLUG}/verbali")).await;
     assert!(!public.body.contains("Bozza interna"), "internal minutes stay with the office");
     let attachment = app.store.minutes(session).await.unwrap().unwrap().attachments[0].id;
     assert_eq!(app.get(&format!("/processi/{SLUG}/verbali/allegati/{attachment}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&app, &format!("/ufficio/processi/{SLUG}/verbali/allegati/{attachment}"), &cookie).await.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, &format!("/ufficio/processi/{SLUG}/verbali/allegati/{attachment}"), &cookie).await.status,
+        StatusCode::OK
+    );
 
     let published = post_minutes(&app, &uri, &cookie, multipart("Presenti 12 organizzazioni.", true, None)).await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/processi/{SLUG}/verbali")).await;
-    assert!(page.body.contains("Presenti 12 organizzazioni.") && page.body.contains(&format!("/verbali/allegati/{attachment}")));
+    assert!(
+        page.body.contains("Presenti 12 organizzazioni.")
+            && page.body.contains(&format!("/verbali/allegati/{attachment}"))
+    );
     let file = app.get(&format!("/processi/{SLUG}/verbali/allegati/{attachment}")).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.headers["content-type"], "application/pdf");

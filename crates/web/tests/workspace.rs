@@ -1,6 +1,8 @@
 //! The plan office's workspace: login, the authorization matrix across roles and
 //! Ambiti, the list per area and table, exports, and the status of a process.
 
+#![allow(clippy::unwrap_used)] // A failed unwrap in a test is a failed test.
+
 mod common;
 
 use axum::body::Body;
@@ -92,7 +94,9 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
     let writes_b = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::SEE_OTHER];
     for (slug, status, expected) in [(A_PROCESS, "published", writes_a), (B_PROCESS, "closed", writes_b)] {
         for ((role, cookie), want) in roles.iter().zip(&expected) {
-            let reply = post(&app, &format!("/ufficio/processi/{slug}/stato"), &format!("status={status}&confirm=1"), *cookie).await;
+            let reply =
+                post(&app, &format!("/ufficio/processi/{slug}/stato"), &format!("status={status}&confirm=1"), *cookie)
+                    .await;
             assert_eq!(reply.status, *want, "POST status of {slug} as {role}");
         }
     }
@@ -131,7 +135,9 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
         }
     }
     let admin_a = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
-    for (p, ambito, expected, profile_expected) in [(&a, "esempio", writes_a, admin_a), (&b, "casarano", writes_b, writes_b)] {
+    for (p, ambito, expected, profile_expected) in
+        [(&a, "esempio", writes_a, admin_a), (&b, "casarano", writes_b, writes_b)]
+    {
         let base = format!("/ufficio/processi/{}", p.header.slug);
         let area = p.areas[0].id;
         let writes = [
@@ -142,7 +148,10 @@ async fn every_role_gets_exactly_the_allowed_answer_on_every_workspace_route() {
             (format!("{base}/aree/{area}/modifica"), "name=Area+rinominata".to_string()),
             (format!("{base}/tavoli/nuova"), format!("label=9&title=Tavolo+aggiunto&areas={area}")),
             (format!("{base}/sessioni/nuova"), "kind=plenary&title=Plenaria+aggiunta".to_string()),
-            (format!("{base}/sessioni/{}/modifica", p.sessions[0].id), format!("kind=table&title={}", p.sessions[0].title.replace(' ', "+"))),
+            (
+                format!("{base}/sessioni/{}/modifica", p.sessions[0].id),
+                format!("kind=table&title={}", p.sessions[0].title.replace(' ', "+")),
+            ),
         ];
         for (uri, body) in &writes {
             for ((role, cookie), want) in roles.iter().zip(&expected) {
@@ -219,21 +228,37 @@ async fn every_role_gets_exactly_the_allowed_answer_on_the_ambiti_and_accounts_r
     }
     let step = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::OK];
     for ((role, cookie), want) in roles.iter().zip(&step) {
-        assert_eq!(post(&app, "/ufficio/ambiti/nuovo", "province=BA", *cookie).await.status, *want, "POST new Ambito as {role}");
+        assert_eq!(
+            post(&app, "/ufficio/ambiti/nuovo", "province=BA", *cookie).await.status,
+            *want,
+            "POST new Ambito as {role}"
+        );
     }
     // An invitation of an editor: A's administrator invites into A only.
     let invite = [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER];
     for (i, ((role, cookie), want)) in roles.iter().zip(&invite).enumerate() {
         let body = format!("email=invitato{i}%40esempio.invalid&role=ambito-editor&ambito=esempio");
-        assert_eq!(post(&app, "/ufficio/utenti/invita", &body, *cookie).await.status, *want, "POST invitation as {role}");
+        assert_eq!(
+            post(&app, "/ufficio/utenti/invita", &body, *cookie).await.status,
+            *want,
+            "POST invitation as {role}"
+        );
     }
     // The letterhead logo (onboarding2): read by the Ambito's office, replaced by its
     // administrators and the platform's; another Ambito's is missing.
     let png: &[u8] = include_bytes!("../../documents/tests/fixtures/logo.png");
     let (content_type, logo) = multipart(&[], Some(("logo", png)));
     for (ambito, reads_want, writes_want) in [
-        ("esempio", [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK, S::OK], [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER]),
-        ("casarano", [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::OK], [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::SEE_OTHER]),
+        (
+            "esempio",
+            [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::OK, S::OK, S::OK],
+            [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER],
+        ),
+        (
+            "casarano",
+            [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::OK],
+            [S::FOUND, S::FORBIDDEN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::SEE_OTHER],
+        ),
     ] {
         let uri = format!("/ufficio/ambiti/{ambito}/logo");
         for ((role, cookie), want) in roles.iter().zip(&reads_want) {
@@ -249,7 +274,9 @@ async fn every_role_gets_exactly_the_allowed_answer_on_the_ambiti_and_accounts_r
         }
     }
     // The public pages of issue 16 answer everyone alike.
-    for uri in ["/processi/esempio-2026-2028/privacy", "/processi/casarano-2022-2024/privacy", "/api/v1/municipalities?q=molf"] {
+    for uri in
+        ["/processi/esempio-2026-2028/privacy", "/processi/casarano-2022-2024/privacy", "/api/v1/municipalities?q=molf"]
+    {
         for (role, cookie) in &roles {
             assert_eq!(get(&app, uri, *cookie).await.status, S::OK, "GET {uri} as {role}");
         }
@@ -274,7 +301,12 @@ fn encode(text: &str) -> String {
 }
 
 fn phase_input(name: &str) -> concerto_domain::PhaseInput {
-    concerto_domain::PhaseInput { name: format!("Fase di {name}"), description: String::new(), starts_on: None, ends_on: None }
+    concerto_domain::PhaseInput {
+        name: format!("Fase di {name}"),
+        description: String::new(),
+        starts_on: None,
+        ends_on: None,
+    }
 }
 
 fn audit_entry() -> concerto_domain::AuditEntry {
@@ -397,7 +429,10 @@ async fn the_office_list_counts_per_area_and_exports_what_it_shows() {
     assert_eq!(app.post_json(&url, &body("00743110157", "Alfa APS", areas[0])).await.status, StatusCode::CREATED);
     assert_eq!(app.post_json(&url, &body("12345678903", "Beta APS", areas[1])).await.status, StatusCode::CREATED);
     // Another submission with Alfa's tax code is refused: the office still sees one Alfa.
-    assert_eq!(app.post_json(&url, &body("00743110157", "Alfa APS rettificata", areas[0])).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.post_json(&url, &body("00743110157", "Alfa APS rettificata", areas[0])).await.status,
+        StatusCode::CONFLICT
+    );
 
     let page = get(&app, &format!("/ufficio/processi/{A_PROCESS}"), Some(&c.editor_a)).await.body;
     assert!(page.contains("Alfa APS</strong>") && page.contains("Beta APS"));
@@ -405,7 +440,9 @@ async fn the_office_list_counts_per_area_and_exports_what_it_shows() {
     let filtered = get(&app, &format!("/ufficio/processi/{A_PROCESS}?area={}", areas[1]), Some(&c.editor_a)).await.body;
     assert!(filtered.contains("Beta APS") && !filtered.contains("Alfa APS"));
 
-    let csv = get(&app, &format!("/ufficio/processi/{A_PROCESS}/manifestazioni.csv?per=organizzazioni"), Some(&c.editor_a)).await;
+    let csv =
+        get(&app, &format!("/ufficio/processi/{A_PROCESS}/manifestazioni.csv?per=organizzazioni"), Some(&c.editor_a))
+            .await;
     assert!(csv.headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 3, "a header and two organizations: {lines:?}");
@@ -433,7 +470,12 @@ async fn publishing_from_the_workspace_shows_on_the_public_site() {
 
     // Both changes are in the audit log, newest first, with who and before/after
     // (beside the accounts' entries of the cast).
-    let filter = concerto_store::AuditFilter { ambito: Some("esempio"), action: Some("process."), limit: 10, ..Default::default() };
+    let filter = concerto_store::AuditFilter {
+        ambito: Some("esempio"),
+        action: Some("process."),
+        limit: 10,
+        ..Default::default()
+    };
     let log = app.store.search_audit(&filter).await.unwrap();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].entry.action, "process.status");
@@ -458,7 +500,10 @@ async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed
         "participations": [{"area_id": area, "representative": {"name": "Rita", "email": "rita@example.org"}}],
         "privacy_accepted": true, "declaration_accepted": true
     });
-    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status,
+        StatusCode::CREATED
+    );
     let pending_before = app.store.pending_email_count().await.unwrap();
 
     let uri = format!("/ufficio/processi/{A_PROCESS}/sessioni/{}", table1.id);
@@ -467,7 +512,8 @@ async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("L&#39;ora di fine precede") || bad.body.contains("L&#x27;ora di fine precede"));
 
-    let moved = post(&app, &uri, "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale", Some(&c.editor_a)).await;
+    let moved =
+        post(&app, &uri, "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale", Some(&c.editor_a)).await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
     assert_eq!(app.store.pending_email_count().await.unwrap(), pending_before + 1, "Rita is told");
     let feed = app.get(&format!("/processi/{A_PROCESS}/calendario.ics")).await.body;
@@ -476,7 +522,13 @@ async fn moving_and_cancelling_a_session_tells_participants_and_updates_the_feed
     assert!(event.contains("SEQUENCE:1") && event.contains("STATUS:CONFIRMED"));
     assert!(event.contains("LOCATION:Biblioteca comunale"));
 
-    let cancelled = post(&app, &uri, "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale&cancelled=1", Some(&c.editor_a)).await;
+    let cancelled = post(
+        &app,
+        &uri,
+        "date=2026-12-30&start=10:00&end=12:00&venue=Biblioteca+comunale&cancelled=1",
+        Some(&c.editor_a),
+    )
+    .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
     let feed = app.get(&format!("/processi/{A_PROCESS}/calendario.ics")).await.body;
     let event = feed.split("BEGIN:VEVENT").find(|e| e.contains("SUMMARY:Tavolo 1")).unwrap();
@@ -508,37 +560,54 @@ async fn an_office_creates_drafts_by_import_template_and_copy() {
     assert_eq!(get(&app, "/ufficio/processi/nuovo", Some(&c.editor_a)).await.status, StatusCode::OK);
 
     let notice = include_bytes!("../../notice/tests/seeds/000_c7aa5ff5bb19b09b.txt");
-    let reply = create(&app, &c.editor_a, &[("mode", "import"), ("slug", "importato-2022-2024")], Some(("notice_file", notice))).await;
+    let reply = create(
+        &app,
+        &c.editor_a,
+        &[("mode", "import"), ("slug", "importato-2022-2024")],
+        Some(("notice_file", notice)),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", &reply.body[..reply.body.len().min(2000)]);
     assert!(reply.body.contains("Da verificare"), "the importer's warnings are shown");
     // The review: every value links to a highlighted span of the notice, with a text equivalent.
     let links: Vec<&str> = reply.body.split("<a href=\"#").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     let sessions = reply.body.matches(">Sessione ").count();
     assert!(sessions >= 9, "one link per session: {sessions}");
-    assert!(links.len() >= 9 + 7 + 1, "sessions, municipalities and the deadline link to the text: {links:?}");
+    assert!(links.len() > 9 + 7, "sessions, municipalities and the deadline link to the text: {links:?}");
     for id in &links {
-        assert!(reply.body.contains(&format!("<mark id=\"{id}\" tabindex=\"-1\"><span class=\"visually-hidden\">")), "{id} is a highlighted span");
+        assert!(
+            reply.body.contains(&format!("<mark id=\"{id}\" tabindex=\"-1\"><span class=\"visually-hidden\">")),
+            "{id} is a highlighted span"
+        );
     }
-    assert!(reply.body.contains("entro le ore 12,00 del 08/06/2022<span class=\"visually-hidden\"> [fine evidenziazione]</span></mark>"));
+    assert!(reply.body.contains(
+        "entro le ore 12,00 del 08/06/2022<span class=\"visually-hidden\"> [fine evidenziazione]</span></mark>"
+    ));
     assert!(reply.body.contains("Comune: Casarano (ISTAT 075016)"));
     let imported = app.store.process_by_slug("importato-2022-2024").await.unwrap().unwrap();
     assert_eq!(imported.ambito.slug, "esempio", "created in the editor's own Ambito");
     assert_eq!(imported.tables.len(), 6);
     assert!(!imported.header.is_public());
 
-    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None)
+            .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let templated = app.store.process_by_slug("modello-2029-2031").await.unwrap().unwrap();
     assert_eq!((templated.areas.len(), templated.tables.len()), (7, 7));
     assert_eq!(templated.header.cycle.to, 2031);
 
-    let reply = create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "esempio-2029-2031"), ("previous", A_PROCESS)], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "esempio-2029-2031"), ("previous", A_PROCESS)], None)
+            .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let copy = app.store.process_by_slug("esempio-2029-2031").await.unwrap().unwrap();
     assert_eq!(copy.header.cycle.from, 2029);
     assert!(copy.sessions.iter().all(|s| s.date.is_none()), "dates are set again for the new cycle");
 
-    let reply = create(&app, &c.editor_a, &[("mode", "blank"), ("slug", "vuoto-2029-2031"), ("cycle_from", "2029")], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "blank"), ("slug", "vuoto-2029-2031"), ("cycle_from", "2029")], None)
+            .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let blank = app.store.process_by_slug("vuoto-2029-2031").await.unwrap().unwrap();
     assert!(blank.areas.is_empty() && blank.sessions.is_empty() && blank.phases.is_empty());
@@ -547,12 +616,17 @@ async fn an_office_creates_drafts_by_import_template_and_copy() {
     let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
     assert_eq!(log[0].entry.action, "process.create.blank");
 
-    let reply = create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "rubata-2025-2027"), ("previous", B_PROCESS)], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "copy"), ("slug", "rubata-2025-2027"), ("previous", B_PROCESS)], None)
+            .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "another Ambito's process cannot be copied");
-    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "Non Valido"), ("cycle_from", "2029")], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "template"), ("slug", "Non Valido"), ("cycle_from", "2029")], None).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("slug"));
-    let reply = create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None).await;
+    let reply =
+        create(&app, &c.editor_a, &[("mode", "template"), ("slug", "modello-2029-2031"), ("cycle_from", "2029")], None)
+            .await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_eq!(
         create(&app, &c.citizen, &[("mode", "template"), ("slug", "x-1"), ("cycle_from", "2029")], None).await.status,
@@ -569,12 +643,21 @@ async fn editing_the_settings_names_bad_fields_keeps_input_and_reaches_the_publi
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains(r#"name="deadline_date""#) && form.body.contains(r#"name="apply_pec""#));
 
-    let bad = post(&app, &uri, "title=Piano&apply_email=non-un-indirizzo&deadline_time=12:00&minimum_age_years=due", Some(&c.editor_a)).await;
+    let bad = post(
+        &app,
+        &uri,
+        "title=Piano&apply_email=non-un-indirizzo&deadline_time=12:00&minimum_age_years=due",
+        Some(&c.editor_a),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     for field in ["apply_email", "deadline_date", "minimum_age_years"] {
         assert!(bad.body.contains(&format!(r##"href="#f-{field}""##)), "the summary links to {field}");
     }
-    assert!(bad.body.contains(r#"value="non-un-indirizzo""#) && bad.body.contains(r#"value="due""#), "what was typed is kept");
+    assert!(
+        bad.body.contains(r#"value="non-un-indirizzo""#) && bad.body.contains(r#"value="due""#),
+        "what was typed is kept"
+    );
     assert!(bad.body.contains(r#"aria-invalid="true""#));
 
     let good = "title=Piano+sociale+rinnovato&online_form=1&deadline_date=2026-12-20&deadline_time=10:30\
@@ -586,7 +669,10 @@ async fn editing_the_settings_names_bad_fields_keeps_input_and_reaches_the_publi
     assert_eq!(process.header.channels.pec.as_deref(), Some("ambito@pec.esempio.it"));
     assert_eq!(process.header.minimum_age.unwrap().years, 2);
     let public = app.get(&format!("/processi/{A_PROCESS}")).await.body;
-    assert!(public.contains("Piano sociale rinnovato") && public.contains("20/12/2026"), "the cached page moved with the revision");
+    assert!(
+        public.contains("Piano sociale rinnovato") && public.contains("20/12/2026"),
+        "the cached page moved with the revision"
+    );
 
     let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
     assert_eq!(log[0].entry.action, "process.settings");
@@ -607,8 +693,14 @@ async fn the_calendar_is_edited_part_by_part_with_its_rules() {
     let phase = send(format!("{base}/fasi/nuova"), "name=Fase+VI&starts_on=2027-02-01&ends_on=2027-01-01".into()).await;
     assert_eq!(phase.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(phase.body.contains("La data di fine precede") && phase.body.contains(r#"value="Fase VI""#));
-    assert_eq!(send(format!("{base}/fasi/nuova"), "name=Fase+VI&starts_on=01/01/2027".into()).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(send(format!("{base}/aree/nuova"), "name=Politiche+abitative".into()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(format!("{base}/fasi/nuova"), "name=Fase+VI&starts_on=01/01/2027".into()).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        send(format!("{base}/aree/nuova"), "name=Politiche+abitative".into()).await.status,
+        StatusCode::SEE_OTHER
+    );
     let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
     let area = p.areas.iter().find(|a| a.name == "Politiche abitative").unwrap().id;
     assert!(p.phases.iter().any(|f| f.name == "Fase VI"));
@@ -616,11 +708,18 @@ async fn the_calendar_is_edited_part_by_part_with_its_rules() {
     let table = send(format!("{base}/tavoli/nuova"), "label=8&title=Casa".into()).await;
     assert_eq!(table.status, StatusCode::UNPROCESSABLE_ENTITY, "a table needs an area");
     assert!(table.body.contains(r##"href="#f-areas""##));
-    assert_eq!(send(format!("{base}/tavoli/nuova"), format!("label=8&title=Casa&areas={area}")).await.status, StatusCode::SEE_OTHER);
-    let session = send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}&start=09:00")).await;
+    assert_eq!(
+        send(format!("{base}/tavoli/nuova"), format!("label=8&title=Casa&areas={area}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let session =
+        send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}&start=09:00")).await;
     assert_eq!(session.status, StatusCode::UNPROCESSABLE_ENTITY, "a time needs a date");
     assert!(session.body.contains(r##"href="#f-date""##));
-    assert_eq!(send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(format!("{base}/sessioni/nuova"), format!("kind=table&title=Tavolo+8&areas={area}")).await.status,
+        StatusCode::SEE_OTHER
+    );
     let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
     let new_table = p.tables.iter().find(|t| t.title == "Casa").unwrap();
     assert_eq!(new_table.area_ids, [area]);
@@ -634,7 +733,10 @@ async fn the_calendar_is_edited_part_by_part_with_its_rules() {
     assert_eq!(send(edit.clone(), renamed).await.status, StatusCode::SEE_OTHER);
     let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
     let session = p.sessions.iter().find(|s| s.id == undated.id).unwrap();
-    assert_eq!((session.title.as_str(), session.table_id, session.sequence), ("Tavolo 8 - Casa", Some(new_table.id), 1));
+    assert_eq!(
+        (session.title.as_str(), session.table_id, session.sequence),
+        ("Tavolo 8 - Casa", Some(new_table.id), 1)
+    );
 
     // A public session is cancelled, not removed; an area that expressions name stays.
     let refused = send(format!("{base}/sessioni/{}/elimina", undated.id), String::new()).await;
@@ -648,19 +750,37 @@ async fn the_calendar_is_edited_part_by_part_with_its_rules() {
         "participations": [{"area_id": used_area, "representative": {"name": "Dora", "email": "dora@example.org"}}],
         "privacy_accepted": true, "declaration_accepted": true
     });
-    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status,
+        StatusCode::CREATED
+    );
     let refused = send(format!("{base}/aree/{used_area}/elimina"), String::new()).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains("manifestazioni di interesse già ricevute"));
-    assert_eq!(send(format!("{base}/tavoli/{}/elimina", new_table.id), String::new()).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(send(format!("{base}/aree/{area}/elimina", ), String::new()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(format!("{base}/tavoli/{}/elimina", new_table.id), String::new()).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(send(format!("{base}/aree/{area}/elimina",), String::new()).await.status, StatusCode::SEE_OTHER);
     let p = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
     assert!(p.table(new_table.id).is_none() && p.area(area).is_none());
-    assert!(p.sessions.iter().find(|s| s.id == undated.id).unwrap().area_ids.is_empty(), "the session lost the removed area");
+    assert!(
+        p.sessions.iter().find(|s| s.id == undated.id).unwrap().area_ids.is_empty(),
+        "the session lost the removed area"
+    );
     assert_eq!(send(format!("{base}/aree/{area}/elimina"), String::new()).await.status, StatusCode::NOT_FOUND);
 
-    let actions: Vec<String> = app.store.audit_entries(Some("esempio"), 20, None).await.unwrap().into_iter().map(|e| e.entry.action).collect();
-    for action in ["phase.create", "area.create", "table.create", "session.create", "session.update", "table.remove", "area.remove"] {
+    let actions: Vec<String> =
+        app.store.audit_entries(Some("esempio"), 20, None).await.unwrap().into_iter().map(|e| e.entry.action).collect();
+    for action in [
+        "phase.create",
+        "area.create",
+        "table.create",
+        "session.create",
+        "session.update",
+        "table.remove",
+        "area.remove",
+    ] {
         assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
     }
     assert!(app.store.verify_audit().await.unwrap().is_intact());
@@ -677,7 +797,9 @@ async fn editors_read_the_ambito_profile_and_admins_change_it() {
     let form = get(&app, uri, Some(&c.admin_a)).await;
     assert!(form.body.contains(r#"name="lead_municipality""#) && form.body.contains(r#"name="letterhead""#));
 
-    let bad = post(&app, uri, "municipalities=Alfa%0ABeta&lead_municipality=Gamma&website=esempio.it", Some(&c.admin_a)).await;
+    let bad =
+        post(&app, uri, "municipalities=Alfa%0ABeta&lead_municipality=Gamma&website=esempio.it", Some(&c.admin_a))
+            .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains(r##"href="#f-lead_municipality""##) && bad.body.contains(r##"href="#f-website""##));
     assert!(bad.body.contains("Alfa\nBeta") && bad.body.contains(r#"value="Gamma""#));
@@ -690,8 +812,10 @@ async fn editors_read_the_ambito_profile_and_admins_change_it() {
     assert_eq!(saved.letterhead.as_deref(), Some("Ambito di Esempio\nUfficio di Piano"));
     let process = app.store.process_by_slug(A_PROCESS).await.unwrap().unwrap();
     assert_eq!(process.ambito.lead_municipality, "Alfa", "the process's cached copy moved too");
-    assert!(get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#39;Ambito.")
-        || get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#x27;Ambito."));
+    assert!(
+        get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#39;Ambito.")
+            || get(&app, uri, Some(&c.editor_a)).await.body.contains("I dati sono trattati dall&#x27;Ambito.")
+    );
     let log = app.store.audit_entries(Some("esempio"), 1, None).await.unwrap();
     assert_eq!(log[0].entry.action, "ambito.profile");
 }
@@ -699,7 +823,8 @@ async fn editors_read_the_ambito_profile_and_admins_change_it() {
 /// The reset link in the last queued message to `recipient`.
 async fn reset_link(app: &TestApp, recipient: &str) -> Option<String> {
     let emails = app.store.due_emails(chrono::Utc::now() + chrono::Duration::days(1), 100).await.unwrap();
-    let body = emails.into_iter().rev().find(|e| e.recipient == recipient && e.dedup_key.starts_with("password-reset:"))?.body;
+    let body =
+        emails.into_iter().rev().find(|e| e.recipient == recipient && e.dedup_key.starts_with("password-reset:"))?.body;
     let start = body.find("http://concerto.test/accedi/password/")?;
     let link = body[start..].split_whitespace().next()?;
     Some(link.trim_start_matches("http://concerto.test").to_string())
@@ -728,7 +853,8 @@ async fn a_password_is_reset_by_a_single_use_link_that_ends_the_old_sessions() {
     assert!(short.body.contains("almeno 10 caratteri"));
     let mismatch = app.post_form(&link, &[("password", "una nuova password"), ("confirmation", "un'altra")]).await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let done = app.post_form(&link, &[("password", "una nuova password"), ("confirmation", "una nuova password")]).await;
+    let done =
+        app.post_form(&link, &[("password", "una nuova password"), ("confirmation", "una nuova password")]).await;
     assert_eq!(done.status, StatusCode::OK);
 
     assert_eq!(get(&app, "/ufficio", Some(&old_session)).await.status, StatusCode::FOUND, "the old session is over");
@@ -745,12 +871,16 @@ async fn a_password_is_reset_by_a_single_use_link_that_ends_the_old_sessions() {
     assert_eq!(app.get(&late).await.status, StatusCode::OK);
     app.clock.set(app.clock.now() + chrono::Duration::minutes(61));
     assert_eq!(app.get(&late).await.status, StatusCode::NOT_FOUND, "expired");
-    let refused = app.post_form(&late, &[("password", "troppo tardi davvero"), ("confirmation", "troppo tardi davvero")]).await;
+    let refused =
+        app.post_form(&late, &[("password", "troppo tardi davvero"), ("confirmation", "troppo tardi davvero")]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 
     // Throttled per address asked for, whether it has an account or not.
     for _ in 0..3 {
-        assert_eq!(app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await.status, StatusCode::OK);
+        assert_eq!(
+            app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await.status,
+            StatusCode::OK
+        );
     }
     let throttled = app.post_form("/accedi/password", &[("email", "editor@esempio.invalid")]).await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
@@ -773,14 +903,25 @@ async fn the_dashboard_shows_running_processes_per_area_and_table_with_deadline_
         "participations": [{"area_id": process.areas[0].id, "representative": {"name": "Eva", "email": "eva@example.org"}}],
         "privacy_accepted": true, "declaration_accepted": true
     });
-    assert_eq!(app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post_json(&format!("/api/v1/processes/{A_PROCESS}/expressions"), &body).await.status,
+        StatusCode::CREATED
+    );
     let page = get(&app, "/ufficio", Some(&c.editor_a)).await.body;
     assert!(page.contains("Processi in corso") && page.contains("Prossime sessioni"));
-    let area_line = format!("<li><span>{}</span> <strong>1</strong></li>", process.areas[0].name.replace('\'', "&#39;"));
-    assert!(page.contains(&area_line) || page.contains(&area_line.replace("&#39;", "&#x27;")), "one expression in the first area");
+    let area_line =
+        format!("<li><span>{}</span> <strong>1</strong></li>", process.areas[0].name.replace('\'', "&#39;"));
+    assert!(
+        page.contains(&area_line) || page.contains(&area_line.replace("&#39;", "&#x27;")),
+        "one expression in the first area"
+    );
     let deadline = process.header.deadline.unwrap().local().format("%d/%m/%Y").to_string();
     assert!(page.contains(&deadline), "the deadline {deadline}");
-    let next = process.sessions_in_calendar_order().into_iter().find(|s| s.date.is_some_and(|d| d >= common::demo_day())).unwrap();
+    let next = process
+        .sessions_in_calendar_order()
+        .into_iter()
+        .find(|s| s.date.is_some_and(|d| d >= common::demo_day()))
+        .unwrap();
     assert!(page.contains(&next.title), "the next session {}", next.title);
     assert!(page.contains(r#"href="/ufficio/ambiti/esempio""#));
 }

@@ -4,9 +4,9 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -43,10 +43,10 @@ impl Server {
         let server = Server { child, base: format!("http://127.0.0.1:{port}"), log };
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
-            if let Ok(r) = reqwest::get(format!("{}/healthz", server.base)).await {
-                if r.status() == 200 {
-                    return server;
-                }
+            if let Ok(r) = reqwest::get(format!("{}/healthz", server.base)).await
+                && r.status() == 200
+            {
+                return server;
             }
             assert!(Instant::now() < deadline, "the server did not start: {}", server.log_text());
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -95,7 +95,8 @@ pub fn client() -> reqwest::Client {
 pub async fn open_process(base: &str) -> (String, i64) {
     let list: Value = reqwest::get(format!("{base}/api/v1/processes")).await.unwrap().json_value().await;
     for summary in list["processes"].as_array().expect("a list of processes") {
-        let process: Value = reqwest::get(format!("{base}{}", summary["url"].as_str().unwrap())).await.unwrap().json_value().await;
+        let process: Value =
+            reqwest::get(format!("{base}{}", summary["url"].as_str().unwrap())).await.unwrap().json_value().await;
         if process["accepting_expressions"] == true {
             return (process["slug"].as_str().unwrap().to_owned(), process["areas"][0]["id"].as_i64().unwrap());
         }
@@ -182,10 +183,11 @@ pub fn protocol_parts(protocol: &str) -> (i32, i64) {
 
 /// Runs the binary with `args` to its end: its status and what it printed.
 pub async fn run(args: &[&str]) -> (bool, String) {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let output = tokio::task::spawn_blocking(move || Command::new(BINARY).args(&args).stdin(Stdio::null()).output().unwrap())
-        .await
-        .unwrap();
+    let args: Vec<String> = args.iter().map(std::string::ToString::to_string).collect();
+    let output =
+        tokio::task::spawn_blocking(move || Command::new(BINARY).args(&args).stdin(Stdio::null()).output().unwrap())
+            .await
+            .unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)
 }

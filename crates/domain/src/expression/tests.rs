@@ -2,8 +2,7 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::*;
 use crate::{
-    Ambito, ApplicationChannels, Contacts, Deadline, NewAmbito, PlanCycle, ProcessHeader,
-    ProcessStatus, ThematicArea,
+    Ambito, ApplicationChannels, Contacts, Deadline, NewAmbito, PlanCycle, ProcessHeader, ProcessStatus, ThematicArea,
 };
 
 fn process(minimum_age: Option<MinimumAge>) -> Process {
@@ -77,7 +76,10 @@ fn valid_input() -> ExpressionInput {
             phone: Some("+39 0833 123456".into()),
             founded_on: Some("2010-05-01".into()),
         },
-        participations: vec![ParticipationInput { area_id: AreaRef::Text("10".into()), representative: representative() }],
+        participations: vec![ParticipationInput {
+            area_id: AreaRef::Text("10".into()),
+            representative: representative(),
+        }],
         proposal: None,
         privacy_accepted: true,
         declaration_accepted: true,
@@ -101,7 +103,10 @@ fn a_complete_expression_is_valid() {
 fn a_bad_tax_code_names_its_field() {
     let mut input = valid_input();
     input.applicant.tax_code = "00743110158".into();
-    assert_eq!(codes(validate_expression(&input, &process(None), now())), [("applicant.tax_code".into(), "invalid_tax_code")]);
+    assert_eq!(
+        codes(validate_expression(&input, &process(None), now())),
+        [("applicant.tax_code".into(), "invalid_tax_code")]
+    );
 }
 
 #[test]
@@ -109,7 +114,10 @@ fn a_citizen_needs_a_personal_tax_code_and_an_entity_an_entity_code() {
     let mut input = valid_input();
     input.applicant.kind = "citizen".into();
     input.applicant.legal_form = None;
-    assert_eq!(codes(validate_expression(&input, &process(None), now())), [("applicant.tax_code".into(), "tax_code_kind")]);
+    assert_eq!(
+        codes(validate_expression(&input, &process(None), now())),
+        [("applicant.tax_code".into(), "tax_code_kind")]
+    );
     input.applicant.tax_code = "RSSMRA45D25F205N".into();
     let citizen = validate_expression(&input, &process(None), now()).unwrap();
     assert!(!citizen.eligible_for_pact, "the pact is for organizations");
@@ -121,18 +129,22 @@ fn a_citizen_born_in_no_known_municipality_is_refused_on_the_tax_code() {
     input.applicant.kind = "citizen".into();
     input.applicant.legal_form = None;
     // Check letters valid, birthplace A000 unknown to ISTAT's list.
-    input.applicant.tax_code = (b'A'..=b'Z')
-        .map(|c| format!("RSSMRA45D25A000{}", c as char))
-        .find(|c| TaxCode::parse(c).is_ok())
-        .unwrap();
-    assert_eq!(codes(validate_expression(&input, &process(None), now())), [("applicant.tax_code".into(), "unknown_birthplace")]);
+    input.applicant.tax_code =
+        (b'A'..=b'Z').map(|c| format!("RSSMRA45D25A000{}", c as char)).find(|c| TaxCode::parse(c).is_ok()).unwrap();
+    assert_eq!(
+        codes(validate_expression(&input, &process(None), now())),
+        [("applicant.tax_code".into(), "unknown_birthplace")]
+    );
 }
 
 #[test]
 fn a_second_representative_for_one_area_is_a_field_error() {
     let mut input = valid_input();
     input.participations.push(ParticipationInput { area_id: AreaRef::Id(10), representative: representative() });
-    assert_eq!(codes(validate_expression(&input, &process(None), now())), [("participations[1].area_id".into(), "duplicate_area")]);
+    assert_eq!(
+        codes(validate_expression(&input, &process(None), now())),
+        [("participations[1].area_id".into(), "duplicate_area")]
+    );
 }
 
 #[test]
@@ -150,7 +162,11 @@ fn missing_acceptances_are_each_named() {
 fn areas_outside_the_process_are_refused() {
     let mut input = valid_input();
     input.participations[0].area_id = AreaRef::Id(99);
-    input.proposal = Some(ProposalInput { title: "Centro".into(), text: "Un centro diurno".into(), area_ids: vec![AreaRef::Text("x".into())] });
+    input.proposal = Some(ProposalInput {
+        title: "Centro".into(),
+        text: "Un centro diurno".into(),
+        area_ids: vec![AreaRef::Text("x".into())],
+    });
     assert_eq!(
         codes(validate_expression(&input, &process(None), now())),
         [("participations[0].area_id".into(), "unknown_area"), ("proposal.area_ids[0]".into(), "unknown_area")]
@@ -163,7 +179,10 @@ fn the_deadline_is_checked_to_the_minute_and_before_anything_else() {
     let open: DateTime<Utc> = "2026-12-22T11:00:59Z".parse().unwrap();
     let closed: DateTime<Utc> = "2026-12-22T11:01:00Z".parse().unwrap();
     assert!(validate_expression(&valid_input(), &p, open).is_ok());
-    assert_eq!(codes(validate_expression(&ExpressionInput::default(), &p, closed)), [("deadline".into(), "deadline_passed")]);
+    assert_eq!(
+        codes(validate_expression(&ExpressionInput::default(), &p, closed)),
+        [("deadline".into(), "deadline_passed")]
+    );
 }
 
 #[test]
@@ -197,16 +216,35 @@ fn leap_day_reference_dates_do_not_break_the_rule() {
 #[test]
 fn every_text_field_is_checked() {
     let input = ExpressionInput {
-        applicant: ApplicantInput { kind: "organization".into(), email: "not-an-email".into(), phone: Some("abc".into()), founded_on: Some("31/12/2020".into()), ..Default::default() },
-        participations: vec![ParticipationInput { area_id: AreaRef::Id(10), representative: RepresentativeInput::default() }],
+        applicant: ApplicantInput {
+            kind: "organization".into(),
+            email: "not-an-email".into(),
+            phone: Some("abc".into()),
+            founded_on: Some("31/12/2020".into()),
+            ..Default::default()
+        },
+        participations: vec![ParticipationInput {
+            area_id: AreaRef::Id(10),
+            representative: RepresentativeInput::default(),
+        }],
         ..Default::default()
     };
-    let fields: Vec<_> = codes(validate_expression(&input, &process(None), now())).into_iter().map(|(f, _)| f).collect();
+    let fields: Vec<_> =
+        codes(validate_expression(&input, &process(None), now())).into_iter().map(|(f, _)| f).collect();
     for expected in [
-        "applicant.name", "applicant.legal_form", "applicant.tax_code", "applicant.legal_representative",
-        "applicant.address", "applicant.municipality", "applicant.email", "applicant.phone", "applicant.founded_on",
-        "participations[0].representative.name", "participations[0].representative.email",
-        "privacy_accepted", "declaration_accepted",
+        "applicant.name",
+        "applicant.legal_form",
+        "applicant.tax_code",
+        "applicant.legal_representative",
+        "applicant.address",
+        "applicant.municipality",
+        "applicant.email",
+        "applicant.phone",
+        "applicant.founded_on",
+        "participations[0].representative.name",
+        "participations[0].representative.email",
+        "privacy_accepted",
+        "declaration_accepted",
     ] {
         assert!(fields.iter().any(|f| f == expected), "{expected} not reported in {fields:?}");
     }
@@ -214,7 +252,15 @@ fn every_text_field_is_checked() {
 
 #[test]
 fn addresses_are_those_the_mailer_can_send_to() {
-    for bad in ["a,b@example.org", "a@example.org;bcc", "a@example.org, c@example.org", "a b@example.org", "a@localhost", "@example.org", "a@"] {
+    for bad in [
+        "a,b@example.org",
+        "a@example.org;bcc",
+        "a@example.org, c@example.org",
+        "a b@example.org",
+        "a@localhost",
+        "@example.org",
+        "a@",
+    ] {
         assert!(!is_email(bad), "{bad}");
     }
     for good in ["maria.rossi@example.org", "ufficio+piano@comune.example.it", "a@pec.example.it"] {

@@ -93,7 +93,7 @@ mod tests {
     use super::*;
 
     fn terms(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| w.to_string()).collect()
+        words.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

@@ -62,8 +62,14 @@ fn expression(kind: ApplicantKind, eligible: bool) -> Expression {
 
 #[test]
 fn eligible_expressions_get_a_pact_and_unions_a_memorandum() {
-    assert_eq!(PactKind::for_expression(&expression(ApplicantKind::Organization, true)), Some(PactKind::ParticipationPact));
-    assert_eq!(PactKind::for_expression(&expression(ApplicantKind::PublicBody, true)), Some(PactKind::ParticipationPact));
+    assert_eq!(
+        PactKind::for_expression(&expression(ApplicantKind::Organization, true)),
+        Some(PactKind::ParticipationPact)
+    );
+    assert_eq!(
+        PactKind::for_expression(&expression(ApplicantKind::PublicBody, true)),
+        Some(PactKind::ParticipationPact)
+    );
     assert_eq!(PactKind::for_expression(&expression(ApplicantKind::Union, true)), Some(PactKind::Memorandum));
     assert_eq!(PactKind::for_expression(&expression(ApplicantKind::Organization, false)), None);
     assert_eq!(PactKind::for_expression(&expression(ApplicantKind::Citizen, false)), None);
@@ -81,7 +87,14 @@ fn a_withdrawal_names_who_declares_and_needs_the_box_ticked() {
         confirm: Some("1".into()),
     })
     .unwrap();
-    assert_eq!(ok, WithdrawalDeclaration { declarant: "Maria Rossi".into(), capacity: "legale rappresentante".into(), reason: None });
+    assert_eq!(
+        ok,
+        WithdrawalDeclaration {
+            declarant: "Maria Rossi".into(),
+            capacity: "legale rappresentante".into(),
+            reason: None
+        }
+    );
 }
 
 #[test]

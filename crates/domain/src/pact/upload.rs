@@ -59,7 +59,9 @@ pub enum UploadError {
     Empty,
     #[error("Il file supera la dimensione massima di {} MB.", MAX_SIGNED_FILE_BYTES / (1024 * 1024))]
     TooLarge,
-    #[error("Il file non è un PDF né un file firmato .p7m, qualunque sia il suo nome: caricare il patto firmato in PDF o in .p7m.")]
+    #[error(
+        "Il file non è un PDF né un file firmato .p7m, qualunque sia il suo nome: caricare il patto firmato in PDF o in .p7m."
+    )]
     UnknownType,
     #[error("Il file .p7m non contiene una busta di firma CAdES leggibile.")]
     MalformedP7m,
@@ -111,7 +113,9 @@ pub fn inspect_signed_file(bytes: &[u8]) -> Result<SignedFile, UploadError> {
 /// A PAdES or Adobe signature leaves a signature dictionary: `/Type /Sig` or a
 /// `/ByteRange` with the `/Contents` it covers.
 fn pdf_has_signature(bytes: &[u8]) -> bool {
-    contains(bytes, b"/Type /Sig") || contains(bytes, b"/Type/Sig") || (contains(bytes, b"/ByteRange") && contains(bytes, b"/Contents"))
+    contains(bytes, b"/Type /Sig")
+        || contains(bytes, b"/Type/Sig")
+        || (contains(bytes, b"/ByteRange") && contains(bytes, b"/Contents"))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -188,7 +192,9 @@ mod tests {
 
     #[test]
     fn a_signature_dictionary_is_detected_in_either_spelling() {
-        for body in ["<< /Type /Sig /Filter /Adobe.PPKLite >>", "<</Type/Sig>>", "<< /ByteRange [0 10 20 30] /Contents <00> >>"] {
+        for body in
+            ["<< /Type /Sig /Filter /Adobe.PPKLite >>", "<</Type/Sig>>", "<< /ByteRange [0 10 20 30] /Contents <00> >>"]
+        {
             assert!(inspect_signed_file(&pdf(body)).unwrap().signature_detected, "{body}");
         }
         assert!(!inspect_signed_file(&pdf("<< /ByteRange [0 1 2 3] >>")).unwrap().signature_detected);
@@ -196,7 +202,10 @@ mod tests {
 
     #[test]
     fn a_cades_envelope_is_recognised_by_structure() {
-        assert_eq!(inspect_signed_file(&p7m()).unwrap(), SignedFile { kind: SignedFileKind::P7m, signature_detected: true });
+        assert_eq!(
+            inspect_signed_file(&p7m()).unwrap(),
+            SignedFile { kind: SignedFileKind::P7m, signature_detected: true }
+        );
         let mut other_oid = p7m();
         other_oid[4 + 10] = 0x01; // 1.2.840.113549.1.7.1: data, not signedData
         assert_eq!(inspect_signed_file(&other_oid), Err(UploadError::MalformedP7m));

@@ -55,9 +55,11 @@ pub fn validate_ballot(points: &[(i64, String)], eligible: &[i64]) -> Result<Bal
             continue;
         }
         match text.parse::<u32>() {
-            Ok(_) if !eligible.contains(id) => {
-                errors.push(format!("points.{id}"), "not_eligible", "Questa proposta non è tra quelle delle aree dell'organizzazione.")
-            }
+            Ok(_) if !eligible.contains(id) => errors.push(
+                format!("points.{id}"),
+                "not_eligible",
+                "Questa proposta non è tra quelle delle aree dell'organizzazione.",
+            ),
             Ok(0) => {}
             Ok(n) if n <= BALLOT_POINTS => ballot.push((*id, n)),
             _ => errors.push(
@@ -69,7 +71,11 @@ pub fn validate_ballot(points: &[(i64, String)], eligible: &[i64]) -> Result<Bal
     }
     let total: u32 = ballot.iter().map(|(_, n)| n).sum();
     if errors.is_empty() && total != BALLOT_POINTS {
-        errors.push("points", "wrong_total", format!("I punti assegnati sono {total}: vanno distribuiti esattamente {BALLOT_POINTS} punti."));
+        errors.push(
+            "points",
+            "wrong_total",
+            format!("I punti assegnati sono {total}: vanno distribuiti esattamente {BALLOT_POINTS} punti."),
+        );
     }
     errors.into_result(Ballot { points: ballot })
 }
@@ -106,7 +112,12 @@ pub fn tally(candidates: &[Candidate], ballots: &[Ballot]) -> Vec<Ranked> {
     ranked
         .into_iter()
         .enumerate()
-        .map(|(i, (c, points, first_preferences))| Ranked { position: i + 1, proposal_id: c.id, points, first_preferences })
+        .map(|(i, (c, points, first_preferences))| Ranked {
+            position: i + 1,
+            proposal_id: c.id,
+            points,
+            first_preferences,
+        })
         .collect()
 }
 
@@ -193,7 +204,11 @@ mod tests {
     fn scenario() -> impl Strategy<Value = (Vec<Candidate>, Vec<Ballot>)> {
         (1i64..12).prop_flat_map(|n| {
             let cands = proptest::collection::vec(0u32..5, n as usize).prop_map(|minutes| {
-                minutes.into_iter().enumerate().map(|(i, m)| Candidate { id: i as i64 + 1, submitted_at: at(m) }).collect::<Vec<_>>()
+                minutes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, m)| Candidate { id: i as i64 + 1, submitted_at: at(m) })
+                    .collect::<Vec<_>>()
             });
             (cands, ballots(n))
         })

@@ -20,12 +20,10 @@ impl CheckinCode {
     /// Reads a code as typed or as a scanner sends it: case, spaces and dashes do
     /// not matter; anything else outside the alphabet makes it no code.
     pub fn parse(text: &str) -> Option<CheckinCode> {
-        let code: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        (code.len() == CHECKIN_LENGTH && code.bytes().all(|b| CHECKIN_ALPHABET.contains(&b))).then_some(CheckinCode(code))
+        let code: String =
+            text.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        (code.len() == CHECKIN_LENGTH && code.bytes().all(|b| CHECKIN_ALPHABET.contains(&b)))
+            .then_some(CheckinCode(code))
     }
 
     pub fn as_str(&self) -> &str {

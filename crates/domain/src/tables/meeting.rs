@@ -142,10 +142,10 @@ impl Meeting {
         text_field(&mut errors, "accessibility", &accessibility, MAX_NOTE_CHARS, true);
         text_field(&mut errors, "agenda", &agenda, MAX_AGENDA_CHARS, true);
         text_field(&mut errors, "overflow_venue", &overflow_venue, MAX_VENUE_CHARS, false);
-        if let Some(l) = &link {
-            if !(l.starts_with("https://") || l.starts_with("http://")) || l.contains(char::is_whitespace) {
-                errors.push("link", "invalid_link", "Il collegamento inizia con https:// e non contiene spazi.");
-            }
+        if let Some(l) = &link
+            && (!(l.starts_with("https://") || l.starts_with("http://")) || l.contains(char::is_whitespace))
+        {
+            errors.push("link", "invalid_link", "Il collegamento inizia con https:// e non contiene spazi.");
         }
         if mode.is_remote() && link.is_none() {
             errors.push("link", "link_required", "Una sessione online o ibrida ha il collegamento alla riunione.");
@@ -158,8 +158,18 @@ impl Meeting {
         if overflow_capacity.is_some() && capacity.is_none() {
             errors.push("capacity", "capacity_required", "Indicare prima i posti della sede principale.");
         }
-        let confirm_hours = count(&mut errors, "confirm_hours", form.confirm_hours, MAX_CONFIRM_HOURS).unwrap_or(DEFAULT_CONFIRM_HOURS);
-        errors.into_result(Meeting { mode, link, accessibility, agenda, capacity, overflow_venue, overflow_capacity, confirm_hours })
+        let confirm_hours =
+            count(&mut errors, "confirm_hours", form.confirm_hours, MAX_CONFIRM_HOURS).unwrap_or(DEFAULT_CONFIRM_HOURS);
+        errors.into_result(Meeting {
+            mode,
+            link,
+            accessibility,
+            agenda,
+            capacity,
+            overflow_venue,
+            overflow_capacity,
+            confirm_hours,
+        })
     }
 
     /// The seats there are: the venue's, plus the overflow venue's once one is set.

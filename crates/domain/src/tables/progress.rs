@@ -21,8 +21,12 @@ pub enum InterventionStatus {
 }
 
 impl InterventionStatus {
-    pub const ALL: [InterventionStatus; 4] =
-        [InterventionStatus::Planned, InterventionStatus::InProgress, InterventionStatus::Suspended, InterventionStatus::Completed];
+    pub const ALL: [InterventionStatus; 4] = [
+        InterventionStatus::Planned,
+        InterventionStatus::InProgress,
+        InterventionStatus::Suspended,
+        InterventionStatus::Completed,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -140,7 +144,13 @@ mod tests {
 
     #[test]
     fn a_parent_is_the_mean_of_its_children() {
-        let nodes = [node(1, None, 0), node(2, Some(1), 50), node(3, Some(1), 100), node(4, Some(3), 100), node(5, Some(3), 25)];
+        let nodes = [
+            node(1, None, 0),
+            node(2, Some(1), 50),
+            node(3, Some(1), 100),
+            node(4, Some(3), 100),
+            node(5, Some(3), 25),
+        ];
         let p = derived_progress(&nodes);
         // 3 = (100 + 25) / 2 = 62.5 → 63; 1 = (50 + 63) / 2 = 56.5 → 57. The recorded 0 of 1 is ignored.
         assert_eq!((p[&3], p[&1], p[&2]), (63, 57, 50));

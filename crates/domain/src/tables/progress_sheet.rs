@@ -8,7 +8,8 @@ use super::progress::{InterventionStatus, parse_progress};
 use crate::is_acceptable_text;
 
 /// The columns of the template, in order; `titolo` is there for people to read.
-pub const SHEET_HEADERS: [&str; 7] = ["intervento", "titolo", "avanzamento", "stato", "tappa", "scadenza", "tappa_completata"];
+pub const SHEET_HEADERS: [&str; 7] =
+    ["intervento", "titolo", "avanzamento", "stato", "tappa", "scadenza", "tappa_completata"];
 
 /// The milestone of a row: title, due date, done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +51,11 @@ pub fn check_sheet(rows: &[Vec<String>], known: &[(i64, InterventionStatus)]) ->
         match column(name) {
             Some(i) => columns.push(Some(i)),
             None if matches!(name, "intervento" | "avanzamento") => {
-                errors.push(RowError { line: 1, field: field_name(name), message: format!("Manca la colonna «{name}».") });
+                errors.push(RowError {
+                    line: 1,
+                    field: field_name(name),
+                    message: format!("Manca la colonna «{name}»."),
+                });
                 columns.push(None);
             }
             None => columns.push(None),
@@ -77,7 +82,7 @@ pub fn check_sheet(rows: &[Vec<String>], known: &[(i64, InterventionStatus)]) ->
             fail("intervento", format!("Intervento sconosciuto: «{id}»."));
         }
         let progress = parse_progress(cell("avanzamento")).map_err(|_| {
-            fail("avanzamento", format!("«{}» non è una percentuale intera da 0 a 100.", cell("avanzamento")))
+            fail("avanzamento", format!("«{}» non è una percentuale intera da 0 a 100.", cell("avanzamento")));
         });
         let status = match cell("stato") {
             "" => current.map(|(_, s)| s),
@@ -93,7 +98,9 @@ pub fn check_sheet(rows: &[Vec<String>], known: &[(i64, InterventionStatus)]) ->
         let due = match cell("scadenza") {
             "" => None,
             text => {
-                let date = NaiveDate::parse_from_str(text, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d")).ok();
+                let date = NaiveDate::parse_from_str(text, "%d/%m/%Y")
+                    .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+                    .ok();
                 if date.is_none() {
                     fail("scadenza", format!("Data «{text}» non valida: GG/MM/AAAA."));
                 }
@@ -135,7 +142,7 @@ mod tests {
     use super::*;
 
     fn sheet(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+        rows.iter().map(|r| r.iter().map(std::string::ToString::to_string).collect()).collect()
     }
 
     const HEAD: &[&str] = &["intervento", "titolo", "avanzamento", "stato", "tappa", "scadenza", "tappa_completata"];
@@ -143,7 +150,12 @@ mod tests {
     #[test]
     fn each_bad_row_names_its_line_and_field() {
         let known = [(7, InterventionStatus::Planned)];
-        let rows = sheet(&[HEAD, &["7", "Centro", "40", "", "", "", ""], &["9", "", "10", "", "", "", ""], &["7", "", "140%", "", "Gara", "31/02/2027", ""]]);
+        let rows = sheet(&[
+            HEAD,
+            &["7", "Centro", "40", "", "", "", ""],
+            &["9", "", "10", "", "", "", ""],
+            &["7", "", "140%", "", "Gara", "31/02/2027", ""],
+        ]);
         let errors = check_sheet(&rows, &known).expect_err("bad rows");
         let named: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.field)).collect();
         assert_eq!(named, vec![(3, "intervento"), (4, "avanzamento"), (4, "scadenza")]);
@@ -152,7 +164,8 @@ mod tests {
     #[test]
     fn a_good_sheet_keeps_the_status_when_left_empty() {
         let known = [(7, InterventionStatus::InProgress)];
-        let rows = sheet(&[HEAD, &["7", "Centro", "55%", "", "Avvio", "15/03/2027", "sì"], &["", "", "", "", "", "", ""]]);
+        let rows =
+            sheet(&[HEAD, &["7", "Centro", "55%", "", "Avvio", "15/03/2027", "sì"], &["", "", "", "", "", "", ""]]);
         let ok = check_sheet(&rows, &known).expect("valid");
         assert_eq!(ok.len(), 1);
         assert_eq!((ok[0].progress, ok[0].status), (55, InterventionStatus::InProgress));

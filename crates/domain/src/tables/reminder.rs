@@ -58,7 +58,8 @@ mod tests {
 
     #[test]
     fn a_limited_session_reminds_only_those_seated() {
-        let who = |n: &str| Invitee { tax_code: n.into(), organization: n.into(), name: n.into(), email: format!("{n}@x") };
+        let who =
+            |n: &str| Invitee { tax_code: n.into(), organization: n.into(), name: n.into(), email: format!("{n}@x") };
         let invited = vec![who("a"), who("b")];
         let seated = vec![who("b"), who("c")];
         assert_eq!(reminder_recipients(&invited, &seated, false), vec![who("a"), who("b"), who("c")]);
@@ -70,7 +71,9 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 6, 13);
         let s = session(day, NaiveTime::from_hms_opt(9, 30, 0));
         // 09:30 in Rome in June is 07:30 UTC.
-        let utc = |d: u32, h: u32, m: u32| NaiveDate::from_ymd_opt(2026, 6, d).unwrap().and_hms_opt(h, m, 0).unwrap().and_utc();
+        let utc = |d: u32, h: u32, m: u32| {
+            NaiveDate::from_ymd_opt(2026, 6, d).unwrap().and_hms_opt(h, m, 0).unwrap().and_utc()
+        };
         assert!(!reminder_due(&s, 24, utc(12, 7, 29)));
         assert!(reminder_due(&s, 24, utc(12, 7, 30)));
         assert!(reminder_due(&s, 24, utc(13, 7, 29)));

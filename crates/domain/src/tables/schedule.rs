@@ -22,10 +22,7 @@ pub enum BallotRefusal {
 fn rome_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     ROME.from_local_datetime(&date.and_time(time))
         .latest()
-        .or_else(|| {
-            ROME.from_local_datetime(&(date.and_time(time) + Duration::hours(1)))
-                .latest()
-        })
+        .or_else(|| ROME.from_local_datetime(&(date.and_time(time) + Duration::hours(1))).latest())
         .map(|local| local.with_timezone(&Utc))
         .unwrap_or_else(|| date.and_time(time).and_utc())
 }
@@ -139,25 +136,13 @@ mod tests {
         let s = session(SessionKind::Table, Some(day(10)));
         let window = CheckinWindow::default();
         assert!(window.admits(&s, at(10, 8)).is_ok());
-        assert!(
-            window.admits(&s, at(10, 23)).is_ok(),
-            "late evening in Rome is still the day"
-        );
-        assert_eq!(
-            window.admits(&s, at(9, 18)),
-            Err(CheckinRefusal::OutsideWindow { date: day(10) })
-        );
+        assert!(window.admits(&s, at(10, 23)).is_ok(), "late evening in Rome is still the day");
+        assert_eq!(window.admits(&s, at(9, 18)), Err(CheckinRefusal::OutsideWindow { date: day(10) }));
         assert!(window.admits(&s, at(11, 0)).is_err());
-        let wide = CheckinWindow {
-            days_before: 1,
-            days_after: 2,
-        };
+        let wide = CheckinWindow { days_before: 1, days_after: 2 };
         assert!(wide.admits(&s, at(9, 18)).is_ok() && wide.admits(&s, at(12, 10)).is_ok());
         assert!(wide.admits(&s, at(13, 10)).is_err());
-        assert_eq!(
-            window.admits(&session(SessionKind::Table, None), at(10, 8)),
-            Err(CheckinRefusal::Undated)
-        );
+        assert_eq!(window.admits(&session(SessionKind::Table, None), at(10, 8)), Err(CheckinRefusal::Undated));
     }
 
     #[test]
@@ -168,9 +153,6 @@ mod tests {
         let mut cancelled = s.clone();
         cancelled.cancelled = true;
         assert!(!session_held(&cancelled, at(20, 12)));
-        assert!(!session_held(
-            &session(SessionKind::Table, None),
-            at(20, 12)
-        ));
+        assert!(!session_held(&session(SessionKind::Table, None), at(20, 12)));
     }
 }

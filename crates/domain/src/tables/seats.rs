@@ -188,7 +188,8 @@ mod tests {
 
     #[test]
     fn an_offer_not_confirmed_in_time_goes_to_the_next() {
-        let mut list = vec![seat(1, SeatState::Confirmed, 0), seat(3, SeatState::Waiting, 5), seat(2, SeatState::Offered, 1)];
+        let mut list =
+            vec![seat(1, SeatState::Confirmed, 0), seat(3, SeatState::Waiting, 5), seat(2, SeatState::Offered, 1)];
         list[2].offered_until = Some(at(30));
         assert_eq!(rebalance(&list, Some(2), at(29), 1), vec![]);
         assert!(may_confirm(&list[2], at(29)).is_ok());
@@ -210,7 +211,8 @@ mod tests {
 
     #[test]
     fn more_seats_offer_more_places_in_order() {
-        let list = vec![seat(1, SeatState::Confirmed, 0), seat(4, SeatState::Waiting, 3), seat(3, SeatState::Waiting, 2)];
+        let list =
+            vec![seat(1, SeatState::Confirmed, 0), seat(4, SeatState::Waiting, 3), seat(3, SeatState::Waiting, 2)];
         let ids: Vec<i64> = rebalance(&list, Some(3), at(9), 48)
             .into_iter()
             .map(|c| match c {

@@ -30,12 +30,7 @@ pub fn account_invitation(
 }
 
 /// The check of a representative's address: the link leads to choosing a password.
-pub fn account_verification(
-    dedup_key: String,
-    recipient: &str,
-    link: &str,
-    valid_hours: i64,
-) -> NewEmail {
+pub fn account_verification(dedup_key: String, recipient: &str, link: &str, valid_hours: i64) -> NewEmail {
     NewEmail {
         dedup_key,
         recipient: recipient.to_string(),
@@ -69,12 +64,7 @@ mod tests {
                 && m.body.contains("48 ore")
                 && m.body.contains("per l'Ambito Territoriale Sociale di Bari")
         );
-        let v = account_verification(
-            "verify:1".into(),
-            "r@example.org",
-            "http://x/accedi/verifica/def",
-            48,
-        );
+        let v = account_verification("verify:1".into(), "r@example.org", "http://x/accedi/verifica/def", 48);
         assert!(v.body.contains("http://x/accedi/verifica/def") && v.recipient == "r@example.org");
     }
 }

@@ -3,20 +3,20 @@
 //! [`NewEmail`](concerto_store::NewEmail) ready for the outbox.
 
 mod account;
-mod password_reset;
 mod meetings;
 mod observatory;
 mod pact;
+mod password_reset;
 mod receipt;
 mod registration;
 mod session_changed;
 mod tables;
 
 pub use account::{account_invitation, account_verification};
-pub use password_reset::password_reset;
 pub use meetings::{Reminder, SeatOffer, reminder, seat_offer, with_calendar};
 pub use observatory::correction_decided;
 pub use pact::{PactNotice, pact_step};
+pub use password_reset::password_reset;
 pub use receipt::{ReceiptEmail, expression_receipt};
 pub use registration::{RegistrationRef, link_resent, registration_annulled};
 pub use session_changed::{SessionChange, SessionSlot, session_changed};

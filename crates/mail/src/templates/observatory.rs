@@ -21,11 +21,7 @@ pub fn correction_decided(
     } else {
         "non è stata accettata: la scheda resta com'era"
     };
-    let reason = if reason.trim().is_empty() {
-        String::new()
-    } else {
-        format!("\n\nMotivazione: {}", reason.trim())
-    };
+    let reason = if reason.trim().is_empty() { String::new() } else { format!("\n\nMotivazione: {}", reason.trim()) };
     NewEmail {
         dedup_key: format!("observatory-correction:{correction_id}"),
         recipient: recipient.to_string(),
@@ -53,21 +49,9 @@ mod tests {
             "verificato",
             "http://x/osservatorio/1",
         );
-        assert!(
-            yes.body.contains("è stata accettata") && yes.body.contains("Motivazione: verificato")
-        );
-        assert!(
-            yes.body.contains("http://x/osservatorio/1") && yes.subject.contains("Casarano 2022")
-        );
-        let no = correction_decided(
-            4,
-            "a@example.org",
-            "Anna",
-            "Casarano 2022",
-            false,
-            "",
-            "http://x/osservatorio/1",
-        );
+        assert!(yes.body.contains("è stata accettata") && yes.body.contains("Motivazione: verificato"));
+        assert!(yes.body.contains("http://x/osservatorio/1") && yes.subject.contains("Casarano 2022"));
+        let no = correction_decided(4, "a@example.org", "Anna", "Casarano 2022", false, "", "http://x/osservatorio/1");
         assert!(no.body.contains("non è stata accettata") && !no.body.contains("Motivazione"));
         assert_ne!(yes.dedup_key, no.dedup_key);
     }

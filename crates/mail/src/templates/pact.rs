@@ -40,11 +40,8 @@ pub fn pact_step(n: &PactNotice) -> NewEmail {
         PactAction::Countersign => ("controfirmato", format!("ha controfirmato il {what}: da oggi è in vigore")),
         PactAction::Withdraw => ("recesso registrato", format!("ha registrato la dichiarazione di recesso dal {what}")),
     };
-    let fingerprint = n
-        .document_sha256
-        .as_ref()
-        .map(|sha| format!("Impronta SHA-256 del documento:\n{sha}\n\n"))
-        .unwrap_or_default();
+    let fingerprint =
+        n.document_sha256.as_ref().map(|sha| format!("Impronta SHA-256 del documento:\n{sha}\n\n")).unwrap_or_default();
     let body = format!(
         "Gentile {applicant},\n\
          \n\
@@ -100,7 +97,12 @@ mod tests {
         assert_eq!(signed.dedup_key, "pact:7:signed");
         assert_eq!(signed.subject, "Patto di partecipazione: firma ricevuta");
         insta::assert_snapshot!(signed.body);
-        let withdrawn = pact_step(&PactNotice { action: PactAction::Withdraw, kind: PactKind::Memorandum, document_sha256: None, ..notice });
+        let withdrawn = pact_step(&PactNotice {
+            action: PactAction::Withdraw,
+            kind: PactKind::Memorandum,
+            document_sha256: None,
+            ..notice
+        });
         assert_eq!(withdrawn.subject, "Protocollo d'intesa: recesso registrato");
         assert!(withdrawn.body.contains("recesso dal protocollo d'intesa"), "{}", withdrawn.body);
         assert!(!withdrawn.body.contains("SHA-256"));

@@ -85,7 +85,11 @@ pub fn expression_receipt(r: &ReceiptEmail) -> NewEmail {
         receipt_url = r.receipt_url,
         manage_url = r.manage_url,
         privacy_url = r.privacy_url,
-        replaces = r.replaces.as_ref().map(|n| format!("Sostituisce la manifestazione n. {n}, che resta nello storico.\n")).unwrap_or_default(),
+        replaces = r
+            .replaces
+            .as_ref()
+            .map(|n| format!("Sostituisce la manifestazione n. {n}, che resta nello storico.\n"))
+            .unwrap_or_default(),
         next_step = r
             .pact_url
             .as_ref()
@@ -148,7 +152,11 @@ mod tests {
     fn the_receipt_links_the_ambitos_privacy_notice() {
         let email = expression_receipt(&sample());
         assert!(email.body.contains("art. 13"), "{}", email.body);
-        assert!(email.body.contains("\nhttps://concerto.example.org/processi/lecce-2026-2028/privacy\n"), "{}", email.body);
+        assert!(
+            email.body.contains("\nhttps://concerto.example.org/processi/lecce-2026-2028/privacy\n"),
+            "{}",
+            email.body
+        );
     }
 
     #[test]

@@ -50,7 +50,11 @@ fn invitation_html(i: &Invitation) -> String {
         process = escape(&i.process_title),
         when = escape(&i.when),
         venue = escape(venue),
-        link = i.meeting_link.as_ref().map(|l| format!("<p>Collegamento alla riunione: <a href=\"{l}\">{l}</a></p>\n", l = escape(l))).unwrap_or_default(),
+        link = i
+            .meeting_link
+            .as_ref()
+            .map(|l| format!("<p>Collegamento alla riunione: <a href=\"{l}\">{l}</a></p>\n", l = escape(l)))
+            .unwrap_or_default(),
         code = escape(&i.code),
         url = escape(&i.process_url),
     )

@@ -61,7 +61,12 @@ impl Email {
     /// a multipart message, its first `text/plain` part.
     pub fn text_body(&self) -> String {
         if self.boundary().is_some() {
-            return self.parts().iter().find(|p| p.content_type().starts_with("text/plain")).map(Email::text_body).unwrap_or_default();
+            return self
+                .parts()
+                .iter()
+                .find(|p| p.content_type().starts_with("text/plain"))
+                .map(Email::text_body)
+                .unwrap_or_default();
         }
         String::from_utf8_lossy(&self.decoded()).replace("\r\n", "\n")
     }

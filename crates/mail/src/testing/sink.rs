@@ -82,7 +82,7 @@ impl SmtpSink {
     /// Closes the port and every open connection, and waits until they are closed:
     /// clients then see a refused connection or a broken pooled one.
     pub async fn stop(&self) {
-        let running = self.running.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
         if let Some(Running { stop, task }) = running {
             // The server may have ended already; either way it is gone afterwards.
             let _ = stop.send(());
@@ -103,7 +103,7 @@ impl SmtpSink {
     fn serve(&self, listener: TcpListener) {
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&self.messages), stopped));
-        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(Running { stop, task });
+        *self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Running { stop, task });
     }
 }
 

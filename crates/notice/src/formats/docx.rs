@@ -12,9 +12,7 @@ const MAX_DOCUMENT: u64 = 32 * 1024 * 1024;
 pub fn text(bytes: &[u8]) -> Result<String, NoticeError> {
     let unreadable = |e: zip::result::ZipError| NoticeError::UnreadableDocx(e.to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let part = archive
-        .by_name("word/document.xml")
-        .map_err(|_| NoticeError::NotADocx)?;
+    let part = archive.by_name("word/document.xml").map_err(|_| NoticeError::NotADocx)?;
     let xml = read_bounded(part, MAX_DOCUMENT)?;
     Ok(document_text(&String::from_utf8_lossy(&xml)))
 }
@@ -37,21 +35,15 @@ fn document_text(xml: &str) -> String {
         rest = &after[close + 1..];
         let closing = tag.starts_with('/');
         let self_closing = tag.ends_with('/');
-        let name = tag
-            .trim_start_matches('/')
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or("");
+        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
         match (name, closing) {
             ("w:t", false) => in_text = !self_closing,
             ("w:t", true) => in_text = false,
             ("w:tab", false) => out.push('\t'),
             ("w:br" | "w:cr", false) => out.push(if row_has_cell.is_empty() { '\n' } else { ' ' }),
             ("w:numPr", false) => out.push_str("- "),
-            ("w:p", false) if !self_closing => {
-                if !row_has_cell.is_empty() && cell_has_paragraph {
-                    out.push(' ');
-                }
+            ("w:p", false) if !self_closing && !row_has_cell.is_empty() && cell_has_paragraph => {
+                out.push(' ');
             }
             ("w:p", true) => {
                 if row_has_cell.is_empty() {
@@ -110,9 +102,6 @@ mod tests {
 
     #[test]
     fn not_a_zip_or_not_a_document() {
-        assert!(matches!(
-            text(b"PK\x03\x04garbage"),
-            Err(NoticeError::UnreadableDocx(_))
-        ));
+        assert!(matches!(text(b"PK\x03\x04garbage"), Err(NoticeError::UnreadableDocx(_))));
     }
 }

@@ -83,7 +83,7 @@ pub fn text(page: &str) -> String {
         let name: String = tag
             .trim_start_matches('/')
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
         if DROPPED.contains(&name.as_str()) {
@@ -119,10 +119,7 @@ pub fn text(page: &str) -> String {
     if dropped.is_empty() {
         push_text(rest, &mut out);
     }
-    out.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
 }
 
 /// The `<main>` element, or else the page's `<article>` elements, or else the
@@ -131,10 +128,7 @@ fn main_content(page: &str) -> &str {
     let lower = page.to_ascii_lowercase();
     for tag in ["main", "article"] {
         if let Some(start) = find_open(&lower, tag) {
-            let end = lower
-                .rfind(&format!("</{tag}>"))
-                .filter(|&e| e > start)
-                .unwrap_or(page.len());
+            let end = lower.rfind(&format!("</{tag}>")).filter(|&e| e > start).unwrap_or(page.len());
             return &page[start..end];
         }
     }
@@ -144,22 +138,17 @@ fn main_content(page: &str) -> &str {
 /// The start of the first `<tag>` or `<tag …>` (not `<tagname…>`).
 fn find_open(lower: &str, tag: &str) -> Option<usize> {
     let pattern = format!("<{tag}");
-    lower.match_indices(&pattern).map(|(at, _)| at).find(|&at| {
-        lower[at + pattern.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c == '>' || c.is_whitespace())
-    })
+    lower
+        .match_indices(&pattern)
+        .map(|(at, _)| at)
+        .find(|&at| lower[at + pattern.len()..].chars().next().is_some_and(|c| c == '>' || c.is_whitespace()))
 }
 
 /// Text between tags: whitespace collapsed as a browser does, entities decoded.
 fn push_text(raw: &str, out: &mut String) {
     let mut decoded = String::with_capacity(raw.len());
     unescape(raw, &mut decoded);
-    for (index, word) in decoded
-        .split(|c: char| c.is_whitespace() && c != '\u{a0}')
-        .enumerate()
-    {
+    for (index, word) in decoded.split(|c: char| c.is_whitespace() && c != '\u{a0}').enumerate() {
         let starts_with_space = index > 0 || decoded.starts_with(char::is_whitespace);
         if starts_with_space && !out.is_empty() && !out.ends_with([' ', '\n', '\t']) {
             out.push(' ');
@@ -190,16 +179,9 @@ fn meeting_link(tag: &str, out: &mut String) {
         Some(q) => value[1..].split(q).next().unwrap_or(""),
         None => value.split(char::is_whitespace).next().unwrap_or(""),
     };
-    let keep = [
-        "meet.google.com",
-        "zoom.us",
-        "teams.microsoft.com",
-        "teams.live.com",
-        "webex.com",
-        "mailto:",
-    ]
-    .iter()
-    .any(|host| href.contains(host));
+    let keep = ["meet.google.com", "zoom.us", "teams.microsoft.com", "teams.live.com", "webex.com", "mailto:"]
+        .iter()
+        .any(|host| href.contains(host));
     if keep {
         if !out.ends_with([' ', '\n']) && !out.is_empty() {
             out.push(' ');
@@ -234,22 +216,12 @@ mod tests {
     fn tables_become_tab_separated_rows_and_meeting_links_stay() {
         let page = "<table><tr><th>DATA</th><th>ORE</th></tr><tr><td>5/3/2024</td><td>9,00</td></tr></table>\
             <p><a href=\"https://meet.google.com/abc-defg-hij\">Partecipa</a></p>";
-        assert_eq!(
-            text(page),
-            "DATA\tORE\n5/3/2024\t9,00\nhttps://meet.google.com/abc-defg-hij Partecipa"
-        );
+        assert_eq!(text(page), "DATA\tORE\n5/3/2024\t9,00\nhttps://meet.google.com/abc-defg-hij Partecipa");
     }
 
     #[test]
     fn broken_markup_does_not_panic() {
-        for page in [
-            "<p>a <b",
-            "<script>never closed",
-            "<!-- open",
-            "</main></div>",
-            "<a href=>x</a>",
-            "<p>é</p",
-        ] {
+        for page in ["<p>a <b", "<script>never closed", "<!-- open", "</main></div>", "<a href=>x</a>", "<p>é</p"] {
             let _ = text(page);
         }
     }

@@ -212,9 +212,8 @@ impl Index {
     /// Newest processes first, then by title and id, as the catalogue lists them.
     fn sort_default_order(&mut self) {
         let mut slots: Vec<u32> = (0..self.docs.len() as u32).filter(|s| self.docs[*s as usize].is_some()).collect();
-        let key = |slot: &u32| {
-            self.docs[*slot as usize].as_ref().map(|d| (std::cmp::Reverse(d.start_year), &*d.title, d.id))
-        };
+        let key =
+            |slot: &u32| self.docs[*slot as usize].as_ref().map(|d| (std::cmp::Reverse(d.start_year), &*d.title, d.id));
         slots.sort_by(|a, b| key(a).cmp(&key(b)));
         self.order = vec![u32::MAX; self.docs.len()];
         for (position, slot) in slots.into_iter().enumerate() {

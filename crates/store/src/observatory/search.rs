@@ -60,17 +60,17 @@ pub(crate) struct SearchIndex {
 
 impl SearchIndex {
     fn revision(&self) -> i64 {
-        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner()).0
+        self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner).0
     }
 
     fn page(&self, revision: i64, key: &PageKey) -> Option<Arc<SearchPage>> {
-        let pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if pages.0 == revision { pages.1.get(key).cloned() } else { None }
     }
 
     /// Keeps a page found at `revision`; a newer revision forgets the older one's.
     fn keep(&self, revision: i64, key: PageKey, page: Arc<SearchPage>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pages = self.pages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if revision > pages.0 || pages.1.len() >= MAX_PAGES {
             pages.1.clear();
         }
@@ -118,7 +118,7 @@ impl Store {
             return Ok(SearchPage::clone(&page));
         }
         let found = {
-            let index = self.searches.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let index = self.searches.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
             index.1.search(&key.0, &key.1, offset, PAGE_SIZE as usize)
         };
         let page = Arc::new(SearchPage {
@@ -138,7 +138,7 @@ impl Store {
     async fn catch_up(&self, revision: i64) -> Result<()> {
         let _loading = self.searches.loading.lock().await;
         let (held, rebuild) = {
-            let index = self.searches.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let index = self.searches.index.read().unwrap_or_else(std::sync::PoisonError::into_inner);
             (index.0, index.1.dead() > MAX_DEAD.max(index.1.live()))
         };
         if held >= revision {
@@ -146,7 +146,7 @@ impl Store {
         }
         let since = if rebuild { -1 } else { held };
         let records = self.changed_records(since).await?;
-        let mut index = self.searches.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut index = self.searches.index.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if rebuild {
             index.1 = Index::default();
         }
@@ -158,32 +158,35 @@ impl Store {
     /// The records stamped after revision `since` (all of them for -1), listed
     /// or not, with their areas.
     async fn changed_records(&self, since: i64) -> Result<Vec<IndexedRecord>> {
-        Ok(on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut areas: HashMap<i64, Vec<String>> = HashMap::new();
-            for row in sqlx::query(CHANGED_AREAS).bind(since).fetch_all(&mut *conn).await? {
-                areas.entry(row.int("record_id")?).or_default().push(row.text("area")?);
-            }
-            let rows = sqlx::query(CHANGED).bind(since).fetch_all(&mut *conn).await?;
-            rows.iter()
-                .map(|r| {
-                    let id = r.int("id")?;
-                    Ok(IndexedRecord {
-                        id,
-                        listed: r.flag("listed")?,
-                        title: r.text("title")?,
-                        body: r.text("search_body")?,
-                        region: r.text("region")?,
-                        province: r.text("province")?,
-                        ambito: r.text("ambito")?,
-                        cycle: r.opt_text("cycle")?,
-                        status: r.text("status")?,
-                        start_year: r.opt_small("start_year")?,
-                        areas: areas.remove(&id).unwrap_or_default(),
+        Ok(on_pool!(
+            self,
+            read | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut areas: HashMap<i64, Vec<String>> = HashMap::new();
+                for row in sqlx::query(CHANGED_AREAS).bind(since).fetch_all(&mut *conn).await? {
+                    areas.entry(row.int("record_id")?).or_default().push(row.text("area")?);
+                }
+                let rows = sqlx::query(CHANGED).bind(since).fetch_all(&mut *conn).await?;
+                rows.iter()
+                    .map(|r| {
+                        let id = r.int("id")?;
+                        Ok(IndexedRecord {
+                            id,
+                            listed: r.flag("listed")?,
+                            title: r.text("title")?,
+                            body: r.text("search_body")?,
+                            region: r.text("region")?,
+                            province: r.text("province")?,
+                            ambito: r.text("ambito")?,
+                            cycle: r.opt_text("cycle")?,
+                            status: r.text("status")?,
+                            start_year: r.opt_small("start_year")?,
+                            areas: areas.remove(&id).unwrap_or_default(),
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>>>()?
-        }))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        ))
     }
 
     /// The records with these ids, in this order, with the searched words marked.
@@ -202,7 +205,7 @@ impl Store {
     }
 
     async fn observatory_revision(&self) -> Result<i64> {
-        on_pool!(self, read |pool| Ok(sqlx::query_scalar(REVISION).fetch_one(pool).await?))
+        on_pool!(self, read | pool | Ok(sqlx::query_scalar(REVISION).fetch_one(pool).await?))
     }
 
     /// The listed records with these ids, in the order given.
@@ -211,14 +214,18 @@ impl Store {
             return Ok(Vec::new());
         }
         let places: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.listed AND r.id IN ({})", places.join(", "));
-        let mut records = on_pool!(self, read |pool| {
-            let mut query = sqlx::query(&sql);
-            for id in ids {
-                query = query.bind(*id);
+        let sql =
+            format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE r.listed AND r.id IN ({})", places.join(", "));
+        let mut records = on_pool!(
+            self,
+            read | pool | {
+                let mut query = sqlx::query(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await?.iter().map(record_from_row).collect::<Result<Vec<_>>>()?
             }
-            query.fetch_all(pool).await?.iter().map(record_from_row).collect::<Result<Vec<_>>>()?
-        });
+        );
         records.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         Ok(records)
     }

@@ -93,30 +93,35 @@ impl Store {
         email: impl Fn(&CheckinEntry) -> NewEmail,
         audit: &AuditEntry,
     ) -> Result<Vec<CheckinEntry>> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let mut entries = Vec::with_capacity(representatives.len());
-            for rep in representatives {
-                let select = format!("{SELECT_CODES} WHERE process_id = $1 AND tax_code = $2 AND rep_email = $3");
-                let mut found = None;
-                for _ in 0..CODE_ATTEMPTS {
-                    let existing = sqlx::query(&select)
-                        .bind(process_id)
-                        .bind(&rep.tax_code)
-                        .bind(&rep.rep_email)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = existing {
-                        found = Some(entry_from_row(&row)?);
-                        break;
-                    }
-                    let code = new_code().ok_or_else(|| StoreError::Corrupt {
-                        column: "code",
-                        detail: "nessuna fonte casuale per i codici di accesso".into(),
-                    })?;
-                    // A code already given to someone else is skipped, not an error.
-                    sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let mut entries = Vec::with_capacity(representatives.len());
+                    for rep in representatives {
+                        let select =
+                            format!("{SELECT_CODES} WHERE process_id = $1 AND tax_code = $2 AND rep_email = $3");
+                        let mut found = None;
+                        for _ in 0..CODE_ATTEMPTS {
+                            let existing = sqlx::query(&select)
+                                .bind(process_id)
+                                .bind(&rep.tax_code)
+                                .bind(&rep.rep_email)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            if let Some(row) = existing {
+                                found = Some(entry_from_row(&row)?);
+                                break;
+                            }
+                            let code = new_code().ok_or_else(|| StoreError::Corrupt {
+                                column: "code",
+                                detail: "nessuna fonte casuale per i codici di accesso".into(),
+                            })?;
+                            // A code already given to someone else is skipped, not an error.
+                            sqlx::query(
                         "INSERT INTO checkin_codes (process_id, tax_code, organization, rep_name, rep_email, code, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                     )
@@ -129,32 +134,40 @@ impl Store {
                     .bind(audit.at)
                     .execute(&mut *tx)
                     .await?;
+                        }
+                        let entry = found.ok_or_else(|| StoreError::Conflict("codice di accesso".into()))?;
+                        enqueue_on!(&mut *tx, email(&entry), audit.at).await?;
+                        entries.push(entry);
+                    }
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(entries)
                 }
-                let entry = found.ok_or_else(|| StoreError::Conflict("codice di accesso".into()))?;
-                enqueue_on!(&mut *tx, email(&entry), audit.at).await?;
-                entries.push(entry);
-            }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(entries)
-        })
+        )
     }
 
     /// Every check-in code of a process, by organization and name.
     pub async fn checkin_codes(&self, process_id: i64) -> Result<Vec<CheckinEntry>> {
-        on_pool!(self, read |pool| {
-            let sql = format!("{SELECT_CODES} WHERE process_id = $1 ORDER BY organization, rep_name, id");
-            let rows = sqlx::query(&sql).bind(process_id).fetch_all(pool).await?;
-            rows.iter().map(entry_from_row).collect()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let sql = format!("{SELECT_CODES} WHERE process_id = $1 ORDER BY organization, rep_name, id");
+                let rows = sqlx::query(&sql).bind(process_id).fetch_all(pool).await?;
+                rows.iter().map(entry_from_row).collect()
+            }
+        )
     }
 
     /// Records someone at a session. A code checked in twice is a conflict.
     pub async fn record_attendance(&self, session_id: i64, who: &NewAttendance, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    sqlx::query(
                 "INSERT INTO attendances (session_id, checkin_code_id, name, organization, email, walk_in, checked_in_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -168,51 +181,65 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(conflict("presenza già registrata"))?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                }
+        );
         Ok(())
     }
 
     /// Undoes a check-in of a session: the row stays, with who undid it, when and
     /// why, and no longer counts; its code is freed so the person can check in again.
-    pub async fn annul_attendance(&self, session_id: i64, attendance_id: i64, by: &str, reason: &str, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query(
-                "UPDATE attendances SET annulled_at = $3, annulled_by = $4, annulment_reason = $5,
+    pub async fn annul_attendance(
+        &self,
+        session_id: i64,
+        attendance_id: i64,
+        by: &str,
+        reason: &str,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE attendances SET annulled_at = $3, annulled_by = $4, annulment_reason = $5,
                  annulled_code_id = checkin_code_id, checkin_code_id = NULL
                  WHERE id = $1 AND session_id = $2 AND annulled_at IS NULL",
-            )
-            .bind(attendance_id)
-            .bind(session_id)
-            .bind(audit.at)
-            .bind(by)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+                )
+                .bind(attendance_id)
+                .bind(session_id)
+                .bind(audit.at)
+                .bind(by)
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
     /// Who was at the sessions of a process, session by session in arrival order.
     /// Check-ins undone by the office are left out.
     pub async fn attendances(&self, process_id: i64) -> Result<Vec<Attendance>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT a.* FROM attendances a JOIN calendar_sessions s ON s.id = a.session_id
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT a.* FROM attendances a JOIN calendar_sessions s ON s.id = a.session_id
                  WHERE s.process_id = $1 AND a.annulled_at IS NULL ORDER BY s.position, a.checked_in_at, a.id",
-            )
-            .bind(process_id)
-            .fetch_all(pool)
-            .await?;
-            rows.iter().map(attendance_from_row).collect()
-        })
+                )
+                .bind(process_id)
+                .fetch_all(pool)
+                .await?;
+                rows.iter().map(attendance_from_row).collect()
+            }
+        )
     }
 }

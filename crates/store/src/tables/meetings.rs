@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::AuditEntry;
-use concerto_domain::tables::{Meeting, MeetingMode, OfficeMove, Seat, SeatChange, SeatState, place_for_new, rebalance};
+use concerto_domain::tables::{
+    Meeting, MeetingMode, OfficeMove, Seat, SeatChange, SeatState, place_for_new, rebalance,
+};
 use sqlx::Connection;
 
 use super::NewRepresentative;
@@ -160,23 +162,33 @@ macro_rules! lock_on {
 impl Store {
     /// How a session is held, as the office set it (the defaults when never set).
     pub async fn meeting(&self, session_id: i64) -> Result<Meeting> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1").bind(session_id).fetch_optional(pool).await?;
-            Ok(row.map(|r| meeting_from_row(&r)).transpose()?.unwrap_or_default())
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1")
+                    .bind(session_id)
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(|r| meeting_from_row(&r)).transpose()?.unwrap_or_default())
+            }
+        )
     }
 
     /// The meetings set for the sessions of a process, by session id.
     pub async fn meetings(&self, process_id: i64) -> Result<Vec<(i64, Meeting)>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let rows = sqlx::query(
                 "SELECT m.* FROM session_meetings m JOIN calendar_sessions s ON s.id = m.session_id WHERE s.process_id = $1",
             )
             .bind(process_id)
             .fetch_all(pool)
             .await?;
-            rows.iter().map(|r| Ok((r.int("session_id")?, meeting_from_row(r)?))).collect()
-        })
+                    rows.iter().map(|r| Ok((r.int("session_id")?, meeting_from_row(r)?))).collect()
+                }
+        )
     }
 
     /// Saves how a session is held; more seats are offered at once to those waiting.
@@ -189,12 +201,16 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            lock_on!(tx, lock, session_id).await?;
-            let count = |n: Option<u32>| n.map(i64::from);
-            sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    lock_on!(tx, lock, session_id).await?;
+                    let count = |n: Option<u32>| n.map(i64::from);
+                    sqlx::query(
                 "INSERT INTO session_meetings (session_id, mode, meeting_link, accessibility, agenda, capacity, overflow_venue,
                                                overflow_capacity, confirm_hours, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -215,70 +231,93 @@ impl Store {
             .bind(audit.at)
             .execute(&mut *tx)
             .await?;
-            let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(offered)
-        })
+                    let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(offered)
+                }
+        )
     }
 
     /// The registrations of a session, in order of arrival.
     pub async fn seats(&self, session_id: i64) -> Result<Vec<SeatRecord>> {
-        on_pool!(self, read |pool| {
-            let sql = format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id");
-            let rows = sqlx::query(&sql).bind(session_id).fetch_all(pool).await?;
-            rows.iter().map(seat_from_row).collect()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let sql =
+                    format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id");
+                let rows = sqlx::query(&sql).bind(session_id).fetch_all(pool).await?;
+                rows.iter().map(seat_from_row).collect()
+            }
+        )
     }
 
     /// The registrations of an organization in a process.
     pub async fn seats_of(&self, process_id: i64, tax_code: &str) -> Result<Vec<SeatRecord>> {
-        on_pool!(self, read |pool| {
-            let sql = format!(
-                "SELECT {SEAT_COLUMNS} FROM session_seats WHERE tax_code = $2 AND session_id IN
+        on_pool!(
+            self,
+            read | pool | {
+                let sql = format!(
+                    "SELECT {SEAT_COLUMNS} FROM session_seats WHERE tax_code = $2 AND session_id IN
                  (SELECT id FROM calendar_sessions WHERE process_id = $1) ORDER BY session_id, requested_at, id"
-            );
-            let rows = sqlx::query(&sql).bind(process_id).bind(tax_code).fetch_all(pool).await?;
-            rows.iter().map(seat_from_row).collect()
-        })
+                );
+                let rows = sqlx::query(&sql).bind(process_id).bind(tax_code).fetch_all(pool).await?;
+                rows.iter().map(seat_from_row).collect()
+            }
+        )
     }
 
     /// The registration whose offer link has `digest`.
     pub async fn seat_by_token(&self, digest: &str) -> Result<Option<SeatRecord>> {
-        on_pool!(self, read |pool| {
-            let sql = format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE token_digest = $1");
-            let row = sqlx::query(&sql).bind(digest).fetch_optional(pool).await?;
-            row.map(|r| seat_from_row(&r)).transpose()
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let sql = format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE token_digest = $1");
+                let row = sqlx::query(&sql).bind(digest).fetch_optional(pool).await?;
+                row.map(|r| seat_from_row(&r)).transpose()
+            }
+        )
     }
 
     /// Registers `who` for a session: a seat when one is free and nobody waits,
     /// otherwise the end of the waiting list. Someone already registered is a
     /// conflict; someone who cancelled registers again, as a new arrival.
-    pub async fn register_seat(&self, session_id: i64, who: &NewRepresentative, audit: &AuditEntry) -> Result<SeatState> {
+    pub async fn register_seat(
+        &self,
+        session_id: i64,
+        who: &NewRepresentative,
+        audit: &AuditEntry,
+    ) -> Result<SeatState> {
         let lock = lock_session(self.backend());
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            lock_on!(tx, lock, session_id).await?;
-            let meeting = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1")
-                .bind(session_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| meeting_from_row(&r))
-                .transpose()?
-                .unwrap_or_default();
-            let sql = format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id");
-            let rows = sqlx::query(&sql).bind(session_id).fetch_all(&mut *tx).await?;
-            let seats: Vec<SeatRecord> = rows.iter().map(seat_from_row).collect::<Result<_>>()?;
-            if let Some(mine) = seats.iter().find(|s| s.tax_code == who.tax_code && s.rep_email == who.rep_email) {
-                if mine.state.is_active() {
-                    return Err(StoreError::Conflict("già iscritto alla sessione".into()));
-                }
-            }
-            let rule: Vec<Seat> = seats.iter().map(SeatRecord::rule).collect();
-            let state = place_for_new(&rule, meeting.seats());
-            sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    lock_on!(tx, lock, session_id).await?;
+                    let meeting = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1")
+                        .bind(session_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|r| meeting_from_row(&r))
+                        .transpose()?
+                        .unwrap_or_default();
+                    let sql = format!(
+                        "SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id"
+                    );
+                    let rows = sqlx::query(&sql).bind(session_id).fetch_all(&mut *tx).await?;
+                    let seats: Vec<SeatRecord> = rows.iter().map(seat_from_row).collect::<Result<_>>()?;
+                    if let Some(mine) =
+                        seats.iter().find(|s| s.tax_code == who.tax_code && s.rep_email == who.rep_email)
+                        && mine.state.is_active()
+                    {
+                        return Err(StoreError::Conflict("già iscritto alla sessione".into()));
+                    }
+                    let rule: Vec<Seat> = seats.iter().map(SeatRecord::rule).collect();
+                    let state = place_for_new(&rule, meeting.seats());
+                    sqlx::query(
                 "INSERT INTO session_seats (session_id, tax_code, organization, rep_name, rep_email, state, requested_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
                  ON CONFLICT (session_id, tax_code, rep_email) DO UPDATE SET state = excluded.state,
@@ -294,10 +333,11 @@ impl Store {
             .bind(audit.at)
             .execute(&mut *tx)
             .await?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(state)
-        })
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(state)
+                }
+        )
     }
 
     /// Cancels the registration of `tax_code`/`email` for a session; the seat it
@@ -312,11 +352,15 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            lock_on!(tx, lock, session_id).await?;
-            let done = sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    lock_on!(tx, lock, session_id).await?;
+                    let done = sqlx::query(
                 "UPDATE session_seats SET state = 'cancelled', updated_at = $4
                  WHERE session_id = $1 AND tax_code = $2 AND rep_email = $3 AND state IN ('confirmed', 'offered', 'waiting')",
             )
@@ -327,36 +371,40 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            if done == 0 {
-                return Err(StoreError::NotFound);
-            }
-            let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(offered)
-        })
+                    if done == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(offered)
+                }
+        )
     }
 
     /// Confirms the seat offered to registration `seat_id`, if still offered and in time.
     pub async fn confirm_seat(&self, seat_id: i64, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query(
-                "UPDATE session_seats SET state = 'confirmed', updated_at = $2
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE session_seats SET state = 'confirmed', updated_at = $2
                  WHERE id = $1 AND state = 'offered' AND offered_until > $2",
-            )
-            .bind(seat_id)
-            .bind(audit.at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done == 0 {
-                return Err(StoreError::Conflict("il posto non è più disponibile".into()));
+                )
+                .bind(seat_id)
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done == 0 {
+                    return Err(StoreError::Conflict("il posto non è più disponibile".into()));
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
@@ -371,58 +419,68 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            lock_on!(tx, lock, session_id).await?;
-            let done = sqlx::query(
-                "UPDATE session_seats SET state = $3, offered_until = NULL, updated_at = $4
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                lock_on!(tx, lock, session_id).await?;
+                let done = sqlx::query(
+                    "UPDATE session_seats SET state = $3, offered_until = NULL, updated_at = $4
                  WHERE id = $1 AND session_id = $2",
-            )
-            .bind(seat_id)
-            .bind(session_id)
-            .bind(to.target().as_str())
-            .bind(audit.at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if done == 0 {
-                return Err(StoreError::NotFound);
+                )
+                .bind(seat_id)
+                .bind(session_id)
+                .bind(to.target().as_str())
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if done == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                // A person sent back to wait is not offered their own seat again at once.
+                let offered = if to == OfficeMove::Wait {
+                    Vec::new()
+                } else {
+                    rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
+                };
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
+                Ok(offered)
             }
-            // A person sent back to wait is not offered their own seat again at once.
-            let offered = if to == OfficeMove::Wait {
-                Vec::new()
-            } else {
-                rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
-            };
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(offered)
-        })
+        )
     }
 
     /// The process a session belongs to.
     pub async fn session_process(&self, session_id: i64) -> Result<Option<i64>> {
-        on_pool!(self, read |pool| {
-            let id: Option<i64> = sqlx::query_scalar("SELECT process_id FROM calendar_sessions WHERE id = $1")
-                .bind(session_id)
-                .fetch_optional(pool)
-                .await?;
-            Ok(id)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let id: Option<i64> = sqlx::query_scalar("SELECT process_id FROM calendar_sessions WHERE id = $1")
+                    .bind(session_id)
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(id)
+            }
+        )
     }
 
     /// The sessions whose offers have run out at `now`, for the worker to pass on.
     pub async fn sessions_with_expired_offers(&self, now: DateTime<Utc>) -> Result<Vec<i64>> {
-        on_pool!(self, read |pool| {
-            let ids: Vec<i64> = sqlx::query_scalar(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let ids: Vec<i64> = sqlx::query_scalar(
                 "SELECT DISTINCT session_id FROM session_seats WHERE state = 'offered' AND offered_until <= $1 ORDER BY session_id",
             )
             .bind(now)
             .fetch_all(pool)
             .await?;
-            Ok(ids)
-        })
+                    Ok(ids)
+                }
+        )
     }
 
     /// Passes on the expired offers of a session to the next waiting.
@@ -434,14 +492,17 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            lock_on!(tx, lock, session_id).await?;
-            let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(offered)
-        })
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                lock_on!(tx, lock, session_id).await?;
+                let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
+                Ok(offered)
+            }
+        )
     }
 }

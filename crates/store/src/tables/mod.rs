@@ -14,8 +14,8 @@ pub use attendance::{Attendance, CheckinEntry, NewAttendance, NewRepresentative}
 pub use meetings::{OfferEmail, OfferTokens, SeatRecord};
 pub use minutes::{AttachmentFile, AttachmentInfo, Minutes};
 pub use monitoring::{BoardMember, Intervention, Milestone, NewIntervention, ProgressComment};
-pub use proposals::{NewTableProposal, StoredBallot, StoredProposal, TableWork};
 pub(crate) use proposals::form_proposal_follows;
+pub use proposals::{NewTableProposal, StoredBallot, StoredProposal, TableWork};
 
 use crate::StoreError;
 

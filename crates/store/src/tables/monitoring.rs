@@ -58,10 +58,14 @@ pub struct Intervention {
 impl Store {
     /// Appoints an organization's referent; a second one for it is a conflict.
     pub async fn appoint_board_member(&self, process_id: i64, member: &BoardMember, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    sqlx::query(
                 "INSERT INTO board_members (process_id, tax_code, organization, referent, appointed_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(process_id)
@@ -72,61 +76,69 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(conflict("referente già nominato per l'organizzazione"))?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                }
+        );
         Ok(())
     }
 
     pub async fn board_members(&self, process_id: i64) -> Result<Vec<BoardMember>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query("SELECT * FROM board_members WHERE process_id = $1 ORDER BY organization")
-                .bind(process_id)
-                .fetch_all(pool)
-                .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(BoardMember {
-                        tax_code: r.text("tax_code")?,
-                        organization: r.text("organization")?,
-                        referent: r.text("referent")?,
-                        appointed_at: r.instant("appointed_at")?,
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query("SELECT * FROM board_members WHERE process_id = $1 ORDER BY organization")
+                    .bind(process_id)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(BoardMember {
+                            tax_code: r.text("tax_code")?,
+                            organization: r.text("organization")?,
+                            referent: r.text("referent")?,
+                            appointed_at: r.instant("appointed_at")?,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            }
+        )
     }
 
     /// Adds an intervention; its parent must be one of the same process.
     pub async fn add_intervention(&self, process_id: i64, new: &NewIntervention, audit: &AuditEntry) -> Result<i64> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            if let Some(parent) = new.parent_id {
-                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM interventions WHERE id = $1 AND process_id = $2")
-                    .bind(parent)
-                    .bind(process_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                found.ok_or(StoreError::NotFound)?;
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO interventions (process_id, area_id, parent_id, title, status, progress, updated_at)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                if let Some(parent) = new.parent_id {
+                    let found: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM interventions WHERE id = $1 AND process_id = $2")
+                            .bind(parent)
+                            .bind(process_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    found.ok_or(StoreError::NotFound)?;
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO interventions (process_id, area_id, parent_id, title, status, progress, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(process_id)
-            .bind(new.area_id)
-            .bind(new.parent_id)
-            .bind(&new.title)
-            .bind(new.status.code())
-            .bind(i32::from(new.progress))
-            .bind(audit.at)
-            .fetch_one(&mut *tx)
-            .await?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                )
+                .bind(process_id)
+                .bind(new.area_id)
+                .bind(new.parent_id)
+                .bind(&new.title)
+                .bind(new.status.code())
+                .bind(i32::from(new.progress))
+                .bind(audit.at)
+                .fetch_one(&mut *tx)
+                .await?;
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+        )
     }
 
     /// Records an intervention's status and progress.
@@ -138,10 +150,14 @@ impl Store {
         progress: u8,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query("UPDATE interventions SET status = $3, progress = $4, updated_at = $5 WHERE id = $1 AND process_id = $2")
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let done = sqlx::query("UPDATE interventions SET status = $3, progress = $4, updated_at = $5 WHERE id = $1 AND process_id = $2")
                 .bind(id)
                 .bind(process_id)
                 .bind(status.code())
@@ -149,37 +165,47 @@ impl Store {
                 .bind(audit.at)
                 .execute(&mut *tx)
                 .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
-            }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                }
+        );
         Ok(())
     }
 
     /// Adds a milestone to an intervention of the process.
-    pub async fn add_milestone(&self, process_id: i64, intervention_id: i64, m: &Milestone, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query(
-                "INSERT INTO milestones (intervention_id, title, due_on, done)
+    pub async fn add_milestone(
+        &self,
+        process_id: i64,
+        intervention_id: i64,
+        m: &Milestone,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let done = sqlx::query(
+                    "INSERT INTO milestones (intervention_id, title, due_on, done)
                  SELECT id, $3, $4, $5 FROM interventions WHERE id = $1 AND process_id = $2",
-            )
-            .bind(intervention_id)
-            .bind(process_id)
-            .bind(&m.title)
-            .bind(m.due_on)
-            .bind(m.done)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+                )
+                .bind(intervention_id)
+                .bind(process_id)
+                .bind(&m.title)
+                .bind(m.due_on)
+                .bind(m.done)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
@@ -192,84 +218,95 @@ impl Store {
         comment: &ProgressComment,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query(
-                "INSERT INTO progress_comments (intervention_id, tax_code, organization, body, written_at)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let done = sqlx::query(
+                    "INSERT INTO progress_comments (intervention_id, tax_code, organization, body, written_at)
                  SELECT id, $3, $4, $5, $6 FROM interventions WHERE id = $1 AND process_id = $2",
-            )
-            .bind(intervention_id)
-            .bind(process_id)
-            .bind(tax_code)
-            .bind(&comment.organization)
-            .bind(&comment.body)
-            .bind(comment.written_at)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+                )
+                .bind(intervention_id)
+                .bind(process_id)
+                .bind(tax_code)
+                .bind(&comment.organization)
+                .bind(&comment.body)
+                .bind(comment.written_at)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
     /// The interventions of a process in the order they were added, with milestones and comments.
     pub async fn interventions(&self, process_id: i64) -> Result<Vec<Intervention>> {
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let rows = sqlx::query("SELECT * FROM interventions WHERE process_id = $1 ORDER BY id")
+        on_pool!(
+            self,
+            read | pool | {
+                let mut conn = pool.acquire().await?;
+                let rows = sqlx::query("SELECT * FROM interventions WHERE process_id = $1 ORDER BY id")
+                    .bind(process_id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let milestones = sqlx::query(
+                    "SELECT m.* FROM milestones m JOIN interventions i ON i.id = m.intervention_id
+                 WHERE i.process_id = $1 ORDER BY m.due_on, m.id",
+                )
                 .bind(process_id)
                 .fetch_all(&mut *conn)
                 .await?;
-            let milestones = sqlx::query(
-                "SELECT m.* FROM milestones m JOIN interventions i ON i.id = m.intervention_id
-                 WHERE i.process_id = $1 ORDER BY m.due_on, m.id",
-            )
-            .bind(process_id)
-            .fetch_all(&mut *conn)
-            .await?;
-            let comments = sqlx::query(
-                "SELECT c.* FROM progress_comments c JOIN interventions i ON i.id = c.intervention_id
+                let comments = sqlx::query(
+                    "SELECT c.* FROM progress_comments c JOIN interventions i ON i.id = c.intervention_id
                  WHERE i.process_id = $1 ORDER BY c.written_at, c.id",
-            )
-            .bind(process_id)
-            .fetch_all(&mut *conn)
-            .await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let id = r.int("id")?;
-                let status = r.text("status")?;
-                let mut own_milestones = Vec::new();
-                for m in &milestones {
-                    if m.int("intervention_id")? == id {
-                        own_milestones.push(Milestone { title: m.text("title")?, due_on: m.opt_date("due_on")?, done: m.flag("done")? });
+                )
+                .bind(process_id)
+                .fetch_all(&mut *conn)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let id = r.int("id")?;
+                    let status = r.text("status")?;
+                    let mut own_milestones = Vec::new();
+                    for m in &milestones {
+                        if m.int("intervention_id")? == id {
+                            own_milestones.push(Milestone {
+                                title: m.text("title")?,
+                                due_on: m.opt_date("due_on")?,
+                                done: m.flag("done")?,
+                            });
+                        }
                     }
-                }
-                let mut own_comments = Vec::new();
-                for c in &comments {
-                    if c.int("intervention_id")? == id {
-                        own_comments.push(ProgressComment {
-                            organization: c.text("organization")?,
-                            body: c.text("body")?,
-                            written_at: c.instant("written_at")?,
-                        });
+                    let mut own_comments = Vec::new();
+                    for c in &comments {
+                        if c.int("intervention_id")? == id {
+                            own_comments.push(ProgressComment {
+                                organization: c.text("organization")?,
+                                body: c.text("body")?,
+                                written_at: c.instant("written_at")?,
+                            });
+                        }
                     }
+                    out.push(Intervention {
+                        id,
+                        area_id: r.opt_int("area_id")?,
+                        parent_id: r.opt_int("parent_id")?,
+                        title: r.text("title")?,
+                        status: InterventionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
+                        progress: u8::try_from(r.small("progress")?)
+                            .map_err(|_| corrupt("progress", "fuori intervallo"))?,
+                        milestones: own_milestones,
+                        comments: own_comments,
+                    });
                 }
-                out.push(Intervention {
-                    id,
-                    area_id: r.opt_int("area_id")?,
-                    parent_id: r.opt_int("parent_id")?,
-                    title: r.text("title")?,
-                    status: InterventionStatus::from_code(&status).ok_or_else(|| corrupt("status", &status))?,
-                    progress: u8::try_from(r.small("progress")?).map_err(|_| corrupt("progress", "fuori intervallo"))?,
-                    milestones: own_milestones,
-                    comments: own_comments,
-                });
+                Ok(out)
             }
-            Ok(out)
-        })
+        )
     }
 }

@@ -192,10 +192,14 @@ pub(crate) use form_proposal_follows;
 impl Store {
     /// Records a proposal with its areas. Returns its id.
     pub async fn create_table_proposal(&self, p: &NewTableProposal<'_>, audit: &AuditEntry) -> Result<i64> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let id: i64 = sqlx::query_scalar(
                 "INSERT INTO table_proposals (process_id, session_id, source, title, body, organization, tax_code,
                  proposer_email, submitted_at, public_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
@@ -211,60 +215,66 @@ impl Store {
             .bind(p.public_name)
             .fetch_one(&mut *tx)
             .await?;
-            for area in &p.draft.area_ids {
-                sqlx::query("INSERT INTO table_proposal_areas (proposal_id, area_id) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(area)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                    for area in &p.draft.area_ids {
+                        sqlx::query("INSERT INTO table_proposal_areas (proposal_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+        )
     }
 
     /// The proposals of a process in the order they came, with areas, supports and outcomes.
     pub async fn table_proposals(&self, process_id: i64) -> Result<Vec<StoredProposal>> {
-        on_pool!(self, read |pool| {
-            let mut conn = pool.acquire().await?;
-            let rows = sqlx::query("SELECT * FROM table_proposals WHERE process_id = $1 ORDER BY submitted_at, id")
-                .bind(process_id)
-                .fetch_all(&mut *conn)
-                .await?;
-            let areas = sqlx::query(
+        on_pool!(
+            self,
+            read | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let rows =
+                        sqlx::query("SELECT * FROM table_proposals WHERE process_id = $1 ORDER BY submitted_at, id")
+                            .bind(process_id)
+                            .fetch_all(&mut *conn)
+                            .await?;
+                    let areas = sqlx::query(
                 "SELECT pa.proposal_id, pa.area_id FROM table_proposal_areas pa JOIN table_proposals p ON p.id = pa.proposal_id
                  WHERE p.process_id = $1 ORDER BY pa.area_id",
             )
             .bind(process_id)
             .fetch_all(&mut *conn)
             .await?;
-            let supports = sqlx::query(
+                    let supports = sqlx::query(
                 "SELECT s.proposal_id, s.organization FROM proposal_supports s JOIN table_proposals p ON p.id = s.proposal_id
                  WHERE p.process_id = $1 ORDER BY s.supported_at, s.organization",
             )
             .bind(process_id)
             .fetch_all(&mut *conn)
             .await?;
-            let mut proposals = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let id = row.int("id")?;
-                let mut area_ids = Vec::new();
-                for a in &areas {
-                    if a.int("proposal_id")? == id {
-                        area_ids.push(a.int("area_id")?);
+                    let mut proposals = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let id = row.int("id")?;
+                        let mut area_ids = Vec::new();
+                        for a in &areas {
+                            if a.int("proposal_id")? == id {
+                                area_ids.push(a.int("area_id")?);
+                            }
+                        }
+                        let mut supporters = Vec::new();
+                        for s in &supports {
+                            if s.int("proposal_id")? == id {
+                                supporters.push(s.text("organization")?);
+                            }
+                        }
+                        proposals.push(proposal_from_row(row, area_ids, supporters)?);
                     }
+                    Ok(proposals)
                 }
-                let mut supporters = Vec::new();
-                for s in &supports {
-                    if s.int("proposal_id")? == id {
-                        supporters.push(s.text("organization")?);
-                    }
-                }
-                proposals.push(proposal_from_row(row, area_ids, supporters)?);
-            }
-            Ok(proposals)
-        })
+        )
     }
 
     /// An organization supports a proposal of the process; once only.
@@ -276,16 +286,21 @@ impl Store {
         organization: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM table_proposals WHERE id = $1 AND process_id = $2")
-                .bind(proposal_id)
-                .bind(process_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            found.ok_or(StoreError::NotFound)?;
-            sqlx::query("INSERT INTO proposal_supports (proposal_id, tax_code, organization, supported_at) VALUES ($1, $2, $3, $4)")
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let found: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM table_proposals WHERE id = $1 AND process_id = $2")
+                            .bind(proposal_id)
+                            .bind(process_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    found.ok_or(StoreError::NotFound)?;
+                    sqlx::query("INSERT INTO proposal_supports (proposal_id, tax_code, organization, supported_at) VALUES ($1, $2, $3, $4)")
                 .bind(proposal_id)
                 .bind(tax_code)
                 .bind(organization)
@@ -293,77 +308,105 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(conflict("sostegno già espresso"))?;
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                }
+        );
         Ok(())
     }
 
     /// Records the outcome of a proposal of the process.
-    pub async fn decide_proposal(&self, process_id: i64, proposal_id: i64, d: &OutcomeDecision, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let done = sqlx::query(
-                "UPDATE table_proposals SET outcome = $3, motivation = $4, merged_into_id = $5, decided_at = $6
+    pub async fn decide_proposal(
+        &self,
+        process_id: i64,
+        proposal_id: i64,
+        d: &OutcomeDecision,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE table_proposals SET outcome = $3, motivation = $4, merged_into_id = $5, decided_at = $6
                  WHERE id = $1 AND process_id = $2",
-            )
-            .bind(proposal_id)
-            .bind(process_id)
-            .bind(d.outcome.code())
-            .bind(&d.motivation)
-            .bind(d.merged_into)
-            .bind(audit.at)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
+                )
+                .bind(proposal_id)
+                .bind(process_id)
+                .bind(d.outcome.code())
+                .bind(&d.motivation)
+                .bind(d.merged_into)
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
     pub async fn table_work(&self, process_id: i64) -> Result<TableWork> {
-        on_pool!(self, read |pool| {
-            let row = sqlx::query("SELECT * FROM table_work WHERE process_id = $1").bind(process_id).fetch_optional(pool).await?;
-            match row {
-                None => Ok(TableWork::default()),
-                Some(r) => Ok(TableWork {
-                    ballot_opened_at: r.opt_instant("ballot_opened_at")?,
-                    ballot_closed_at: r.opt_instant("ballot_closed_at")?,
-                    summary_published_at: r.opt_instant("summary_published_at")?,
-                }),
+        on_pool!(
+            self,
+            read | pool | {
+                let row = sqlx::query("SELECT * FROM table_work WHERE process_id = $1")
+                    .bind(process_id)
+                    .fetch_optional(pool)
+                    .await?;
+                match row {
+                    None => Ok(TableWork::default()),
+                    Some(r) => Ok(TableWork {
+                        ballot_opened_at: r.opt_instant("ballot_opened_at")?,
+                        ballot_closed_at: r.opt_instant("ballot_closed_at")?,
+                        summary_published_at: r.opt_instant("summary_published_at")?,
+                    }),
+                }
             }
-        })
+        )
     }
 
     /// Casts, or replaces, an organization's ballot while the vote is open.
-    pub async fn cast_ballot(&self, process_id: i64, tax_code: &str, organization: &str, ballot: &Ballot, audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let work = sqlx::query("SELECT ballot_opened_at, ballot_closed_at FROM table_work WHERE process_id = $1")
-                .bind(process_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let (opened, closed) = match &work {
-                Some(r) => (r.opt_instant("ballot_opened_at")?, r.opt_instant("ballot_closed_at")?),
-                None => (None, None),
-            };
-            if opened.is_none() {
-                return Err(StoreError::Conflict("la votazione delle priorità non è ancora aperta".into()));
-            }
-            if closed.is_some() {
-                return Err(StoreError::Conflict("la votazione delle priorità è chiusa".into()));
-            }
-            sqlx::query("DELETE FROM priority_ballots WHERE process_id = $1 AND tax_code = $2")
-                .bind(process_id)
-                .bind(tax_code)
-                .execute(&mut *tx)
-                .await?;
-            let id: i64 = sqlx::query_scalar(
+    pub async fn cast_ballot(
+        &self,
+        process_id: i64,
+        tax_code: &str,
+        organization: &str,
+        ballot: &Ballot,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_pool!(
+            self,
+            write
+                | pool
+                | {
+                    let mut conn = pool.acquire().await?;
+                    let mut tx = conn.begin().await?;
+                    let work =
+                        sqlx::query("SELECT ballot_opened_at, ballot_closed_at FROM table_work WHERE process_id = $1")
+                            .bind(process_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let (opened, closed) = match &work {
+                        Some(r) => (r.opt_instant("ballot_opened_at")?, r.opt_instant("ballot_closed_at")?),
+                        None => (None, None),
+                    };
+                    if opened.is_none() {
+                        return Err(StoreError::Conflict("la votazione delle priorità non è ancora aperta".into()));
+                    }
+                    if closed.is_some() {
+                        return Err(StoreError::Conflict("la votazione delle priorità è chiusa".into()));
+                    }
+                    sqlx::query("DELETE FROM priority_ballots WHERE process_id = $1 AND tax_code = $2")
+                        .bind(process_id)
+                        .bind(tax_code)
+                        .execute(&mut *tx)
+                        .await?;
+                    let id: i64 = sqlx::query_scalar(
                 "INSERT INTO priority_ballots (process_id, tax_code, organization, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(process_id)
@@ -372,56 +415,68 @@ impl Store {
             .bind(audit.at)
             .fetch_one(&mut *tx)
             .await?;
-            for (proposal, points) in &ballot.points {
-                sqlx::query("INSERT INTO priority_points (ballot_id, proposal_id, points) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(proposal)
-                    .bind(i32::try_from(*points).unwrap_or(i32::MAX))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                    for (proposal, points) in &ballot.points {
+                        sqlx::query("INSERT INTO priority_points (ballot_id, proposal_id, points) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(proposal)
+                            .bind(i32::try_from(*points).unwrap_or(i32::MAX))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    audit_on!(&mut *tx, audit).await?;
+                    tx.commit().await?;
+                }
+        );
         Ok(())
     }
 
     /// The ballots cast in a process.
     pub async fn ballots(&self, process_id: i64) -> Result<Vec<StoredBallot>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query(
-                "SELECT b.id, b.tax_code, b.organization, b.submitted_at, p.proposal_id, p.points
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query(
+                    "SELECT b.id, b.tax_code, b.organization, b.submitted_at, p.proposal_id, p.points
                  FROM priority_ballots b JOIN priority_points p ON p.ballot_id = b.id
                  WHERE b.process_id = $1 ORDER BY b.submitted_at, b.id, p.proposal_id",
-            )
-            .bind(process_id)
-            .fetch_all(pool)
-            .await?;
-            let mut ballots: Vec<(i64, StoredBallot)> = Vec::new();
-            for r in &rows {
-                let id = r.int("id")?;
-                let points = (r.int("proposal_id")?, u32::try_from(r.small("points")?).map_err(|_| corrupt("points", "negativo"))?);
-                match ballots.last_mut() {
-                    Some((last, b)) if *last == id => b.ballot.points.push(points),
-                    _ => ballots.push((
-                        id,
-                        StoredBallot {
-                            tax_code: r.text("tax_code")?,
-                            organization: r.text("organization")?,
-                            submitted_at: r.instant("submitted_at")?,
-                            ballot: Ballot { points: vec![points] },
-                        },
-                    )),
+                )
+                .bind(process_id)
+                .fetch_all(pool)
+                .await?;
+                let mut ballots: Vec<(i64, StoredBallot)> = Vec::new();
+                for r in &rows {
+                    let id = r.int("id")?;
+                    let points = (
+                        r.int("proposal_id")?,
+                        u32::try_from(r.small("points")?).map_err(|_| corrupt("points", "negativo"))?,
+                    );
+                    match ballots.last_mut() {
+                        Some((last, b)) if *last == id => b.ballot.points.push(points),
+                        _ => ballots.push((
+                            id,
+                            StoredBallot {
+                                tax_code: r.text("tax_code")?,
+                                organization: r.text("organization")?,
+                                submitted_at: r.instant("submitted_at")?,
+                                ballot: Ballot { points: vec![points] },
+                            },
+                        )),
+                    }
                 }
+                Ok(ballots.into_iter().map(|(_, b)| b).collect())
             }
-            Ok(ballots.into_iter().map(|(_, b)| b).collect())
-        })
+        )
     }
 
     /// Opens the priority ballot; the rule of when is the domain's (`may_open_ballot`).
     pub async fn open_ballot(&self, process_id: i64, audit: &AuditEntry) -> Result<()> {
-        self.mark_work(process_id, "UPDATE table_work SET ballot_opened_at = $2 WHERE process_id = $1 AND ballot_opened_at IS NULL", &[], audit)
-            .await
+        self.mark_work(
+            process_id,
+            "UPDATE table_work SET ballot_opened_at = $2 WHERE process_id = $1 AND ballot_opened_at IS NULL",
+            &[],
+            audit,
+        )
+        .await
     }
 
     /// Closes the open priority ballot and keeps its tally, computed inside the same
@@ -429,69 +484,77 @@ impl Store {
     /// published result is this snapshot, whatever is merged or decided later.
     pub async fn close_ballot(&self, process_id: i64, audit: &AuditEntry) -> Result<()> {
         let ballots = self.ballots(process_id).await?;
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
-            let done = sqlx::query(
-                "UPDATE table_work SET ballot_closed_at = $2
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
+                let done = sqlx::query(
+                    "UPDATE table_work SET ballot_closed_at = $2
                  WHERE process_id = $1 AND ballot_opened_at IS NOT NULL AND ballot_closed_at IS NULL",
-            )
-            .bind(process_id)
-            .bind(audit.at)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict("la votazione non è aperta".into()));
-            }
-            // Ballots are cast only while the vote is open; once the row above is
-            // closed in this transaction no other ballot can join the ones read.
-            let rows = sqlx::query("SELECT id, submitted_at FROM table_proposals WHERE process_id = $1 AND merged_into_id IS NULL")
+                )
+                .bind(process_id)
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("la votazione non è aperta".into()));
+                }
+                // Ballots are cast only while the vote is open; once the row above is
+                // closed in this transaction no other ballot can join the ones read.
+                let rows = sqlx::query(
+                    "SELECT id, submitted_at FROM table_proposals WHERE process_id = $1 AND merged_into_id IS NULL",
+                )
                 .bind(process_id)
                 .fetch_all(&mut *tx)
                 .await?;
-            let mut candidates = Vec::with_capacity(rows.len());
-            for r in &rows {
-                candidates.push(Candidate { id: r.int("id")?, submitted_at: r.instant("submitted_at")? });
-            }
-            let cast: Vec<Ballot> = ballots.into_iter().map(|b| b.ballot).collect();
-            for r in tally(&candidates, &cast) {
-                sqlx::query(
-                    "INSERT INTO ballot_results (process_id, proposal_id, position, points, first_preferences)
+                let mut candidates = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    candidates.push(Candidate { id: r.int("id")?, submitted_at: r.instant("submitted_at")? });
+                }
+                let cast: Vec<Ballot> = ballots.into_iter().map(|b| b.ballot).collect();
+                for r in tally(&candidates, &cast) {
+                    sqlx::query(
+                        "INSERT INTO ballot_results (process_id, proposal_id, position, points, first_preferences)
                      VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(process_id)
-                .bind(r.proposal_id)
-                .bind(i32::try_from(r.position).unwrap_or(i32::MAX))
-                .bind(i32::try_from(r.points).unwrap_or(i32::MAX))
-                .bind(i32::try_from(r.first_preferences).unwrap_or(i32::MAX))
-                .execute(&mut *tx)
-                .await?;
+                    )
+                    .bind(process_id)
+                    .bind(r.proposal_id)
+                    .bind(i32::try_from(r.position).unwrap_or(i32::MAX))
+                    .bind(i32::try_from(r.points).unwrap_or(i32::MAX))
+                    .bind(i32::try_from(r.first_preferences).unwrap_or(i32::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 
     /// The tally kept when the ballot closed, by position; empty while it is open.
     pub async fn ballot_results(&self, process_id: i64) -> Result<Vec<Ranked>> {
-        on_pool!(self, read |pool| {
-            let rows = sqlx::query("SELECT * FROM ballot_results WHERE process_id = $1 ORDER BY position")
-                .bind(process_id)
-                .fetch_all(pool)
-                .await?;
-            let mut ranked = Vec::with_capacity(rows.len());
-            for r in &rows {
-                ranked.push(Ranked {
-                    position: count(r, "position")? as usize,
-                    proposal_id: r.int("proposal_id")?,
-                    points: count(r, "points")?,
-                    first_preferences: count(r, "first_preferences")?,
-                });
+        on_pool!(
+            self,
+            read | pool | {
+                let rows = sqlx::query("SELECT * FROM ballot_results WHERE process_id = $1 ORDER BY position")
+                    .bind(process_id)
+                    .fetch_all(pool)
+                    .await?;
+                let mut ranked = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    ranked.push(Ranked {
+                        position: count(r, "position")? as usize,
+                        proposal_id: r.int("proposal_id")?,
+                        points: count(r, "points")?,
+                        first_preferences: count(r, "first_preferences")?,
+                    });
+                }
+                Ok(ranked)
             }
-            Ok(ranked)
-        })
+        )
     }
 
     /// Publishes the summary of proposals and queues each proposer's message.
@@ -508,20 +571,23 @@ impl Store {
     /// Sets one instant of `table_work` once, with its messages and audit entry;
     /// a second time is a conflict.
     async fn mark_work(&self, process_id: i64, update: &str, emails: &[NewEmail], audit: &AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
-            let done = sqlx::query(update).bind(process_id).bind(audit.at).execute(&mut *tx).await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict("operazione già eseguita".into()));
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
+                let done = sqlx::query(update).bind(process_id).bind(audit.at).execute(&mut *tx).await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("operazione già eseguita".into()));
+                }
+                for email in emails {
+                    enqueue_on!(&mut *tx, email, audit.at).await?;
+                }
+                audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
             }
-            for email in emails {
-                enqueue_on!(&mut *tx, email, audit.at).await?;
-            }
-            audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+        );
         Ok(())
     }
 }

@@ -12,31 +12,43 @@ use crate::{NewEmail, Result, Store, on_pool};
 impl Store {
     /// How many hours before a session its people are reminded.
     pub async fn reminder_hours(&self, process_id: i64) -> Result<u32> {
-        on_pool!(self, read |pool| {
-            let hours: Option<i64> = sqlx::query_scalar("SELECT hours_before FROM process_reminders WHERE process_id = $1")
-                .bind(process_id)
-                .fetch_optional(pool)
-                .await?;
-            Ok(hours.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_REMINDER_HOURS))
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let hours: Option<i64> =
+                    sqlx::query_scalar("SELECT hours_before FROM process_reminders WHERE process_id = $1")
+                        .bind(process_id)
+                        .fetch_optional(pool)
+                        .await?;
+                Ok(hours.and_then(|h| u32::try_from(h).ok()).unwrap_or(DEFAULT_REMINDER_HOURS))
+            }
+        )
     }
 
     /// Sets the reminders' timing of a process, with its audit entry.
-    pub async fn set_reminder_hours(&self, process_id: i64, hours: u32, audit: &concerto_domain::AuditEntry) -> Result<()> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            sqlx::query(
-                "INSERT INTO process_reminders (process_id, hours_before) VALUES ($1, $2)
+    pub async fn set_reminder_hours(
+        &self,
+        process_id: i64,
+        hours: u32,
+        audit: &concerto_domain::AuditEntry,
+    ) -> Result<()> {
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                sqlx::query(
+                    "INSERT INTO process_reminders (process_id, hours_before) VALUES ($1, $2)
                  ON CONFLICT (process_id) DO UPDATE SET hours_before = excluded.hours_before",
-            )
-            .bind(process_id)
-            .bind(i64::from(hours))
-            .execute(&mut *tx)
-            .await?;
-            crate::audit::audit_on!(&mut *tx, audit).await?;
-            tx.commit().await?;
-        });
+                )
+                .bind(process_id)
+                .bind(i64::from(hours))
+                .execute(&mut *tx)
+                .await?;
+                crate::audit::audit_on!(&mut *tx, audit).await?;
+                tx.commit().await?;
+            }
+        );
         Ok(())
     }
 
@@ -50,41 +62,47 @@ impl Store {
         email: &NewEmail,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        on_pool!(self, write |pool| {
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let claimed = sqlx::query(
-                "INSERT INTO session_reminders (session_id, tax_code, rep_email, sent_at) VALUES ($1, $2, $3, $4)
+        on_pool!(
+            self,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut tx = conn.begin().await?;
+                let claimed = sqlx::query(
+                    "INSERT INTO session_reminders (session_id, tax_code, rep_email, sent_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
-            )
-            .bind(session_id)
-            .bind(tax_code)
-            .bind(rep_email)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if claimed {
-                enqueue_on!(&mut *tx, email, now).await?;
+                )
+                .bind(session_id)
+                .bind(tax_code)
+                .bind(rep_email)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1;
+                if claimed {
+                    enqueue_on!(&mut *tx, email, now).await?;
+                }
+                tx.commit().await?;
+                Ok(claimed)
             }
-            tx.commit().await?;
-            Ok(claimed)
-        })
+        )
     }
 
     /// Whether the reminder of a person for a session was already claimed.
     pub async fn reminder_sent(&self, session_id: i64, tax_code: &str, rep_email: &str) -> Result<bool> {
-        on_pool!(self, read |pool| {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM session_reminders WHERE session_id = $1 AND tax_code = $2 AND rep_email = $3",
-            )
-            .bind(session_id)
-            .bind(tax_code)
-            .bind(rep_email)
-            .fetch_one(pool)
-            .await?;
-            Ok(n > 0)
-        })
+        on_pool!(
+            self,
+            read | pool | {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM session_reminders WHERE session_id = $1 AND tax_code = $2 AND rep_email = $3",
+                )
+                .bind(session_id)
+                .bind(tax_code)
+                .bind(rep_email)
+                .fetch_one(pool)
+                .await?;
+                Ok(n > 0)
+            }
+        )
     }
 }

@@ -14,15 +14,15 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use concerto_domain::{ArchiveJob, ArchiveKind, OfficeAction, Process};
+use concerto_domain::{ArchiveJob, ArchiveKind, ArchiveState, OfficeAction, Process};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::office::office_process;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -145,7 +145,12 @@ async fn progress(
     let (done, total) = (job.done.to_string(), job.total.to_string());
     let count = ctx.tf("documents.archive.count", &[("done", done.as_str()), ("total", total.as_str())]);
     let size = job.size.map(megabytes).unwrap_or_default();
-    let page = ProgressPage { title: ctx.t(title), count, size, back, form_kind: kind_code(job.kind),
+    let page = ProgressPage {
+        title: ctx.t(title),
+        count,
+        size,
+        back,
+        form_kind: kind_code(job.kind),
         auto_refresh: query.aggiorna.as_deref() == Some("auto"),
         process,
         job,
@@ -169,17 +174,46 @@ async fn download(
         Ok((_, job)) => job,
         Err(answer) => return answer,
     };
-    // An archive kept in parts comes back whole. Streaming it part by part broke
-    // under the response compression (connections reset with `Accept-Encoding: gzip`),
-    // so it waits for a stream that carries its own length past that layer.
-    match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
-        Ok((name, bytes)) => {
-            let headers = [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &name)),
-            ];
-            (headers, bytes).into_response()
+    let headers = |name: &str| {
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, name)),
+        ]
+    };
+    let parts = match state.store.archive_part_count(job.id).await {
+        Ok(parts) => parts,
+        Err(e) => return WebError::from(e).into_page(&ctx),
+    };
+    // An archive kept in parts goes out a part at a time, read as the client takes
+    // it, so that a download of thousands of pacts never holds the whole ZIP. ZIPs
+    // pass the response compression untouched (see `compressible` in lib.rs), so the
+    // length announced is the length sent.
+    if parts > 0 && job.state == ArchiveState::Done {
+        let name = job.file_name.clone().unwrap_or_else(|| "archivio.zip".into());
+        let store = state.store.clone();
+        let id = job.id;
+        let body = futures_util::stream::unfold(0i64, move |part| {
+            let store = store.clone();
+            async move {
+                if part >= parts {
+                    return None;
+                }
+                let chunk = match store.archive_part(id, part).await {
+                    Ok(Some(bytes)) => Ok(axum::body::Bytes::from(bytes)),
+                    Ok(None) => Err(std::io::Error::other(format!("archive {id}: part {part} missing"))),
+                    Err(e) => Err(std::io::Error::other(e.to_string())),
+                };
+                Some((chunk, part + 1))
+            }
+        });
+        let mut response = (headers(&name), axum::body::Body::from_stream(body)).into_response();
+        if let Some(size) = job.size.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::CONTENT_LENGTH, size);
         }
+        return response;
+    }
+    match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
+        Ok((name, bytes)) => (headers(&name), bytes).into_response(),
         Err(e) => e.into_page(&ctx),
     }
 }

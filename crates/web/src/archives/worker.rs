@@ -87,7 +87,9 @@ pub async fn run_archive_worker(state: AppState, shutdown: impl Future<Output = 
     if let Some(job) = held {
         match state.store.release_archive(&job).await {
             Ok(_) => tracing::info!(job = job.id, "archive worker put its job back in the queue"),
-            Err(error) => tracing::error!(job = job.id, %error, "archive job not released: it is built again once its lease ends"),
+            Err(error) => {
+                tracing::error!(job = job.id, %error, "archive job not released: it is built again once its lease ends");
+            }
         }
     }
     tracing::info!("archive worker stopped");
@@ -115,8 +117,13 @@ async fn build_tracked(state: &AppState, holding: &Mutex<Option<ArchiveJob>>) ->
         tracing::info!(job = job.id, kind = job.kind.code(), attempt = job.attempts, "building an archive");
         match build(state, &job).await {
             Ok(Some((name, file))) => {
-                let zip = std::fs::File::open(&file.0).map_err(|e| WebError::Internal(format!("archivio temporaneo: {e}")))?;
-                if !state.store.finish_archive_from(&job, &name, std::io::BufReader::new(zip), state.clock.now()).await? {
+                let zip = std::fs::File::open(&file.0)
+                    .map_err(|e| WebError::Internal(format!("archivio temporaneo: {e}")))?;
+                if !state
+                    .store
+                    .finish_archive_from(&job, &name, std::io::BufReader::new(zip), state.clock.now())
+                    .await?
+                {
                     tracing::warn!(job = job.id, "archive built, but another worker holds the job now");
                 }
                 drop(file);
@@ -138,7 +145,12 @@ struct TempFile(std::path::PathBuf);
 
 impl TempFile {
     fn create(job: &ArchiveJob) -> Result<(TempFile, std::fs::File), Failure> {
-        let path = std::env::temp_dir().join(format!("concerto-archive-{}-{}-{}.zip", std::process::id(), job.id, job.attempts));
+        let path = std::env::temp_dir().join(format!(
+            "concerto-archive-{}-{}-{}.zip",
+            std::process::id(),
+            job.id,
+            job.attempts
+        ));
         let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&path)?;
         Ok((TempFile(path), file))
     }
@@ -158,7 +170,7 @@ impl From<std::io::Error> for Failure {
 
 /// Renders `batch` on up to as many threads as the machine has cores, in order.
 fn render_all(batch: &[(String, Document)]) -> Vec<Result<Vec<u8>, RenderError>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(batch.len()).max(1);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(batch.len()).max(1);
     if threads == 1 {
         return batch.iter().map(|(_, d)| d.render()).collect();
     }

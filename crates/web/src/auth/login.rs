@@ -10,13 +10,13 @@ use chrono::Duration;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::CurrentUser;
-use crate::client::ClientAddress;
 use crate::AppState;
-use crate::limits::Door;
+use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
+use crate::guard::CurrentUser;
+use crate::limits::Door;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// Failed attempts that cost no wait, for one account from one address and from one
 /// address for any account (an office behind one address shares it); past them
@@ -30,7 +30,7 @@ const FAILURE_WINDOW_MINUTES: i64 = 15;
 /// so that the answer takes as long as for a wrong password and does not tell
 /// whether the address has an account.
 static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| super::hash_password("nessuna password: solo per il tempo di verifica"));
+    std::sync::LazyLock::new(|| crate::secret::hash_password("nessuna password: solo per il tempo di verifica"));
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/accedi", get(form).post(login)).route("/esci", post(logout))
@@ -57,19 +57,36 @@ pub struct NextQuery {
 pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         // A line break would end the Location header (and cost a 500 to build it).
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && concerto_domain::is_acceptable_text(n, false) => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && concerto_domain::is_acceptable_text(n, false) =>
+        {
             n.to_string()
         }
         _ => "/ufficio".to_string(),
     }
 }
 
-pub(super) fn page(ctx: PageContext, email: String, next: String, error: Option<&'static str>, status: StatusCode, oidc: bool) -> Result<Response, PageError> {
+pub(super) fn page(
+    ctx: PageContext,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+    oidc: bool,
+) -> Result<Response, PageError> {
     let page = LoginPage { ctx, email, next, error, signed_in: None, oidc };
     render(&page.ctx, &page).map(|r| (status, r).into_response())
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
     let page = LoginPage {
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -108,7 +125,14 @@ pub async fn login(
         .filter_map(|((count, last), free)| last.map(|at| at + concerto_domain::access::login_delay(count, free)))
         .max();
     if waits_until.is_some_and(|until| until > now) {
-        return page(ctx, input.email, next, Some("login.throttled"), StatusCode::TOO_MANY_REQUESTS, state.config.oidc.is_some());
+        return page(
+            ctx,
+            input.email,
+            next,
+            Some("login.throttled"),
+            StatusCode::TOO_MANY_REQUESTS,
+            state.config.oidc.is_some(),
+        );
     }
     let credentials = state.store.credentials(&input.email).await.map_err(|e| fail(e.into()))?;
     let usable = credentials.as_ref().filter(|c| !c.disabled).and_then(|c| c.password_hash.clone());
@@ -117,11 +141,20 @@ pub async fn login(
         None => (DUMMY_HASH.clone(), false),
     };
     let password = input.password.clone();
-    let matches = tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false);
+    let matches = tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .unwrap_or(false);
     let verified = real && matches;
     let Some(credentials) = credentials.filter(|_| verified) else {
         state.store.record_login_failure(&input.email, &address, now).await.map_err(|e| fail(e.into()))?;
-        return page(ctx, input.email, next, Some("login.invalid"), StatusCode::UNAUTHORIZED, state.config.oidc.is_some());
+        return page(
+            ctx,
+            input.email,
+            next,
+            Some("login.invalid"),
+            StatusCode::UNAUTHORIZED,
+            state.config.oidc.is_some(),
+        );
     };
     state
         .store
@@ -129,14 +162,21 @@ pub async fn login(
         .await
         .map_err(|e| fail(e.into()))?;
     // Hashes made with weaker parameters are upgraded while the password is at hand.
-    let obsolete = credentials.password_hash.as_deref().is_some_and(|h| password_auth::is_hash_obsolete(h).unwrap_or(false));
+    let obsolete =
+        credentials.password_hash.as_deref().is_some_and(|h| password_auth::is_hash_obsolete(h).unwrap_or(false));
     if obsolete {
         let password = input.password.clone();
-        if let Ok(fresh) = tokio::task::spawn_blocking(move || super::hash_password(&password)).await {
-            state.store.set_password_hash(credentials.principal.account_id, &fresh).await.map_err(|e| fail(e.into()))?;
+        if let Ok(fresh) = tokio::task::spawn_blocking(move || crate::secret::hash_password(&password)).await {
+            state
+                .store
+                .set_password_hash(credentials.principal.account_id, &fresh)
+                .await
+                .map_err(|e| fail(e.into()))?;
         }
     }
-    super::sign_in(&session, &credentials).await.map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
+    crate::guard::sign_in(&session, &credentials)
+        .await
+        .map_err(|e| fail(WebError::Internal(format!("session: {e}"))))?;
     Ok(Redirect::to(&next).into_response())
 }
 

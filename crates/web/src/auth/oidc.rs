@@ -16,9 +16,9 @@ use axum::routing::get;
 use concerto_domain::{Decision, TaxCode, may_enter_workspace};
 use concerto_store::{Credentials, StoreError};
 use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim,
-    CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreRevocableToken,
+    CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     AccessTokenHash, AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields,
@@ -158,7 +158,13 @@ impl ItalianClaims {
 }
 
 type ItalianTokenResponse = StandardTokenResponse<
-    IdTokenFields<ItalianClaims, EmptyExtraTokenFields, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>,
+    IdTokenFields<
+        ItalianClaims,
+        EmptyExtraTokenFields,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    >,
     CoreTokenType,
 >;
 
@@ -318,7 +324,9 @@ async fn callback(
     let internal = |ctx: &PageContext, e: String| PageError { ctx: ctx.clone(), error: WebError::Internal(e) };
     // One attempt per login started: whatever happens now, the pending login is spent.
     let pending: Option<Pending> = session.remove(PENDING_KEY).await.unwrap_or(None);
-    let Some(pending) = pending.filter(|p| q.state.as_deref().is_some_and(|s| crate::security::constant_time_eq(s, &p.state))) else {
+    let Some(pending) =
+        pending.filter(|p| q.state.as_deref().is_some_and(|s| crate::security::constant_time_eq(s, &p.state)))
+    else {
         return failed(ctx, None, Failure::BadState);
     };
     let next = pending.next.clone();
@@ -343,7 +351,7 @@ async fn callback(
         return failed(ctx, next, Failure::Disabled);
     }
     // A new session id at login, as for the password login.
-    super::sign_in(&session, &account).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
+    crate::guard::sign_in(&session, &account).await.map_err(|e| internal(&ctx, format!("session: {e}")))?;
     state
         .store
         .record_sign_in(account.principal.account_id, "spid-cie", &address, state.clock.now())
@@ -369,7 +377,12 @@ fn landing(workspace: Decision, next: Option<String>) -> String {
 }
 
 /// Exchanges the code and verifies what comes back.
-async fn identify(oidc: &OidcConfig, public_url: &str, q: &CallbackQuery, pending: Pending) -> Result<Identity, Failure> {
+async fn identify(
+    oidc: &OidcConfig,
+    public_url: &str,
+    q: &CallbackQuery,
+    pending: Pending,
+) -> Result<Identity, Failure> {
     if let Some(iss) = &q.iss
         && iss != oidc.issuer()
     {
@@ -502,7 +515,8 @@ mod tests {
     #[test]
     fn the_italian_claims_parse_under_either_name() {
         let spid: ItalianClaims =
-            serde_json::from_str(r#"{"https://attributes.eid.gov.it/fiscal_number":"TINIT-RSSMRA45D25F205N"}"#).unwrap();
+            serde_json::from_str(r#"{"https://attributes.eid.gov.it/fiscal_number":"TINIT-RSSMRA45D25F205N"}"#)
+                .unwrap();
         assert_eq!(spid.fiscal_number(), Some("TINIT-RSSMRA45D25F205N"));
         let plain: ItalianClaims = serde_json::from_str(r#"{"fiscal_number":"RSSMRA45D25F205N"}"#).unwrap();
         assert_eq!(plain.fiscal_number(), Some("RSSMRA45D25F205N"));

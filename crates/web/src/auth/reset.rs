@@ -15,11 +15,11 @@ use concerto_mail::templates::password_reset;
 use concerto_store::ResetRequest;
 use serde::Deserialize;
 
-use crate::client::ClientAddress;
 use crate::AppState;
+use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// How long a link opens.
 const VALID_MINUTES: i64 = 60;
@@ -69,7 +69,13 @@ impl ResetPage {
     }
 }
 
-fn show(ctx: PageContext, step: Step, email: String, errors: Vec<(String, String)>, status: StatusCode) -> Result<Response, PageError> {
+fn show(
+    ctx: PageContext,
+    step: Step,
+    email: String,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let page = ResetPage { ctx, step, email, errors };
     render(&page.ctx, &page).map(|r| (status, r).into_response())
 }
@@ -82,13 +88,6 @@ async fn request_form(ctx: PageContext) -> Result<Response, PageError> {
 struct RequestForm {
     #[serde(default)]
     email: String,
-}
-
-/// A fresh secret: 256 random bits, hex-encoded.
-pub(crate) fn new_token() -> Result<String, WebError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("random source: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 async fn request(
@@ -115,8 +114,8 @@ async fn request(
         let errors = vec![(String::new(), ctx.t("office.reset.throttled").to_string())];
         return show(ctx, Step::Request, email, errors, StatusCode::TOO_MANY_REQUESTS);
     }
-    let token = new_token().map_err(fail)?;
-    let digest = crate::expressions::token_digest(&token);
+    let token = crate::secret::account_token().map_err(fail)?;
+    let digest = crate::secret::token_digest(&token);
     let link = format!("{}/accedi/password/{token}", state.config.public_url.trim_end_matches('/'));
     let message = password_reset(format!("password-reset:{digest}"), &email.to_lowercase(), &link, VALID_MINUTES);
     let queued = state
@@ -143,8 +142,12 @@ fn expired(ctx: PageContext) -> Result<Response, PageError> {
     show(ctx, Step::Request, String::new(), errors, StatusCode::NOT_FOUND)
 }
 
-async fn choose_form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Result<Response, PageError> {
-    let digest = crate::expressions::token_digest(&token);
+async fn choose_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let digest = crate::secret::token_digest(&token);
     match state.store.password_reset_is_valid(&digest, state.clock.now()).await {
         Ok(true) => show(ctx, Step::Choose, String::new(), vec![], StatusCode::OK),
         Ok(false) => expired(ctx),
@@ -166,9 +169,14 @@ async fn choose(
     Path(token): Path<String>,
     Form(input): Form<ChooseForm>,
 ) -> Result<Response, PageError> {
-    let digest = crate::expressions::token_digest(&token);
+    let digest = crate::secret::token_digest(&token);
     let now = state.clock.now();
-    if !state.store.password_reset_is_valid(&digest, now).await.map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })? {
+    if !state
+        .store
+        .password_reset_is_valid(&digest, now)
+        .await
+        .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })?
+    {
         return expired(ctx);
     }
     if let Err(errors) = check_new_password(&input.password, &input.confirmation) {
@@ -176,7 +184,7 @@ async fn choose(
         return show(ctx, Step::Choose, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let password = input.password;
-    let hash = tokio::task::spawn_blocking(move || super::hash_password(&password))
+    let hash = tokio::task::spawn_blocking(move || crate::secret::hash_password(&password))
         .await
         .map_err(|e| PageError { ctx: ctx.clone(), error: WebError::Internal(format!("hashing: {e}")) })?;
     match state.store.reset_password(&digest, &hash, now).await {

@@ -53,7 +53,9 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let input = match body {
         Ok(Json(input)) => input,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => return Ok(crate::security::too_large(true)),
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Ok(crate::security::too_large(true));
+        }
         Err(rejection) => {
             let mut errors = FieldErrors::default();
             errors.push("body", "invalid_json", format!("Richiesta non valida: {}", rejection.body_text()));

@@ -8,17 +8,18 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{ReceivedExpression, SubmissionConflict, 
-    ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, FieldErrors, LegalForm,
-    ParticipationInput, Process, ProposalInput, RepresentativeInput,
+use concerto_domain::{
+    ApplicantInput, ApplicantKind, AreaRef, Expression, ExpressionInput, FieldErrors, LegalForm, ParticipationInput,
+    Process, ProposalInput, ReceivedExpression, RepresentativeInput, SubmissionConflict,
 };
 
-use super::{SubmitError, caught_in_trap, receipt_path, receive, token_digest};
+use super::{SubmitError, caught_in_trap, receipt_path, receive};
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::{PageError, WebError, conflict_errors};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::secret::token_digest;
 
 /// The form's fields as typed, and the errors to show beside them.
 #[derive(Default)]
@@ -93,7 +94,11 @@ impl FormState {
             process.areas.iter().filter(|a| self.proposal_areas.contains(&a.id)).map(|a| AreaRef::Id(a.id)).collect();
         let proposal = (!self.value("proposal.title").trim().is_empty()
             || !self.value("proposal.text").trim().is_empty())
-        .then(|| ProposalInput { title: text("proposal.title"), text: text("proposal.text"), area_ids: proposal_areas });
+        .then(|| ProposalInput {
+            title: text("proposal.title"),
+            text: text("proposal.text"),
+            area_ids: proposal_areas,
+        });
         let input = ExpressionInput {
             applicant: ApplicantInput {
                 kind: text("applicant.kind"),
@@ -257,7 +262,12 @@ pub struct Closed {
 }
 
 /// The closed form's explanation, or None while the process takes expressions.
-fn closed_view(ctx: &PageContext, process: &Process, now: chrono::DateTime<chrono::Utc>, amending: bool) -> Option<Closed> {
+fn closed_view(
+    ctx: &PageContext,
+    process: &Process,
+    now: chrono::DateTime<chrono::Utc>,
+    amending: bool,
+) -> Option<Closed> {
     if process.header.accepts_expressions_at(now) {
         return None;
     }
@@ -460,7 +470,11 @@ pub async fn submit(
 }
 
 /// The process and the current version of the expression behind a management link.
-async fn amendable(state: &AppState, ctx: &PageContext, token: &str) -> Result<(Process, ReceivedExpression), PageError> {
+async fn amendable(
+    state: &AppState,
+    ctx: &PageContext,
+    token: &str,
+) -> Result<(Process, ReceivedExpression), PageError> {
     let received = state
         .store
         .expression_by_token(&token_digest(token))

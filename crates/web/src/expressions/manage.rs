@@ -5,14 +5,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{ExpressionStatus, Process, ReceivedExpression, ROME, italian};
+use concerto_domain::{ExpressionStatus, Process, ROME, ReceivedExpression};
 use concerto_store::HistoryEntry;
 
-use super::{is_token, manage_path, token_digest};
+use super::manage_path;
 use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::secret::{is_token, token_digest};
+use crate::view::when;
 
 /// An area chosen, with its representative, for display.
 pub struct ChosenArea {
@@ -51,11 +53,6 @@ fn status_label(status: ExpressionStatus, ctx: &PageContext) -> &'static str {
         ExpressionStatus::Withdrawn => "status.expr.withdrawn",
         ExpressionStatus::Annulled => "status.expr.annulled",
     })
-}
-
-fn when(instant: chrono::DateTime<chrono::Utc>) -> String {
-    let local = instant.with_timezone(&ROME);
-    format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
 }
 
 async fn load(state: &AppState, ctx: &PageContext, token: &str) -> Result<ExpressionView, PageError> {
@@ -125,7 +122,13 @@ fn replaced_note(
     let original = match issued_for {
         Some(protocol) => protocol,
         None if current.received_at <= issued_at => return None,
-        None => history.iter().filter(|h| h.received_at <= issued_at).max_by_key(|h| (h.received_at, h.protocol.sequence))?.protocol,
+        None => {
+            history
+                .iter()
+                .filter(|h| h.received_at <= issued_at)
+                .max_by_key(|h| (h.received_at, h.protocol.sequence))?
+                .protocol
+        }
     };
     (original != current.protocol).then(|| {
         ctx.tf("flows2.manage.replaced", &[("old", &original.to_string()), ("new", &current.protocol.to_string())])
@@ -145,18 +148,27 @@ struct ManagePage {
     ctx: PageContext,
     v: ExpressionView,
     /// The representatives' check-in codes for the tables, once invited.
-    codes: Vec<crate::tables::CodeView>,
+    codes: Vec<crate::qr::CodeView>,
 }
 
-pub async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn receipt(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let v = load(&state, &ctx, &token).await?;
     let page = ReceiptPage { ctx, v };
     render(&page.ctx, &page)
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let v = load(&state, &ctx, &token).await?;
-    let codes = crate::tables::codes_of(&state, &ctx, &v.received).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
+    let codes =
+        crate::qr::codes_of(&state, &ctx, &v.received).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
     let page = ManagePage { ctx, v, codes };
     render(&page.ctx, &page)
 }

@@ -8,13 +8,15 @@ mod resend;
 
 use axum::Router;
 use axum::routing::{get, post};
-use concerto_domain::{ExpressionInput, FieldErrors, Process, SubmissionConflict, sha256_hex, validate_expression};
+use concerto_domain::{ExpressionInput, FieldErrors, Process, SubmissionConflict, validate_expression};
+
 use concerto_mail::templates::{ReceiptEmail, expression_receipt};
 use concerto_store::{NewEmail, Receipt, StoreError, Submission};
 
 use crate::AppState;
 use crate::error::{WebError, conflict_errors};
 use crate::limits::Door;
+use crate::secret::{new_token, token_digest};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,23 +48,6 @@ impl From<WebError> for SubmitError {
 pub struct Submitted {
     pub receipt: Receipt,
     pub token: String,
-}
-
-/// A fresh secret for a management link: 192 random bits, hex-encoded.
-pub(crate) fn new_token() -> Result<String, WebError> {
-    let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("random source: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Whether `text` can be a token of [`new_token`]: links with anything else open nothing.
-pub fn is_token(text: &str) -> bool {
-    text.len() == 48 && text.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Only the digest of a token is stored, so a copy of the database opens no link.
-pub fn token_digest(token: &str) -> String {
-    sha256_hex(token.as_bytes())
 }
 
 pub fn receipt_path(token: &str) -> String {
@@ -103,12 +88,8 @@ pub async fn receive(
         amends: amends.map(token_digest),
     };
     let base = state.config.public_url.trim_end_matches('/');
-    let areas: Vec<String> = expression
-        .participations
-        .iter()
-        .filter_map(|p| process.area(p.area_id))
-        .map(|a| a.name.clone())
-        .collect();
+    let areas: Vec<String> =
+        expression.participations.iter().filter_map(|p| process.area(p.area_id)).map(|a| a.name.clone()).collect();
     let email = |receipt: &Receipt| {
         let message = expression_receipt(&ReceiptEmail {
             recipient: expression.applicant.email.clone(),

@@ -10,13 +10,14 @@ use axum::response::Response;
 use concerto_domain::{Process, TaxCode};
 use concerto_mail::templates::{RegistrationRef, link_resent};
 
-use super::{caught_in_trap, manage_path, new_token, token_digest};
+use super::{caught_in_trap, manage_path};
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
 use crate::limits::Door;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::secret::{new_token, token_digest};
 
 #[derive(Template)]
 #[template(path = "expression_link_resend.html")]
@@ -26,8 +27,13 @@ struct ResendPage {
     done: bool,
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Result<Response, PageError> {
-    let process = crate::public_process(&state.store, &slug).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let process =
+        crate::public_process(&state.store, &slug).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
     let page = ResendPage { ctx, process, done: false };
     render(&page.ctx, &page)
 }

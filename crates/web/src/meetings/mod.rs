@@ -45,8 +45,8 @@ pub fn routes() -> Router<AppState> {
 
 /// A fresh secret for an offer's link and its digest, as management links are made.
 pub(crate) fn offer_token() -> Option<(String, String)> {
-    let token = crate::expressions::new_token().ok()?;
-    let digest = crate::expressions::token_digest(&token);
+    let token = crate::secret::new_token().ok()?;
+    let digest = crate::secret::token_digest(&token);
     Some((token, digest))
 }
 
@@ -65,7 +65,7 @@ pub(crate) fn offer_mail<'a>(
             process_title: process.header.title.clone(),
             session_title: session.title.clone(),
             when: crate::view::session_when(session),
-            deadline: crate::tables::when(until),
+            deadline: crate::view::when(until),
             confirm_url: format!("{}/posti/{token}", public_url.trim_end_matches('/')),
         })
     }
@@ -97,31 +97,4 @@ pub(crate) fn state_label(ctx: &PageContext, state: SeatState) -> &'static str {
         SeatState::Cancelled => "meetings.seat.cancelled",
         SeatState::Expired => "meetings.seat.expired",
     })
-}
-
-/// A person's own calendar entry for `session` (`method` REQUEST or CANCEL): the
-/// public event with the Ambito's office as organizer, the person as attendee and,
-/// for an online or hybrid session, its link. None for an undated session.
-pub(crate) fn personal_calendar(
-    public_url: &str,
-    process: &Process,
-    session: &Session,
-    meeting: &Meeting,
-    attendee: (&str, &str),
-    method: concerto_documents::Method,
-    now: DateTime<Utc>,
-) -> Option<String> {
-    use concerto_documents::{CalendarEvent, CalendarPerson, ics};
-    let mut event = CalendarEvent::public(process, session, public_url)?;
-    let host = public_url.split("://").nth(1).and_then(|r| r.split(['/', ':']).next()).unwrap_or("concerto.invalid");
-    let office = process.ambito.contacts.email.clone().unwrap_or_else(|| format!("noreply@{host}"));
-    event.organizer = Some(CalendarPerson { name: format!("Ufficio di Piano – {}", process.ambito.full_name()), email: office });
-    event.attendee = Some(CalendarPerson { name: attendee.0.to_string(), email: attendee.1.to_string() });
-    if let Some(link) = meeting.link_for(concerto_domain::tables::Viewer::Participant) {
-        event.description = format!("Collegamento alla riunione: {link}\n{}", event.description);
-        if meeting.mode == MeetingMode::Online {
-            event.location = Some(link.to_string());
-        }
-    }
-    Some(ics(None, method, &[event], now))
 }

@@ -11,10 +11,10 @@ use concerto_store::{SeatRecord, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::expressions::{is_token, token_digest};
 use crate::page::PageContext;
-use crate::public::render;
-use crate::tables::when;
+use crate::page::render;
+use crate::secret::{is_token, token_digest};
+use crate::view::when;
 
 #[derive(Template)]
 #[template(path = "meetings_offer.html")]
@@ -35,7 +35,8 @@ async fn load(state: &AppState, token: &str) -> Result<(Process, Session, SeatRe
         return Err(WebError::NotFound);
     }
     let seat = state.store.seat_by_token(&token_digest(token)).await?.ok_or(WebError::NotFound)?;
-    let process = state.store.process_by_id(process_of(state, seat.session_id).await?).await?.ok_or(WebError::NotFound)?;
+    let process =
+        state.store.process_by_id(process_of(state, seat.session_id).await?).await?.ok_or(WebError::NotFound)?;
     let session = process.sessions.iter().find(|s| s.id == seat.session_id).cloned().ok_or(WebError::NotFound)?;
     Ok((process, session, seat))
 }
@@ -53,11 +54,19 @@ fn refusal(ctx: &PageContext, r: ConfirmRefused) -> String {
     .to_string()
 }
 
-fn show(ctx: PageContext, token: String, found: (Process, Session, SeatRecord), now: chrono::DateTime<chrono::Utc>, confirmed: bool) -> Response {
+fn show(
+    ctx: PageContext,
+    token: String,
+    found: (Process, Session, SeatRecord),
+    now: chrono::DateTime<chrono::Utc>,
+    confirmed: bool,
+) -> Response {
     let (process, session, seat) = found;
     let refused = if confirmed { None } else { may_confirm(&seat.rule(), now).err().map(|r| refusal(&ctx, r)) };
-    let status = if refused.is_some() && seat.state != SeatState::Confirmed { StatusCode::CONFLICT } else { StatusCode::OK };
-    let page = OfferPage { until: seat.offered_until.map(when), ctx, token, process, session, seat, refused, confirmed };
+    let status =
+        if refused.is_some() && seat.state != SeatState::Confirmed { StatusCode::CONFLICT } else { StatusCode::OK };
+    let page =
+        OfferPage { until: seat.offered_until.map(when), ctx, token, process, session, seat, refused, confirmed };
     match render(&page.ctx, &page) {
         Ok(r) => (status, r).into_response(),
         Err(e) => e.into_response(),
@@ -87,7 +96,8 @@ pub async fn confirm(State(state): State<AppState>, ctx: PageContext, Path(token
         subject: format!("session:{}:{}", process.header.slug, session.id),
         ambito: Some(process.ambito.slug.clone()),
         before: None,
-        after: serde_json::to_string(&serde_json::json!({ "representative": seat.rep_email, "state": "confirmed" })).ok(),
+        after: serde_json::to_string(&serde_json::json!({ "representative": seat.rep_email, "state": "confirmed" }))
+            .ok(),
     };
     match state.store.confirm_seat(seat.id, &entry).await {
         Ok(()) => {

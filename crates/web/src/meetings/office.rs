@@ -12,12 +12,14 @@ use serde::Deserialize;
 
 use super::{mode_label, offer_mail, offer_token, state_label};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::audit;
 use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::form::{Fields, FormErrors, unprocessable};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
-use crate::tables::{Fields, FormErrors, unprocessable, when};
+use crate::page::render;
+use crate::view::when;
 
 pub struct SeatLine {
     pub id: i64,
@@ -52,9 +54,16 @@ pub struct Notice {
     esito: Option<String>,
 }
 
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str, id: i64) -> Result<(Process, Session), Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&Principal>,
+    slug: &str,
+    id: i64,
+) -> Result<(Process, Session), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    let session =
+        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     Ok((process, session))
 }
 
@@ -84,10 +93,14 @@ async fn build(
     let meeting = state.store.meeting(session.id).await?;
     let seats = state.store.seats(session.id).await?;
     let reminder_hours = state.store.reminder_hours(process.id).await?;
-    let modes = [concerto_domain::tables::MeetingMode::InPerson, concerto_domain::tables::MeetingMode::Online, concerto_domain::tables::MeetingMode::Hybrid]
-        .into_iter()
-        .map(|m| (m.as_str(), mode_label(&ctx, m)))
-        .collect();
+    let modes = [
+        concerto_domain::tables::MeetingMode::InPerson,
+        concerto_domain::tables::MeetingMode::Online,
+        concerto_domain::tables::MeetingMode::Hybrid,
+    ]
+    .into_iter()
+    .map(|m| (m.as_str(), mode_label(&ctx, m)))
+    .collect();
     Ok(OfficePage {
         counts: seat_counts(seats.iter().map(|s| s.state)),
         seats: seats
@@ -126,7 +139,13 @@ pub async fn page(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let notice = notice.esito.map(|k| ctx.t(&format!("meetings.done.{}", k.chars().filter(char::is_ascii_alphabetic).collect::<String>())).to_string()).filter(|t| !t.is_empty());
+    let notice = notice
+        .esito
+        .map(|k| {
+            ctx.t(&format!("meetings.done.{}", k.chars().filter(char::is_ascii_alphabetic).collect::<String>()))
+                .to_string()
+        })
+        .filter(|t| !t.is_empty());
     match build(&state, ctx.clone(), process, session, None, FormErrors::default(), notice).await {
         Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
         Err(e) => e.into_page(&ctx),
@@ -180,7 +199,14 @@ pub async fn save(
     }
 }
 
-async fn reshow(state: &AppState, ctx: PageContext, process: Process, session: Session, fields: Fields, errors: &FieldErrors) -> Response {
+async fn reshow(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    session: Session,
+    fields: Fields,
+    errors: &FieldErrors,
+) -> Response {
     let errors = FormErrors::of(errors, &ctx);
     match build(state, ctx.clone(), process, session, Some(fields), errors, None).await {
         Ok(page) => unprocessable(&page.ctx, &page),
@@ -264,7 +290,8 @@ pub async fn reminder_hours(
     );
     match state.store.set_reminder_hours(process.id, hours, &entry).await {
         Ok(()) => match back {
-            Some(id) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=promemoria")).into_response(),
+            Some(id) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=promemoria"))
+                .into_response(),
             None => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
         },
         Err(e) => WebError::from(e).into_page(&ctx),

@@ -13,11 +13,13 @@ use serde::Deserialize;
 
 use super::{mode_label, offer_mail, offer_token, place, state_label};
 use crate::AppState;
+use crate::audit::participant_entry;
 use crate::error::WebError;
-use crate::expressions::token_digest;
+use crate::form::Fields;
 use crate::page::PageContext;
-use crate::public::render;
-use crate::tables::{Fields, participant_entry, when};
+use crate::page::render;
+use crate::secret::token_digest;
+use crate::view::when;
 
 pub struct RepLine {
     pub name: String,
@@ -71,7 +73,12 @@ fn notice_text(ctx: &PageContext, key: Option<String>) -> Option<String> {
     Some(ctx.t(&format!("meetings.done.{key}")).to_string()).filter(|t| !t.is_empty())
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>, Query(notice): Query<Notice>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Response {
     let built = async {
         let (process, received) = holder(&state, &token).await?;
         let seats = state.store.seats_of(process.id, &received.expression.applicant.tax_code.to_string()).await?;
@@ -100,8 +107,14 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): 
                             name: i.name.clone(),
                             email: i.email.clone(),
                             state: seat.map(|x| x.state.as_str()),
-                            state_label: seat.map_or_else(|| ctx.t("meetings.seat.none").to_string(), |x| state_label(&ctx, x.state).to_string()),
-                            until: seat.filter(|x| x.state == SeatState::Offered).and_then(|x| x.offered_until).map(when),
+                            state_label: seat.map_or_else(
+                                || ctx.t("meetings.seat.none").to_string(),
+                                |x| state_label(&ctx, x.state).to_string(),
+                            ),
+                            until: seat
+                                .filter(|x| x.state == SeatState::Offered)
+                                .and_then(|x| x.offered_until)
+                                .map(when),
                         }
                     })
                     .collect(),
@@ -139,11 +152,23 @@ pub async fn act(
         let now = state.clock.now();
         let subject = format!("session:{}:{}", process.header.slug, session.id);
         let entry = |action: &str| {
-            participant_entry(&received, now, action, subject.clone(), &process.ambito.slug, &serde_json::json!({ "representative": rep.email }))
+            participant_entry(
+                &received,
+                now,
+                action,
+                subject.clone(),
+                &process.ambito.slug,
+                &serde_json::json!({ "representative": rep.email }),
+            )
         };
         let done = match fields.get("action") {
             "register" => {
-                let who = NewRepresentative { tax_code: rep.tax_code.clone(), organization: rep.organization.clone(), rep_name: rep.name.clone(), rep_email: rep.email.clone() };
+                let who = NewRepresentative {
+                    tax_code: rep.tax_code.clone(),
+                    organization: rep.organization.clone(),
+                    rep_name: rep.name.clone(),
+                    rep_email: rep.email.clone(),
+                };
                 match state.store.register_seat(session.id, &who, &entry("seat.register")).await {
                     Ok(SeatState::Waiting) => "attesa",
                     Ok(_) => "iscritto",
@@ -153,13 +178,19 @@ pub async fn act(
             }
             "cancel" => {
                 let mail = offer_mail(&state.config.public_url, &process, session);
-                state.store.cancel_seat(session.id, &rep.tax_code, &rep.email, offer_token, mail, &entry("seat.cancel")).await?;
+                state
+                    .store
+                    .cancel_seat(session.id, &rep.tax_code, &rep.email, offer_token, mail, &entry("seat.cancel"))
+                    .await?;
                 state.outbox.wake();
                 "annullato"
             }
             "confirm" => {
                 let seats: Vec<SeatRecord> = state.store.seats(session.id).await?;
-                let seat = seats.iter().find(|s| s.tax_code == rep.tax_code && s.rep_email == rep.email).ok_or(WebError::NotFound)?;
+                let seat = seats
+                    .iter()
+                    .find(|s| s.tax_code == rep.tax_code && s.rep_email == rep.email)
+                    .ok_or(WebError::NotFound)?;
                 match may_confirm(&seat.rule(), now) {
                     Ok(()) => {
                         state.store.confirm_seat(seat.id, &entry("seat.confirm")).await?;
@@ -174,7 +205,9 @@ pub async fn act(
     }
     .await;
     match outcome {
-        Ok(done) => Redirect::to(&format!("/manifestazioni/{token}/sessioni?esito={done}#sessione-{id}")).into_response(),
+        Ok(done) => {
+            Redirect::to(&format!("/manifestazioni/{token}/sessioni?esito={done}#sessione-{id}")).into_response()
+        }
         Err(e) => e.into_page(&ctx),
     }
 }

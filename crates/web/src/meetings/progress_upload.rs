@@ -15,11 +15,12 @@ use concerto_store::Intervention;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::audit;
 use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// A spreadsheet of a plan's interventions is small: 2 MB is generous.
 pub const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -51,14 +52,20 @@ pub struct Notice {
     esito: Option<String>,
 }
 
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str) -> Result<(Process, Vec<Intervention>), Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&Principal>,
+    slug: &str,
+) -> Result<(Process, Vec<Intervention>), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
     let interventions = state.store.interventions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
     Ok((process, interventions))
 }
 
 fn show(ctx: PageContext, process: Process, status: StatusCode, fill: impl FnOnce(&mut UploadPage)) -> Response {
-    let mut page = UploadPage { ctx, process, rows_json: None, preview: vec![], errors: vec![], file_error: None, applied: false };
+    let mut page =
+        UploadPage { ctx, process, rows_json: None, preview: vec![], errors: vec![], file_error: None, applied: false };
     fill(&mut page);
     match render(&page.ctx, &page) {
         Ok(r) => (status, r).into_response(),
@@ -74,13 +81,20 @@ pub async fn page(
     Query(notice): Query<Notice>,
 ) -> Response {
     match load(&state, &ctx, user.as_ref(), &slug).await {
-        Ok((process, _)) => show(ctx, process, StatusCode::OK, |p| p.applied = notice.esito.as_deref() == Some("applicato")),
+        Ok((process, _)) => {
+            show(ctx, process, StatusCode::OK, |p| p.applied = notice.esito.as_deref() == Some("applicato"))
+        }
         Err(answer) => answer,
     }
 }
 
 /// The template: one row per intervention as it stands, columns of [`SHEET_HEADERS`].
-pub async fn template(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn template(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     let (process, interventions) = match load(&state, &ctx, user.as_ref(), &slug).await {
         Ok(found) => found,
         Err(answer) => return answer,
@@ -90,17 +104,36 @@ pub async fn template(State(state): State<AppState>, ctx: PageContext, CurrentUs
         headers: SHEET_HEADERS.map(String::from).to_vec(),
         rows: interventions
             .iter()
-            .map(|i| vec![i.id.to_string(), i.title.clone(), i.progress.to_string(), i.status.code().to_string(), String::new(), String::new(), String::new()])
+            .map(|i| {
+                vec![
+                    i.id.to_string(),
+                    i.title.clone(),
+                    i.progress.to_string(),
+                    i.status.code().to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+            })
             .collect(),
     };
-    crate::tables::send_file(sheet.to_csv(), "text/csv; charset=utf-8", format!("avanzamento-{}.csv", process.header.slug), &ctx)
+    crate::page::send_file(
+        sheet.to_csv(),
+        "text/csv; charset=utf-8",
+        format!("avanzamento-{}.csv", process.header.slug),
+        &ctx,
+    )
 }
 
 fn preview(rows: &[SheetRow], interventions: &[Intervention]) -> Vec<PreviewLine> {
     rows.iter()
         .map(|r| PreviewLine {
             line: r.line,
-            title: interventions.iter().find(|i| i.id == r.intervention_id).map(|i| i.title.clone()).unwrap_or_default(),
+            title: interventions
+                .iter()
+                .find(|i| i.id == r.intervention_id)
+                .map(|i| i.title.clone())
+                .unwrap_or_default(),
             progress: r.progress,
             status: r.status.code().to_string(),
             milestone: r.milestone.as_ref().map(|m| match m.due_on {
@@ -183,17 +216,29 @@ pub async fn confirm(
     };
     let after: Vec<serde_json::Value> = checked
         .iter()
-        .map(|r| serde_json::json!({ "intervention": r.intervention_id, "progress": r.progress, "status": r.status.code(),
-                                     "milestone": r.milestone.as_ref().map(|m| &m.title) }))
+        .map(|r| {
+            serde_json::json!({ "intervention": r.intervention_id, "progress": r.progress, "status": r.status.code(),
+                                     "milestone": r.milestone.as_ref().map(|m| &m.title) })
+        })
         .collect();
     let before: Vec<serde_json::Value> = interventions
         .iter()
         .filter(|i| checked.iter().any(|r| r.intervention_id == i.id))
         .map(|i| serde_json::json!({ "intervention": i.id, "progress": i.progress, "status": i.status.code() }))
         .collect();
-    let entry = audit::entry(who, state.clock.now(), "interventions.sheet", audit::process_subject(&process), &process.ambito.slug, Some(&before), Some(&after));
+    let entry = audit::entry(
+        who,
+        state.clock.now(),
+        "interventions.sheet",
+        audit::process_subject(&process),
+        &process.ambito.slug,
+        Some(&before),
+        Some(&after),
+    );
     match state.store.apply_progress_sheet(process.id, &checked, &entry).await {
-        Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}/monitoraggio/foglio?esito=applicato")).into_response(),
+        Ok(()) => {
+            Redirect::to(&format!("/ufficio/processi/{slug}/monitoraggio/foglio?esito=applicato")).into_response()
+        }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }

@@ -12,7 +12,7 @@ use super::{mode_label, place};
 use crate::AppState;
 use crate::error::WebError;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 use crate::view::{CalendarRow, calendar_row};
 
 #[derive(Template)]
@@ -39,8 +39,10 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Path((slug, i
         let meeting = state.store.meeting(session.id).await?;
         let minutes = state.store.minutes(session.id).await?.filter(|m| m.published);
         let (attendance, organizations) = if minutes.is_some() {
-            let present: Vec<_> = state.store.attendances(process.id).await?.into_iter().filter(|a| a.session_id == id).collect();
-            let mut orgs: Vec<String> = present.iter().map(|a| a.organization.clone()).filter(|o| !o.trim().is_empty()).collect();
+            let present: Vec<_> =
+                state.store.attendances(process.id).await?.into_iter().filter(|a| a.session_id == id).collect();
+            let mut orgs: Vec<String> =
+                present.iter().map(|a| a.organization.clone()).filter(|o| !o.trim().is_empty()).collect();
             orgs.sort();
             orgs.dedup();
             (present.len(), orgs)
@@ -49,7 +51,10 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Path((slug, i
         };
         Ok::<_, WebError>(SessionPage {
             row: calendar_row(&process, &session, ctx.locale),
-            table: session.table_id.and_then(|t| process.tables.iter().find(|x| x.id == t)).map(|t| (t.id, t.label.clone())),
+            table: session
+                .table_id
+                .and_then(|t| process.tables.iter().find(|x| x.id == t))
+                .map(|t| (t.id, t.label.clone())),
             mode: mode_label(&ctx, meeting.mode),
             place: place(&ctx, &session, &meeting),
             accessibility: meeting.accessibility.clone(),

@@ -46,7 +46,12 @@ pub async fn send_due_reminders(state: &AppState) -> Result<usize, WebError> {
                 .await?
                 .into_iter()
                 .filter(|x| x.state == SeatState::Confirmed)
-                .map(|x| Invitee { tax_code: x.tax_code, organization: x.organization, name: x.rep_name, email: x.rep_email })
+                .map(|x| Invitee {
+                    tax_code: x.tax_code,
+                    organization: x.organization,
+                    name: x.rep_name,
+                    email: x.rep_email,
+                })
                 .collect();
             for who in reminder_recipients(&invited, &seated, meeting.seats().is_some()) {
                 if state.store.reminder_sent(s.id, &who.tax_code, &who.email).await? {
@@ -55,7 +60,7 @@ pub async fn send_due_reminders(state: &AppState) -> Result<usize, WebError> {
                 let code = codes
                     .iter()
                     .find(|c| c.tax_code == who.tax_code && c.rep_email == who.email)
-                    .map(|c| (c.code.clone(), crate::tables::qr::png(&c.code)));
+                    .map(|c| (c.code.clone(), crate::qr::png(&c.code)));
                 let email = reminder(&Reminder {
                     dedup_key: format!("reminder:{}:{}:{}", s.id, who.tax_code, who.email),
                     recipient: who.email.clone(),

@@ -17,10 +17,10 @@ use serde::Deserialize;
 
 use super::{refreshed, status_label};
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// The moderator signed in, or the answer for anyone else.
 fn moderator(user: Option<Principal>, ctx: &PageContext) -> Result<Principal, Response> {
@@ -29,7 +29,13 @@ fn moderator(user: Option<Principal>, ctx: &PageContext) -> Result<Principal, Re
 }
 
 /// The audit entry of a moderator's change: the observatory spans every Ambito.
-fn audit(who: &Principal, at: chrono::DateTime<chrono::Utc>, action: &str, subject: String, after: Option<String>) -> AuditEntry {
+fn audit(
+    who: &Principal,
+    at: chrono::DateTime<chrono::Utc>,
+    action: &str,
+    subject: String,
+    after: Option<String>,
+) -> AuditEntry {
     AuditEntry {
         actor: format!("account:{} <{}>", who.account_id, who.email),
         at,
@@ -151,7 +157,8 @@ pub async fn decide(
         }
     };
     let after = serde_json::to_string(&decision).ok();
-    let entry = audit(&who, state.clock.now(), &format!("observatory.{}", decision.code()), format!("correction:{id}"), after);
+    let entry =
+        audit(&who, state.clock.now(), &format!("observatory.{}", decision.code()), format!("correction:{id}"), after);
     // The proposer hears the decision when they left an address.
     let pending = match state.store.pending_corrections().await {
         Ok(pending) => pending.into_iter().find(|p| p.id == id),
@@ -160,7 +167,15 @@ pub async fn decide(
     let message = pending.filter(|p| !p.email.trim().is_empty()).map(|p| {
         let link = format!("{}/osservatorio/{}", state.config.public_url.trim_end_matches('/'), p.record_id);
         let accepted = matches!(decision, Moderation::Accept { .. });
-        concerto_mail::templates::correction_decided(id, p.email.trim(), &p.name, &p.record_title, accepted, decision.reason(), &link)
+        concerto_mail::templates::correction_decided(
+            id,
+            p.email.trim(),
+            &p.name,
+            &p.record_title,
+            accepted,
+            decision.reason(),
+            &link,
+        )
     });
     let emails = usize::from(message.is_some());
     let key = if matches!(decision, Moderation::Accept { .. }) { "correction_accepted" } else { "correction_rejected" };
@@ -170,7 +185,8 @@ pub async fn decide(
             Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", key, Some(emails))).into_response()
         }
         Err(concerto_store::StoreError::NotFound) => {
-            Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", "nothing_changed", None)).into_response()
+            Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", "nothing_changed", None))
+                .into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
@@ -224,7 +240,12 @@ struct NewPage {
     imported: Vec<String>,
 }
 
-fn new_page(ctx: PageContext, values: &HashMap<String, String>, errors: Vec<(String, String)>, imported: Vec<String>) -> Response {
+fn new_page(
+    ctx: PageContext,
+    values: &HashMap<String, String>,
+    errors: Vec<(String, String)>,
+    imported: Vec<String>,
+) -> Response {
     let value = |name: &str| values.get(name).cloned().unwrap_or_default();
     let fields = FIELDS
         .iter()
@@ -331,8 +352,8 @@ fn suggest_from_notice(values: &mut HashMap<String, String>, draft: &ProcessDraf
     set("ambito", draft.ambito.clone());
     set("municipalities", Some(draft.municipality_names().join("\n")));
     set("cycle", draft.plan_period.map(|p| format!("{}-{}", p.from, p.to)));
-    set("starts_on", dates.iter().min().map(|d| d.to_string()));
-    set("ends_on", dates.iter().max().map(|d| d.to_string()));
+    set("starts_on", dates.iter().min().map(std::string::ToString::to_string));
+    set("ends_on", dates.iter().max().map(std::string::ToString::to_string));
     let mut areas: Vec<String> = draft.sessions.iter().flat_map(|s| s.areas.iter().cloned()).collect();
     areas.sort();
     areas.dedup();
@@ -342,7 +363,13 @@ fn suggest_from_notice(values: &mut HashMap<String, String>, draft: &ProcessDraf
     set("reported_by", Some("Avviso pubblico".into()));
     set("source", Some(RecordSource::Notice.code().into()));
     if let Some(from) = dates.iter().min() {
-        set("specific_theme", Some(format!("Piano Sociale di Zona {}", draft.plan_period.map_or(from.year().to_string(), |p| format!("{}-{}", p.from, p.to)))));
+        set(
+            "specific_theme",
+            Some(format!(
+                "Piano Sociale di Zona {}",
+                draft.plan_period.map_or(from.year().to_string(), |p| format!("{}-{}", p.from, p.to))
+            )),
+        );
     }
 }
 
@@ -363,7 +390,12 @@ pub async fn create(
                 suggest_from_notice(&mut values, &draft, state.clock.now().with_timezone(&ROME).date_naive());
                 new_page(ctx, &values, Vec::new(), draft.warnings)
             }
-            Err(e) => new_page(ctx, &values, vec![("notice_text".into(), format!("Avviso non importabile: {e}."))], Vec::new()),
+            Err(e) => new_page(
+                ctx,
+                &values,
+                vec![("notice_text".into(), format!("Avviso non importabile: {e}."))],
+                Vec::new(),
+            ),
         };
     }
     let content = match content_from(&values) {
@@ -373,9 +405,19 @@ pub async fn create(
             return new_page(ctx, &values, errors, Vec::new());
         }
     };
-    let source = if values.get("source").map(String::as_str) == Some("notice") { RecordSource::Notice } else { RecordSource::External };
+    let source = if values.get("source").map(String::as_str) == Some("notice") {
+        RecordSource::Notice
+    } else {
+        RecordSource::External
+    };
     let now = state.clock.now();
-    let entry = audit(&who, now, "observatory.create", format!("observatory:{}", content.title), serde_json::to_string(&content).ok());
+    let entry = audit(
+        &who,
+        now,
+        "observatory.create",
+        format!("observatory:{}", content.title),
+        serde_json::to_string(&content).ok(),
+    );
     match state.store.create_observatory_records(std::slice::from_ref(&content), source, now, Some(&entry)).await {
         Ok(ids) => Redirect::to(&format!("/osservatorio/{}", ids.first().copied().unwrap_or_default())).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),

@@ -43,9 +43,26 @@ fn base(state: &AppState) -> String {
 }
 
 const CATALOGUE_HEADERS: [&str; 20] = [
-    "id", "url", "titolo", "stato", "inizio", "fine", "ambito", "comuni", "provincia", "regione", "ciclo",
-    "aree", "gestione", "titolari_decisione", "ambito_intervento", "tematica", "obiettivi", "risultati",
-    "segnalato_da", "ultima_modifica",
+    "id",
+    "url",
+    "titolo",
+    "stato",
+    "inizio",
+    "fine",
+    "ambito",
+    "comuni",
+    "provincia",
+    "regione",
+    "ciclo",
+    "aree",
+    "gestione",
+    "titolari_decisione",
+    "ambito_intervento",
+    "tematica",
+    "obiettivi",
+    "risultati",
+    "segnalato_da",
+    "ultima_modifica",
 ];
 
 fn catalogue_row(base: &str, r: &StoredRecord) -> Vec<String> {
@@ -85,7 +102,7 @@ pub async fn catalogue_csv(State(state): State<AppState>) -> Result<Response, Ap
     let records = catalogue(&state).await?;
     let sheet = Sheet {
         name: "Osservatorio".into(),
-        headers: CATALOGUE_HEADERS.iter().map(|h| h.to_string()).collect(),
+        headers: CATALOGUE_HEADERS.iter().map(std::string::ToString::to_string).collect(),
         rows: records.iter().map(|r| catalogue_row(&base, r)).collect(),
     };
     csv_response("osservatorio.csv", &sheet)
@@ -133,7 +150,8 @@ fn calendar_rows(process: &Process) -> Vec<Vec<String>> {
         .sessions_in_calendar_order()
         .into_iter()
         .map(|s| {
-            let areas: Vec<&str> = s.area_ids.iter().filter_map(|id| process.area(*id)).map(|a| a.name.as_str()).collect();
+            let areas: Vec<&str> =
+                s.area_ids.iter().filter_map(|id| process.area(*id)).map(|a| a.name.as_str()).collect();
             vec![
                 s.date.map(|d| d.to_string()).unwrap_or_default(),
                 s.start.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
@@ -162,7 +180,7 @@ pub async fn calendar_csv(State(state): State<AppState>, Path(slug): Path<String
     let (process, _) = public_process(&state, &slug).await?;
     let sheet = Sheet {
         name: "Calendario".into(),
-        headers: CALENDAR_HEADERS.iter().map(|h| h.to_string()).collect(),
+        headers: CALENDAR_HEADERS.iter().map(std::string::ToString::to_string).collect(),
         rows: calendar_rows(&process),
     };
     csv_response(&format!("{slug}-calendario.csv"), &sheet)
@@ -172,7 +190,7 @@ pub async fn areas_csv(State(state): State<AppState>, Path(slug): Path<String>) 
     let (_, figures) = public_process(&state, &slug).await?;
     let sheet = Sheet {
         name: "Aree".into(),
-        headers: AREA_HEADERS.iter().map(|h| h.to_string()).collect(),
+        headers: AREA_HEADERS.iter().map(std::string::ToString::to_string).collect(),
         rows: area_rows(&figures),
     };
     csv_response(&format!("{slug}-aree.csv"), &sheet)
@@ -182,7 +200,15 @@ pub async fn process_json(State(state): State<AppState>, Path(slug): Path<String
     let (process, figures) = public_process(&state, &slug).await?;
     let calendar: Vec<Value> = calendar_rows(&process)
         .into_iter()
-        .map(|cells| json!(CALENDAR_HEADERS.iter().zip(cells).map(|(h, c)| (h.to_string(), json!(c))).collect::<serde_json::Map<_, _>>()))
+        .map(|cells| {
+            json!(
+                CALENDAR_HEADERS
+                    .iter()
+                    .zip(cells)
+                    .map(|(h, c)| (h.to_string(), json!(c)))
+                    .collect::<serde_json::Map<_, _>>()
+            )
+        })
         .collect();
     let a = &process.ambito;
     let body = json!({
@@ -240,7 +266,11 @@ pub async fn dcat(State(state): State<AppState>) -> Result<Response, ApiError> {
     let base = base(&state);
     let records = catalogue(&state).await?;
     let today = state.clock.now().with_timezone(&ROME).date_naive().to_string();
-    let modified = records.iter().map(|r| r.updated_at).max().map_or(today.clone(), |t| t.with_timezone(&ROME).date_naive().to_string());
+    let modified = records
+        .iter()
+        .map(|r| r.updated_at)
+        .max()
+        .map_or(today.clone(), |t| t.with_timezone(&ROME).date_naive().to_string());
     let data = format!("{base}/osservatorio/dati");
     let mut datasets = vec![dataset(
         &base,

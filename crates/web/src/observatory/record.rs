@@ -3,12 +3,12 @@
 //! form, whose proposals wait for a moderator.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
-use concerto_domain::observatory::{AreaFigures, Completion, CorrectionInput, RecordContent, validate_correction};
 use concerto_domain::italian;
+use concerto_domain::observatory::{AreaFigures, Completion, CorrectionInput, RecordContent, validate_correction};
 use concerto_store::{RecordVersion, StoredRecord};
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::limits::Door;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 #[derive(Deserialize)]
 pub struct RecordParams {
@@ -221,7 +221,10 @@ pub async fn propose(
     match validate_correction(&input, &record.content) {
         Ok(correction) => {
             match state.store.propose_correction(record.id, base_version, &correction, state.clock.now()).await {
-                Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/osservatorio/{}?inviata=1#integra", record.id))])
+                Ok(_) => (
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, format!("/osservatorio/{}?inviata=1#integra", record.id))],
+                )
                     .into_response(),
                 Err(e) => WebError::from(e).into_page(&ctx),
             }

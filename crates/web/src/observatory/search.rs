@@ -15,7 +15,7 @@ use super::{encode, marked, refreshed, source_label, status_label};
 use crate::AppState;
 use crate::error::{ApiError, WebError};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// The query string as sent: every field optional, read as text so that a bad
 /// value is a field error instead of a rejected request.

@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Locale;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 pub struct ChartView {
     pub id: &'static str,
@@ -47,15 +47,27 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext) -> Response {
         Ok(stats) => stats,
         Err(e) => return e.into_page(&ctx),
     };
-    let legal_forms = stats.organizations_per_legal_form.into_iter().map(|(code, n)| (form_label(&code, ctx.locale), n)).collect();
+    let legal_forms =
+        stats.organizations_per_legal_form.into_iter().map(|(code, n)| (form_label(&code, ctx.locale), n)).collect();
     let charts = [
         ("per-year", ctx.t("observatory.stats.per_year"), ctx.t("observatory.stats.year"), stats.per_year),
-        ("per-province", ctx.t("observatory.stats.per_province"), ctx.t("observatory.field.province"), stats.per_province),
+        (
+            "per-province",
+            ctx.t("observatory.stats.per_province"),
+            ctx.t("observatory.field.province"),
+            stats.per_province,
+        ),
         ("per-area", ctx.t("observatory.stats.per_area"), ctx.t("observatory.field.area"), stats.participants_per_area),
         ("per-form", ctx.t("observatory.stats.per_form"), ctx.t("observatory.stats.form"), legal_forms),
     ]
     .into_iter()
-    .map(|(id, title, label_header, rows)| ChartView { id, title, label_header, svg: chart::bars(id, title, &rows), rows })
+    .map(|(id, title, label_header, rows)| ChartView {
+        id,
+        title,
+        label_header,
+        svg: chart::bars(id, title, &rows),
+        rows,
+    })
     .collect();
     let page = StatsPage { ctx, charts };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)

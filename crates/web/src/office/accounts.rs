@@ -9,19 +9,18 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use concerto_domain::{
-    AccountChange, Decision, FieldErrors, Principal, Role, accounts_scope, assignable_roles,
-    may_manage_account,
+    AccountChange, Decision, FieldErrors, Principal, Role, accounts_scope, assignable_roles, may_manage_account,
 };
 use concerto_mail::templates::account_invitation;
 use concerto_store::{AccountLine, NewAccount, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
-use crate::onboarding::role_name;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::role_name;
 
 /// How long an invitation opens.
 const INVITATION_HOURS: i64 = 48;
@@ -45,15 +44,9 @@ struct ListPage {
 }
 
 /// The signed-in administrator and the Ambito whose accounts it manages (`None`: all).
-fn administrator(
-    user: Option<Principal>,
-    ctx: &PageContext,
-) -> Result<(Principal, Option<i64>), Response> {
-    let scope = accounts_scope(user.as_ref()).map_err(|d| {
-        enforce(d, ctx)
-            .err()
-            .unwrap_or_else(|| WebError::Forbidden.into_page(ctx))
-    })?;
+fn administrator(user: Option<Principal>, ctx: &PageContext) -> Result<(Principal, Option<i64>), Response> {
+    let scope = accounts_scope(user.as_ref())
+        .map_err(|d| enforce(d, ctx).err().unwrap_or_else(|| WebError::Forbidden.into_page(ctx)))?;
     let who = user.ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     Ok((who, scope))
 }
@@ -72,18 +65,13 @@ async fn list_page(
     let rows = lines
         .into_iter()
         .map(|line| {
-            let manageable = may_manage_account(Some(who), line.role, line.ambito_id)
-                == Decision::Allow
+            let manageable = may_manage_account(Some(who), line.role, line.ambito_id) == Decision::Allow
                 && line.id != who.account_id;
-            let roles =
-                if manageable && line.role != Role::Representative && line.role != Role::Citizen {
-                    assignable_roles(who)
-                        .iter()
-                        .map(|r| (r.code(), role_name(*r), *r == line.role))
-                        .collect()
-                } else {
-                    vec![]
-                };
+            let roles = if manageable && line.role != Role::Representative && line.role != Role::Citizen {
+                assignable_roles(who).iter().map(|r| (r.code(), role_name(*r), *r == line.role)).collect()
+            } else {
+                vec![]
+            };
             Row {
                 role: role_name(line.role),
                 last_sign_in: line
@@ -103,52 +91,27 @@ async fn list_page(
             }
         })
         .collect();
-    let status = if error.is_some() {
-        axum::http::StatusCode::CONFLICT
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = if error.is_some() { axum::http::StatusCode::CONFLICT } else { axum::http::StatusCode::OK };
     let page = ListPage { ctx, rows, error };
-    render(&page.ctx, &page)
-        .map(|r| (status, r).into_response())
-        .unwrap_or_else(IntoResponse::into_response)
+    render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-) -> Response {
+pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
     match administrator(user, &ctx) {
         Ok((who, scope)) => list_page(&state, ctx, &who, scope, None).await,
         Err(answer) => answer,
     }
 }
 
-async fn invite_page(
-    state: &AppState,
-    who: &Principal,
-    v: &FormValues,
-    ctx: PageContext,
-) -> FormPage {
-    let roles = assignable_roles(who)
-        .iter()
-        .map(|r| (r.code().to_string(), role_name(*r).to_string()));
+async fn invite_page(state: &AppState, who: &Principal, v: &FormValues, ctx: PageContext) -> FormPage {
+    let roles = assignable_roles(who).iter().map(|r| (r.code().to_string(), role_name(*r).to_string()));
     let mut fields = vec![
         Field::new("email", "office.accounts.email", Kind::Email, v).required(),
         Field::new("display_name", "office.accounts.name", Kind::Text, v),
-        Field::new("role", "office.accounts.role", Kind::Select, v)
-            .required()
-            .choices(roles, v),
+        Field::new("role", "office.accounts.role", Kind::Select, v).required().choices(roles, v),
     ];
     if who.role == Role::PlatformAdmin {
-        let ambiti = state
-            .store
-            .ambiti()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(_, slug, name)| (slug, name));
+        let ambiti = state.store.ambiti().await.unwrap_or_default().into_iter().map(|(_, slug, name)| (slug, name));
         fields.push(
             Field::new("ambito", "office.accounts.ambito", Kind::Select, v)
                 .hint("office.accounts.ambito.hint")
@@ -157,10 +120,7 @@ async fn invite_page(
     }
     FormPage {
         fields,
-        back: (
-            "/ufficio/utenti".to_string(),
-            ctx.t("office.accounts.title").to_string(),
-        ),
+        back: ("/ufficio/utenti".to_string(), ctx.t("office.accounts.title").to_string()),
         heading: ctx.t("office.accounts.invite").to_string(),
         intro: Some("office.accounts.invite.intro"),
         errors: vec![],
@@ -171,15 +131,9 @@ async fn invite_page(
     }
 }
 
-pub async fn invite_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-) -> Response {
+pub async fn invite_form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
     match administrator(user, &ctx) {
-        Ok((who, _)) => invite_page(&state, &who, &FormValues::default(), ctx)
-            .await
-            .respond(),
+        Ok((who, _)) => invite_page(&state, &who, &FormValues::default(), ctx).await.respond(),
         Err(answer) => answer,
     }
 }
@@ -201,11 +155,7 @@ async fn read_invitation(
     errors.check_text("display_name", &display_name, false);
     let role = Role::from_code(&r.text("role")).filter(|role| assignable_roles(who).contains(role));
     if role.is_none() {
-        errors.push(
-            "role",
-            "invalid_choice",
-            "Scegliere un ruolo tra quelli proposti.",
-        );
+        errors.push("role", "invalid_choice", "Scegliere un ruolo tra quelli proposti.");
     }
     let (ambito_id, ambito_name) = match who.role {
         Role::PlatformAdmin => match r.optional("ambito") {
@@ -232,26 +182,15 @@ async fn read_invitation(
     };
     match role {
         Some(r) if r.needs_ambito() && ambito_id.is_none() => {
-            errors.push("ambito", "required", "Questo ruolo richiede un Ambito.")
+            errors.push("ambito", "required", "Questo ruolo richiede un Ambito.");
         }
-        Some(Role::PlatformAdmin) if ambito_id.is_some() => errors.push(
-            "ambito",
-            "not_allowed",
-            "L'amministratore della piattaforma non appartiene a un Ambito.",
-        ),
+        Some(Role::PlatformAdmin) if ambito_id.is_some() => {
+            errors.push("ambito", "not_allowed", "L'amministratore della piattaforma non appartiene a un Ambito.");
+        }
         _ => {}
     }
     let role = role.unwrap_or(Role::AmbitoEditor);
-    errors.into_result((
-        NewAccount {
-            email,
-            display_name,
-            role,
-            ambito_id,
-            password_hash: None,
-        },
-        ambito_name,
-    ))
+    errors.into_result((NewAccount { email, display_name, role, ambito_id, password_hash: None }, ambito_name))
 }
 
 pub async fn invite(
@@ -268,21 +207,15 @@ pub async fn invite(
     let (account, ambito_name) = match read_invitation(&state, &who, &values).await {
         Ok(found) => found,
         Err(errors) => {
-            return invite_page(&state, &who, &values, ctx)
-                .await
-                .with_errors(errors)
-                .respond();
+            return invite_page(&state, &who, &values, ctx).await.with_errors(errors).respond();
         }
     };
-    let token = match crate::auth::reset::new_token() {
+    let token = match crate::secret::account_token() {
         Ok(t) => t,
         Err(e) => return e.into_page(&ctx),
     };
-    let digest = crate::expressions::token_digest(&token);
-    let link = format!(
-        "{}/accedi/invito/{token}",
-        state.config.public_url.trim_end_matches('/')
-    );
+    let digest = crate::secret::token_digest(&token);
+    let link = format!("{}/accedi/invito/{token}", state.config.public_url.trim_end_matches('/'));
     let message = account_invitation(
         format!("invitation:{digest}"),
         &account.email,
@@ -295,14 +228,7 @@ pub async fn invite(
     let actor = format!("account:{} <{}>", who.account_id, who.email);
     match state
         .store
-        .invite_account(
-            &account,
-            &digest,
-            now + Duration::hours(INVITATION_HOURS),
-            &message,
-            &actor,
-            now,
-        )
+        .invite_account(&account, &digest, now + Duration::hours(INVITATION_HOURS), &message, &actor, now)
         .await
     {
         Ok(_) => {
@@ -322,22 +248,14 @@ pub async fn invite(
 }
 
 /// The account `id` once `who` may manage it; another Ambito's is not found.
-async fn managed(
-    state: &AppState,
-    ctx: &PageContext,
-    who: &Principal,
-    id: i64,
-) -> Result<AccountLine, Response> {
+async fn managed(state: &AppState, ctx: &PageContext, who: &Principal, id: i64) -> Result<AccountLine, Response> {
     let line = state
         .store
         .account_line(id)
         .await
         .map_err(|e| WebError::from(e).into_page(ctx))?
         .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    enforce(
-        may_manage_account(Some(who), line.role, line.ambito_id),
-        ctx,
-    )?;
+    enforce(may_manage_account(Some(who), line.role, line.ambito_id), ctx)?;
     Ok(line)
 }
 
@@ -359,32 +277,14 @@ async fn apply(
     let change = match change(&who, &line) {
         Ok(c) => c,
         Err(errors) => {
-            return list_page(
-                &state,
-                ctx,
-                &who,
-                scope,
-                errors.errors.first().map(|e| e.message.clone()),
-            )
-            .await;
+            return list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await;
         }
     };
     let actor = format!("account:{} <{}>", who.account_id, who.email);
-    match state
-        .store
-        .change_account(id, change, &actor, state.clock.now())
-        .await
-    {
+    match state.store.change_account(id, change, &actor, state.clock.now()).await {
         Ok(()) => Redirect::to("/ufficio/utenti").into_response(),
         Err(StoreError::Invalid(errors)) => {
-            list_page(
-                &state,
-                ctx,
-                &who,
-                scope,
-                errors.errors.first().map(|e| e.message.clone()),
-            )
-            .await
+            list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
@@ -408,11 +308,7 @@ pub async fn set_role(
         match Role::from_code(&input.role).filter(|r| assignable_roles(who).contains(r)) {
             Some(role) => Ok(AccountChange::Role(role)),
             None => {
-                errors.push(
-                    "role",
-                    "invalid_choice",
-                    "Scegliere un ruolo tra quelli proposti.",
-                );
+                errors.push("role", "invalid_choice", "Scegliere un ruolo tra quelli proposti.");
                 Err(errors)
             }
         }

@@ -8,17 +8,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::{
-    AmbitoIdentity, AmbitoProfile, AssociationForm, Contacts, DEFAULT_RETENTION_YEARS, FieldErrors,
-    Principal, may_administer_platform,
+    AmbitoIdentity, AmbitoProfile, AssociationForm, Contacts, DEFAULT_RETENTION_YEARS, FieldErrors, Principal,
+    may_administer_platform,
 };
 use concerto_store::{AmbitoLine, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 #[derive(Template)]
 #[template(path = "office_ambiti.html")]
@@ -33,11 +33,7 @@ fn platform_admin(user: Option<Principal>, ctx: &PageContext) -> Result<Principa
     user.ok_or_else(|| WebError::NotFound.into_page(ctx))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-) -> Response {
+pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -53,20 +49,12 @@ pub async fn list(
 fn provinces() -> Vec<(String, String)> {
     concerto_gazetteer::provinces()
         .iter()
-        .map(|p| {
-            (
-                p.abbreviation.to_string(),
-                format!("{} ({}, {})", p.name, p.abbreviation, p.region),
-            )
-        })
+        .map(|p| (p.abbreviation.to_string(), format!("{} ({}, {})", p.name, p.abbreviation, p.region)))
         .collect()
 }
 
 fn forms() -> Vec<(String, String)> {
-    AssociationForm::ALL
-        .into_iter()
-        .map(|f| (f.code().to_string(), f.label().to_string()))
-        .collect()
+    AssociationForm::ALL.into_iter().map(|f| (f.code().to_string(), f.label().to_string())).collect()
 }
 
 /// The municipalities of `province` (abbreviation), by name.
@@ -77,7 +65,7 @@ fn municipalities_of(province: &str) -> Vec<String> {
     let mut names: Vec<String> = concerto_gazetteer::all()
         .iter()
         .filter(|m| m.province.abbreviation == p.abbreviation)
-        .map(|m| m.display_name())
+        .map(concerto_gazetteer::Municipality::display_name)
         .collect();
     names.sort();
     names
@@ -85,33 +73,15 @@ fn municipalities_of(province: &str) -> Vec<String> {
 
 fn identity_fields(v: &FormValues) -> Vec<Field> {
     vec![
-        Field::new("name", "office.ambiti.name", Kind::Text, v)
-            .required()
-            .hint("office.ambiti.name.hint"),
-        Field::new("slug", "office.ambiti.slug", Kind::Text, v)
-            .required()
-            .hint("office.ambiti.slug.hint"),
+        Field::new("name", "office.ambiti.name", Kind::Text, v).required().hint("office.ambiti.name.hint"),
+        Field::new("slug", "office.ambiti.slug", Kind::Text, v).required().hint("office.ambiti.slug.hint"),
         Field::new("short_code", "office.ambiti.short_code", Kind::Text, v),
-        Field::new("province", "office.ambiti.province", Kind::Select, v)
+        Field::new("province", "office.ambiti.province", Kind::Select, v).required().choices(provinces(), v),
+        Field::new("region", "office.ambiti.region", Kind::Text, v).hint("office.ambiti.region.hint"),
+        Field::new("association_form", "office.ambiti.association_form", Kind::Select, v).choices(forms(), v),
+        Field::new("retention_years", "office.ambiti.retention", Kind::Number, v)
             .required()
-            .choices(provinces(), v),
-        Field::new("region", "office.ambiti.region", Kind::Text, v)
-            .hint("office.ambiti.region.hint"),
-        Field::new(
-            "association_form",
-            "office.ambiti.association_form",
-            Kind::Select,
-            v,
-        )
-        .choices(forms(), v),
-        Field::new(
-            "retention_years",
-            "office.ambiti.retention",
-            Kind::Number,
-            v,
-        )
-        .required()
-        .hint("office.ambiti.retention.hint"),
+            .hint("office.ambiti.retention.hint"),
     ]
 }
 
@@ -123,8 +93,7 @@ fn read_identity(r: &mut Reader<'_>) -> AmbitoIdentity {
         .unwrap_or_default();
     let association_form = match r.optional("association_form") {
         Some(code) => AssociationForm::from_code(&code).or_else(|| {
-            r.errors
-                .push("association_form", "invalid_choice", "Scelta non valida.");
+            r.errors.push("association_form", "invalid_choice", "Scelta non valida.");
             None
         }),
         None => None,
@@ -147,30 +116,18 @@ fn new_page(v: &FormValues, ctx: PageContext) -> FormPage {
     let province = v.get("province");
     let mut fields = vec![];
     if municipalities_of(province).is_empty() {
-        fields.push(
-            Field::new("province", "office.ambiti.province", Kind::Select, v)
-                .required()
-                .choices(provinces(), v),
-        );
+        fields
+            .push(Field::new("province", "office.ambiti.province", Kind::Select, v).required().choices(provinces(), v));
     } else {
         let names = municipalities_of(province);
         fields = identity_fields(v);
         fields.push(
-            Field::new(
-                "municipalities",
-                "office.profile.municipalities",
-                Kind::Checks,
-                v,
-            )
-            .required()
-            .hint("office.ambiti.municipalities.hint")
-            .choices(names.iter().map(|n| (n.clone(), n.clone())), v),
-        );
-        fields.push(
-            Field::new("lead_municipality", "office.profile.lead", Kind::Text, v)
+            Field::new("municipalities", "office.profile.municipalities", Kind::Checks, v)
                 .required()
-                .suggest(names),
+                .hint("office.ambiti.municipalities.hint")
+                .choices(names.iter().map(|n| (n.clone(), n.clone())), v),
         );
+        fields.push(Field::new("lead_municipality", "office.profile.lead", Kind::Text, v).required().suggest(names));
         for (name, label, kind) in [
             ("address", "office.profile.address", Kind::Text),
             ("email", "office.profile.email", Kind::Email),
@@ -185,33 +142,18 @@ fn new_page(v: &FormValues, ctx: PageContext) -> FormPage {
     let step_one = fields.len() == 1;
     FormPage {
         fields,
-        back: (
-            "/ufficio/ambiti".to_string(),
-            ctx.t("office.ambiti.title").to_string(),
-        ),
+        back: ("/ufficio/ambiti".to_string(), ctx.t("office.ambiti.title").to_string()),
         heading: ctx.t("office.ambiti.new").to_string(),
-        intro: Some(if step_one {
-            "office.ambiti.new.province"
-        } else {
-            "office.ambiti.new.intro"
-        }),
+        intro: Some(if step_one { "office.ambiti.new.province" } else { "office.ambiti.new.intro" }),
         errors: vec![],
-        submit: if step_one {
-            "office.ambiti.next"
-        } else {
-            "office.ambiti.create"
-        },
+        submit: if step_one { "office.ambiti.next" } else { "office.ambiti.create" },
         remove: None,
         read_only: false,
         ctx,
     }
 }
 
-pub async fn new_form(
-    State(_state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-) -> Response {
+pub async fn new_form(State(_state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -224,12 +166,8 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
     let mut r = Reader::new(v);
     let identity = read_identity(&mut r);
     let lead = r.text("lead_municipality");
-    let mut municipalities: Vec<String> = v
-        .all("municipalities")
-        .into_iter()
-        .map(|m| m.trim().to_string())
-        .filter(|m| !m.is_empty())
-        .collect();
+    let mut municipalities: Vec<String> =
+        v.all("municipalities").into_iter().map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).collect();
     if !lead.is_empty() {
         municipalities.retain(|m| !m.eq_ignore_ascii_case(&lead));
         municipalities.insert(0, lead.clone());
@@ -257,13 +195,7 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
     let both = (identity, profile);
     r.finish(both, |(i, p)| {
         let mut errors = extra.clone();
-        for e in i
-            .validate()
-            .err()
-            .into_iter()
-            .chain(p.validate().err())
-            .flat_map(|e| e.errors)
-        {
+        for e in i.validate().err().into_iter().chain(p.validate().err()).flat_map(|e| e.errors) {
             errors.errors.push(e);
         }
         errors.into_result(())
@@ -287,11 +219,7 @@ pub async fn create(
         let page = new_page(&values, ctx);
         return if page.fields.len() == 1 {
             let mut errors = FieldErrors::default();
-            errors.push(
-                "province",
-                "unknown_province",
-                "Scegliere la provincia dell'Ambito.",
-            );
+            errors.push("province", "unknown_province", "Scegliere la provincia dell'Ambito.");
             page.with_errors(errors).respond()
         } else {
             page.respond()
@@ -301,7 +229,7 @@ pub async fn create(
         Ok(both) => both,
         Err(errors) => return new_page(&values, ctx).with_errors(errors).respond(),
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         &who,
         state.clock.now(),
         "ambito.create",
@@ -321,19 +249,10 @@ fn values_of(identity: &AmbitoIdentity) -> FormValues {
     let mut v = FormValues::default();
     v.set("name", &identity.name);
     v.set("slug", &identity.slug);
-    v.set(
-        "short_code",
-        identity.short_code.clone().unwrap_or_default(),
-    );
+    v.set("short_code", identity.short_code.clone().unwrap_or_default());
     v.set("province", &identity.province);
     v.set("region", &identity.region);
-    v.set(
-        "association_form",
-        identity
-            .association_form
-            .map(AssociationForm::code)
-            .unwrap_or_default(),
-    );
+    v.set("association_form", identity.association_form.map(AssociationForm::code).unwrap_or_default());
     v.set("retention_years", identity.retention_years.to_string());
     v
 }
@@ -341,10 +260,7 @@ fn values_of(identity: &AmbitoIdentity) -> FormValues {
 fn identity_page(slug: &str, v: &FormValues, ctx: PageContext) -> FormPage {
     FormPage {
         fields: identity_fields(v),
-        back: (
-            format!("/ufficio/ambiti/{slug}"),
-            ctx.t("office.ambiti.profile").to_string(),
-        ),
+        back: (format!("/ufficio/ambiti/{slug}"), ctx.t("office.ambiti.profile").to_string()),
         heading: ctx.t("office.ambiti.identity").to_string(),
         intro: None,
         errors: vec![],
@@ -355,11 +271,7 @@ fn identity_page(slug: &str, v: &FormValues, ctx: PageContext) -> FormPage {
     }
 }
 
-async fn load_identity(
-    state: &AppState,
-    ctx: &PageContext,
-    slug: &str,
-) -> Result<(i64, AmbitoIdentity), Response> {
+async fn load_identity(state: &AppState, ctx: &PageContext, slug: &str) -> Result<(i64, AmbitoIdentity), Response> {
     state
         .store
         .ambito_identity(slug)
@@ -405,12 +317,10 @@ pub async fn save_identity(
     let identity = match r.finish(identity, AmbitoIdentity::validate) {
         Ok(i) => i,
         Err(errors) => {
-            return identity_page(&slug, &values, ctx)
-                .with_errors(errors)
-                .respond();
+            return identity_page(&slug, &values, ctx).with_errors(errors).respond();
         }
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         &who,
         state.clock.now(),
         "ambito.identity",
@@ -419,15 +329,9 @@ pub async fn save_identity(
         Some(&before),
         Some(&identity),
     );
-    match state
-        .store
-        .update_ambito_identity(id, &identity, &audit)
-        .await
-    {
+    match state.store.update_ambito_identity(id, &identity, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{}", identity.slug)).into_response(),
-        Err(StoreError::Invalid(errors)) => identity_page(&slug, &values, ctx)
-            .with_errors(errors)
-            .respond(),
+        Err(StoreError::Invalid(errors)) => identity_page(&slug, &values, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
     }
 }

@@ -6,17 +6,18 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression, italian, validate_annulment_reason};
+use concerto_domain::{OfficeAction, Process, ReceivedExpression, validate_annulment_reason};
 use concerto_mail::templates::{RegistrationRef, registration_annulled};
 use concerto_store::Annulment;
 use serde::Deserialize;
 
-use super::office_process;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::when;
 
 #[derive(Template)]
 #[template(path = "office_annul.html")]
@@ -43,18 +44,14 @@ struct AnnulledPage {
     done: Option<String>,
 }
 
-fn when(instant: chrono::DateTime<chrono::Utc>) -> String {
-    let local = instant.with_timezone(&ROME);
-    format!("{} {}", italian::date(local.date_naive()), italian::time(local.time()))
-}
-
 /// The expression `id` of the process, or not found: another process's ids open nothing.
 async fn target(state: &AppState, process: &Process, id: i64) -> Result<ReceivedExpression, WebError> {
     state.store.expression_by_id(id).await?.filter(|e| e.process_id == process.id).ok_or(WebError::NotFound)
 }
 
 fn page(ctx: PageContext, process: Process, e: &ReceivedExpression, reason: String, error: Option<String>) -> Response {
-    let status = if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let status =
+        if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let page = AnnulPage {
         id: e.id,
         protocol: e.protocol.to_string(),

@@ -10,10 +10,10 @@ use concerto_store::AuditFilter;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// Entries per page.
 const PAGE: i64 = 50;
@@ -106,7 +106,11 @@ pub async fn page(
         })
         .collect();
     let page = AuditLogPage {
-        ambiti: if scope.is_none() { all.into_iter().map(|(_, slug, name)| (slug, name)).collect() } else { Vec::new() },
+        ambiti: if scope.is_none() {
+            all.into_iter().map(|(_, slug, name)| (slug, name)).collect()
+        } else {
+            Vec::new()
+        },
         ambito: ambito.unwrap_or_default(),
         actor: filled(&q.actor).unwrap_or_default().to_string(),
         action: filled(&q.action).unwrap_or_default().to_string(),

@@ -16,10 +16,10 @@ use concerto_store::{CalendarPart, StoreError};
 use serde::Serialize;
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
-use super::office_process;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::view;
 
@@ -66,19 +66,25 @@ pub fn routes() -> Router<AppState> {
         router = router
             .route(
                 &format!("{base}/nuova"),
-                get(move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>| show(part, s, c, u, slug, None))
-                    .post(move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>, f: Pairs| {
+                get(move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>| {
+                    show(part, s, c, u, slug, None)
+                })
+                .post(
+                    move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>, f: Pairs| {
                         save(part, s, c, u, slug, None, f)
-                    }),
+                    },
+                ),
             )
             .route(
                 &format!("{base}/{{id}}/modifica"),
                 get(move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>| {
                     show(part, s, c, u, slug, Some(id))
                 })
-                .post(move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>, f: Pairs| {
-                    save(part, s, c, u, slug, Some(id), f)
-                }),
+                .post(
+                    move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>, f: Pairs| {
+                        save(part, s, c, u, slug, Some(id), f)
+                    },
+                ),
             )
             .route(
                 &format!("{base}/{{id}}/elimina"),
@@ -141,7 +147,8 @@ fn fields(process: &Process, part: CalendarPart, new: bool, v: &FormValues, ctx:
             Field::new("areas", "office.field.areas", Kind::Checks, v).required().choices(area_choices(process), v),
         ],
         CalendarPart::Session => {
-            let kinds = SessionKind::ALL.iter().map(|k| (k.code().to_string(), view::kind_label(*k, ctx.locale).to_string()));
+            let kinds =
+                SessionKind::ALL.iter().map(|k| (k.code().to_string(), view::kind_label(*k, ctx.locale).to_string()));
             let phases = process.phases.iter().map(|p| (p.id.to_string(), p.name.clone()));
             let tables = process.tables.iter().map(|t| (t.id.to_string(), format!("{} – {}", t.label, t.title)));
             let mut fields = vec![
@@ -239,7 +246,12 @@ fn read(process: &Process, part: CalendarPart, new: bool, v: &FormValues) -> Res
                 r.errors.push("kind", "invalid_choice", "Scegliere il tipo di incontro.");
             }
             let schedule = if new {
-                SessionSchedule { date: r.date("date"), start: r.time("start"), end: r.time("end"), venue: r.optional("venue") }
+                SessionSchedule {
+                    date: r.date("date"),
+                    start: r.time("start"),
+                    end: r.time("end"),
+                    venue: r.optional("venue"),
+                }
             } else {
                 SessionSchedule::default()
             };
@@ -288,7 +300,7 @@ fn audit(
         Some(id) => format!("{}:{}:{id}", audit_name(part), process.header.slug),
         None => format!("{}:{}", audit_name(part), process.header.slug),
     };
-    super::audit::entry(
+    crate::audit::entry(
         who,
         state.clock.now(),
         &format!("{}.{verb}", audit_name(part)),
@@ -324,12 +336,41 @@ async fn save(
     let verb = if id.is_some() { "update" } else { "create" };
     let store = &state.store;
     let outcome = match &input {
-        Input::Phase(p) => store.save_phase(process.id, id, p, &audit(&state, who, &process, part, verb, id, serde_json::to_value(p).ok().as_ref())).await,
-        Input::Area(a) => store.save_area(process.id, id, a, &audit(&state, who, &process, part, verb, id, serde_json::to_value(a).ok().as_ref())).await,
-        Input::Table(t) => store.save_table(process.id, id, t, &audit(&state, who, &process, part, verb, id, serde_json::to_value(t).ok().as_ref())).await,
+        Input::Phase(p) => {
+            store
+                .save_phase(
+                    process.id,
+                    id,
+                    p,
+                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(p).ok().as_ref()),
+                )
+                .await
+        }
+        Input::Area(a) => {
+            store
+                .save_area(
+                    process.id,
+                    id,
+                    a,
+                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(a).ok().as_ref()),
+                )
+                .await
+        }
+        Input::Table(t) => {
+            store
+                .save_table(
+                    process.id,
+                    id,
+                    t,
+                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(t).ok().as_ref()),
+                )
+                .await
+        }
         Input::Session(s, schedule) => {
             let after = serde_json::json!({ "session": s, "schedule": schedule });
-            store.save_session(process.id, id, s, schedule, &audit(&state, who, &process, part, verb, id, Some(&after))).await
+            store
+                .save_session(process.id, id, s, schedule, &audit(&state, who, &process, part, verb, id, Some(&after)))
+                .await
         }
     };
     match outcome {
@@ -359,10 +400,10 @@ async fn remove(
         form.errors = vec![(String::new(), message)];
         form.respond_with(StatusCode::CONFLICT)
     };
-    if part == CalendarPart::Session {
-        if let Err(refused) = may_remove_session(&process, id) {
-            return refuse(capitalised(&refused.to_string()));
-        }
+    if part == CalendarPart::Session
+        && let Err(refused) = may_remove_session(&process, id)
+    {
+        return refuse(capitalised(&refused.to_string()));
     }
     let entry = audit(&state, who, &process, part, "remove", Some(id), None);
     match state.store.remove_calendar_part(process.id, part, id, &entry).await {

@@ -7,14 +7,14 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::template::{blank, next_cycle, regional_template};
-use concerto_notice::ProcessDraft;
 use concerto_domain::{NewProcess, OfficeAction, PlanCycle, Principal, Role, may_act_on_ambito, may_enter_workspace};
+use concerto_notice::ProcessDraft;
 
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// The largest notice accepted for import.
 pub const MAX_NOTICE_BYTES: usize = 8 * 1024 * 1024;
@@ -61,7 +61,13 @@ async fn previous_processes(state: &AppState, user: &Principal) -> Result<Vec<(S
         .collect())
 }
 
-async fn new_page(state: &AppState, ctx: PageContext, user: &Principal, error: Option<String>, status: StatusCode) -> Response {
+async fn new_page(
+    state: &AppState,
+    ctx: PageContext,
+    user: &Principal,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let (ambiti, previous) = match (own_ambiti(state, user).await, previous_processes(state, user).await) {
         (Ok(a), Ok(p)) => (a, p),
         (Err(e), _) | (_, Err(e)) => return e.into_page(&ctx),
@@ -126,13 +132,22 @@ async fn read_fields(mut multipart: Multipart) -> Result<Fields, (String, Status
 
 /// The three-year cycle starting in the year the form gives.
 fn cycle(f: &Fields) -> Result<PlanCycle, String> {
-    let from: i32 = f.cycle_from.parse().map_err(|_| "Indicare l'anno iniziale del ciclo (ad esempio 2026).".to_string())?;
+    let from: i32 =
+        f.cycle_from.parse().map_err(|_| "Indicare l'anno iniziale del ciclo (ad esempio 2026).".to_string())?;
     Ok(PlanCycle { from, to: from + 2 })
 }
 
 /// Builds the new process the form asks for, with the importer's warnings and draft.
-async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewProcess, Vec<String>, Option<ProcessDraft>), String> {
-    let title = if f.title.is_empty() { "Programmazione partecipata del Piano Sociale di Zona".to_string() } else { f.title.clone() };
+async fn build(
+    state: &AppState,
+    user: &Principal,
+    f: &Fields,
+) -> Result<(NewProcess, Vec<String>, Option<ProcessDraft>), String> {
+    let title = if f.title.is_empty() {
+        "Programmazione partecipata del Piano Sociale di Zona".to_string()
+    } else {
+        f.title.clone()
+    };
     match f.mode.as_str() {
         "template" => {
             let catalogue = state.store.regional_areas().await.map_err(|e| e.to_string())?;
@@ -145,12 +160,15 @@ async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewPro
                 .process_by_slug(&f.previous)
                 .await
                 .map_err(|e| e.to_string())?
-                .filter(|p| may_act_on_ambito(Some(user), OfficeAction::Edit, p.ambito.id) == concerto_domain::Decision::Allow)
+                .filter(|p| {
+                    may_act_on_ambito(Some(user), OfficeAction::Edit, p.ambito.id) == concerto_domain::Decision::Allow
+                })
                 .ok_or_else(|| "Scegliere il processo da copiare.".to_string())?;
             Ok((next_cycle(&previous, &f.slug, &title), vec![], None))
         }
         "import" => {
-            let bytes = if f.notice_file.is_empty() { f.notice_text.as_bytes().to_vec() } else { f.notice_file.clone() };
+            let bytes =
+                if f.notice_file.is_empty() { f.notice_text.as_bytes().to_vec() } else { f.notice_file.clone() };
             let draft = concerto_notice::import(&bytes).map_err(|e| format!("Avviso non importabile: {e}."))?;
             let mut proposal = draft.to_new_process(&f.slug);
             if !f.title.is_empty() {
@@ -162,7 +180,12 @@ async fn build(state: &AppState, user: &Principal, f: &Fields) -> Result<(NewPro
     }
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, multipart: Multipart) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    multipart: Multipart,
+) -> Response {
     if let Err(answer) = enforce(may_enter_workspace(user.as_ref()), &ctx) {
         return answer;
     }
@@ -178,7 +201,10 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
     };
     let ambito_id = match state.store.ambito_id(&ambito_slug).await {
         Ok(Some(id)) => id,
-        Ok(None) => return new_page(&state, ctx, &user, Some("Scegliere l'Ambito.".into()), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(None) => {
+            return new_page(&state, ctx, &user, Some("Scegliere l'Ambito.".into()), StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        }
         Err(e) => return WebError::from(e).into_page(&ctx),
     };
     if let Err(answer) = enforce(may_act_on_ambito(Some(&user), OfficeAction::Edit, ambito_id), &ctx) {
@@ -188,7 +214,7 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
         Ok(built) => built,
         Err(message) => return new_page(&state, ctx, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         &user,
         state.clock.now(),
         &format!("process.create.{}", fields.mode),
@@ -204,11 +230,20 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, CurrentUser
                 return WebError::from(e).into_page(&ctx);
             }
             let review = draft.as_ref().map(|d| super::review::review(&ctx, d));
-            let page = CreatedPage { slug: process.header.slug.clone(), title: process.header.title.clone(), warnings, review, ctx };
-            render(&page.ctx, &page).map(|r| (StatusCode::CREATED, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+            let page = CreatedPage {
+                slug: process.header.slug.clone(),
+                title: process.header.title.clone(),
+                warnings,
+                review,
+                ctx,
+            };
+            render(&page.ctx, &page)
+                .map(|r| (StatusCode::CREATED, r).into_response())
+                .unwrap_or_else(IntoResponse::into_response)
         }
         Err(concerto_store::StoreError::Invalid(errors)) => {
-            let message = errors.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" ");
+            let message =
+                errors.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" ");
             new_page(&state, ctx, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(concerto_store::StoreError::Conflict(message)) => {

@@ -8,11 +8,11 @@ use concerto_documents::Sheet;
 use concerto_domain::{Process, ROME, ReceivedExpression};
 use serde::Deserialize;
 
-use super::process_with_expressions;
 use super::process::Filters;
+use super::process_with_expressions;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::guard::CurrentUser;
 use crate::i18n::Locale::It;
 use crate::page::PageContext;
 
@@ -46,28 +46,49 @@ fn applicant_cells(e: &ReceivedExpression) -> Vec<String> {
 }
 
 const APPLICANT_HEADERS: [&str; 14] = [
-    "Protocollo", "Ricevuta il", "Soggetto", "Forma giuridica", "Denominazione", "Codice fiscale",
-    "Legale rappresentante", "Sede", "Comune", "E-mail", "PEC", "Telefono", "Costituzione",
+    "Protocollo",
+    "Ricevuta il",
+    "Soggetto",
+    "Forma giuridica",
+    "Denominazione",
+    "Codice fiscale",
+    "Legale rappresentante",
+    "Sede",
+    "Comune",
+    "E-mail",
+    "PEC",
+    "Telefono",
+    "Costituzione",
     "Ammessa al patto",
 ];
 
 fn sheet(process: &Process, expressions: &[&ReceivedExpression], per_organization: bool) -> Sheet {
-    let mut headers: Vec<String> = APPLICANT_HEADERS.iter().map(|h| h.to_string()).collect();
+    let mut headers: Vec<String> = APPLICANT_HEADERS.iter().map(std::string::ToString::to_string).collect();
     let rows = if per_organization {
         headers.extend(["Aree".into(), "Proposta".into()]);
         expressions
             .iter()
             .map(|e| {
                 let mut cells = applicant_cells(e);
-                let areas: Vec<&str> =
-                    e.expression.participations.iter().filter_map(|p| process.area(p.area_id)).map(|a| a.name.as_str()).collect();
+                let areas: Vec<&str> = e
+                    .expression
+                    .participations
+                    .iter()
+                    .filter_map(|p| process.area(p.area_id))
+                    .map(|a| a.name.as_str())
+                    .collect();
                 cells.push(areas.join("; "));
                 cells.push(e.expression.proposal.as_ref().map(|p| p.title.clone()).unwrap_or_default());
                 cells
             })
             .collect()
     } else {
-        headers.extend(["Area".into(), "Rappresentante".into(), "E-mail rappresentante".into(), "Telefono rappresentante".into()]);
+        headers.extend([
+            "Area".into(),
+            "Rappresentante".into(),
+            "E-mail rappresentante".into(),
+            "Telefono rappresentante".into(),
+        ]);
         expressions
             .iter()
             .flat_map(|e| {
@@ -82,11 +103,7 @@ fn sheet(process: &Process, expressions: &[&ReceivedExpression], per_organizatio
             })
             .collect()
     };
-    Sheet {
-        name: if per_organization { "Organizzazioni".into() } else { "Rappresentanti".into() },
-        headers,
-        rows,
-    }
+    Sheet { name: if per_organization { "Organizzazioni".into() } else { "Rappresentanti".into() }, headers, rows }
 }
 
 async fn export(
@@ -113,7 +130,8 @@ async fn export(
         Ok(bytes) => {
             let what = if per_organization { "organizzazioni" } else { "rappresentanti" };
             let disposition = crate::security::content_disposition(false, &format!("{slug}-{what}.{extension}"));
-            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
     }

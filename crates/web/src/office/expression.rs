@@ -5,23 +5,15 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use concerto_domain::{italian, OfficeAction, Pact, Process, ReceivedExpression, ROME};
+use concerto_domain::{OfficeAction, Pact, Process, ReceivedExpression, italian};
 
-use super::office_process;
-use crate::auth::CurrentUser;
-use crate::error::WebError;
-use crate::page::PageContext;
-use crate::public::render;
 use crate::AppState;
-
-fn when(instant: chrono::DateTime<chrono::Utc>) -> String {
-    let local = instant.with_timezone(&ROME);
-    format!(
-        "{}, {}",
-        italian::date(local.date_naive()),
-        italian::time(local.time())
-    )
-}
+use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
+use crate::page::PageContext;
+use crate::page::render;
+use crate::view::when;
 
 /// One version of the registration: (protocol, received, status, is this page's).
 type VersionLine = (String, String, &'static str, bool);
@@ -77,8 +69,8 @@ fn pact_view(pact: &Pact, signed_file: bool, ctx: &PageContext) -> PactView {
     .collect();
     PactView {
         id: pact.id,
-        kind: crate::pacts::kind_label(pact.kind, ctx),
-        state: crate::pacts::state_label(pact.state, ctx),
+        kind: crate::view::pact_kind_label(pact.kind, ctx),
+        state: crate::view::pact_state_label(pact.state, ctx),
         state_code: pact.state.code(),
         steps,
         signed_file,
@@ -87,17 +79,8 @@ fn pact_view(pact: &Pact, signed_file: bool, ctx: &PageContext) -> PactView {
 
 /// The expression `id` of the process, any version, or not found: another
 /// process's ids open nothing.
-async fn target(
-    state: &AppState,
-    process: &Process,
-    id: i64,
-) -> Result<ReceivedExpression, WebError> {
-    state
-        .store
-        .expression_by_id(id)
-        .await?
-        .filter(|e| e.process_id == process.id)
-        .ok_or(WebError::NotFound)
+async fn target(state: &AppState, process: &Process, id: i64) -> Result<ReceivedExpression, WebError> {
+    state.store.expression_by_id(id).await?.filter(|e| e.process_id == process.id).ok_or(WebError::NotFound)
 }
 
 pub async fn page(
@@ -106,17 +89,13 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await
-    {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
     let built = async {
         let e = target(&state, &process, id).await?;
-        let history = state
-            .store
-            .expression_history(process.id, &e.expression.applicant.tax_code)
-            .await?;
+        let history = state.store.expression_history(process.id, &e.expression.applicant.tax_code).await?;
         let pact = match state.store.pact_of_expression(e.id).await? {
             Some(p) => {
                 let file = state.store.pact_file(p.id).await?.is_some();
@@ -146,20 +125,10 @@ pub async fn page(
             .iter()
             .map(|p| {
                 let r = &p.representative;
-                (
-                    area_name(p.area_id),
-                    r.name.clone(),
-                    r.email.clone(),
-                    r.phone.clone(),
-                )
+                (area_name(p.area_id), r.name.clone(), r.email.clone(), r.phone.clone())
             })
             .collect(),
-        proposal_areas: e
-            .expression
-            .proposal
-            .iter()
-            .flat_map(|p| p.area_ids.iter().map(|&id| area_name(id)))
-            .collect(),
+        proposal_areas: e.expression.proposal.iter().flat_map(|p| p.area_ids.iter().map(|&id| area_name(id))).collect(),
         history: history
             .iter()
             .map(|h| {
@@ -169,12 +138,7 @@ pub async fn page(
                     concerto_domain::ExpressionStatus::Withdrawn => "status.expr.withdrawn",
                     concerto_domain::ExpressionStatus::Annulled => "status.expr.annulled",
                 });
-                (
-                    h.protocol.to_string(),
-                    when(h.received_at),
-                    status,
-                    h.protocol == e.protocol,
-                )
+                (h.protocol.to_string(), when(h.received_at), status, h.protocol == e.protocol)
             })
             .collect(),
         pact,
@@ -192,8 +156,7 @@ pub async fn receipt_pdf(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await
-    {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
@@ -215,19 +178,14 @@ pub async fn pact_pdf(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await
-    {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
     let found = async {
         let e = target(&state, &process, id).await?;
-        state
-            .store
-            .pact_of_expression(e.id)
-            .await?
-            .ok_or(WebError::NotFound)?;
-        let bytes = crate::pacts::render_pdf(&state, &process, &e).await?;
+        state.store.pact_of_expression(e.id).await?.ok_or(WebError::NotFound)?;
+        let bytes = crate::documents::render_pdf(&state, &process, &e).await?;
         Ok::<_, WebError>((e, bytes))
     }
     .await;
@@ -237,10 +195,7 @@ pub async fn pact_pdf(
             let disposition = crate::security::content_disposition(true, &format!("{name}.pdf"));
             (
                 [
-                    (
-                        axum::http::header::CONTENT_TYPE,
-                        "application/pdf".to_string(),
-                    ),
+                    (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
                     (axum::http::header::CONTENT_DISPOSITION, disposition),
                 ],
                 bytes,

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveTime};
 use concerto_domain::FieldErrors;
 
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 /// A submitted form, as name and value pairs: a name may repeat (checkboxes).
 #[derive(Debug, Clone, Default)]
@@ -68,7 +68,9 @@ impl<'a> Reader<'a> {
         if text.is_empty() {
             return None;
         }
-        NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| self.errors.push(name, "invalid_time", "Orario non valido (HH:MM).")).ok()
+        NaiveTime::parse_from_str(&text, "%H:%M")
+            .map_err(|_| self.errors.push(name, "invalid_time", "Orario non valido (HH:MM)."))
+            .ok()
     }
 
     pub fn number(&mut self, name: &str) -> Option<u32> {
@@ -164,7 +166,16 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: &'static str, label: &'static str, kind: Kind, values: &FormValues) -> Field {
-        Field { name, label, kind, value: values.get(name).to_string(), choices: vec![], required: false, hint: None, suggestions: vec![] }
+        Field {
+            name,
+            label,
+            kind,
+            value: values.get(name).to_string(),
+            choices: vec![],
+            required: false,
+            hint: None,
+            suggestions: vec![],
+        }
     }
 
     pub fn required(mut self) -> Field {

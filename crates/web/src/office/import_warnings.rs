@@ -5,11 +5,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::OfficeAction;
 
-use super::office_process;
-use crate::auth::CurrentUser;
-use crate::error::WebError;
-use crate::page::{Flash, PageContext};
 use crate::AppState;
+use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
+use crate::page::{Flash, PageContext};
 
 pub async fn resolve(
     State(state): State<AppState>,
@@ -17,15 +17,14 @@ pub async fn resolve(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await
-    {
+    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
         Ok(p) => p,
         Err(answer) => return answer,
     };
     let Some(who) = user.as_ref() else {
         return WebError::NotFound.into_page(&ctx);
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         who,
         state.clock.now(),
         "process.import_warning.resolve",
@@ -36,14 +35,8 @@ pub async fn resolve(
     );
     let by = format!("account:{} <{}>", who.account_id, who.email);
     let back = format!("/ufficio/processi/{slug}#import-warnings");
-    match state
-        .store
-        .resolve_import_warning(process.id, id, &by, &audit)
-        .await
-    {
-        Ok(true) => {
-            Redirect::to(&Flash::redirect(&back, "import_warning_resolved", None)).into_response()
-        }
+    match state.store.resolve_import_warning(process.id, id, &by, &audit).await {
+        Ok(true) => Redirect::to(&Flash::redirect(&back, "import_warning_resolved", None)).into_response(),
         Ok(false) => Redirect::to(&Flash::redirect(&back, "nothing_changed", None)).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
     }

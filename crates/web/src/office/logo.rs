@@ -8,15 +8,15 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_documents::{check_logo, LogoError, LogoFormat, MAX_LOGO_BYTES};
-use concerto_domain::{may_enter_workspace, may_use_ambito_profile, Decision};
+use concerto_documents::{LogoError, LogoFormat, MAX_LOGO_BYTES, check_logo};
+use concerto_domain::{Decision, may_enter_workspace, may_use_ambito_profile};
 use concerto_store::{AmbitoLogo, AmbitoRecord};
 
-use crate::auth::{enforce, CurrentUser};
-use crate::error::WebError;
-use crate::page::PageContext;
-use crate::public::render;
 use crate::AppState;
+use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
+use crate::page::PageContext;
+use crate::page::render;
 
 /// The upload's body limit: the largest logo and the multipart envelope around it.
 pub const MAX_BODY: usize = MAX_LOGO_BYTES + 16 * 1024;
@@ -102,13 +102,7 @@ async fn page(
     let may_change = may_use_ambito_profile(user, ambito.id, true) == Decision::Allow;
     let status = error.map_or(StatusCode::OK, Refusal::status);
     let error = error.map(|r| ctx.t(r.key()).to_string());
-    let page = LogoPage {
-        ctx,
-        ambito,
-        current,
-        may_change,
-        error,
-    };
+    let page = LogoPage { ctx, ambito, current, may_change, error };
     match render(&page.ctx, &page) {
         Ok(r) => (status, r).into_response(),
         Err(e) => e.into_response(),
@@ -175,11 +169,8 @@ pub async fn upload(
         Ok(logo) => logo,
         Err(e) => return page(&state, ctx, user.as_ref(), ambito, Some(&Refusal::Logo(e))).await,
     };
-    let stored = AmbitoLogo {
-        content_type: logo.format.content_type().to_string(),
-        bytes: logo.bytes,
-    };
-    let audit = super::audit::entry(
+    let stored = AmbitoLogo { content_type: logo.format.content_type().to_string(), bytes: logo.bytes };
+    let audit = crate::audit::entry(
         who,
         state.clock.now(),
         "ambito.logo",
@@ -192,11 +183,7 @@ pub async fn upload(
             "sha256": concerto_domain::sha256_hex(&stored.bytes),
         })),
     );
-    match state
-        .store
-        .set_ambito_logo(ambito.id, &stored, &audit)
-        .await
-    {
+    match state.store.set_ambito_logo(ambito.id, &stored, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{slug}/logo")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
     }

@@ -4,9 +4,7 @@
 
 mod accounts;
 mod ambiti;
-mod logo;
 mod annul;
-pub(crate) mod audit;
 mod audit_log;
 mod calendar;
 mod create;
@@ -14,8 +12,8 @@ mod exports;
 mod expression;
 mod form;
 mod import_warnings;
+mod logo;
 mod process;
-pub(crate) use process::LIST_PAGE;
 mod profile;
 mod review;
 mod session;
@@ -30,10 +28,10 @@ use concerto_domain::report;
 use concerto_domain::{Process, may_enter_workspace, may_use_ambito_profile, visible_ambito};
 
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
-use crate::error::{PageError, WebError};
+use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 use crate::view::{self, DeadlineView};
 
 pub fn routes() -> Router<AppState> {
@@ -41,7 +39,9 @@ pub fn routes() -> Router<AppState> {
         .route("/ufficio", get(dashboard))
         .route(
             "/ufficio/processi/nuovo",
-            get(create::form).post(create::create).layer(axum::extract::DefaultBodyLimit::max(create::MAX_NOTICE_BYTES + 64 * 1024)),
+            get(create::form)
+                .post(create::create)
+                .layer(axum::extract::DefaultBodyLimit::max(create::MAX_NOTICE_BYTES + 64 * 1024)),
         )
         .route("/ufficio/processi/{slug}", get(process::page))
         .route("/ufficio/processi/{slug}/stato", post(process::set_status))
@@ -200,27 +200,9 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
     } else {
         None
     };
-    let page = Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
+    let page =
+        Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
-}
-
-/// A process of the workspace, with the decision about `action` on it enforced.
-pub(crate) async fn office_process(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    action: concerto_domain::OfficeAction,
-) -> Result<Process, Response> {
-    enforce(may_enter_workspace(user), ctx)?;
-    let process = state
-        .store
-        .process_by_slug(slug)
-        .await
-        .map_err(|e| WebError::from(e).into_page(ctx))?
-        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    enforce(concerto_domain::may_act_on_ambito(user, action, process.ambito.id), ctx)?;
-    Ok(process)
 }
 
 /// A process the user may view, with its current expressions: what the list and the
@@ -231,14 +213,7 @@ async fn process_with_expressions(
     user: Option<&concerto_domain::Principal>,
     slug: &str,
 ) -> Result<(Process, Vec<concerto_domain::ReceivedExpression>), Response> {
-    let process = office_process(state, ctx, user, slug, concerto_domain::OfficeAction::View).await?;
+    let process = crate::guard::office_process(state, ctx, user, slug, concerto_domain::OfficeAction::View).await?;
     let expressions = state.store.active_expressions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
     Ok((process, expressions))
-}
-
-impl WebError {
-    /// This error as a page in the reader's language.
-    pub fn into_page(self, ctx: &PageContext) -> Response {
-        PageError { ctx: ctx.clone(), error: self }.into_response()
-    }
 }

@@ -9,13 +9,14 @@ use concerto_domain::report::{self, Tally};
 use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
-use super::office_process;
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::error::WebError;
 use crate::confirm;
+use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
+use crate::page::render;
 use crate::page::{Flash, PageContext};
-use crate::public::render;
+use crate::view::LIST_PAGE;
 use crate::view::{self, DeadlineView};
 
 /// The list's filters, from the query string.
@@ -28,10 +29,6 @@ pub struct Filters {
     /// The list's page, from 1; the exports ignore it.
     pub pagina: Option<String>,
 }
-
-/// Rows of the list per page: an office with thousands of expressions gets pages
-/// rather than one table of thousands of rows.
-pub const LIST_PAGE: usize = 100;
 
 impl Filters {
     fn id(value: &Option<String>) -> Option<i64> {
@@ -166,7 +163,9 @@ impl Filters {
     /// No filter set: the list is the register's order, and a page of it can be read
     /// alone.
     fn is_empty(&self) -> bool {
-        [&self.area, &self.table, &self.q, &self.eligible].iter().all(|v| v.as_deref().is_none_or(|v| v.trim().is_empty()))
+        [&self.area, &self.table, &self.q, &self.eligible]
+            .iter()
+            .all(|v| v.as_deref().is_none_or(|v| v.trim().is_empty()))
     }
 }
 
@@ -207,14 +206,15 @@ pub async fn page(
         (matching, current, chosen.into_iter().skip((current - 1) * LIST_PAGE).take(LIST_PAGE).collect())
     };
     let pages = matching.div_ceil(LIST_PAGE).max(1);
-    let pacts: std::collections::HashMap<i64, concerto_domain::PactState> = match state.store.pact_register(process.id).await {
-        Ok(register) => register.into_iter().map(|p| (p.pact.expression_id, p.pact.state)).collect(),
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let pacts: std::collections::HashMap<i64, concerto_domain::PactState> =
+        match state.store.pact_states(process.id).await {
+            Ok(states) => states.into_iter().collect(),
+            Err(e) => return WebError::from(e).into_page(&ctx),
+        };
     let rows: Vec<Row> = expressions
         .iter()
         .map(|e| Row {
-            pact: pacts.get(&e.id).map(|s| (s.code(), crate::pacts::state_label(*s, &ctx))),
+            pact: pacts.get(&e.id).map(|s| (s.code(), crate::view::pact_state_label(*s, &ctx))),
             ..row(&process, e, &ctx)
         })
         .collect();
@@ -287,7 +287,11 @@ fn rome(instant: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The problems the office should see before publishing, in the reader's language.
-fn publication_warnings(ctx: &PageContext, process: &concerto_domain::Process, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+fn publication_warnings(
+    ctx: &PageContext,
+    process: &concerto_domain::Process,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
     let texts = [process.header.title.as_str(), &process.header.description, &process.header.eligibility].join("\n");
     let named = concerto_notice::ambito_named_in(&texts);
     concerto_domain::publication_warnings(process, named.as_deref(), now)
@@ -328,7 +332,8 @@ pub async fn set_status(
     let asks = matches!(status, ProcessStatus::Published | ProcessStatus::Closed) && status != process.header.status;
     if asks && !confirm::confirmed(&form) {
         let key = status.code();
-        let warnings = if status == ProcessStatus::Published { publication_warnings(&ctx, &process, now) } else { Vec::new() };
+        let warnings =
+            if status == ProcessStatus::Published { publication_warnings(&ctx, &process, now) } else { Vec::new() };
         return confirm::ask(
             ctx.clone(),
             confirm::Confirmation {
@@ -342,11 +347,11 @@ pub async fn set_status(
             },
         );
     }
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         who,
         now,
         "process.status",
-        super::audit::process_subject(&process),
+        crate::audit::process_subject(&process),
         &process.ambito.slug,
         Some(&process.header.status),
         Some(&status),

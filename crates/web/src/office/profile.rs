@@ -10,8 +10,8 @@ use concerto_store::{AmbitoRecord, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 
 fn values_of(p: &AmbitoProfile) -> FormValues {
@@ -32,10 +32,21 @@ fn values_of(p: &AmbitoProfile) -> FormValues {
 fn read(v: &FormValues) -> Result<AmbitoProfile, FieldErrors> {
     let r = Reader::new(v);
     let profile = AmbitoProfile {
-        municipalities: r.text("municipalities").lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        municipalities: r
+            .text("municipalities")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
         lead_municipality: r.text("lead_municipality"),
         address: r.optional("address"),
-        contacts: Contacts { email: r.optional("email"), pec: r.optional("pec"), phone: r.optional("phone"), website: r.optional("website") },
+        contacts: Contacts {
+            email: r.optional("email"),
+            pec: r.optional("pec"),
+            phone: r.optional("phone"),
+            website: r.optional("website"),
+        },
         privacy_notice: r.optional("privacy_notice"),
         letterhead: r.optional("letterhead"),
     };
@@ -45,7 +56,9 @@ fn read(v: &FormValues) -> Result<AmbitoProfile, FieldErrors> {
 fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext) -> FormPage {
     FormPage {
         fields: vec![
-            Field::new("municipalities", "office.profile.municipalities", Kind::TextArea, v).required().hint("office.profile.municipalities.hint"),
+            Field::new("municipalities", "office.profile.municipalities", Kind::TextArea, v)
+                .required()
+                .hint("office.profile.municipalities.hint"),
             Field::new("lead_municipality", "office.profile.lead", Kind::Text, v).required(),
             Field::new("address", "office.profile.address", Kind::Text, v),
             Field::new("email", "office.profile.email", Kind::Email, v),
@@ -53,7 +66,8 @@ fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext
             Field::new("phone", "office.profile.phone", Kind::Tel, v),
             Field::new("website", "office.profile.website", Kind::Url, v),
             Field::new("privacy_notice", "office.profile.privacy", Kind::TextArea, v),
-            Field::new("letterhead", "office.profile.letterhead", Kind::TextArea, v).hint("office.profile.letterhead.hint"),
+            Field::new("letterhead", "office.profile.letterhead", Kind::TextArea, v)
+                .hint("office.profile.letterhead.hint"),
         ],
         back: ("/ufficio".to_string(), ctx.t("office.title").to_string()),
         heading: ambito.full_name.clone(),
@@ -67,7 +81,13 @@ fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext
 }
 
 /// The Ambito, once `who` may see (or, with `change`, edit) its profile.
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, change: bool) -> Result<AmbitoRecord, Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    change: bool,
+) -> Result<AmbitoRecord, Response> {
     enforce(may_enter_workspace(user), ctx)?;
     let ambito = state
         .store
@@ -79,7 +99,12 @@ async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain
     Ok(ambito)
 }
 
-pub async fn show(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     let ambito = match load(&state, &ctx, user.as_ref(), &slug, false).await {
         Ok(a) => a,
         Err(answer) => return answer,
@@ -105,7 +130,7 @@ pub async fn save(
         Ok(p) => p,
         Err(errors) => return page(&ambito, &values, false, ctx).with_errors(errors).respond(),
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         who,
         state.clock.now(),
         "ambito.profile",

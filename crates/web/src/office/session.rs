@@ -11,12 +11,12 @@ use concerto_domain::{FieldErrors, OfficeAction, Process, Session, SessionUpdate
 use concerto_mail::templates::{SessionChange, SessionSlot, session_changed};
 use serde::Deserialize;
 
-use super::office_process;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SessionForm {
@@ -60,7 +60,13 @@ fn fields(form: &SessionForm) -> Vec<(&'static str, &'static str, &'static str, 
 }
 
 impl SessionPage {
-    fn new(ctx: PageContext, process: Process, session: Session, form: SessionForm, errors: Vec<(String, String)>) -> Self {
+    fn new(
+        ctx: PageContext,
+        process: Process,
+        session: Session,
+        form: SessionForm,
+        errors: Vec<(String, String)>,
+    ) -> Self {
         SessionPage { fields: fields(&form), ctx, process, session, form, errors }
     }
 
@@ -91,11 +97,15 @@ fn parse(form: &SessionForm) -> Result<SessionUpdate, FieldErrors> {
     let mut errors = FieldErrors::default();
     let date = match form.date.trim() {
         "" => None,
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| errors.push("date", "invalid_date", "Data non valida.")).ok(),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| errors.push("date", "invalid_date", "Data non valida."))
+            .ok(),
     };
     let mut time = |field: &'static str, text: &str| match text.trim() {
         "" => None,
-        text => NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| errors.push(field, "invalid_time", "Orario non valido (HH:MM).")).ok(),
+        text => NaiveTime::parse_from_str(text, "%H:%M")
+            .map_err(|_| errors.push(field, "invalid_time", "Orario non valido (HH:MM)."))
+            .ok(),
     };
     let start = time("start", &form.start);
     let end = time("end", &form.end);
@@ -104,13 +114,25 @@ fn parse(form: &SessionForm) -> Result<SessionUpdate, FieldErrors> {
     errors.into_result(update).and_then(|u| u.validate().map(|()| u))
 }
 
-fn slot(date: Option<NaiveDate>, start: Option<NaiveTime>, end: Option<NaiveTime>, venue: Option<String>) -> SessionSlot {
+fn slot(
+    date: Option<NaiveDate>,
+    start: Option<NaiveTime>,
+    end: Option<NaiveTime>,
+    venue: Option<String>,
+) -> SessionSlot {
     SessionSlot { date, start, end, venue }
 }
 
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, id: i64) -> Result<(Process, Session), Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    id: i64,
+) -> Result<(Process, Session), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    let session =
+        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     Ok((process, session))
 }
 
@@ -165,7 +187,7 @@ pub async fn save(
     let renamed = details.is_some();
     let session = match details {
         Some(input) => {
-            let audit = super::audit::entry(
+            let audit = crate::audit::entry(
                 who,
                 state.clock.now(),
                 "session.update",
@@ -184,7 +206,8 @@ pub async fn save(
     };
     if !update.changes(&session) {
         let key = if renamed { "session_saved" } else { "nothing_changed" };
-        return Redirect::to(&crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}"), key, None)).into_response();
+        return Redirect::to(&crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}"), key, None))
+            .into_response();
     }
     let expressions = match state.store.active_expressions(process.id).await {
         Ok(e) => e,
@@ -209,13 +232,21 @@ pub async fn save(
         sequence,
         ..session.clone()
     };
-    let method = if update.cancelled { concerto_documents::Method::Cancel } else { concerto_documents::Method::Request };
+    let method =
+        if update.cancelled { concerto_documents::Method::Cancel } else { concerto_documents::Method::Request };
     let now = state.clock.now();
     let notices: Vec<_> = report::session_recipients(&session, &expressions)
         .into_iter()
         .map(|recipient| {
-            let calendar =
-                crate::meetings::personal_calendar(base, &process, &moved, &meeting, (&recipient, &recipient), method, now);
+            let calendar = crate::calendar_feed::personal_calendar(
+                base,
+                &process,
+                &moved,
+                &meeting,
+                (&recipient, &recipient),
+                method,
+                now,
+            );
             let email = session_changed(&SessionChange {
                 dedup_key: format!("session:{}:{sequence}:{recipient}", session.id),
                 recipient,
@@ -226,12 +257,16 @@ pub async fn save(
                 process_url: format!("{base}/processi/{}", process.header.slug),
             });
             match calendar {
-                Some(ics) => concerto_mail::templates::with_calendar(email, if update.cancelled { "CANCEL" } else { "REQUEST" }, ics),
+                Some(ics) => concerto_mail::templates::with_calendar(
+                    email,
+                    if update.cancelled { "CANCEL" } else { "REQUEST" },
+                    ics,
+                ),
                 None => email,
             }
         })
         .collect();
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         who,
         state.clock.now(),
         if update.cancelled { "session.cancel" } else { "session.move" },
@@ -260,7 +295,11 @@ fn after_json(u: &SessionUpdate) -> serde_json::Value {
 
 /// The session's title and phase as the form changes them: None when the form
 /// leaves them as they are (or does not carry them).
-fn details(process: &Process, session: &Session, form: &SessionForm) -> Result<Option<concerto_domain::SessionInput>, FieldErrors> {
+fn details(
+    process: &Process,
+    session: &Session,
+    form: &SessionForm,
+) -> Result<Option<concerto_domain::SessionInput>, FieldErrors> {
     let title = form.title.as_deref().map(str::trim).unwrap_or(session.title.as_str()).to_string();
     let phase_id = match form.phase.as_deref().map(str::trim) {
         None => session.phase_id,

@@ -9,10 +9,10 @@ use concerto_domain::{ApplicationChannels, Deadline, FieldErrors, MinimumAge, Of
 use concerto_store::StoreError;
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
-use super::office_process;
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
 
 /// The time a deadline given as a day alone means: the end of that day.
@@ -54,7 +54,9 @@ fn read(v: &FormValues) -> Result<ProcessSettings, FieldErrors> {
         }
         (Some(date), time) => {
             let time = time.or_else(|| NaiveTime::from_hms_opt(END_OF_DAY.0, END_OF_DAY.1, 0)).unwrap_or_default();
-            Deadline::from_local(date, time).map_err(|e| r.errors.push("deadline_time", "nonexistent_time", e.to_string())).ok()
+            Deadline::from_local(date, time)
+                .map_err(|e| r.errors.push("deadline_time", "nonexistent_time", e.to_string()))
+                .ok()
         }
     };
     let years = r.number("minimum_age_years");
@@ -95,7 +97,8 @@ fn page(process: &Process, v: &FormValues, ctx: PageContext) -> FormPage {
             Field::new("description", "office.settings.description", Kind::TextArea, v),
             Field::new("eligibility", "office.settings.eligibility", Kind::TextArea, v),
             Field::new("contact_person", "office.settings.contact_person", Kind::Text, v),
-            Field::new("deadline_date", "office.settings.deadline_date", Kind::Date, v).hint("office.settings.deadline.hint"),
+            Field::new("deadline_date", "office.settings.deadline_date", Kind::Date, v)
+                .hint("office.settings.deadline.hint"),
             Field::new("deadline_time", "office.settings.deadline_time", Kind::Time, v),
             Field::new("online_form", "office.settings.online_form", Kind::Checkbox, v),
             Field::new("apply_email", "office.settings.apply_email", Kind::Email, v),
@@ -115,7 +118,12 @@ fn page(process: &Process, v: &FormValues, ctx: PageContext) -> FormPage {
     }
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
         Ok(process) => page(&process, &values_of(&ProcessSettings::of(&process)), ctx).respond(),
         Err(answer) => answer,
@@ -139,11 +147,11 @@ pub async fn save(
         Ok(s) => s,
         Err(errors) => return page(&process, &values, ctx).with_errors(errors).respond(),
     };
-    let audit = super::audit::entry(
+    let audit = crate::audit::entry(
         who,
         state.clock.now(),
         "process.settings",
-        super::audit::process_subject(&process),
+        crate::audit::process_subject(&process),
         &process.ambito.slug,
         Some(&ProcessSettings::of(&process)),
         Some(&settings),
@@ -171,10 +179,12 @@ mod tests {
 
     #[test]
     fn half_given_deadlines_and_ages_name_the_missing_part() {
-        let errors = read(&values(&[("title", "Piano"), ("deadline_time", "12:00"), ("minimum_age_years", "2")])).unwrap_err();
+        let errors =
+            read(&values(&[("title", "Piano"), ("deadline_time", "12:00"), ("minimum_age_years", "2")])).unwrap_err();
         let fields: Vec<_> = errors.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["deadline_date", "minimum_age_reference"]);
-        let spring_gap = read(&values(&[("title", "Piano"), ("deadline_date", "2026-03-29"), ("deadline_time", "02:30")]));
+        let spring_gap =
+            read(&values(&[("title", "Piano"), ("deadline_date", "2026-03-29"), ("deadline_time", "02:30")]));
         assert_eq!(spring_gap.unwrap_err().errors[0].field, "deadline_time");
     }
 }

@@ -10,37 +10,21 @@ use serde::Deserialize;
 use super::{LinkPage, checked_hash, gone};
 use crate::AppState;
 use crate::error::WebError;
-use crate::expressions::token_digest;
 use crate::page::PageContext;
+use crate::secret::token_digest;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/accedi/invito/{token}", get(form).post(accept))
 }
 
 fn page(ctx: PageContext, email: Option<String>) -> LinkPage {
-    let mut page = LinkPage::new(
-        ctx,
-        "onboarding.invitation.title",
-        "onboarding.invitation.intro",
-    );
+    let mut page = LinkPage::new(ctx, "onboarding.invitation.title", "onboarding.invitation.intro");
     page.email = email;
     page
 }
 
-async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-) -> Response {
-    match state
-        .store
-        .open_link(
-            &token_digest(&token),
-            LinkPurpose::Invitation,
-            state.clock.now(),
-        )
-        .await
-    {
+async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    match state.store.open_link(&token_digest(&token), LinkPurpose::Invitation, state.clock.now()).await {
         Ok(Some(email)) => page(ctx, email).respond(),
         Ok(None) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -63,11 +47,7 @@ async fn accept(
 ) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    let email = match state
-        .store
-        .open_link(&digest, LinkPurpose::Invitation, now)
-        .await
-    {
+    let email = match state.store.open_link(&digest, LinkPurpose::Invitation, now).await {
         Ok(Some(email)) => email,
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -78,11 +58,7 @@ async fn accept(
     };
     match state.store.accept_invitation(&digest, &hash, now).await {
         Ok(Some(_)) => {
-            let mut done = LinkPage::new(
-                ctx,
-                "onboarding.invitation.title",
-                "onboarding.invitation.done",
-            );
+            let mut done = LinkPage::new(ctx, "onboarding.invitation.title", "onboarding.invitation.done");
             done.done = true;
             done.respond()
         }

@@ -12,20 +12,17 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use concerto_domain::{FieldErrors, Role};
+use concerto_domain::FieldErrors;
 
 use crate::AppState;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 pub use setup::first_run_link;
 
 pub fn routes() -> Router<AppState> {
-    setup::routes()
-        .merge(invitation::routes())
-        .merge(verification::routes())
-        .merge(privacy::routes())
+    setup::routes().merge(invitation::routes()).merge(verification::routes()).merge(privacy::routes())
 }
 
 /// The page that makes an account from a link: what it asks and what it says.
@@ -65,10 +62,7 @@ impl LinkPage {
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
     fn is_password(&self, field: &str) -> bool {
@@ -79,71 +73,36 @@ impl LinkPage {
     fn described(&self, field: &str) -> String {
         let hint = (field == "password").then(|| "h-account-password".to_string());
         let error = self.error(field).map(|_| format!("e-account-{field}"));
-        [hint, error]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ")
+        [hint, error].into_iter().flatten().collect::<Vec<_>>().join(" ")
     }
 
     fn with_errors(mut self, errors: FieldErrors) -> LinkPage {
-        self.errors = errors
-            .errors
-            .into_iter()
-            .map(|e| (e.field, e.message))
-            .collect();
+        self.errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
         self
     }
 
     fn respond(self) -> Response {
-        let status = if self.errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = if self.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         let ctx = self.ctx.clone();
-        render(&ctx, &self)
-            .map(|r| (status, r).into_response())
-            .unwrap_or_else(IntoResponse::into_response)
+        render(&ctx, &self).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
     }
 }
 
 /// The answer of a link that does not open (unknown, used or expired): a 404, so
 /// that nothing tells a used link from one that never was.
 fn gone(ctx: PageContext) -> Response {
-    PageError {
-        ctx,
-        error: WebError::NotFound,
-    }
-    .into_response()
+    PageError { ctx, error: WebError::NotFound }.into_response()
 }
 
 /// The password typed twice, hashed off the async threads once it passes the rule.
 async fn checked_hash(password: &str, confirmation: &str) -> Result<String, FieldErrors> {
     concerto_domain::access::check_new_password(password, confirmation)?;
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
-        .await
-        .map_err(|_| {
-            let mut errors = FieldErrors::default();
-            errors.push(
-                "password",
-                "internal",
-                "Non è stato possibile salvare la password: riprovare.",
-            );
-            errors
-        })
-}
-
-/// A role as the Italian pages and e-mails name it.
-pub(crate) fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::PlatformAdmin => "amministratore della piattaforma",
-        Role::AmbitoAdmin => "amministratore dell'Ambito",
-        Role::AmbitoEditor => "redattore dell'Ambito",
-        Role::Representative => "rappresentante di organizzazione",
-        Role::Citizen => "cittadino",
-    }
+    tokio::task::spawn_blocking(move || crate::secret::hash_password(&password)).await.map_err(|_| {
+        let mut errors = FieldErrors::default();
+        errors.push("password", "internal", "Non è stato possibile salvare la password: riprovare.");
+        errors
+    })
 }
 
 /// The address a link of this server opens at.

@@ -14,9 +14,9 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::error::{PageError, WebError};
-use crate::expressions::token_digest;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::secret::token_digest;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,25 +37,12 @@ struct NoticePage {
 
 impl NoticePage {
     fn retention(&self) -> String {
-        self.ctx.tf(
-            "privacy.notice.retention",
-            &[("years", &self.retention_years.to_string())],
-        )
+        self.ctx.tf("privacy.notice.retention", &[("years", &self.retention_years.to_string())])
     }
 }
 
-async fn notice(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(slug): Path<String>,
-) -> Response {
-    let fail = |error: WebError, ctx: &PageContext| {
-        PageError {
-            ctx: ctx.clone(),
-            error,
-        }
-        .into_response()
-    };
+async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
+    let fail = |error: WebError, ctx: &PageContext| PageError { ctx: ctx.clone(), error }.into_response();
     let process = match crate::public_process(&state.store, &slug).await {
         Ok(p) => p,
         Err(e) => return fail(e, &ctx),
@@ -80,28 +67,15 @@ async fn notice(
 
 /// Every row stored about the expression behind the link: its versions, its pact
 /// with the pact's steps, as JSON to keep or take elsewhere.
-async fn download(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-) -> Response {
-    let fail = |error: WebError| {
-        PageError {
-            ctx: ctx.clone(),
-            error,
-        }
-        .into_response()
-    };
+async fn download(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    let fail = |error: WebError| PageError { ctx: ctx.clone(), error }.into_response();
     let store = &state.store;
     let received = match store.expression_by_token(&token_digest(&token)).await {
         Ok(Some(r)) => r,
         Ok(None) => return fail(WebError::NotFound),
         Err(e) => return fail(e.into()),
     };
-    let history = match store
-        .expression_history(received.process_id, &received.expression.applicant.tax_code)
-        .await
-    {
+    let history = match store.expression_history(received.process_id, &received.expression.applicant.tax_code).await {
         Ok(h) => h,
         Err(e) => return fail(e.into()),
     };
@@ -134,12 +108,5 @@ async fn download(
         "attachment; filename=\"manifestazione-{}-{}.json\"",
         received.protocol.year, received.protocol.sequence
     );
-    (
-        [
-            (header::CONTENT_DISPOSITION, name),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        Json(body),
-    )
-        .into_response()
+    ([(header::CONTENT_DISPOSITION, name), (header::CACHE_CONTROL, "no-store".to_string())], Json(body)).into_response()
 }

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use super::{LinkPage, checked_hash, gone};
 use crate::AppState;
 use crate::error::WebError;
-use crate::expressions::token_digest;
 use crate::page::PageContext;
+use crate::secret::token_digest;
 
 /// How long the printed address opens.
 const VALID_HOURS: i64 = 24;
@@ -26,26 +26,13 @@ pub fn routes() -> Router<AppState> {
 
 /// At a first run (no account yet): a fresh setup address under `public_url`, which
 /// spends any printed before. `None` once an account exists.
-pub async fn first_run_link(
-    store: &Store,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, WebError> {
+pub async fn first_run_link(store: &Store, public_url: &str, now: DateTime<Utc>) -> Result<Option<String>, WebError> {
     if store.has_accounts().await? {
         return Ok(None);
     }
-    let token = crate::auth::reset::new_token()?;
-    store
-        .issue_setup_link(
-            &token_digest(&token),
-            now,
-            now + Duration::hours(VALID_HOURS),
-        )
-        .await?;
-    Ok(Some(format!(
-        "{}/benvenuto/{token}",
-        public_url.trim_end_matches('/')
-    )))
+    let token = crate::secret::account_token()?;
+    store.issue_setup_link(&token_digest(&token), now, now + Duration::hours(VALID_HOURS)).await?;
+    Ok(Some(format!("{}/benvenuto/{token}", public_url.trim_end_matches('/'))))
 }
 
 fn page(ctx: PageContext) -> LinkPage {
@@ -55,16 +42,8 @@ fn page(ctx: PageContext) -> LinkPage {
     page
 }
 
-async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-) -> Response {
-    match state
-        .store
-        .open_link(&token_digest(&token), LinkPurpose::Setup, state.clock.now())
-        .await
-    {
+async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    match state.store.open_link(&token_digest(&token), LinkPurpose::Setup, state.clock.now()).await {
         Ok(Some(_)) if !state.store.has_accounts().await.unwrap_or(true) => page(ctx).respond(),
         Ok(_) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -91,11 +70,7 @@ async fn create(
 ) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    match state
-        .store
-        .open_link(&digest, LinkPurpose::Setup, now)
-        .await
-    {
+    match state.store.open_link(&digest, LinkPurpose::Setup, now).await {
         Ok(Some(_)) => {}
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -103,22 +78,12 @@ async fn create(
     let email = input.email.trim().to_string();
     let mut errors = FieldErrors::default();
     if !concerto_domain::is_email(&email) {
-        errors.push(
-            "email",
-            "invalid_email",
-            "Indicare un indirizzo e-mail valido.",
-        );
+        errors.push("email", "invalid_email", "Indicare un indirizzo e-mail valido.");
     }
     if input.terms.is_empty() {
-        errors.push(
-            "terms",
-            "required",
-            "Per continuare occorre accettare le condizioni d'uso.",
-        );
+        errors.push("terms", "required", "Per continuare occorre accettare le condizioni d'uso.");
     }
-    if let Err(more) =
-        concerto_domain::access::check_new_password(&input.password, &input.confirmation)
-    {
+    if let Err(more) = concerto_domain::access::check_new_password(&input.password, &input.confirmation) {
         errors.errors.extend(more.errors);
     }
     let mut shown = page(ctx.clone());
@@ -130,11 +95,7 @@ async fn create(
         Ok(h) => h,
         Err(errors) => return shown.with_errors(errors).respond(),
     };
-    match state
-        .store
-        .create_first_admin(&digest, &email, &hash, now)
-        .await
-    {
+    match state.store.create_first_admin(&digest, &email, &hash, now).await {
         Ok(Some(_)) => {
             let mut done = LinkPage::new(ctx, "onboarding.setup.title", "onboarding.setup.done");
             done.done = true;

@@ -16,8 +16,8 @@ use super::{LinkPage, checked_hash, gone, link};
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
-use crate::expressions::token_digest;
 use crate::page::PageContext;
+use crate::secret::token_digest;
 
 /// How long the verification link opens.
 const VALID_HOURS: i64 = 48;
@@ -36,17 +36,8 @@ async fn request(
     ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> Response {
-    let fail = |error: WebError| {
-        PageError {
-            ctx: ctx.clone(),
-            error,
-        }
-        .into_response()
-    };
-    if let Err(e) = state
-        .limiter
-        .admit(crate::limits::Door::LinkResend, &address)
-    {
+    let fail = |error: WebError| PageError { ctx: ctx.clone(), error }.into_response();
+    if let Err(e) = state.limiter.admit(crate::limits::Door::LinkResend, &address) {
         return fail(e);
     }
     let expression = match state.store.expression_by_token(&token_digest(&token)).await {
@@ -56,7 +47,7 @@ async fn request(
     };
     let email = expression.expression.applicant.email.clone();
     let now = state.clock.now();
-    let secret = match crate::auth::reset::new_token() {
+    let secret = match crate::secret::account_token() {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
@@ -67,17 +58,7 @@ async fn request(
         &link(&state, &format!("/accedi/verifica/{secret}")),
         VALID_HOURS,
     );
-    match state
-        .store
-        .request_verification(
-            &email,
-            &digest,
-            now + Duration::hours(VALID_HOURS),
-            &message,
-            now,
-        )
-        .await
-    {
+    match state.store.request_verification(&email, &digest, now + Duration::hours(VALID_HOURS), &message, now).await {
         Ok(()) => {
             state.outbox.wake();
             let mut sent = LinkPage::new(ctx, "onboarding.offer.title", "onboarding.offer.sent");
@@ -90,29 +71,13 @@ async fn request(
 }
 
 fn page(ctx: PageContext, email: Option<String>) -> LinkPage {
-    let mut page = LinkPage::new(
-        ctx,
-        "onboarding.verification.title",
-        "onboarding.verification.intro",
-    );
+    let mut page = LinkPage::new(ctx, "onboarding.verification.title", "onboarding.verification.intro");
     page.email = email;
     page
 }
 
-async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-) -> Response {
-    match state
-        .store
-        .open_link(
-            &token_digest(&token),
-            LinkPurpose::Verification,
-            state.clock.now(),
-        )
-        .await
-    {
+async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+    match state.store.open_link(&token_digest(&token), LinkPurpose::Verification, state.clock.now()).await {
         Ok(Some(email)) => page(ctx, email).respond(),
         Ok(None) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -127,11 +92,7 @@ async fn create(
 ) -> Response {
     let digest = token_digest(&token);
     let now = state.clock.now();
-    let email = match state
-        .store
-        .open_link(&digest, LinkPurpose::Verification, now)
-        .await
-    {
+    let email = match state.store.open_link(&digest, LinkPurpose::Verification, now).await {
         Ok(Some(email)) => email,
         Ok(None) => return gone(ctx),
         Err(e) => return WebError::from(e).into_page(&ctx),
@@ -142,11 +103,7 @@ async fn create(
     };
     match state.store.complete_verification(&digest, &hash, now).await {
         Ok(Some(_)) => {
-            let mut done = LinkPage::new(
-                ctx,
-                "onboarding.verification.title",
-                "onboarding.verification.done",
-            );
+            let mut done = LinkPage::new(ctx, "onboarding.verification.title", "onboarding.verification.done");
             done.done = true;
             done.respond()
         }

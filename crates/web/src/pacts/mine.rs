@@ -6,12 +6,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::may_list_own_pacts;
 
-use super::{kind_label, own_pact_path, state_label, when};
+use super::own_pact_path;
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::error::WebError;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::when;
+use crate::view::{pact_kind_label, pact_state_label};
 
 pub struct OwnPactLine {
     pub path: String,
@@ -46,8 +48,8 @@ pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(u
                 process_title: process.header.title,
                 protocol: entry.protocol.to_string(),
                 name: entry.name,
-                kind: kind_label(entry.pact.kind, &ctx),
-                state: state_label(entry.pact.state, &ctx),
+                kind: pact_kind_label(entry.pact.kind, &ctx),
+                state: pact_state_label(entry.pact.state, &ctx),
                 state_code: entry.pact.state.code(),
                 generated_at: when(entry.pact.generated_at),
             });

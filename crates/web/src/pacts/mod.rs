@@ -12,14 +12,11 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use concerto_documents::RenderError;
-use concerto_domain::{Pact, PactAction, PactKind, PactState, Process, ROME, ReceivedExpression, italian};
+use concerto_domain::{Pact, PactAction, Process, ReceivedExpression};
 use concerto_mail::templates::{PactNotice, pact_step};
 use concerto_store::NewEmail;
 
 use crate::AppState;
-use crate::error::WebError;
-use crate::page::PageContext;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -63,41 +60,6 @@ fn own_pact_path(id: i64) -> String {
 
 /// The pre-filled pact of `received`, as the organization downloads it. The same
 /// expression always gives the same bytes, so their SHA-256 names the version.
-pub(crate) async fn render_pdf(
-    state: &AppState,
-    process: &Process,
-    received: &ReceivedExpression,
-) -> Result<Vec<u8>, WebError> {
-    let mut input = concerto_documents::Pact::new(process, received);
-    input.letterhead.logo = crate::documents::letterhead_logo(state, process.ambito.id).await;
-    tokio::task::spawn_blocking(move || concerto_documents::pact(&input))
-        .await
-        .map_err(|e| WebError::Internal(format!("rendering stopped: {e}")))?
-        .map_err(|e: RenderError| WebError::Internal(e.to_string()))
-}
-
-/// `24/11/2026, 10:30` in Rome.
-fn when(instant: DateTime<Utc>) -> String {
-    let local = instant.with_timezone(&ROME);
-    format!("{}, {}", italian::date(local.date_naive()), italian::time(local.time()))
-}
-
-pub(crate) fn state_label(state: PactState, ctx: &PageContext) -> &'static str {
-    ctx.t(match state {
-        PactState::Generated => "pact.state.generated",
-        PactState::Signed => "pact.state.signed",
-        PactState::Countersigned => "pact.state.countersigned",
-        PactState::Withdrawn => "pact.state.withdrawn",
-    })
-}
-
-pub(crate) fn kind_label(kind: PactKind, ctx: &PageContext) -> &'static str {
-    ctx.t(match kind {
-        PactKind::ParticipationPact => "pact.kind.pact",
-        PactKind::Memorandum => "pact.kind.memorandum",
-    })
-}
-
 /// A pact with the expression it follows and its process.
 struct Loaded {
     process: Process,
@@ -110,7 +72,14 @@ impl Loaded {
     /// is the pact page the step came through (`path`, behind the management link
     /// or the account's); the office does not hold the token, so its messages link
     /// the process page.
-    fn email(&self, state: &AppState, action: PactAction, at: DateTime<Utc>, sha256: Option<String>, path: Option<&str>) -> NewEmail {
+    fn email(
+        &self,
+        state: &AppState,
+        action: PactAction,
+        at: DateTime<Utc>,
+        sha256: Option<String>,
+        path: Option<&str>,
+    ) -> NewEmail {
         let base = state.config.public_url.trim_end_matches('/');
         let pact_url = match path {
             Some(path) => format!("{base}{path}"),

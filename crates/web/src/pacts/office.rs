@@ -9,14 +9,16 @@ use concerto_documents::Sheet;
 use concerto_domain::{OfficeAction, PactAction, PactRequester, Principal, Process, may_act_on_pact, next_state};
 use concerto_store::{PactEntry, PactStep, StoreError};
 
-use super::{Loaded, kind_label, state_label, when};
+use super::Loaded;
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::client::ClientAddress;
 use crate::error::WebError;
-use crate::office::office_process;
+use crate::guard::office_process;
+use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::when;
+use crate::view::{pact_kind_label, pact_state_label};
 
 pub struct RegisterLine {
     pub id: i64,
@@ -52,7 +54,7 @@ struct RegisterPage {
 }
 
 /// Lines of the register per page, as the list of expressions.
-const REGISTER_PAGE: usize = crate::office::LIST_PAGE;
+const REGISTER_PAGE: usize = crate::view::LIST_PAGE;
 
 /// Which page of the register to show.
 enum Shown {
@@ -73,12 +75,14 @@ fn line(e: &PactEntry, ctx: &PageContext) -> RegisterLine {
         protocol: e.protocol.to_string(),
         name: e.name.clone(),
         tax_code: e.tax_code.clone(),
-        kind: kind_label(p.kind, ctx),
-        state: state_label(p.state, ctx),
+        kind: pact_kind_label(p.kind, ctx),
+        state: pact_state_label(p.state, ctx),
         state_code: p.state.code(),
         generated_at: when(p.generated_at),
         signed_at: p.signed_at.map(when),
-        signature_note: e.signature_detected.map(|found| ctx.t(if found { "pact.signature.detected" } else { "pact.signature.not_detected" })),
+        signature_note: e
+            .signature_detected
+            .map(|found| ctx.t(if found { "pact.signature.detected" } else { "pact.signature.not_detected" })),
         countersigned_at: p.countersigned_at.map(when),
         withdrawn_at: p.withdrawn_at.map(when),
         may_countersign: next_state(p.state, PactAction::Countersign).is_ok(),
@@ -86,20 +90,49 @@ fn line(e: &PactEntry, ctx: &PageContext) -> RegisterLine {
     }
 }
 
-async fn show(state: &AppState, ctx: PageContext, process: Process, shown: Shown, error: Option<String>, status: StatusCode) -> Response {
-    let entries = match state.store.pact_register(process.id).await {
-        Ok(entries) => entries,
+/// The register's size, the page shown (from 1) and its lines.
+async fn register_page(
+    state: &AppState,
+    process: &Process,
+    shown: Shown,
+) -> Result<(usize, usize, Vec<PactEntry>), StoreError> {
+    match shown {
+        Shown::Page(n) => {
+            let total = state.store.pact_count(process.id).await?;
+            let pages = total.div_ceil(REGISTER_PAGE).max(1);
+            let current = n.and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, pages);
+            let lines =
+                state.store.pact_register_page(process.id, (current - 1) * REGISTER_PAGE, REGISTER_PAGE).await?;
+            Ok((total, current, lines))
+        }
+        Shown::Holding(id) => {
+            let entries = state.store.pact_register(process.id).await?;
+            let current = entries.iter().position(|e| e.pact.id == id).map_or(1, |i| i / REGISTER_PAGE + 1);
+            let lines = entries.iter().skip((current - 1) * REGISTER_PAGE).take(REGISTER_PAGE).cloned().collect();
+            Ok((entries.len(), current, lines))
+        }
+    }
+}
+
+async fn show(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    shown: Shown,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    // A page of the register is read alone; after a change, the whole register is
+    // read once to find the page that holds the pact changed.
+    let (total, current, lines) = match register_page(state, &process, shown).await {
+        Ok(found) => found,
         Err(e) => return WebError::from(e).into_page(&ctx),
     };
-    let pages = entries.len().div_ceil(REGISTER_PAGE).max(1);
-    let current = match shown {
-        Shown::Page(n) => n.and_then(|n| n.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, pages),
-        Shown::Holding(id) => entries.iter().position(|e| e.pact.id == id).map_or(1, |i| i / REGISTER_PAGE + 1),
-    };
+    let pages = total.div_ceil(REGISTER_PAGE).max(1);
     let href = |n: usize| format!("/ufficio/processi/{}/patti?pagina={n}", process.header.slug);
-    let lines = entries.iter().skip((current - 1) * REGISTER_PAGE).take(REGISTER_PAGE).map(|e| line(e, &ctx)).collect();
+    let lines = lines.iter().map(|e| line(e, &ctx)).collect();
     let page = RegisterPage {
-        total: entries.len(),
+        total,
         page_label: (pages > 1)
             .then(|| ctx.tf("perf.list.page", &[("page", &current.to_string()), ("pages", &pages.to_string())])),
         previous: (current > 1).then(|| href(current - 1)),
@@ -152,7 +185,9 @@ pub async fn countersign(
         Ok(loaded) => loaded,
         Err(e) => return e.into_page(&ctx),
     };
-    if let Err(answer) = enforce(may_act_on_pact(PactRequester::Account(who), PactAction::Countersign, loaded.pact.ambito_id, &[]), &ctx) {
+    if let Err(answer) =
+        enforce(may_act_on_pact(PactRequester::Account(who), PactAction::Countersign, loaded.pact.ambito_id, &[]), &ctx)
+    {
         return answer;
     }
     // Countersigning binds the Ambito and mails the organization: asked first.
@@ -175,7 +210,7 @@ pub async fn countersign(
         Err(e) => refuse(e.to_string()),
         Ok(to) => {
             let now = state.clock.now();
-            let audit = crate::office::audit::entry(
+            let audit = crate::audit::entry(
                 who,
                 now,
                 "pact.countersign",
@@ -202,7 +237,11 @@ pub async fn countersign(
             match state.store.record_pact_step(&step).await {
                 Ok(_) => {
                     state.outbox.wake();
-                    let done = crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}/patti"), "pact_countersigned", Some(emails.len()));
+                    let done = crate::page::Flash::redirect(
+                        &format!("/ufficio/processi/{slug}/patti"),
+                        "pact_countersigned",
+                        Some(emails.len()),
+                    );
                     return Redirect::to(&done).into_response();
                 }
                 Err(StoreError::Conflict(why)) => refuse(why),
@@ -233,7 +272,13 @@ pub async fn signed_file(
         Ok((loaded, file)) => {
             let name = concerto_documents::file_name(&format!("patto-firmato-{}", loaded.received.protocol));
             let disposition = crate::security::content_disposition(false, &format!("{name}.{}", file.kind.extension()));
-            ([(header::CONTENT_TYPE, file.kind.content_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], file.content)
+            (
+                [
+                    (header::CONTENT_TYPE, file.kind.content_type().to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                file.content,
+            )
                 .into_response()
         }
         Err(e) => e.into_page(&ctx),
@@ -241,8 +286,16 @@ pub async fn signed_file(
 }
 
 const HEADERS: [&str; 10] = [
-    "Protocollo", "Denominazione", "Codice fiscale", "Documento", "Stato", "Generato il", "Firmato il",
-    "Firma digitale", "Controfirmato il", "Recesso il",
+    "Protocollo",
+    "Denominazione",
+    "Codice fiscale",
+    "Documento",
+    "Stato",
+    "Generato il",
+    "Firmato il",
+    "Firma digitale",
+    "Controfirmato il",
+    "Recesso il",
 ];
 
 fn sheet(entries: &[PactEntry], ctx: &PageContext) -> Sheet {
@@ -264,7 +317,7 @@ fn sheet(entries: &[PactEntry], ctx: &PageContext) -> Sheet {
             ]
         })
         .collect();
-    Sheet { name: "Patti".into(), headers: HEADERS.iter().map(|h| h.to_string()).collect(), rows }
+    Sheet { name: "Patti".into(), headers: HEADERS.iter().map(std::string::ToString::to_string).collect(), rows }
 }
 
 async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug: String, xlsx: bool) -> Response {
@@ -287,16 +340,27 @@ async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug
     match bytes {
         Ok(bytes) => {
             let disposition = crate::security::content_disposition(false, &format!("{slug}-patti.{extension}"));
-            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
     }
 }
 
-pub async fn csv(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn csv(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     export(state, ctx, user, slug, false).await
 }
 
-pub async fn xlsx(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     export(state, ctx, user, slug, true).await
 }

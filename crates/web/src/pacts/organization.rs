@@ -17,14 +17,17 @@ use concerto_domain::{
 };
 use concerto_store::{NewPactFile, PactStep, StoreError};
 
-use super::{Loaded, kind_label, pact_path, render_pdf, state_label, when};
+use super::{Loaded, pact_path};
 use crate::AppState;
-use crate::auth::{CurrentUser, enforce};
 use crate::client::ClientAddress;
+use crate::documents::render_pdf;
 use crate::error::WebError;
-use crate::expressions::token_digest;
+use crate::guard::CurrentUser;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::secret::token_digest;
+use crate::view::when;
+use crate::view::{pact_kind_label, pact_state_label};
 
 /// Room for the multipart framing around the file.
 pub const FORM_OVERHEAD: usize = 64 * 1024;
@@ -52,7 +55,7 @@ impl FromRequestParts<AppState> for Holder {
         let ctx = PageContext::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let Some(user) = user else {
-            return Err(enforce(Decision::SignIn, &ctx).unwrap_err());
+            return Err(crate::guard::sign_in_first(&ctx));
         };
         match params.get("id").and_then(|id| id.parse::<i64>().ok()) {
             Some(id) => Ok(Holder::Account(user, id)),
@@ -177,7 +180,10 @@ impl PactPage {
     /// (name, label key, value typed) of the declaration's text inputs.
     fn withdraw_fields(&self) -> [(&'static str, &'static str, &str); 2] {
         let w = &self.typed.withdrawal;
-        [("declarant", "pact.withdraw.declarant", w.declarant.as_str()), ("capacity", "pact.withdraw.capacity", w.capacity.as_str())]
+        [
+            ("declarant", "pact.withdraw.declarant", w.declarant.as_str()),
+            ("capacity", "pact.withdraw.capacity", w.capacity.as_str()),
+        ]
     }
 
     fn may_withdraw(&self) -> bool {
@@ -218,17 +224,24 @@ fn event_label(action: &str, ctx: &PageContext) -> &'static str {
 }
 
 /// Renders the page, with `errors` (and what was typed) when a form was refused.
-async fn show(state: &AppState, ctx: PageContext, holder: &Holder, errors: Vec<(String, String)>, typed: Typed, status: StatusCode) -> Response {
+async fn show(
+    state: &AppState,
+    ctx: PageContext,
+    holder: &Holder,
+    errors: Vec<(String, String)>,
+    typed: Typed,
+    status: StatusCode,
+) -> Response {
     let page = async {
         let loaded = load(state, holder).await?;
-        let pdf = render_pdf(&state, &loaded.process, &loaded.received).await?;
+        let pdf = render_pdf(state, &loaded.process, &loaded.received).await?;
         let events = state.store.pact_events(loaded.pact.id).await?;
         let file = state.store.pact_file(loaded.pact.id).await?;
         let withdrawal = state.store.pact_withdrawal(loaded.pact.id).await?;
         let p = &loaded.pact;
         Ok::<_, WebError>(PactPage {
-            kind: kind_label(p.kind, &ctx),
-            state: state_label(p.state, &ctx),
+            kind: pact_kind_label(p.kind, &ctx),
+            state: pact_state_label(p.state, &ctx),
             sha256: sha256_hex(&pdf),
             generated_at: when(p.generated_at),
             signed_at: p.signed_at.map(when),
@@ -288,7 +301,10 @@ pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder
     .await;
     match outcome {
         Ok((name, bytes)) => (
-            [(header::CONTENT_TYPE, "application/pdf".to_string()), (header::CONTENT_DISPOSITION, crate::security::content_disposition(true, &format!("{name}.pdf")))],
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, crate::security::content_disposition(true, &format!("{name}.pdf"))),
+            ],
             bytes,
         )
             .into_response(),
@@ -317,7 +333,15 @@ async fn step(
         _ => return WebError::Forbidden.into_page(&ctx),
     }
     if let Err(e) = next_state(loaded.pact.state, step.action) {
-        return show(state, ctx, holder, vec![("form".into(), capitalised(&e.to_string()))], typed, StatusCode::CONFLICT).await;
+        return show(
+            state,
+            ctx,
+            holder,
+            vec![("form".into(), capitalised(&e.to_string()))],
+            typed,
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     let path = holder.path();
     let email = loaded.email(state, step.action, step.at, step.document_sha256.clone(), Some(&path));
@@ -349,7 +373,13 @@ fn capitalised(text: &str) -> String {
     out + "."
 }
 
-fn base_step(loaded: &Loaded, action: PactAction, state: &AppState, actor: String, address: String) -> PactStep<'static> {
+fn base_step(
+    loaded: &Loaded,
+    action: PactAction,
+    state: &AppState,
+    actor: String,
+    address: String,
+) -> PactStep<'static> {
     PactStep {
         pact_id: loaded.pact.id,
         action,
@@ -386,7 +416,10 @@ pub async fn accept(
     let typed = Typed { signer: input.signer.clone(), ..Typed::default() };
     let signer = match validate_acceptance(&input, &sha256) {
         Ok(signer) => signer,
-        Err(errors) => return show(&state, ctx, &holder, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return show(&state, ctx, &holder, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        }
     };
     let s = PactStep {
         document_sha256: Some(sha256),
@@ -442,8 +475,13 @@ pub async fn upload(
     let (file, bytes) = match checked {
         Ok(found) => found,
         Err(e) => {
-            let status = if e == UploadError::TooLarge { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-            return show(&state, ctx, &holder, vec![("upload-file".into(), e.to_string())], Typed::default(), status).await;
+            let status = if e == UploadError::TooLarge {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return show(&state, ctx, &holder, vec![("upload-file".into(), e.to_string())], Typed::default(), status)
+                .await;
         }
     };
     let sha256 = sha256_hex(&bytes);
@@ -476,7 +514,8 @@ pub async fn withdraw(
         Ok(d) => d,
         Err(errors) => {
             let typed = Typed { withdrawal: input, ..Typed::default() };
-            return show(&state, ctx, &holder, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return show(&state, ctx, &holder, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let s = PactStep {

@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::response::Response;
 use concerto_domain::{ProcessStatus, ProcessSummary};
 
-use super::render;
 use crate::AppState;
 use crate::error::PageError;
 use crate::page::PageContext;
+use crate::page::render;
 use crate::view::{self, DeadlineView};
 
 pub struct Card {
@@ -51,11 +51,8 @@ fn group(processes: Vec<(ProcessSummary, Card)>) -> Vec<AmbitoGroup> {
 }
 
 pub async fn page(State(state): State<AppState>, ctx: PageContext) -> Result<Response, PageError> {
-    let summaries = state
-        .store
-        .process_summaries(false)
-        .await
-        .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })?;
+    let summaries =
+        state.store.process_summaries(false).await.map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })?;
     let now = state.clock.now();
     let (open, past): (Vec<_>, Vec<_>) = summaries
         .into_iter()
@@ -70,9 +67,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext) -> Result<Res
             };
             (s, card)
         })
-        .partition(|(s, card)| {
-            s.status == ProcessStatus::Published && card.deadline.as_ref().is_some_and(|d| d.open)
-        });
+        .partition(|(s, card)| s.status == ProcessStatus::Published && card.deadline.as_ref().is_some_and(|d| d.open));
     let page = HomePage { open: group(open), past: group(past), ctx };
     render(&page.ctx, &page)
 }

@@ -3,9 +3,9 @@
 use askama::Template;
 use axum::response::Response;
 
-use super::render;
 use crate::error::PageError;
 use crate::page::PageContext;
+use crate::page::render;
 
 #[derive(Template)]
 #[template(path = "info.html")]

@@ -6,12 +6,9 @@ mod process;
 pub(crate) mod updates;
 
 use axum::Router;
-use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
 use crate::AppState;
-use crate::error::{PageError, WebError};
-use crate::page::PageContext;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,16 +20,4 @@ pub fn routes() -> Router<AppState> {
         .route("/ambiti/{ambito}/calendario.ics", get(crate::calendar_feed::ambito_feed))
         .route("/accessibilita", get(info::accessibility))
         .route("/privacy", get(info::privacy))
-}
-
-pub async fn not_found(ctx: PageContext) -> Response {
-    PageError { ctx, error: WebError::NotFound }.into_response()
-}
-
-/// Renders a page template, or the error page in the reader's language.
-pub(crate) fn render(ctx: &PageContext, template: &impl askama::Template) -> Result<Response, PageError> {
-    template
-        .render()
-        .map(|html| Html(html).into_response())
-        .map_err(|e| PageError { ctx: ctx.clone(), error: e.into() })
 }

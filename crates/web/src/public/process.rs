@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use concerto_domain::Process;
 
-use super::render;
 use crate::AppState;
 use crate::error::PageError;
 use crate::page::PageContext;
+use crate::page::render;
 use crate::view::{self, CalendarRow, DeadlineView, PhaseView};
 
 /// What both pages of a process show.
@@ -39,9 +39,8 @@ struct NoticePage {
 }
 
 async fn load(state: &AppState, ctx: &PageContext, slug: &str) -> Result<ProcessView, PageError> {
-    let process = crate::public_process(&state.store, slug)
-        .await
-        .map_err(|error| PageError { ctx: ctx.clone(), error })?;
+    let process =
+        crate::public_process(&state.store, slug).await.map_err(|error| PageError { ctx: ctx.clone(), error })?;
     let now = state.clock.now();
     let updated = if process.header.status == concerto_domain::ProcessStatus::Published {
         let changes = state

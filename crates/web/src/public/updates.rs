@@ -1,7 +1,7 @@
 //! "Aggiornato il …": what the office changed in a published process since its
 //! publication, from the audit log, in words a reader follows (issue 22).
 
-use concerto_domain::{italian, Process, ROME};
+use concerto_domain::{Process, ROME, italian};
 use concerto_store::ProcessChange;
 
 use crate::i18n::Locale;
@@ -20,17 +20,10 @@ const MAX_LINES: usize = 8;
 
 /// The changes since the last publication (all of them when the log has none, as
 /// for a process created published), or None when nothing changed since.
-pub fn since_publication(
-    changes: &[ProcessChange],
-    process: &Process,
-    locale: Locale,
-) -> Option<UpdateView> {
+pub fn since_publication(changes: &[ProcessChange], process: &Process, locale: Locale) -> Option<UpdateView> {
     let since: Vec<&ProcessChange> = changes
         .iter()
-        .take_while(|c| {
-            !(c.action == "process.status"
-                && c.after.as_deref().is_some_and(|a| a.contains("published")))
-        })
+        .take_while(|c| !(c.action == "process.status" && c.after.as_deref().is_some_and(|a| a.contains("published"))))
         .filter(|c| c.action != "process.status")
         .collect();
     let latest = since.first()?;
@@ -54,20 +47,12 @@ pub fn since_publication(
 /// One change in words: a session by its title, other parts by their kind.
 fn describe(c: &ProcessChange, process: &Process, locale: Locale) -> String {
     let (part, verb) = c.action.split_once('.').unwrap_or((c.action.as_str(), ""));
-    let id = c
-        .subject
-        .rsplit(':')
-        .next()
-        .and_then(|id| id.parse::<i64>().ok());
+    let id = c.subject.rsplit(':').next().and_then(|id| id.parse::<i64>().ok());
     match part {
         "session" => {
-            let title = id
-                .and_then(|id| process.sessions.iter().find(|s| s.id == id))
-                .map(|s| s.title.clone());
+            let title = id.and_then(|id| process.sessions.iter().find(|s| s.id == id)).map(|s| s.title.clone());
             match (verb, title) {
-                ("cancel", Some(t)) => {
-                    locale.tf("flows2.update.session_cancelled", &[("title", &t)])
-                }
+                ("cancel", Some(t)) => locale.tf("flows2.update.session_cancelled", &[("title", &t)]),
                 ("create", Some(t)) => locale.tf("flows2.update.session_added", &[("title", &t)]),
                 (_, Some(t)) => locale.tf("flows2.update.session_changed", &[("title", &t)]),
                 (_, None) => locale.t("flows2.update.session_removed").to_string(),

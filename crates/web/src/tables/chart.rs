@@ -1,7 +1,7 @@
 //! Horizontal bar charts drawn on the server as SVG: the page needs no script, and
 //! the figures come from the same numbers as the data table printed beside them.
 
-use super::qr::escape;
+use crate::qr::escape;
 
 /// One bar: its label, its value and the text printed after it.
 pub struct Bar {
@@ -57,7 +57,13 @@ mod tests {
     #[test]
     fn bars_are_to_scale_and_named() {
         assert_eq!((bar_width(50, 100), bar_width(0, 0), bar_width(200, 100)), (200, 0, 400));
-        let svg = bar_chart("c", "Titolo & co", "Descrizione", &[Bar { label: "A<b>".into(), value: 5, text: "5 punti".into() }], 10);
+        let svg = bar_chart(
+            "c",
+            "Titolo & co",
+            "Descrizione",
+            &[Bar { label: "A<b>".into(), value: 5, text: "5 punti".into() }],
+            10,
+        );
         assert!(svg.contains("<title id=\"c-title\">Titolo &amp; co</title>"));
         assert!(svg.contains("width=\"200\"") && svg.contains("<title>A&lt;b&gt;: 5 punti</title>"));
     }

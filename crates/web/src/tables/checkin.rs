@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::Sheet;
 use concerto_domain::tables::{CheckinCode, CheckinRefusal, Invitee, session_invitees, validate_walk_in};
@@ -13,26 +13,41 @@ use concerto_mail::templates::{Invitation, invitation};
 use concerto_store::{Attendance, CheckinEntry, NewAttendance, NewRepresentative, StoreError};
 use serde::Deserialize;
 
-use super::{Fields, FormErrors, qr, unprocessable, when};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::audit;
 use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::form::{Fields, FormErrors, unprocessable};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::page::send_file;
+use crate::qr;
+use crate::view::when;
 
 /// How often the counts page reloads itself, in seconds.
 const COUNTS_REFRESH: u32 = 15;
 
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str, id: i64) -> Result<(Process, Session), Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&Principal>,
+    slug: &str,
+    id: i64,
+) -> Result<(Process, Session), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    let session =
+        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     Ok((process, session))
 }
 
 /// The session's invitees and the codes they hold: the invitees come from the
 /// current expressions, the codes from the invitations sent.
-async fn invitees(state: &AppState, process: &Process, session: &Session) -> Result<(Vec<Invitee>, Vec<CheckinEntry>), WebError> {
+async fn invitees(
+    state: &AppState,
+    process: &Process,
+    session: &Session,
+) -> Result<(Vec<Invitee>, Vec<CheckinEntry>), WebError> {
     let expressions = state.store.active_expressions(process.id).await?;
     let invitees = session_invitees(session, &expressions);
     let codes = state
@@ -70,7 +85,12 @@ pub async fn invite(
     };
     let reps: Vec<NewRepresentative> = session_invitees(&session, &expressions)
         .into_iter()
-        .map(|i| NewRepresentative { tax_code: i.tax_code, organization: i.organization, rep_name: i.name, rep_email: i.email })
+        .map(|i| NewRepresentative {
+            tax_code: i.tax_code,
+            organization: i.organization,
+            rep_name: i.name,
+            rep_email: i.email,
+        })
         .collect();
     let meeting = match state.store.meeting(session.id).await {
         Ok(m) => m,
@@ -96,7 +116,15 @@ pub async fn invite(
         });
         // The person's calendar entry, which a later move or cancellation updates.
         let attendee = (c.rep_name.as_str(), c.rep_email.as_str());
-        match crate::meetings::personal_calendar(&base, &process, &session, &meeting, attendee, concerto_documents::Method::Request, now) {
+        match crate::calendar_feed::personal_calendar(
+            &base,
+            &process,
+            &session,
+            &meeting,
+            attendee,
+            concerto_documents::Method::Request,
+            now,
+        ) {
             Some(ics) => concerto_mail::templates::with_calendar(email, "REQUEST", ics),
             None => email,
         }
@@ -113,7 +141,8 @@ pub async fn invite(
     match state.store.invite_representatives(process.id, &reps, fresh_code, mail, &entry).await {
         Ok(sent) => {
             state.outbox.wake();
-            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/presenze?invitati={}", sent.len())).into_response()
+            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/presenze?invitati={}", sent.len()))
+                .into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
     }
@@ -169,7 +198,11 @@ async fn build(
     let needle = query.q.trim().to_lowercase();
     let lines = invitees
         .iter()
-        .filter(|i| needle.is_empty() || i.name.to_lowercase().contains(&needle) || i.organization.to_lowercase().contains(&needle))
+        .filter(|i| {
+            needle.is_empty()
+                || i.name.to_lowercase().contains(&needle)
+                || i.organization.to_lowercase().contains(&needle)
+        })
         .map(|i| {
             let code = codes.iter().find(|c| c.tax_code == i.tax_code && c.rep_email == i.email);
             CheckinLine {
@@ -184,7 +217,10 @@ async fn build(
         expected: invitees.len(),
         by_code: present.iter().filter(|a| !a.walk_in).count(),
         walk_ins: present.iter().filter(|a| a.walk_in).count(),
-        present: present.iter().map(|a| (a.id, a.name.clone(), a.organization.clone(), a.walk_in, when(a.checked_in_at))).collect(),
+        present: present
+            .iter()
+            .map(|a| (a.id, a.name.clone(), a.organization.clone(), a.walk_in, when(a.checked_in_at)))
+            .collect(),
         lines,
         q: query.q,
         invited: query.invitati,
@@ -227,7 +263,9 @@ async fn reshow(
     let errors = FormErrors::of(&errors, &ctx);
     match build(state, ctx.clone(), process, session, CheckinQuery::default(), fields, errors).await {
         Ok(page) if status == StatusCode::UNPROCESSABLE_ENTITY => unprocessable(&page.ctx, &page),
-        Ok(page) => render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response),
+        Ok(page) => {
+            render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+        }
         Err(e) => e.into_page(&ctx),
     }
 }
@@ -246,14 +284,18 @@ async fn record(
 ) -> Response {
     let arrival = match arrival {
         Ok(a) => a,
-        Err(errors) => return reshow(state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return reshow(state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     // Check-in happens on the session's day (a configurable window), not before
     // or weeks after, when a typed code could only be a mistake or a fake.
     if let Err(refusal) = state.config.checkin_window.admits(&session, state.clock.now()) {
         let mut errors = FieldErrors::default();
         let text = match refusal {
-            CheckinRefusal::OutsideWindow { date } => ctx.tf("flows.checkin.outside", &[("date", &italian::date(date))]),
+            CheckinRefusal::OutsideWindow { date } => {
+                ctx.tf("flows.checkin.outside", &[("date", &italian::date(date))])
+            }
             CheckinRefusal::Undated => ctx.t("flows.checkin.undated").to_string(),
             CheckinRefusal::Cancelled => ctx.t("flows.checkin.cancelled").to_string(),
         };
@@ -267,7 +309,9 @@ async fn record(
         format!("session:{}:{}", process.header.slug, session.id),
         &process.ambito.slug,
         None::<&()>,
-        Some(&serde_json::json!({ "name": arrival.name, "organization": arrival.organization, "code": arrival.checkin_code_id })),
+        Some(
+            &serde_json::json!({ "name": arrival.name, "organization": arrival.organization, "code": arrival.checkin_code_id }),
+        ),
     );
     match state.store.record_attendance(session.id, &arrival, &entry).await {
         Ok(()) => Redirect::to(&format!(
@@ -365,16 +409,38 @@ pub async fn counts(
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    match build(&state, ctx.clone(), process, session, CheckinQuery::default(), Fields::default(), FormErrors::default()).await {
+    match build(
+        &state,
+        ctx.clone(),
+        process,
+        session,
+        CheckinQuery::default(),
+        Fields::default(),
+        FormErrors::default(),
+    )
+    .await
+    {
         Ok(p) => {
-            let page = CountsPage { ctx: p.ctx, session: p.session, expected: p.expected, by_code: p.by_code, walk_ins: p.walk_ins, refresh: COUNTS_REFRESH };
+            let page = CountsPage {
+                ctx: p.ctx,
+                session: p.session,
+                expected: p.expected,
+                by_code: p.by_code,
+                walk_ins: p.walk_ins,
+                refresh: COUNTS_REFRESH,
+            };
             render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
         Err(e) => e.into_page(&ctx),
     }
 }
 
-async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, slug: &str) -> Result<(Process, Sheet), Response> {
+async fn sheet(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&Principal>,
+    slug: &str,
+) -> Result<(Process, Sheet), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::View).await?;
     let attendances = state.store.attendances(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
     let codes = state.store.checkin_codes(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
@@ -389,7 +455,10 @@ async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, sl
                 a.organization.clone(),
                 a.email.clone().unwrap_or_default(),
                 if a.walk_in { "senza registrazione".into() } else { "codice".into() },
-                a.checkin_code_id.and_then(|id| codes.iter().find(|c| c.id == id)).map(|c| c.code.clone()).unwrap_or_default(),
+                a.checkin_code_id
+                    .and_then(|id| codes.iter().find(|c| c.id == id))
+                    .map(|c| c.code.clone())
+                    .unwrap_or_default(),
                 when(a.checked_in_at),
             ]
         })
@@ -398,25 +467,24 @@ async fn sheet(state: &AppState, ctx: &PageContext, user: Option<&Principal>, sl
     Ok((process, Sheet { name: "Presenze".into(), headers: headers.map(String::from).to_vec(), rows }))
 }
 
-pub(crate) fn send_file(bytes: Result<Vec<u8>, concerto_documents::ExportError>, content_type: &str, file: String, ctx: &PageContext) -> Response {
-    match bytes {
-        Ok(bytes) => (
-            [(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, &file))],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => WebError::Internal(e.to_string()).into_page(ctx),
-    }
-}
-
-pub async fn csv(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn csv(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     match sheet(&state, &ctx, user.as_ref(), &slug).await {
         Ok((p, s)) => send_file(s.to_csv(), "text/csv; charset=utf-8", format!("presenze-{}.csv", p.header.slug), &ctx),
         Err(answer) => answer,
     }
 }
 
-pub async fn xlsx(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     match sheet(&state, &ctx, user.as_ref(), &slug).await {
         Ok((p, s)) => send_file(
             s.to_xlsx(),

@@ -9,12 +9,14 @@ use concerto_domain::tables::{MAX_ATTACHMENT_BYTES, check_attachment, check_minu
 use concerto_domain::{FieldErrors, OfficeAction, Process, Session};
 use concerto_store::{AttachmentFile, Minutes};
 
-use super::{Fields, FormErrors, unprocessable, when};
-use crate::auth::CurrentUser;
+use crate::audit;
 use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::form::{Fields, FormErrors, unprocessable};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::when;
 use crate::{AppState, public_process};
 
 /// The upload's body limit: the largest attachment and the text around it.
@@ -37,23 +39,46 @@ fn office_prefix(process: &Process) -> String {
     format!("/ufficio/processi/{}", process.header.slug)
 }
 
-async fn load(state: &AppState, ctx: &PageContext, user: Option<&concerto_domain::Principal>, slug: &str, id: i64) -> Result<(Process, Session, Option<Minutes>), Response> {
+async fn load(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    id: i64,
+) -> Result<(Process, Session, Option<Minutes>), Response> {
     let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session = process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    let session =
+        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     let minutes = state.store.minutes(session.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
     Ok((process, session, minutes))
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path((slug, id)): Path<(String, i64)>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
     let (process, session, minutes) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
     let fields = Fields(match &minutes {
-        Some(m) => vec![("minutes".into(), m.body.clone()), ("published".into(), if m.published { "1".into() } else { String::new() })],
+        Some(m) => vec![
+            ("minutes".into(), m.body.clone()),
+            ("published".into(), if m.published { "1".into() } else { String::new() }),
+        ],
         None => vec![],
     });
-    let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields, errors: FormErrors::default() };
+    let page = MinutesForm {
+        prefix: office_prefix(&process),
+        ctx,
+        process,
+        session,
+        minutes,
+        fields,
+        errors: FormErrors::default(),
+    };
     render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
 }
 
@@ -100,7 +125,15 @@ pub async fn save(
         Err(errors) => {
             let too_large = errors.errors.iter().any(|e| e.code == "too_large");
             let errors = FormErrors::of(&errors, &ctx);
-            let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields: Fields::default(), errors };
+            let page = MinutesForm {
+                prefix: office_prefix(&process),
+                ctx,
+                process,
+                session,
+                minutes,
+                fields: Fields::default(),
+                errors,
+            };
             let mut answer = unprocessable(&page.ctx, &page);
             if too_large {
                 *answer.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
@@ -126,10 +159,18 @@ pub async fn save(
         "minutes.save",
         format!("session:{}:{}", process.header.slug, session.id),
         &process.ambito.slug,
-        minutes.as_ref().map(|m| serde_json::json!({ "published": m.published, "chars": m.body.chars().count() })).as_ref(),
-        Some(&serde_json::json!({ "published": published, "chars": body.chars().count(), "attachment": attachment.as_ref().map(|a| &a.filename) })),
+        minutes
+            .as_ref()
+            .map(|m| serde_json::json!({ "published": m.published, "chars": m.body.chars().count() }))
+            .as_ref(),
+        Some(
+            &serde_json::json!({ "published": published, "chars": body.chars().count(), "attachment": attachment.as_ref().map(|a| &a.filename) }),
+        ),
     );
-    let upload = attachment.as_ref().zip(file.as_ref()).map(|(a, (_, bytes))| (a.filename.as_str(), a.content_type, bytes.as_slice()));
+    let upload = attachment
+        .as_ref()
+        .zip(file.as_ref())
+        .map(|(a, (_, bytes))| (a.filename.as_str(), a.content_type, bytes.as_slice()));
     match state.store.save_minutes(session.id, &body, published, upload, &entry).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/verbale")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -137,7 +178,8 @@ pub async fn save(
 }
 
 fn send(file: AttachmentFile) -> Response {
-    let disposition = crate::security::content_disposition(crate::security::is_safe_inline(&file.content_type), &file.filename);
+    let disposition =
+        crate::security::content_disposition(crate::security::is_safe_inline(&file.content_type), &file.filename);
 
     (
         StatusCode::OK,
@@ -152,7 +194,12 @@ fn send(file: AttachmentFile) -> Response {
 }
 
 /// An attachment for the office: of a session of a process it may see.
-pub async fn office_file(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path((slug, id)): Path<(String, i64)>) -> Response {
+pub async fn office_file(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
     let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
         Ok(p) => p,
         Err(answer) => return answer,
@@ -165,7 +212,11 @@ pub async fn office_file(State(state): State<AppState>, ctx: PageContext, Curren
 }
 
 /// An attachment for the public: only of published minutes.
-pub async fn public_file(State(state): State<AppState>, ctx: PageContext, Path((slug, id)): Path<(String, i64)>) -> Response {
+pub async fn public_file(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Response {
     let result = async {
         let process = public_process(&state.store, &slug).await?;
         let file = state.store.minute_attachment(id).await?;
@@ -204,7 +255,12 @@ pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(s
                 published.push((s.clone(), m, at));
             }
         }
-        Ok::<_, WebError>(MinutesPage { ctx: ctx.clone(), prefix: format!("/processi/{}", process.header.slug), process, published })
+        Ok::<_, WebError>(MinutesPage {
+            ctx: ctx.clone(),
+            prefix: format!("/processi/{}", process.header.slug),
+            process,
+            published,
+        })
     }
     .await;
     match result {

@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{
-    BallotRefusal, BoardCandidate, InterventionStatus, check_appointment, may_open_ballot, check_summary_complete, pact_lapsed, validate_milestone,
-    validate_proposal, validate_status,
+    BallotRefusal, BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, may_open_ballot,
+    pact_lapsed, validate_milestone, validate_proposal, validate_status,
 };
 use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, ReceivedExpression};
 use concerto_mail::templates::{OutcomeNotice, proposal_outcome};
@@ -18,14 +18,15 @@ use concerto_store::{
 };
 
 use super::public::{ProgressLine, RankLine, progress_chart, progress_lines, ranking, summary_lines};
-use super::{Fields, FormErrors, unprocessable};
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::audit;
 use crate::confirm::{Confirmation, ask, confirmed};
+use crate::error::WebError;
+use crate::form::{Fields, FormErrors, unprocessable};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
+use crate::page::render;
 use crate::page::{Flash, PageContext};
-use crate::public::render;
 
 pub struct ProposalLine {
     pub id: i64,
@@ -68,7 +69,10 @@ impl Hub {
 
 /// The organizations of the current expressions: (tax code, name).
 fn organizations(expressions: &[ReceivedExpression]) -> Vec<(String, String)> {
-    expressions.iter().map(|e| (e.expression.applicant.tax_code.to_string(), e.expression.applicant.name.clone())).collect()
+    expressions
+        .iter()
+        .map(|e| (e.expression.applicant.tax_code.to_string(), e.expression.applicant.name.clone()))
+        .collect()
 }
 
 /// The states of the pacts `tax_code` has had in the process.
@@ -88,7 +92,13 @@ fn board_candidates(expressions: &[ReceivedExpression], pacts: &[PactEntry]) -> 
         .collect()
 }
 
-async fn build(state: &AppState, ctx: PageContext, process: Process, fields: Fields, errors: FormErrors) -> Result<Hub, WebError> {
+async fn build(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    fields: Fields,
+    errors: FormErrors,
+) -> Result<Hub, WebError> {
     let expressions = state.store.active_expressions(process.id).await?;
     let proposals = state.store.table_proposals(process.id).await?;
     let work = state.store.table_work(process.id).await?;
@@ -100,10 +110,16 @@ async fn build(state: &AppState, ctx: PageContext, process: Process, fields: Fie
     let pacts = state.store.pact_register(process.id).await?;
     let candidates = board_candidates(&expressions, &pacts);
     Ok(Hub {
-        lapsed: board.iter().filter(|m| pact_lapsed(pact_states(&pacts, &m.tax_code))).map(|m| m.tax_code.clone()).collect(),
+        lapsed: board
+            .iter()
+            .filter(|m| pact_lapsed(pact_states(&pacts, &m.tax_code)))
+            .map(|m| m.tax_code.clone())
+            .collect(),
         board_candidates: organizations
             .iter()
-            .filter(|(t, _)| candidates.iter().any(|c| &c.tax_code == t && c.pact_signed) && !board.iter().any(|m| &m.tax_code == t))
+            .filter(|(t, _)| {
+                candidates.iter().any(|c| &c.tax_code == t && c.pact_signed) && !board.iter().any(|m| &m.tax_code == t)
+            })
             .cloned()
             .collect(),
         organizations,
@@ -147,16 +163,30 @@ fn status_key(s: InterventionStatus) -> &'static str {
     }
 }
 
-async fn show(state: &AppState, ctx: PageContext, process: Process, fields: Fields, errors: FieldErrors, status: StatusCode) -> Response {
+async fn show(
+    state: &AppState,
+    ctx: PageContext,
+    process: Process,
+    fields: Fields,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
     let errors = FormErrors::of(&errors, &ctx);
     match build(state, ctx.clone(), process, fields, errors).await {
         Ok(page) if status == StatusCode::UNPROCESSABLE_ENTITY => unprocessable(&page.ctx, &page),
-        Ok(page) => render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response),
+        Ok(page) => {
+            render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+        }
         Err(e) => e.into_page(&ctx),
     }
 }
 
-pub async fn hub(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn hub(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
         Ok(p) => p,
         Err(answer) => return answer,
@@ -173,13 +203,25 @@ fn back(slug: &str, anchor: &str, done: &str) -> Response {
 }
 
 /// The process and the signed-in editor, or the answer that stops the request.
-async fn editor(state: &AppState, ctx: &PageContext, user: Option<Principal>, slug: &str) -> Result<(Process, Principal), Response> {
+async fn editor(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<Principal>,
+    slug: &str,
+) -> Result<(Process, Principal), Response> {
     let process = office_process(state, ctx, user.as_ref(), slug, OfficeAction::Edit).await?;
     let who = user.ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     Ok((process, who))
 }
 
-fn entry(state: &AppState, who: &Principal, process: &Process, action: &str, subject: String, after: &impl serde::Serialize) -> concerto_domain::AuditEntry {
+fn entry(
+    state: &AppState,
+    who: &Principal,
+    process: &Process,
+    action: &str,
+    subject: String,
+    after: &impl serde::Serialize,
+) -> concerto_domain::AuditEntry {
     audit::entry(who, state.clock.now(), action, subject, &process.ambito.slug, None::<&()>, Some(after))
 }
 
@@ -202,10 +244,18 @@ pub async fn add_proposal(
     // A registered organization brings its name and address; otherwise they are typed.
     let proposer = expressions.iter().find(|e| e.expression.applicant.tax_code.as_str() == fields.get("proposer"));
     let organization = proposer.map_or(fields.get("organization").to_string(), |e| e.expression.applicant.name.clone());
-    let email = proposer.map(|e| e.expression.applicant.email.clone()).or_else(|| Some(fields.get("email").trim().to_lowercase()).filter(|e| !e.is_empty()));
+    let email = proposer
+        .map(|e| e.expression.applicant.email.clone())
+        .or_else(|| Some(fields.get("email").trim().to_lowercase()).filter(|e| !e.is_empty()));
     let process_areas: Vec<i64> = process.areas.iter().map(|a| a.id).collect();
     let session_id = fields.opt_id("session").filter(|id| process.sessions.iter().any(|s| s.id == *id));
-    let draft = match validate_proposal(fields.get("title"), fields.get("text"), &fields.ids("area"), &organization, &process_areas) {
+    let draft = match validate_proposal(
+        fields.get("title"),
+        fields.get("text"),
+        &fields.ids("area"),
+        &organization,
+        &process_areas,
+    ) {
         Ok(d) => d,
         Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
@@ -218,7 +268,14 @@ pub async fn add_proposal(
         proposer_email: email,
         public_name: proposer.is_none_or(|e| e.expression.named_in_public()),
     };
-    let audit = entry(&state, &who, &process, "proposal.create", audit::process_subject(&process), &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }));
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "proposal.create",
+        audit::process_subject(&process),
+        &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }),
+    );
     match state.store.create_table_proposal(&proposal, &audit).await {
         Ok(_) => back(&slug, "proposte", "proposal_added"),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -226,7 +283,12 @@ pub async fn add_proposal(
 }
 
 /// Opens the priority ballot, when the domain's rule allows it now.
-pub async fn open_ballot(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser, Path(slug): Path<String>) -> Response {
+pub async fn open_ballot(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Response {
     let (process, who) = match editor(&state, &ctx, user, &slug).await {
         Ok(found) => found,
         Err(answer) => return answer,
@@ -237,11 +299,18 @@ pub async fn open_ballot(State(state): State<AppState>, ctx: PageContext, Curren
             BallotRefusal::BeforeDeadline(at) => ("before_deadline", at),
             BallotRefusal::BeforePlenary(at) => ("before_plenary", at),
         };
-        let text = ctx.tf(&format!("flows.ballot.{code}"), &[("at", &super::when(at))]);
+        let text = ctx.tf(&format!("flows.ballot.{code}"), &[("at", &crate::view::when(at))]);
         errors.push("ballot", code, text);
         return show(&state, ctx, process, Fields::default(), errors, StatusCode::CONFLICT).await;
     }
-    let audit = entry(&state, &who, &process, "ballot.open", audit::process_subject(&process), &serde_json::json!({ "opened": true }));
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "ballot.open",
+        audit::process_subject(&process),
+        &serde_json::json!({ "opened": true }),
+    );
     match state.store.open_ballot(process.id, &audit).await {
         Ok(()) => back(&slug, "priorita", "ballot_opened"),
         Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
@@ -276,7 +345,14 @@ pub async fn close_ballot(
             },
         );
     }
-    let audit = entry(&state, &who, &process, "ballot.close", audit::process_subject(&process), &serde_json::json!({ "closed": true }));
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "ballot.close",
+        audit::process_subject(&process),
+        &serde_json::json!({ "closed": true }),
+    );
     match state.store.close_ballot(process.id, &audit).await {
         Ok(()) => back(&slug, "priorita", "ballot_closed"),
         Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
@@ -284,7 +360,12 @@ pub async fn close_ballot(
     }
 }
 
-fn outcome_notice(state: &AppState, process: &Process, p: &StoredProposal, all: &[StoredProposal]) -> Option<concerto_store::NewEmail> {
+fn outcome_notice(
+    state: &AppState,
+    process: &Process,
+    p: &StoredProposal,
+    all: &[StoredProposal],
+) -> Option<concerto_store::NewEmail> {
     let (recipient, outcome) = (p.proposer_email.clone()?, p.outcome.as_ref()?);
     let base = state.config.public_url.trim_end_matches('/');
     Some(proposal_outcome(&OutcomeNotice {
@@ -325,7 +406,10 @@ pub async fn publish_summary(
             ctx.clone(),
             Confirmation {
                 title: ctx.t("flows.confirm.summary.title").to_string(),
-                text: ctx.tf("flows.confirm.summary.text", &[("proposals", &proposals.len().to_string()), ("emails", &emails.len().to_string())]),
+                text: ctx.tf(
+                    "flows.confirm.summary.text",
+                    &[("proposals", &proposals.len().to_string()), ("emails", &emails.len().to_string())],
+                ),
                 warnings: Vec::new(),
                 action: format!("/ufficio/processi/{slug}/sintesi/pubblicazione"),
                 fields: Vec::new(),
@@ -335,11 +419,19 @@ pub async fn publish_summary(
         );
     }
     let sent = emails.len();
-    let audit = entry(&state, &who, &process, "summary.publish", audit::process_subject(&process), &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }));
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "summary.publish",
+        audit::process_subject(&process),
+        &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }),
+    );
     match state.store.publish_summary(process.id, &emails, &audit).await {
         Ok(()) => {
             state.outbox.wake();
-            Redirect::to(&Flash::redirect(&format!("/processi/{slug}/sintesi"), "summary_published", Some(sent))).into_response()
+            Redirect::to(&Flash::redirect(&format!("/processi/{slug}/sintesi"), "summary_published", Some(sent)))
+                .into_response()
         }
         Err(StoreError::Conflict(_)) => Redirect::to(&format!("/processi/{slug}/sintesi")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -360,7 +452,11 @@ pub async fn appoint(
     let fields = Fields(form);
     let loaded = async {
         let store = &state.store;
-        Ok::<_, StoreError>((store.active_expressions(process.id).await?, store.board_members(process.id).await?, store.pact_register(process.id).await?))
+        Ok::<_, StoreError>((
+            store.active_expressions(process.id).await?,
+            store.board_members(process.id).await?,
+            store.pact_register(process.id).await?,
+        ))
     };
     let (expressions, board, pacts) = match loaded.await {
         Ok(found) => found,
@@ -375,9 +471,25 @@ pub async fn appoint(
     if let Err(errors) = check_appointment(&candidate, fields.get("referent"), &appointed) {
         return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let name = expressions.iter().find(|e| e.expression.applicant.tax_code.as_str() == tax_code).map(|e| e.expression.applicant.name.clone()).unwrap_or_default();
-    let member = BoardMember { tax_code: candidate.tax_code, organization: name, referent: fields.get("referent").trim().to_string(), appointed_at: state.clock.now() };
-    let audit = entry(&state, &who, &process, "board.appoint", audit::process_subject(&process), &serde_json::json!({ "organization": member.organization, "referent": member.referent }));
+    let name = expressions
+        .iter()
+        .find(|e| e.expression.applicant.tax_code.as_str() == tax_code)
+        .map(|e| e.expression.applicant.name.clone())
+        .unwrap_or_default();
+    let member = BoardMember {
+        tax_code: candidate.tax_code,
+        organization: name,
+        referent: fields.get("referent").trim().to_string(),
+        appointed_at: state.clock.now(),
+    };
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "board.appoint",
+        audit::process_subject(&process),
+        &serde_json::json!({ "organization": member.organization, "referent": member.referent }),
+    );
     match state.store.appoint_board_member(process.id, &member, &audit).await {
         Ok(()) => back(&slug, "cabina", "board_appointed"),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -401,7 +513,8 @@ pub async fn add_intervention(
     if title.is_empty() {
         errors.push("intervention", "required", "Indicare il titolo dell'intervento.");
     }
-    let checked = validate_status(fields.get("status"), fields.get("progress")).map_err(|e| errors.errors.extend(e.errors)).ok();
+    let checked =
+        validate_status(fields.get("status"), fields.get("progress")).map_err(|e| errors.errors.extend(e.errors)).ok();
     let Some((status, progress)) = checked.filter(|_| errors.is_empty()) else {
         return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -412,7 +525,14 @@ pub async fn add_intervention(
         status,
         progress,
     };
-    let audit = entry(&state, &who, &process, "intervention.add", audit::process_subject(&process), &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }));
+    let audit = entry(
+        &state,
+        &who,
+        &process,
+        "intervention.add",
+        audit::process_subject(&process),
+        &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }),
+    );
     match state.store.add_intervention(process.id, &new, &audit).await {
         Ok(_) => back(&slug, "interventi", "intervention_added"),
         Err(e) => WebError::from(e).into_page(&ctx),
@@ -438,7 +558,14 @@ pub async fn update_intervention(
             Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
             Ok((title, due_on)) => {
                 let m = Milestone { title, due_on, done: fields.get("done") == "1" };
-                let audit = entry(&state, &who, &process, "milestone.add", subject, &serde_json::json!({ "title": m.title, "due_on": m.due_on }));
+                let audit = entry(
+                    &state,
+                    &who,
+                    &process,
+                    "milestone.add",
+                    subject,
+                    &serde_json::json!({ "title": m.title, "due_on": m.due_on }),
+                );
                 state.store.add_milestone(process.id, id, &m, &audit).await
             }
         }
@@ -446,7 +573,14 @@ pub async fn update_intervention(
         match validate_status(fields.get("status"), fields.get("progress")) {
             Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
             Ok((status, progress)) => {
-                let audit = entry(&state, &who, &process, "intervention.update", subject, &serde_json::json!({ "status": status.code(), "progress": progress }));
+                let audit = entry(
+                    &state,
+                    &who,
+                    &process,
+                    "intervention.update",
+                    subject,
+                    &serde_json::json!({ "status": status.code(), "progress": progress }),
+                );
                 state.store.update_intervention(process.id, id, status, progress, &audit).await
             }
         }

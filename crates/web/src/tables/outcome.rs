@@ -9,13 +9,14 @@ use concerto_domain::tables::{Outcome, decide_outcome};
 use concerto_domain::{OfficeAction, Process};
 use concerto_store::StoredProposal;
 
-use super::{Fields, FormErrors, unprocessable};
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::audit;
 use crate::error::WebError;
-use crate::office::{audit, office_process};
+use crate::form::{Fields, FormErrors, unprocessable};
+use crate::guard::CurrentUser;
+use crate::guard::office_process;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
 
 #[derive(Template)]
 #[template(path = "tables_outcome.html")]
@@ -62,7 +63,14 @@ async fn load(
     Ok((process, proposal, all))
 }
 
-fn page(ctx: PageContext, process: Process, proposal: StoredProposal, all: &[StoredProposal], fields: Fields, errors: FormErrors) -> OutcomePage {
+fn page(
+    ctx: PageContext,
+    process: Process,
+    proposal: StoredProposal,
+    all: &[StoredProposal],
+    fields: Fields,
+    errors: FormErrors,
+) -> OutcomePage {
     OutcomePage {
         outcomes: Outcome::ALL.iter().map(|o| (o.code(), format!("tables.outcome.{}", o.code()))).collect(),
         targets: targets(all, proposal.id),
@@ -103,7 +111,13 @@ pub async fn save(
     let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
     let fields = Fields(form);
     let allowed: Vec<i64> = targets(&all, id).into_iter().map(|(t, _)| t).collect();
-    let decision = match decide_outcome(id, fields.get("outcome"), fields.get("motivation"), fields.opt_id("merged_into"), &allowed) {
+    let decision = match decide_outcome(
+        id,
+        fields.get("outcome"),
+        fields.get("motivation"),
+        fields.opt_id("merged_into"),
+        &allowed,
+    ) {
         Ok(d) => d,
         Err(errors) => {
             let errors = FormErrors::of(&errors, &ctx);

@@ -13,36 +13,14 @@ use concerto_domain::{
 };
 use concerto_store::{Intervention, NewTableProposal, ProgressComment, StoreError, StoredProposal};
 
-use super::{Fields, FormErrors, participant_entry, qr, unprocessable};
 use crate::AppState;
+use crate::audit::participant_entry;
 use crate::error::WebError;
-use crate::expressions::token_digest;
+use crate::form::{Fields, FormErrors, unprocessable};
 use crate::page::PageContext;
-use crate::public::render;
-
-/// A representative's check-in code, with its QR symbol.
-pub struct CodeView {
-    pub name: String,
-    pub code: String,
-    pub svg: String,
-}
-
-/// The check-in codes of an expression's representatives, once invited.
-pub async fn codes_of(state: &AppState, ctx: &PageContext, e: &ReceivedExpression) -> Result<Vec<CodeView>, WebError> {
-    let tax_code = e.expression.applicant.tax_code.to_string();
-    Ok(state
-        .store
-        .checkin_codes(e.process_id)
-        .await?
-        .into_iter()
-        .filter(|c| c.tax_code == tax_code)
-        .map(|c| CodeView {
-            svg: qr::svg(&c.code, &ctx.tf("tables.code.qr", &[("name", &c.rep_name), ("code", &c.code)])),
-            name: c.rep_name,
-            code: c.code,
-        })
-        .collect())
-}
+use crate::page::render;
+use crate::qr::{CodeView, codes_of};
+use crate::secret::token_digest;
 
 pub struct ProposalLine {
     pub id: i64,
@@ -104,7 +82,14 @@ fn merged(p: &StoredProposal) -> bool {
     p.outcome.as_ref().is_some_and(|o| o.merged_into.is_some())
 }
 
-async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, fields: Fields, errors: FormErrors) -> Result<ParticipantPage, WebError> {
+async fn build(
+    state: &AppState,
+    ctx: PageContext,
+    token: &str,
+    h: Holder,
+    fields: Fields,
+    errors: FormErrors,
+) -> Result<ParticipantPage, WebError> {
     let tax_code = h.received.expression.applicant.tax_code.to_string();
     let work = state.store.table_work(h.process.id).await?;
     let ballots = state.store.ballots(h.process.id).await?;
@@ -116,13 +101,20 @@ async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, field
         .iter()
         .filter(|p| !merged(p))
         .map(|p| {
-            let given = mine.and_then(|b| b.ballot.points.iter().find(|(id, _)| *id == p.id)).map(|(_, n)| n.to_string());
+            let given =
+                mine.and_then(|b| b.ballot.points.iter().find(|(id, _)| *id == p.id)).map(|(_, n)| n.to_string());
             ProposalLine {
                 id: p.id,
                 title: p.title.clone(),
                 body: p.body.clone(),
                 organization: p.organization.clone(),
-                areas: p.area_ids.iter().filter_map(|&a| h.process.area(a)).map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+                areas: p
+                    .area_ids
+                    .iter()
+                    .filter_map(|&a| h.process.area(a))
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 supporters: p.supporters.len(),
                 supported: p.supporters.contains(&organization),
                 own: p.tax_code.as_deref() == Some(tax_code.as_str()),
@@ -159,11 +151,21 @@ async fn build(state: &AppState, ctx: PageContext, token: &str, h: Holder, field
     })
 }
 
-async fn show(state: &AppState, ctx: PageContext, token: &str, h: Holder, fields: Fields, errors: FieldErrors, status: StatusCode) -> Response {
+async fn show(
+    state: &AppState,
+    ctx: PageContext,
+    token: &str,
+    h: Holder,
+    fields: Fields,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
     let errors = FormErrors::of(&errors, &ctx);
     match build(state, ctx.clone(), token, h, fields, errors).await {
         Ok(page) if status == StatusCode::UNPROCESSABLE_ENTITY => unprocessable(&page.ctx, &page),
-        Ok(page) => render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response),
+        Ok(page) => {
+            render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+        }
         Err(e) => e.into_page(&ctx),
     }
 }
@@ -209,7 +211,13 @@ pub async fn propose(
     let fields = Fields(form);
     let process_areas: Vec<i64> = h.process.areas.iter().map(|a| a.id).collect();
     let e = &h.received.expression;
-    let draft = match validate_proposal(fields.get("title"), fields.get("text"), &fields.ids("area"), &e.applicant.name, &process_areas) {
+    let draft = match validate_proposal(
+        fields.get("title"),
+        fields.get("text"),
+        &fields.ids("area"),
+        &e.applicant.name,
+        &process_areas,
+    ) {
         Ok(d) => d,
         Err(errors) => return show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
@@ -236,7 +244,11 @@ pub async fn propose(
     }
 }
 
-pub async fn support(State(state): State<AppState>, ctx: PageContext, Path((token, id)): Path<(String, i64)>) -> Response {
+pub async fn support(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((token, id)): Path<(String, i64)>,
+) -> Response {
     let h = match allowed(&state, &ctx, &token, TablesAction::Participate).await {
         Ok(h) => h,
         Err(answer) => return answer,
@@ -273,7 +285,8 @@ pub async fn vote(
         Err(e) => return WebError::from(e).into_page(&ctx),
     };
     let areas = participation_areas(&h.received);
-    let eligible: Vec<i64> = proposals.iter().filter(|p| on_ballot_of(&p.area_ids, merged(p), &areas)).map(|p| p.id).collect();
+    let eligible: Vec<i64> =
+        proposals.iter().filter(|p| on_ballot_of(&p.area_ids, merged(p), &areas)).map(|p| p.id).collect();
     let sent: Vec<(i64, String)> = fields
         .0
         .iter()
@@ -297,7 +310,9 @@ pub async fn vote(
         Err(StoreError::Conflict(_)) => {
             let mut errors = FieldErrors::default();
             match state.store.table_work(h.process.id).await {
-                Ok(w) if w.ballot_opened_at.is_none() => errors.push("points", "not_open", "La votazione delle priorità non è ancora aperta."),
+                Ok(w) if w.ballot_opened_at.is_none() => {
+                    errors.push("points", "not_open", "La votazione delle priorità non è ancora aperta.");
+                }
                 _ => errors.push("points", "closed", "La votazione delle priorità è chiusa."),
             }
             show(&state, ctx, &token, h, fields, errors, StatusCode::CONFLICT).await

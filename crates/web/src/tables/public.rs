@@ -5,15 +5,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use concerto_documents::{ProposalOutcome, Sheet, Summary};
-use concerto_domain::{Process, ROME};
 use concerto_domain::tables::{Candidate, InterventionNode, derived_progress, tally};
+use concerto_domain::{Process, ROME};
 use concerto_store::{BoardMember, Intervention, StoredProposal, TableWork};
 
 use super::chart::{Bar, bar_chart};
-use super::when;
 use crate::error::WebError;
 use crate::page::PageContext;
-use crate::public::render;
+use crate::page::render;
+use crate::view::when;
 use crate::{AppState, public_process};
 
 /// One line of the priorities' result.
@@ -38,12 +38,19 @@ pub fn shown_name(ctx: &PageContext, p: &StoredProposal) -> String {
 /// the tally kept at closing, whatever was merged or decided afterwards (a merge
 /// shows as "unita alla n. X" beside the points the proposal had); while the
 /// ballot is open, the count so far of the proposals still open.
-pub async fn ranking(state: &AppState, ctx: &PageContext, process: &Process, proposals: &[StoredProposal]) -> Result<(Vec<RankLine>, usize, String), WebError> {
+pub async fn ranking(
+    state: &AppState,
+    ctx: &PageContext,
+    process: &Process,
+    proposals: &[StoredProposal],
+) -> Result<(Vec<RankLine>, usize, String), WebError> {
     let ballots = state.store.ballots(process.id).await?;
     let kept = state.store.ballot_results(process.id).await?;
     let ranked = if kept.is_empty() {
-        let open: Vec<&StoredProposal> = proposals.iter().filter(|p| p.outcome.as_ref().is_none_or(|o| o.merged_into.is_none())).collect();
-        let candidates: Vec<Candidate> = open.iter().map(|p| Candidate { id: p.id, submitted_at: p.submitted_at }).collect();
+        let open: Vec<&StoredProposal> =
+            proposals.iter().filter(|p| p.outcome.as_ref().is_none_or(|o| o.merged_into.is_none())).collect();
+        let candidates: Vec<Candidate> =
+            open.iter().map(|p| Candidate { id: p.id, submitted_at: p.submitted_at }).collect();
         let cast: Vec<_> = ballots.iter().map(|b| b.ballot.clone()).collect();
         tally(&candidates, &cast)
     } else {
@@ -66,7 +73,11 @@ pub async fn ranking(state: &AppState, ctx: &PageContext, process: &Process, pro
     let max = lines.iter().map(|l| l.points).max().unwrap_or(0);
     let bars: Vec<Bar> = lines
         .iter()
-        .map(|l| Bar { label: l.title.clone(), value: l.points, text: ctx.tf("tables.chart.points", &[("points", &l.points.to_string())]) })
+        .map(|l| Bar {
+            label: l.title.clone(),
+            value: l.points,
+            text: ctx.tf("tables.chart.points", &[("points", &l.points.to_string())]),
+        })
         .collect();
     let chart = bar_chart(
         "priorities-chart",
@@ -94,20 +105,21 @@ pub struct ProgressLine {
 /// The interventions in tree order (each parent before its children), with every
 /// figure derived by the domain's rule.
 pub fn progress_lines(ctx: &PageContext, process: &Process, interventions: Vec<Intervention>) -> Vec<ProgressLine> {
-    let nodes: Vec<InterventionNode> =
-        interventions.iter().map(|i| InterventionNode { id: i.id, parent_id: i.parent_id, progress: i.progress }).collect();
+    let nodes: Vec<InterventionNode> = interventions
+        .iter()
+        .map(|i| InterventionNode { id: i.id, parent_id: i.parent_id, progress: i.progress })
+        .collect();
     let derived = derived_progress(&nodes);
     let mut lines = Vec::new();
-    let roots: Vec<&Intervention> = interventions
-        .iter()
-        .filter(|i| i.parent_id.is_none_or(|p| !interventions.iter().any(|o| o.id == p)))
-        .collect();
+    let roots: Vec<&Intervention> =
+        interventions.iter().filter(|i| i.parent_id.is_none_or(|p| !interventions.iter().any(|o| o.id == p))).collect();
     let mut stack: Vec<(&Intervention, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
     while let Some((i, depth)) = stack.pop() {
         if lines.iter().any(|l: &ProgressLine| l.id == i.id) {
             continue;
         }
-        let children: Vec<&Intervention> = interventions.iter().filter(|c| c.parent_id == Some(i.id) && c.id != i.id).collect();
+        let children: Vec<&Intervention> =
+            interventions.iter().filter(|c| c.parent_id == Some(i.id) && c.id != i.id).collect();
         lines.push(ProgressLine {
             id: i.id,
             depth,
@@ -189,8 +201,18 @@ pub fn summary_lines(ctx: &PageContext, process: &Process, proposals: &[StoredPr
             id: p.id,
             title: p.title.clone(),
             organization: p.organization.clone(),
-            areas: p.area_ids.iter().filter_map(|&a| process.area(a)).map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
-            outcome: p.outcome.as_ref().map(|o| ctx.t(&format!("tables.outcome.{}", o.outcome.code())).to_string()).unwrap_or_default(),
+            areas: p
+                .area_ids
+                .iter()
+                .filter_map(|&a| process.area(a))
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            outcome: p
+                .outcome
+                .as_ref()
+                .map(|o| ctx.t(&format!("tables.outcome.{}", o.outcome.code())).to_string())
+                .unwrap_or_default(),
             motivation: p.outcome.as_ref().and_then(|o| o.motivation.clone()).unwrap_or_default(),
             merged_into: p
                 .outcome
@@ -241,7 +263,8 @@ pub async fn summary(State(state): State<AppState>, ctx: PageContext, Path(slug)
 pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
     match published_summary(&state, &slug).await {
         Ok(p) => {
-            let headers = ["numero", "proposta", "organizzazione", "aree", "esito", "motivazione", "unita_alla_proposta"];
+            let headers =
+                ["numero", "proposta", "organizzazione", "aree", "esito", "motivazione", "unita_alla_proposta"];
             let rows = public_summary_lines(&ctx, &p.process, &p.proposals)
                 .into_iter()
                 .map(|l| {
@@ -257,7 +280,12 @@ pub async fn summary_csv(State(state): State<AppState>, ctx: PageContext, Path(s
                 })
                 .collect();
             let sheet = Sheet { name: "Sintesi".into(), headers: headers.map(String::from).to_vec(), rows };
-            super::checkin::send_file(sheet.to_csv(), "text/csv; charset=utf-8", format!("sintesi-{}.csv", p.process.header.slug), &ctx)
+            crate::page::send_file(
+                sheet.to_csv(),
+                "text/csv; charset=utf-8",
+                format!("sintesi-{}.csv", p.process.header.slug),
+                &ctx,
+            )
         }
         Err(e) => e.into_page(&ctx),
     }

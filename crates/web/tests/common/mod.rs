@@ -64,7 +64,13 @@ async fn router_on(store: Store) -> TestApp {
         outbox: concerto_mail::OutboxWaker::new(),
         // Every request of a test comes from one address: the limits are tested on
         // their own (integrity.rs), not by the suites that submit many forms.
-        limiter: Limiter::new(RateLimits { expressions: 0, link_resends: 0, corrections: 0, password_resets: 0, sign_ins: 0 }),
+        limiter: Limiter::new(RateLimits {
+            expressions: 0,
+            link_resends: 0,
+            corrections: 0,
+            password_resets: 0,
+            sign_ins: 0,
+        }),
     };
     TestApp { router: router(state.clone()), store, clock, state }
 }
@@ -90,20 +96,14 @@ impl TestApp {
 
     pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Reply {
         self.send(
-            Request::post(uri)
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
+            Request::post(uri).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap(),
         )
         .await
     }
 
     pub async fn post_form(&self, uri: &str, pairs: &[(&str, &str)]) -> Reply {
-        let body: String = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body: String =
+            pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
         self.send(
             Request::post(uri)
                 .header("content-type", "application/x-www-form-urlencoded")
@@ -165,8 +165,17 @@ impl TestApp {
         assert!(!queued.body.contains("http-equiv=\"refresh\""), "a page never reloads itself unless asked");
         assert!(queued.body.contains("?aggiorna=auto\">Aggiorna la pagina da sola"), "{}", queued.body);
         let auto = self.get_with(&format!("{page}?aggiorna=auto"), "cookie", cookie).await;
-        assert!(auto.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "asked, a pending job refreshes itself");
-        assert!(auto.body.contains("Ferma l&#x27;aggiornamento automatico") || auto.body.contains("Ferma l'aggiornamento automatico") || auto.body.contains("Ferma l&#39;aggiornamento automatico"), "{}", auto.body);
+        assert!(
+            auto.body.contains("<meta http-equiv=\"refresh\" content=\"2\">"),
+            "asked, a pending job refreshes itself"
+        );
+        assert!(
+            auto.body.contains("Ferma l&#x27;aggiornamento automatico")
+                || auto.body.contains("Ferma l'aggiornamento automatico")
+                || auto.body.contains("Ferma l&#39;aggiornamento automatico"),
+            "{}",
+            auto.body
+        );
         assert!(queued.body.contains("<progress") && queued.body.contains("aria-live=\"polite\""));
         let worker = tokio::spawn(concerto_web::run_archive_worker(self.state.clone(), std::future::pending()));
         let mut done = None;
@@ -187,12 +196,22 @@ impl TestApp {
         let response = self
             .router
             .clone()
-            .oneshot(Request::get(&link).header("cookie", cookie).body(Body::empty()).unwrap())
+            .oneshot(
+                Request::get(&link)
+                    .header("cookie", cookie)
+                    .header("accept-encoding", "gzip, deflate, br, zstd")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], "application/zip");
+        // Streamed a part at a time, past the compression untouched, with its length.
+        assert!(response.headers().get("content-encoding").is_none(), "a ZIP is not compressed again");
+        let announced: usize = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec();
+        assert_eq!(bytes.len(), announced, "the length announced is the length sent");
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
         (0..archive.len())
             .map(|i| {
@@ -225,7 +244,10 @@ impl TestApp {
 pub fn assert_pdf_a(name: &str, pdf: &[u8]) {
     assert!(pdf.starts_with(b"%PDF-"), "{name} is not a PDF");
     let raw = String::from_utf8_lossy(pdf);
-    assert!(raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{name} lost its PDF/A identification");
+    assert!(
+        raw.contains("<pdfaid:part>2</pdfaid:part>") && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{name} lost its PDF/A identification"
+    );
 }
 
 /// The text of a PDF as poppler's pdftotext extracts it.
@@ -246,7 +268,9 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
     let boundary = "concerto-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
     }
     if let Some((name, bytes)) = file {
         body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"avviso.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes());

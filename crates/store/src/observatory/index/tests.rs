@@ -12,7 +12,7 @@ fn record(id: i64, title: &str, body: &str, province: &str, year: Option<i32>, a
         cycle: year.map(|y| format!("{y}-{}", y + 2)),
         status: "concluded".into(),
         start_year: year,
-        areas: areas.iter().map(|a| a.to_string()).collect(),
+        areas: areas.iter().map(std::string::ToString::to_string).collect(),
     }
 }
 

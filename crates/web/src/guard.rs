@@ -1,0 +1,87 @@
+//! Who a request comes from and what it may do: the signed-in account, and the
+//! answers that authorization decisions turn into.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use concerto_domain::{Decision, OfficeAction, Principal, Process};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::error::{PageError, WebError};
+use crate::page::PageContext;
+
+/// The session key that holds the signed-in account's id.
+const ACCOUNT_KEY: &str = "account_id";
+/// The session key that holds the account's session generation at sign-in; a
+/// password reset moves the account's, which ends the session.
+const GENERATION_KEY: &str = "account_generation";
+
+/// Makes `session` the signed-in session of `account`, under a new id: a session
+/// fixed before the login is worth nothing after it.
+pub async fn sign_in(
+    session: &Session,
+    account: &concerto_store::Credentials,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(ACCOUNT_KEY, account.principal.account_id).await?;
+    session.insert(GENERATION_KEY, account.session_generation).await
+}
+
+/// The account signed in on this request, if any.
+pub struct CurrentUser(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let id: Option<i64> = session.get(ACCOUNT_KEY).await.ok().flatten();
+        let Some(id) = id else { return Ok(CurrentUser(None)) };
+        let generation: i64 = session.get(GENERATION_KEY).await.ok().flatten().unwrap_or(0);
+        match state.store.principal(id, generation).await {
+            Ok(principal) => Ok(CurrentUser(principal)),
+            Err(e) => {
+                tracing::error!(error = %e, "loading the signed-in account");
+                Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+            }
+        }
+    }
+}
+
+/// The login page, coming back here after it.
+pub fn sign_in_first(ctx: &PageContext) -> Response {
+    let next = format!("/accedi?next={}", ctx.path);
+    (StatusCode::FOUND, [(header::LOCATION, next)]).into_response()
+}
+
+/// Turns a decision into the answer the request gets when it is not allowed:
+/// 302 to the login page, 403, or 404 for what belongs to another Ambito.
+pub fn enforce(decision: Decision, ctx: &PageContext) -> Result<(), Response> {
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::SignIn => Err(sign_in_first(ctx)),
+        Decision::Forbidden => Err(PageError { ctx: ctx.clone(), error: WebError::Forbidden }.into_response()),
+        Decision::Hidden => Err(PageError { ctx: ctx.clone(), error: WebError::NotFound }.into_response()),
+    }
+}
+
+/// A process of the workspace, with the decision about `action` on it enforced.
+pub async fn office_process(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    action: OfficeAction,
+) -> Result<Process, Response> {
+    enforce(concerto_domain::may_enter_workspace(user), ctx)?;
+    let process = state
+        .store
+        .process_by_slug(slug)
+        .await
+        .map_err(|e| WebError::from(e).into_page(ctx))?
+        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    enforce(concerto_domain::may_act_on_ambito(user, action, process.ambito.id), ctx)?;
+    Ok(process)
+}
