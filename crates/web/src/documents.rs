@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::page::PageContext;
 use crate::secret::token_digest;
@@ -75,18 +76,15 @@ fn today(state: &AppState) -> chrono::NaiveDate {
     state.clock.now().with_timezone(&ROME).date_naive()
 }
 
-async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
-    let process = match crate::public_process(&state.store, &slug).await {
-        Ok(p) => p,
-        Err(e) => return e.into_page(&ctx),
-    };
+async fn notice(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> PageResult {
+    let process = crate::public_process(&state.store, &slug).await.or_page(&ctx)?;
     let form_url = format!("{}/processi/{slug}/manifestazione", state.config.public_url.trim_end_matches('/'));
     let mut input = Notice::new(&process, Some(form_url), today(&state));
     input.letterhead.logo = letterhead_logo(&state, process.ambito.id).await;
-    pdf(&ctx, &format!("avviso-{slug}"), input, concerto_documents::notice).await
+    Ok(pdf(&ctx, &format!("avviso-{slug}"), input, concerto_documents::notice).await)
 }
 
-async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
+async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> PageResult {
     let found = async {
         let received = state.store.expression_by_token(&token_digest(&token)).await?.ok_or(WebError::NotFound)?;
         let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
@@ -94,13 +92,13 @@ async fn receipt(State(state): State<AppState>, ctx: PageContext, Path(token): P
         input.letterhead.logo = letterhead_logo(&state, process.ambito.id).await;
         Ok::<_, WebError>(input)
     };
-    match found.await {
+    Ok(match found.await {
         Ok(input) => {
             let name = format!("ricevuta-{}", input.protocol);
             pdf(&ctx, &name, input, concerto_documents::receipt).await
         }
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
 /// Who holds which check-in code and who was recorded at which session, for one
@@ -200,12 +198,9 @@ async fn session_page(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
-) -> Response {
-    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match registered(&state, &process, &session).await {
+) -> PageResult {
+    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
+    Ok(match registered(&state, &process, &session).await {
         Ok(attendees) => {
             let page = SessionDocumentsPage {
                 base: format!("/ufficio/processi/{slug}/sessioni/{}", session.id),
@@ -218,7 +213,7 @@ async fn session_page(
             crate::page::render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
         }
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
 async fn sign_in_sheet(
@@ -226,15 +221,10 @@ async fn sign_in_sheet(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
-) -> Response {
-    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match sign_in_sheet_data(&state, &process, &session).await {
-        Ok(input) => pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await,
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+) -> PageResult {
+    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
+    let input = sign_in_sheet_data(&state, &process, &session).await.or_page(&ctx)?;
+    Ok(pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await)
 }
 
 #[derive(Deserialize)]
@@ -266,7 +256,7 @@ async fn certificate(
     session: Session,
     expression: i64,
     area: i64,
-) -> Response {
+) -> PageResult {
     // Nobody has attended a session that has not been held yet.
     if !concerto_domain::tables::session_held(&session, state.clock.now()) {
         let page = NotAttendedPage {
@@ -274,16 +264,10 @@ async fn certificate(
             text: ctx.t("flows.certificate.not_held.text"),
             ctx,
         };
-        return match crate::page::render(&page.ctx, &page) {
-            Ok(r) => (axum::http::StatusCode::CONFLICT, r).into_response(),
-            Err(e) => e.into_response(),
-        };
+        return Ok((axum::http::StatusCode::CONFLICT, crate::page::render(&page.ctx, &page)?).into_response());
     }
-    let attendees = match registered(state, &process, &session).await {
-        Ok(a) => a,
-        Err(e) => return e.into_page(&ctx),
-    };
-    match attendees.into_iter().find(|(a, _)| a.expression_id == expression && a.area_id == area) {
+    let attendees = registered(state, &process, &session).await.or_page(&ctx)?;
+    Ok(match attendees.into_iter().find(|(a, _)| a.expression_id == expression && a.area_id == area) {
         None => WebError::NotFound.into_page(&ctx),
         Some((_, false)) => {
             let page = NotAttendedPage {
@@ -302,7 +286,7 @@ async fn certificate(
             input.letterhead.logo = letterhead_logo(state, process.ambito.id).await;
             pdf(&ctx, &name, input, concerto_documents::attendance_certificate).await
         }
-    }
+    })
 }
 
 async fn attendance_certificate(
@@ -311,13 +295,10 @@ async fn attendance_certificate(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<CertificateQuery>,
-) -> Response {
-    let (process, session) = match office_session(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
     let (Some(expression), Some(area)) = (wanted(&query.manifestazione), wanted(&query.area)) else {
-        return WebError::NotFound.into_page(&ctx);
+        return Err(WebError::NotFound.into_page(&ctx));
     };
     certificate(&state, ctx, process, session, expression, area).await
 }
@@ -328,7 +309,7 @@ async fn own_certificate(
     ctx: PageContext,
     Path((token, id)): Path<(String, String)>,
     Query(query): Query<CertificateQuery>,
-) -> Response {
+) -> PageResult {
     let found = async {
         let received = state.store.expression_by_token(&token_digest(&token)).await?.ok_or(WebError::NotFound)?;
         let process = state.store.process_by_id(received.process_id).await?.ok_or(WebError::NotFound)?;
@@ -339,13 +320,9 @@ async fn own_certificate(
             .ok_or(WebError::NotFound)?;
         Ok::<_, WebError>((received.id, process, session))
     };
-    match (found.await, wanted(&query.area)) {
-        (Ok((expression, process, session)), Some(area)) => {
-            certificate(&state, ctx, process, session, expression, area).await
-        }
-        (Err(e), _) => e.into_page(&ctx),
-        (Ok(_), None) => WebError::NotFound.into_page(&ctx),
-    }
+    let (expression, process, session) = found.await.or_page(&ctx)?;
+    let area = wanted(&query.area).ok_or(WebError::NotFound).or_page(&ctx)?;
+    certificate(&state, ctx, process, session, expression, area).await
 }
 
 /// The certificates a participant may download: for each session, each of the

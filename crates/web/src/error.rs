@@ -191,3 +191,25 @@ impl WebError {
         PageError { ctx: ctx.clone(), error: self }.into_response()
     }
 }
+
+/// What a page handler answers: the page, or the answer that stopped it on the way
+/// (an error page, the login page, a form shown again), so that each step is one `?`.
+pub type PageResult = Result<Response, Response>;
+
+/// A failed step of a page handler, as its error page in the reader's language.
+pub trait OrPage<T> {
+    fn or_page(self, ctx: &PageContext) -> Result<T, Response>;
+}
+
+impl<T, E: Into<WebError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, ctx: &PageContext) -> Result<T, Response> {
+        self.map_err(|e| e.into().into_page(ctx))
+    }
+}
+
+/// A page's error ends a page handler with `?`.
+impl From<PageError> for Response {
+    fn from(error: PageError) -> Response {
+        error.into_response()
+    }
+}

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
 use crate::page::PageContext;
@@ -56,18 +57,13 @@ async fn start(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<StartForm>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
     let (Some(kind), Some(who)) = (kind_of(&form.tipo), user.as_ref()) else {
-        return WebError::NotFound.into_page(&ctx);
+        return Err(WebError::NotFound.into_page(&ctx));
     };
-    match state.store.queue_archive(kind, process.id, who.account_id, state.clock.now()).await {
-        Ok(job) => Redirect::to(&format!("/ufficio/processi/{slug}/archivi/{}", job.id)).into_response(),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    let job = state.store.queue_archive(kind, process.id, who.account_id, state.clock.now()).await.or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/ufficio/processi/{slug}/archivi/{}", job.id)).into_response())
 }
 
 /// A job of a process the user may see in the workspace; another process's job is
@@ -133,11 +129,8 @@ async fn progress(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<ProgressQuery>,
-) -> Response {
-    let (process, job) = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, job) = office_job(&state, &ctx, user.as_ref(), &slug, &id).await?;
     let (title, back) = match job.kind {
         ArchiveKind::Pacts => ("documents.archive.title.pacts", format!("/ufficio/processi/{slug}/patti")),
         ArchiveKind::SignInSheets => ("documents.archive.title.sheets", format!("/ufficio/processi/{slug}")),
@@ -156,7 +149,7 @@ async fn progress(
         job,
         ctx,
     };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// "1,2 MB", with the Italian decimal comma.
@@ -169,10 +162,10 @@ async fn download(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, String)>,
-) -> Response {
+) -> PageResult {
     let job = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok((_, job)) => job,
-        Err(answer) => return answer,
+        Err(answer) => return Ok(answer),
     };
     let headers = |name: &str| {
         [
@@ -180,10 +173,7 @@ async fn download(
             (header::CONTENT_DISPOSITION, crate::security::content_disposition(false, name)),
         ]
     };
-    let parts = match state.store.archive_part_count(job.id).await {
-        Ok(parts) => parts,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let parts = state.store.archive_part_count(job.id).await.or_page(&ctx)?;
     // An archive kept in parts goes out a part at a time, read as the client takes
     // it, so that a download of thousands of pacts never holds the whole ZIP. ZIPs
     // pass the response compression untouched (see `compressible` in lib.rs), so the
@@ -210,12 +200,12 @@ async fn download(
         if let Some(size) = job.size.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
             response.headers_mut().insert(header::CONTENT_LENGTH, size);
         }
-        return response;
+        return Ok(response);
     }
-    match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
+    Ok(match state.store.archive_file(job.id).await.map_err(WebError::from).and_then(|f| f.ok_or(WebError::NotFound)) {
         Ok((name, bytes)) => (headers(&name), bytes).into_response(),
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use concerto_store::{SeatRecord, StoreError};
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::page::PageContext;
 use crate::page::render;
 use crate::secret::{is_token, token_digest};
@@ -80,14 +81,11 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): 
     }
 }
 
-pub async fn confirm(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    let (process, session, seat) = match load(&state, &token).await {
-        Ok(found) => found,
-        Err(e) => return e.into_page(&ctx),
-    };
+pub async fn confirm(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> PageResult {
+    let (process, session, seat) = load(&state, &token).await.or_page(&ctx)?;
     let now = state.clock.now();
     if may_confirm(&seat.rule(), now).is_err() {
-        return show(ctx, token, (process, session, seat), now, false);
+        return Ok(show(ctx, token, (process, session, seat), now, false));
     }
     let entry = AuditEntry {
         actor: format!("seat-link:{} <{}>", seat.id, seat.tax_code),
@@ -99,7 +97,7 @@ pub async fn confirm(State(state): State<AppState>, ctx: PageContext, Path(token
         after: serde_json::to_string(&serde_json::json!({ "representative": seat.rep_email, "state": "confirmed" }))
             .ok(),
     };
-    match state.store.confirm_seat(seat.id, &entry).await {
+    Ok(match state.store.confirm_seat(seat.id, &entry).await {
         Ok(()) => {
             let mut seat = seat;
             seat.state = SeatState::Confirmed;
@@ -110,5 +108,5 @@ pub async fn confirm(State(state): State<AppState>, ctx: PageContext, Path(token
             Err(e) => e.into_page(&ctx),
         },
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

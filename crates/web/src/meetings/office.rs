@@ -14,6 +14,7 @@ use super::{mode_label, offer_mail, offer_token, state_label};
 use crate::AppState;
 use crate::audit;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -134,11 +135,8 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Query(notice): Query<Notice>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let notice = notice
         .esito
         .map(|k| {
@@ -146,10 +144,8 @@ pub async fn page(
                 .to_string()
         })
         .filter(|t| !t.is_empty());
-    match build(&state, ctx.clone(), process, session, None, FormErrors::default(), notice).await {
-        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_page(&ctx),
-    }
+    let page = build(&state, ctx.clone(), process, session, None, FormErrors::default(), notice).await.or_page(&ctx)?;
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 pub async fn save(
@@ -158,12 +154,9 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let typed = MeetingForm {
         mode: fields.get("mode"),
@@ -177,7 +170,7 @@ pub async fn save(
     };
     let meeting = match Meeting::from_form(&typed) {
         Ok(m) => m,
-        Err(errors) => return reshow(&state, ctx, process, session, fields, &errors).await,
+        Err(errors) => return Ok(reshow(&state, ctx, process, session, fields, &errors).await),
     };
     let before = state.store.meeting(session.id).await.ok();
     let entry = audit::entry(
@@ -190,13 +183,13 @@ pub async fn save(
         Some(&meeting),
     );
     let mail = offer_mail(&state.config.public_url, &process, &session);
-    match state.store.save_meeting(session.id, &meeting, offer_token, mail, &entry).await {
+    Ok(match state.store.save_meeting(session.id, &meeting, offer_token, mail, &entry).await {
         Ok(_) => {
             state.outbox.wake();
             Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=salvato")).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 async fn reshow(
@@ -220,17 +213,14 @@ pub async fn move_seat(
     CurrentUser(user): CurrentUser,
     Path((slug, id, seat)): Path<(String, i64, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let Some(to) = OfficeMove::parse(fields.get("to")) else {
         let mut errors = FieldErrors::default();
         errors.push("to", "invalid_move", "Spostamento non valido.");
-        return reshow(&state, ctx, process, session, Fields::default(), &errors).await;
+        return Ok(reshow(&state, ctx, process, session, Fields::default(), &errors).await);
     };
     let entry = audit::entry(
         who,
@@ -242,14 +232,14 @@ pub async fn move_seat(
         Some(&serde_json::json!({ "seat": seat, "state": to.target() })),
     );
     let mail = offer_mail(&state.config.public_url, &process, &session);
-    match state.store.move_seat(session.id, seat, to, offer_token, mail, &entry).await {
+    Ok(match state.store.move_seat(session.id, seat, to, offer_token, mail, &entry).await {
         Ok(_) => {
             state.outbox.wake();
             Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=spostato")).into_response()
         }
         Err(StoreError::NotFound) => WebError::NotFound.into_page(&ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// The process's reminder timing, set from any of its sessions' meeting pages.
@@ -259,12 +249,9 @@ pub async fn reminder_hours(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let back = fields.opt_id("session").filter(|id| process.sessions.iter().any(|s| s.id == *id));
     let hours = match fields.get("hours").trim().parse::<u32>() {
@@ -273,9 +260,9 @@ pub async fn reminder_hours(
             let mut errors = FieldErrors::default();
             errors.push("hours", "invalid_number", "Un numero intero di ore da 1 a 720.");
             let Some(session) = back.and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned()) else {
-                return WebError::NotFound.into_page(&ctx);
+                return Err(WebError::NotFound.into_page(&ctx));
             };
-            return reshow(&state, ctx, process, session, Fields::default(), &errors).await;
+            return Ok(reshow(&state, ctx, process, session, Fields::default(), &errors).await);
         }
     };
     let before = state.store.reminder_hours(process.id).await.ok();
@@ -288,12 +275,12 @@ pub async fn reminder_hours(
         Some(&serde_json::json!({ "hours_before": before })),
         Some(&serde_json::json!({ "hours_before": hours })),
     );
-    match state.store.set_reminder_hours(process.id, hours, &entry).await {
+    Ok(match state.store.set_reminder_hours(process.id, hours, &entry).await {
         Ok(()) => match back {
             Some(id) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=promemoria"))
                 .into_response(),
             None => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
         },
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::audit;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -94,11 +95,8 @@ pub async fn template(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
-    let (process, interventions) = match load(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, interventions) = load(&state, &ctx, user.as_ref(), &slug).await?;
     let sheet = Sheet {
         name: "Avanzamento".into(),
         headers: SHEET_HEADERS.map(String::from).to_vec(),
@@ -117,12 +115,12 @@ pub async fn template(
             })
             .collect(),
     };
-    crate::page::send_file(
+    Ok(crate::page::send_file(
         sheet.to_csv(),
         "text/csv; charset=utf-8",
         format!("avanzamento-{}.csv", process.header.slug),
         &ctx,
-    )
+    ))
 }
 
 fn preview(rows: &[SheetRow], interventions: &[Intervention]) -> Vec<PreviewLine> {
@@ -154,11 +152,8 @@ pub async fn upload(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     mut multipart: Multipart,
-) -> Response {
-    let (process, interventions) = match load(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, interventions) = load(&state, &ctx, user.as_ref(), &slug).await?;
     let mut file = None;
     loop {
         match multipart.next_field().await {
@@ -173,13 +168,15 @@ pub async fn upload(
     }
     let Some(bytes) = file else {
         let message = ctx.t("meetings.sheet.no_file").to_string();
-        return show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(message));
+        return Ok(show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(message)));
     };
     let rows = match read_rows(&bytes) {
         Ok(rows) => rows,
-        Err(e) => return show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(e.to_string())),
+        Err(e) => {
+            return Ok(show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(e.to_string())));
+        }
     };
-    match check_sheet(&rows, &known(&interventions)) {
+    Ok(match check_sheet(&rows, &known(&interventions)) {
         Ok(checked) => {
             let json = serde_json::to_string(&rows).ok();
             let lines = preview(&checked, &interventions);
@@ -189,7 +186,7 @@ pub async fn upload(
             })
         }
         Err(errors) => show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.errors = errors),
-    }
+    })
 }
 
 /// Applies the rows shown in the preview, checked again as they may have changed.
@@ -199,20 +196,17 @@ pub async fn confirm(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, interventions) = match load(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, interventions) = load(&state, &ctx, user.as_ref(), &slug).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let raw = form.iter().find(|(k, _)| k == "righe").map(|(_, v)| v.as_str()).unwrap_or("");
     let Ok(rows) = serde_json::from_str::<Vec<Vec<String>>>(raw) else {
         let message = ctx.t("meetings.sheet.no_file").to_string();
-        return show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(message));
+        return Ok(show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.file_error = Some(message)));
     };
     let checked = match check_sheet(&rows, &known(&interventions)) {
         Ok(checked) => checked,
-        Err(errors) => return show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.errors = errors),
+        Err(errors) => return Ok(show(ctx, process, StatusCode::UNPROCESSABLE_ENTITY, |p| p.errors = errors)),
     };
     let after: Vec<serde_json::Value> = checked
         .iter()
@@ -235,10 +229,10 @@ pub async fn confirm(
         Some(&before),
         Some(&after),
     );
-    match state.store.apply_progress_sheet(process.id, &checked, &entry).await {
+    Ok(match state.store.apply_progress_sheet(process.id, &checked, &entry).await {
         Ok(()) => {
             Redirect::to(&format!("/ufficio/processi/{slug}/monitoraggio/foglio?esito=applicato")).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::{refreshed, status_label};
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
@@ -88,17 +89,14 @@ fn changes(ctx: &PageContext, current: &RecordContent, proposed: &Completion) ->
     .collect()
 }
 
-async fn queue_page(state: &AppState, ctx: PageContext, error: Option<(i64, String)>) -> Response {
-    let pending = match state.store.pending_corrections().await {
-        Ok(p) => p,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+async fn queue_page(state: &AppState, ctx: PageContext, error: Option<(i64, String)>) -> PageResult {
+    let pending = state.store.pending_corrections().await.or_page(&ctx)?;
     let mut items = Vec::with_capacity(pending.len());
     for p in pending {
         let current = match state.store.observatory_record(p.record_id).await {
             Ok(Some(record)) => record,
             Ok(None) => continue,
-            Err(e) => return WebError::from(e).into_page(&ctx),
+            Err(e) => return Err(WebError::from(e).into_page(&ctx)),
         };
         items.push(QueueItem {
             id: p.id,
@@ -114,19 +112,12 @@ async fn queue_page(state: &AppState, ctx: PageContext, error: Option<(i64, Stri
     }
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = QueuePage { ctx, items };
-    match render(&page.ctx, &page) {
-        Ok(r) => (status, r).into_response(),
-        Err(e) => e.into_response(),
-    }
+    Ok((status, render(&page.ctx, &page)?).into_response())
 }
 
-pub async fn queue(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
-    if let Err(answer) = moderator(user, &ctx) {
-        return answer;
-    }
-    if let Err(e) = refreshed(&state).await {
-        return e.into_page(&ctx);
-    }
+pub async fn queue(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
+    moderator(user, &ctx)?;
+    refreshed(&state).await.or_page(&ctx)?;
     queue_page(&state, ctx, None).await
 }
 
@@ -144,11 +135,8 @@ pub async fn decide(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
-) -> Response {
-    let who = match moderator(user, &ctx) {
-        Ok(who) => who,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let who = moderator(user, &ctx)?;
     let decision = match Moderation::parse(&form.decision, &form.reason) {
         Ok(d) => d,
         Err(errors) => {
@@ -162,7 +150,7 @@ pub async fn decide(
     // The proposer hears the decision when they left an address.
     let pending = match state.store.pending_corrections().await {
         Ok(pending) => pending.into_iter().find(|p| p.id == id),
-        Err(e) => return WebError::from(e).into_page(&ctx),
+        Err(e) => return Err(WebError::from(e).into_page(&ctx)),
     };
     let message = pending.filter(|p| !p.email.trim().is_empty()).map(|p| {
         let link = format!("{}/osservatorio/{}", state.config.public_url.trim_end_matches('/'), p.record_id);
@@ -179,7 +167,7 @@ pub async fn decide(
     });
     let emails = usize::from(message.is_some());
     let key = if matches!(decision, Moderation::Accept { .. }) { "correction_accepted" } else { "correction_rejected" };
-    match state.store.decide_correction_and_tell(id, &decision, &who.email, &entry, message).await {
+    Ok(match state.store.decide_correction_and_tell(id, &decision, &who.email, &entry, message).await {
         Ok(()) => {
             state.outbox.wake();
             Redirect::to(&crate::page::Flash::redirect("/ufficio/osservatorio", key, Some(emails))).into_response()
@@ -189,7 +177,7 @@ pub async fn decide(
                 .into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// The fields of a new record, in form order: (name, label key, kind).
@@ -378,14 +366,11 @@ pub async fn create(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Form(mut values): Form<HashMap<String, String>>,
-) -> Response {
-    let who = match moderator(user, &ctx) {
-        Ok(who) => who,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let who = moderator(user, &ctx)?;
     if values.get("action").map(String::as_str) == Some("import") {
         let text = values.get("notice_text").cloned().unwrap_or_default();
-        return match concerto_notice::import(text.as_bytes()) {
+        return Ok(match concerto_notice::import(text.as_bytes()) {
             Ok(draft) => {
                 suggest_from_notice(&mut values, &draft, state.clock.now().with_timezone(&ROME).date_naive());
                 new_page(ctx, &values, Vec::new(), draft.warnings)
@@ -396,13 +381,13 @@ pub async fn create(
                 vec![("notice_text".into(), format!("Avviso non importabile: {e}."))],
                 Vec::new(),
             ),
-        };
+        });
     }
     let content = match content_from(&values) {
         Ok(content) => content,
         Err(errors) => {
             let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
-            return new_page(ctx, &values, errors, Vec::new());
+            return Ok(new_page(ctx, &values, errors, Vec::new()));
         }
     };
     let source = if values.get("source").map(String::as_str) == Some("notice") {
@@ -418,8 +403,10 @@ pub async fn create(
         format!("observatory:{}", content.title),
         serde_json::to_string(&content).ok(),
     );
-    match state.store.create_observatory_records(std::slice::from_ref(&content), source, now, Some(&entry)).await {
-        Ok(ids) => Redirect::to(&format!("/osservatorio/{}", ids.first().copied().unwrap_or_default())).into_response(),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    let ids = state
+        .store
+        .create_observatory_records(std::slice::from_ref(&content), source, now, Some(&entry))
+        .await
+        .or_page(&ctx)?;
+    Ok(Redirect::to(&format!("/osservatorio/{}", ids.first().copied().unwrap_or_default())).into_response())
 }

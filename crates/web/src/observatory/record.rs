@@ -16,6 +16,7 @@ use super::{refreshed, source_label, status_label};
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::limits::Door;
 use crate::page::PageContext;
 use crate::page::render;
@@ -160,18 +161,15 @@ pub async fn page(
     ctx: PageContext,
     Path(id): Path<String>,
     Query(params): Query<RecordParams>,
-) -> Response {
-    let loaded = match load(&state, &id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return e.into_page(&ctx),
-    };
+) -> PageResult {
+    let loaded = load(&state, &id).await.or_page(&ctx)?;
     let wanted = match params.versione.as_deref().map(str::parse::<i32>) {
         None => None,
         Some(Ok(n)) => Some(n),
-        Some(Err(_)) => return WebError::NotFound.into_page(&ctx),
+        Some(Err(_)) => return Err(WebError::NotFound.into_page(&ctx)),
     };
     let form = CompletionForm { completion: Completion::of(&loaded.0.content), ..Default::default() };
-    show(ctx, loaded, wanted, form, params.inviata.is_some())
+    Ok(show(ctx, loaded, wanted, form, params.inviata.is_some()))
 }
 
 /// The form as posted; the consent box sends "on" when ticked.
@@ -197,14 +195,11 @@ pub async fn propose(
     ClientAddress(client): ClientAddress,
     Path(id): Path<String>,
     Form(posted): Form<PostedCompletion>,
-) -> Response {
+) -> PageResult {
     if let Err(e) = state.limiter.admit(Door::Correction, &client) {
-        return e.into_page(&ctx);
+        return Err(e.into_page(&ctx));
     }
-    let loaded = match load(&state, &id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return e.into_page(&ctx),
-    };
+    let loaded = load(&state, &id).await.or_page(&ctx)?;
     let input = CorrectionInput {
         name: posted.name,
         email: posted.email,
@@ -215,10 +210,13 @@ pub async fn propose(
     let base_version = posted.base_version.parse().unwrap_or(record.version);
     // A filled honeypot is answered as a success and stores nothing.
     if !posted.website.trim().is_empty() {
-        return (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/osservatorio/{}?inviata=1#integra", record.id))])
-            .into_response();
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/osservatorio/{}?inviata=1#integra", record.id))],
+        )
+            .into_response());
     }
-    match validate_correction(&input, &record.content) {
+    Ok(match validate_correction(&input, &record.content) {
         Ok(correction) => {
             match state.store.propose_correction(record.id, base_version, &correction, state.clock.now()).await {
                 Ok(_) => (
@@ -239,5 +237,5 @@ pub async fn propose(
             };
             show(ctx, loaded, None, form, false)
         }
-    }
+    })
 }

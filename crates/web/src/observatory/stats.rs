@@ -3,12 +3,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use concerto_domain::{ApplicantKind, LegalForm};
 
 use super::{chart, refreshed};
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::i18n::Locale;
 use crate::page::PageContext;
 use crate::page::render;
@@ -38,15 +39,12 @@ fn form_label(code: &str, locale: Locale) -> String {
     }
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext) -> Response {
+pub async fn page(State(state): State<AppState>, ctx: PageContext) -> PageResult {
     let stats = match refreshed(&state).await {
         Ok(()) => state.store.observatory_stats().await.map_err(WebError::from),
         Err(e) => Err(e),
     };
-    let stats = match stats {
-        Ok(stats) => stats,
-        Err(e) => return e.into_page(&ctx),
-    };
+    let stats = stats.or_page(&ctx)?;
     let legal_forms =
         stats.organizations_per_legal_form.into_iter().map(|(code, n)| (form_label(&code, ctx.locale), n)).collect();
     let charts = [
@@ -70,5 +68,5 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext) -> Response {
     })
     .collect();
     let page = StatsPage { ctx, charts };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }

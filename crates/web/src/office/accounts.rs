@@ -17,6 +17,7 @@ use concerto_store::{AccountLine, NewAccount, StoreError};
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
@@ -57,11 +58,8 @@ async fn list_page(
     who: &Principal,
     scope: Option<i64>,
     error: Option<String>,
-) -> Response {
-    let lines = match state.store.account_lines(scope).await {
-        Ok(l) => l,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+) -> PageResult {
+    let lines = state.store.account_lines(scope).await.or_page(&ctx)?;
     let rows = lines
         .into_iter()
         .map(|line| {
@@ -93,14 +91,12 @@ async fn list_page(
         .collect();
     let status = if error.is_some() { axum::http::StatusCode::CONFLICT } else { axum::http::StatusCode::OK };
     let page = ListPage { ctx, rows, error };
-    render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
-    match administrator(user, &ctx) {
-        Ok((who, scope)) => list_page(&state, ctx, &who, scope, None).await,
-        Err(answer) => answer,
-    }
+pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
+    let (who, scope) = administrator(user, &ctx)?;
+    list_page(&state, ctx, &who, scope, None).await
 }
 
 async fn invite_page(state: &AppState, who: &Principal, v: &FormValues, ctx: PageContext) -> FormPage {
@@ -198,22 +194,16 @@ pub async fn invite(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let (who, _) = match administrator(user, &ctx) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (who, _) = administrator(user, &ctx)?;
     let values = FormValues(pairs);
     let (account, ambito_name) = match read_invitation(&state, &who, &values).await {
         Ok(found) => found,
         Err(errors) => {
-            return invite_page(&state, &who, &values, ctx).await.with_errors(errors).respond();
+            return Ok(invite_page(&state, &who, &values, ctx).await.with_errors(errors).respond());
         }
     };
-    let token = match crate::secret::account_token() {
-        Ok(t) => t,
-        Err(e) => return e.into_page(&ctx),
-    };
+    let token = crate::secret::account_token().or_page(&ctx)?;
     let digest = crate::secret::token_digest(&token);
     let link = format!("{}/accedi/invito/{token}", state.config.public_url.trim_end_matches('/'));
     let message = account_invitation(
@@ -226,25 +216,27 @@ pub async fn invite(
     );
     let now = state.clock.now();
     let actor = format!("account:{} <{}>", who.account_id, who.email);
-    match state
-        .store
-        .invite_account(&account, &digest, now + Duration::hours(INVITATION_HOURS), &message, &actor, now)
-        .await
-    {
-        Ok(_) => {
-            state.outbox.wake();
-            Redirect::to("/ufficio/utenti").into_response()
-        }
-        Err(StoreError::Conflict(message)) => {
-            let mut errors = FieldErrors::default();
-            errors.push("email", "taken", message);
-            invite_page(&state, &who, &values, ctx)
-                .await
-                .with_errors(errors)
-                .respond_with(axum::http::StatusCode::CONFLICT)
-        }
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    Ok(
+        match state
+            .store
+            .invite_account(&account, &digest, now + Duration::hours(INVITATION_HOURS), &message, &actor, now)
+            .await
+        {
+            Ok(_) => {
+                state.outbox.wake();
+                Redirect::to("/ufficio/utenti").into_response()
+            }
+            Err(StoreError::Conflict(message)) => {
+                let mut errors = FieldErrors::default();
+                errors.push("email", "taken", message);
+                invite_page(&state, &who, &values, ctx)
+                    .await
+                    .with_errors(errors)
+                    .respond_with(axum::http::StatusCode::CONFLICT)
+            }
+            Err(e) => WebError::from(e).into_page(&ctx),
+        },
+    )
 }
 
 /// The account `id` once `who` may manage it; another Ambito's is not found.
@@ -265,15 +257,9 @@ async fn apply(
     user: Option<Principal>,
     id: i64,
     change: impl FnOnce(&Principal, &AccountLine) -> Result<AccountChange, FieldErrors>,
-) -> Response {
-    let (who, scope) = match administrator(user, &ctx) {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let line = match managed(&state, &ctx, &who, id).await {
-        Ok(l) => l,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (who, scope) = administrator(user, &ctx)?;
+    let line = managed(&state, &ctx, &who, id).await?;
     let change = match change(&who, &line) {
         Ok(c) => c,
         Err(errors) => {
@@ -281,13 +267,13 @@ async fn apply(
         }
     };
     let actor = format!("account:{} <{}>", who.account_id, who.email);
-    match state.store.change_account(id, change, &actor, state.clock.now()).await {
+    Ok(match state.store.change_account(id, change, &actor, state.clock.now()).await {
         Ok(()) => Redirect::to("/ufficio/utenti").into_response(),
         Err(StoreError::Invalid(errors)) => {
-            list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await
+            return list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await;
         }
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+        Err(e) => return Err(WebError::from(e).into_page(&ctx)),
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -302,7 +288,7 @@ pub async fn set_role(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(input): Form<RoleForm>,
-) -> Response {
+) -> PageResult {
     apply(state, ctx, user, id, |who, _| {
         let mut errors = FieldErrors::default();
         match Role::from_code(&input.role).filter(|r| assignable_roles(who).contains(r)) {
@@ -328,7 +314,7 @@ pub async fn set_state(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(input): Form<StateForm>,
-) -> Response {
+) -> PageResult {
     apply(state, ctx, user, id, |_, _| {
         let mut errors = FieldErrors::default();
         match input.azione.as_str() {

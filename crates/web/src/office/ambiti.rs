@@ -15,6 +15,7 @@ use concerto_store::{AmbitoLine, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
@@ -207,27 +208,24 @@ pub async fn create(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let who = match platform_admin(user, &ctx) {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let who = platform_admin(user, &ctx)?;
     let mut values = FormValues(pairs);
     // The first step sends the province alone: the full form follows, with defaults.
     if values.0.iter().all(|(name, _)| name == "province") {
         values.set("retention_years", DEFAULT_RETENTION_YEARS.to_string());
         let page = new_page(&values, ctx);
-        return if page.fields.len() == 1 {
+        return Ok(if page.fields.len() == 1 {
             let mut errors = FieldErrors::default();
             errors.push("province", "unknown_province", "Scegliere la provincia dell'Ambito.");
             page.with_errors(errors).respond()
         } else {
             page.respond()
-        };
+        });
     }
     let (identity, profile) = match read_new(&values) {
         Ok(both) => both,
-        Err(errors) => return new_page(&values, ctx).with_errors(errors).respond(),
+        Err(errors) => return Ok(new_page(&values, ctx).with_errors(errors).respond()),
     };
     let audit = crate::audit::entry(
         &who,
@@ -238,11 +236,11 @@ pub async fn create(
         None::<&()>,
         Some(&(&identity, &profile)),
     );
-    match state.store.create_ambito(&identity, &profile, &audit).await {
+    Ok(match state.store.create_ambito(&identity, &profile, &audit).await {
         Ok(_) => Redirect::to("/ufficio/ambiti").into_response(),
         Err(StoreError::Invalid(errors)) => new_page(&values, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 fn values_of(identity: &AmbitoIdentity) -> FormValues {
@@ -301,15 +299,9 @@ pub async fn save_identity(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let who = match platform_admin(user, &ctx) {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let (id, before) = match load_identity(&state, &ctx, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let who = platform_admin(user, &ctx)?;
+    let (id, before) = load_identity(&state, &ctx, &slug).await?;
     let values = FormValues(pairs);
     let mut r = Reader::new(&values);
     let mut identity = read_identity(&mut r);
@@ -317,7 +309,7 @@ pub async fn save_identity(
     let identity = match r.finish(identity, AmbitoIdentity::validate) {
         Ok(i) => i,
         Err(errors) => {
-            return identity_page(&slug, &values, ctx).with_errors(errors).respond();
+            return Ok(identity_page(&slug, &values, ctx).with_errors(errors).respond());
         }
     };
     let audit = crate::audit::entry(
@@ -329,9 +321,9 @@ pub async fn save_identity(
         Some(&before),
         Some(&identity),
     );
-    match state.store.update_ambito_identity(id, &identity, &audit).await {
+    Ok(match state.store.update_ambito_identity(id, &identity, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{}", identity.slug)).into_response(),
         Err(StoreError::Invalid(errors)) => identity_page(&slug, &values, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

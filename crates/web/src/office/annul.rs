@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
 use crate::page::PageContext;
@@ -70,15 +71,10 @@ pub async fn form(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    match target(&state, &process, id).await {
-        Ok(e) => page(ctx, process, &e, String::new(), None),
-        Err(e) => e.into_page(&ctx),
-    }
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let e = target(&state, &process, id).await.or_page(&ctx)?;
+    Ok(page(ctx, process, &e, String::new(), None))
 }
 
 #[derive(Deserialize)]
@@ -93,34 +89,28 @@ pub async fn annul(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(input): Form<AnnulForm>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user else { return WebError::NotFound.into_page(&ctx) };
-    let e = match target(&state, &process, id).await {
-        Ok(e) => e,
-        Err(e) => return e.into_page(&ctx),
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who) = user else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let e = target(&state, &process, id).await.or_page(&ctx)?;
     let reason = match validate_annulment_reason(&input.reason) {
         Ok(reason) => reason,
         Err(errors) => {
             let message = errors.errors.first().map(|e| e.message.clone());
-            return page(ctx, process, &e, input.reason, message);
+            return Ok(page(ctx, process, &e, input.reason, message));
         }
     };
     let actor = format!("account:{} <{}>", who.account_id, who.email);
     let at = state.clock.now();
     let annulment = Annulment { process: &process, expression_id: e.id, actor: &actor, reason: &reason, at };
     let email = |e: &ReceivedExpression| registration_annulled(&RegistrationRef::of(&process, e), at, &reason);
-    match state.store.annul_expression(&annulment, email).await {
+    Ok(match state.store.annul_expression(&annulment, email).await {
         Ok(annulled) => {
             state.outbox.wake();
             Redirect::to(&format!("/ufficio/processi/{slug}/annullate?fatto={}", annulled.id)).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -134,15 +124,9 @@ pub async fn list(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Query(q): Query<DoneQuery>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let annulled = match state.store.annulled_expressions(process.id).await {
-        Ok(a) => a,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    let annulled = state.store.annulled_expressions(process.id).await.or_page(&ctx)?;
     let done = q
         .fatto
         .and_then(|id| annulled.iter().find(|(e, _)| e.id == id))
@@ -152,5 +136,5 @@ pub async fn list(
         .map(|(e, a)| (e.protocol.to_string(), e.expression.applicant.name, when(a.at), a.by, a.reason))
         .collect();
     let page = AnnulledPage { ctx, process, rows, done };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }

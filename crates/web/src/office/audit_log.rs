@@ -4,13 +4,14 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use concerto_domain::{ROME, audit_log_scope, italian};
 use concerto_store::AuditFilter;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
@@ -58,15 +59,14 @@ pub async fn page(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Query(q): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let scope = match audit_log_scope(user.as_ref()) {
         Ok(scope) => scope,
-        Err(decision) => return enforce(decision, &ctx).err().unwrap_or_else(|| WebError::Forbidden.into_page(&ctx)),
+        Err(decision) => {
+            return Err(enforce(decision, &ctx).err().unwrap_or_else(|| WebError::Forbidden.into_page(&ctx)));
+        }
     };
-    let all = match state.store.ambiti().await {
-        Ok(all) => all,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let all = state.store.ambiti().await.or_page(&ctx)?;
     // An Ambito's administrator reads its own Ambito, whatever the query says.
     let ambito = match scope {
         Some(id) => all.iter().find(|(a, _, _)| *a == id).map(|(_, slug, _)| slug.clone()),
@@ -79,10 +79,7 @@ pub async fn page(
         limit: PAGE,
         before_sequence: q.before,
     };
-    let entries = match state.store.search_audit(&filter).await {
-        Ok(entries) => entries,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let entries = state.store.search_audit(&filter).await.or_page(&ctx)?;
     let older = (entries.len() as i64 == PAGE).then(|| {
         let last = entries.last().map_or(0, |e| e.sequence);
         let pairs = [("ambito", filter.ambito), ("actor", filter.actor), ("action", filter.action)];
@@ -118,5 +115,5 @@ pub async fn page(
         older,
         ctx,
     };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }

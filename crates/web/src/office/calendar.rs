@@ -6,7 +6,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use concerto_domain::{
     AreaInput, FieldErrors, OfficeAction, PhaseInput, Principal, Process, SessionInput, SessionKind, SessionSchedule,
@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -197,19 +198,16 @@ async fn show(
     CurrentUser(user): CurrentUser,
     slug: String,
     id: Option<i64>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
     let values = match id {
         None => FormValues::default(),
         Some(id) => match stored_values(&process, part, id) {
             Some(v) => v,
-            None => return WebError::NotFound.into_page(&ctx),
+            None => return Err(WebError::NotFound.into_page(&ctx)),
         },
     };
-    page(&process, part, id, &values, ctx).respond()
+    Ok(page(&process, part, id, &values, ctx).respond())
 }
 
 /// The input of each kind of part, read and checked.
@@ -319,19 +317,16 @@ async fn save(
     slug: String,
     id: Option<i64>,
     Form(pairs): Pairs,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     if id.is_some_and(|id| stored_values(&process, part, id).is_none()) {
-        return WebError::NotFound.into_page(&ctx);
+        return Err(WebError::NotFound.into_page(&ctx));
     }
     let values = FormValues(pairs);
     let input = match read(&process, part, id.is_none(), &values) {
         Ok(input) => input,
-        Err(errors) => return page(&process, part, id, &values, ctx).with_errors(errors).respond(),
+        Err(errors) => return Ok(page(&process, part, id, &values, ctx).with_errors(errors).respond()),
     };
     let verb = if id.is_some() { "update" } else { "create" };
     let store = &state.store;
@@ -373,11 +368,11 @@ async fn save(
                 .await
         }
     };
-    match outcome {
+    Ok(match outcome {
         Ok(_) => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
         Err(StoreError::Invalid(errors)) => page(&process, part, id, &values, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 async fn remove(
@@ -387,13 +382,10 @@ async fn remove(
     CurrentUser(user): CurrentUser,
     slug: String,
     id: i64,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
-    let Some(values) = stored_values(&process, part, id) else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let Some(values) = stored_values(&process, part, id) else { return Err(WebError::NotFound.into_page(&ctx)) };
     // Shown on the part's own form, which stays as it was.
     let refuse = |message: String| {
         let mut form = page(&process, part, Some(id), &values, ctx.clone());
@@ -403,14 +395,14 @@ async fn remove(
     if part == CalendarPart::Session
         && let Err(refused) = may_remove_session(&process, id)
     {
-        return refuse(capitalised(&refused.to_string()));
+        return Ok(refuse(capitalised(&refused.to_string())));
     }
     let entry = audit(&state, who, &process, part, "remove", Some(id), None);
-    match state.store.remove_calendar_part(process.id, part, id, &entry).await {
+    Ok(match state.store.remove_calendar_part(process.id, part, id, &entry).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
         Err(StoreError::Conflict(message)) => refuse(capitalised(&message)),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// A reason as a sentence: capital first letter, full stop.

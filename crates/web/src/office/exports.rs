@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use concerto_documents::Sheet;
 use concerto_domain::{Process, ROME, ReceivedExpression};
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::process::Filters;
 use super::process_with_expressions;
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
 use crate::i18n::Locale::It;
@@ -113,11 +114,8 @@ async fn export(
     slug: String,
     query: ExportQuery,
     xlsx: bool,
-) -> Response {
-    let (process, expressions) = match process_with_expressions(&state, &ctx, user.as_ref(), &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, expressions) = process_with_expressions(&state, &ctx, user.as_ref(), &slug).await?;
     let chosen: Vec<&ReceivedExpression> = expressions.iter().filter(|e| query.filters.admit(&process, e)).collect();
     let per_organization = query.per.as_deref() == Some("organizzazioni");
     let sheet = sheet(&process, &chosen, per_organization);
@@ -126,7 +124,7 @@ async fn export(
     } else {
         (sheet.to_csv(), "text/csv; charset=utf-8", "csv")
     };
-    match bytes {
+    Ok(match bytes {
         Ok(bytes) => {
             let what = if per_organization { "organizzazioni" } else { "rappresentanti" };
             let disposition = crate::security::content_disposition(false, &format!("{slug}-{what}.{extension}"));
@@ -134,7 +132,7 @@ async fn export(
                 .into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn csv(
@@ -143,7 +141,7 @@ pub async fn csv(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Query(query): Query<ExportQuery>,
-) -> Response {
+) -> PageResult {
     export(state, ctx, user, slug, query, false).await
 }
 
@@ -153,6 +151,6 @@ pub async fn xlsx(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Query(query): Query<ExportQuery>,
-) -> Response {
+) -> PageResult {
     export(state, ctx, user, slug, query, true).await
 }

@@ -4,11 +4,12 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use concerto_domain::{OfficeAction, Pact, Process, ReceivedExpression, italian};
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
 use crate::page::PageContext;
@@ -88,11 +89,8 @@ pub async fn page(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
     let built = async {
         let e = target(&state, &process, id).await?;
         let history = state.store.expression_history(process.id, &e.expression.applicant.tax_code).await?;
@@ -106,10 +104,7 @@ pub async fn page(
         Ok::<_, WebError>((e, history, pact))
     }
     .await;
-    let (e, history, pact) = match built {
-        Ok(found) => found,
-        Err(error) => return error.into_page(&ctx),
-    };
+    let (e, history, pact) = built.or_page(&ctx)?;
     let a = &e.expression.applicant;
     let area_name = |id: i64| process.area(id).map(|a| a.name.clone()).unwrap_or_default();
     let page = ExpressionPage {
@@ -146,7 +141,7 @@ pub async fn page(
         process,
         ctx,
     };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The receipt of an expression as PDF, the same the applicant has.
@@ -155,12 +150,9 @@ pub async fn receipt_pdf(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    match target(&state, &process, id).await {
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    Ok(match target(&state, &process, id).await {
         Ok(e) => {
             let mut input = concerto_documents::Receipt::new(&process, &e);
             input.letterhead.logo = crate::documents::letterhead_logo(&state, process.ambito.id).await;
@@ -168,7 +160,7 @@ pub async fn receipt_pdf(
             crate::documents::pdf(&ctx, &name, input, concerto_documents::receipt).await
         }
         Err(error) => error.into_page(&ctx),
-    }
+    })
 }
 
 /// The pact of an expression as PDF, the version the organization reads.
@@ -177,11 +169,8 @@ pub async fn pact_pdf(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
     let found = async {
         let e = target(&state, &process, id).await?;
         state.store.pact_of_expression(e.id).await?.ok_or(WebError::NotFound)?;
@@ -189,7 +178,7 @@ pub async fn pact_pdf(
         Ok::<_, WebError>((e, bytes))
     }
     .await;
-    match found {
+    Ok(match found {
         Ok((e, bytes)) => {
             let name = concerto_documents::file_name(&format!("patto-{}", e.protocol));
             let disposition = crate::security::content_disposition(true, &format!("{name}.pdf"));
@@ -203,5 +192,5 @@ pub async fn pact_pdf(
                 .into_response()
         }
         Err(error) => error.into_page(&ctx),
-    }
+    })
 }

@@ -2,10 +2,11 @@
 //! office marks each one resolved (issue 22).
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use concerto_domain::OfficeAction;
 
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -16,13 +17,10 @@ pub async fn resolve(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
     let Some(who) = user.as_ref() else {
-        return WebError::NotFound.into_page(&ctx);
+        return Err(WebError::NotFound.into_page(&ctx));
     };
     let audit = crate::audit::entry(
         who,
@@ -35,9 +33,9 @@ pub async fn resolve(
     );
     let by = format!("account:{} <{}>", who.account_id, who.email);
     let back = format!("/ufficio/processi/{slug}#import-warnings");
-    match state.store.resolve_import_warning(process.id, id, &by, &audit).await {
+    Ok(match state.store.resolve_import_warning(process.id, id, &by, &audit).await {
         Ok(true) => Redirect::to(&Flash::redirect(&back, "import_warning_resolved", None)).into_response(),
         Ok(false) => Redirect::to(&Flash::redirect(&back, "nothing_changed", None)).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -13,6 +13,7 @@ use concerto_domain::{Decision, may_enter_workspace, may_use_ambito_profile};
 use concerto_store::{AmbitoLogo, AmbitoRecord};
 
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
@@ -148,26 +149,23 @@ pub async fn upload(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     multipart: Multipart,
-) -> Response {
-    let ambito = match load(&state, &ctx, user.as_ref(), &slug, true).await {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let ambito = load(&state, &ctx, user.as_ref(), &slug, true).await?;
     let Some(who) = user.as_ref() else {
-        return WebError::NotFound.into_page(&ctx);
+        return Err(WebError::NotFound.into_page(&ctx));
     };
     let bytes = match read_logo(multipart).await {
         Ok(bytes) => bytes,
-        Err(refusal) => return page(&state, ctx, user.as_ref(), ambito, Some(&refusal)).await,
+        Err(refusal) => return Ok(page(&state, ctx, user.as_ref(), ambito, Some(&refusal)).await),
     };
     // Drawing the logo is typst's work: CPU, off the async threads.
     let checked = match tokio::task::spawn_blocking(move || check_logo(&bytes)).await {
         Ok(checked) => checked,
-        Err(e) => return WebError::Internal(format!("logo check stopped: {e}")).into_page(&ctx),
+        Err(e) => return Err(WebError::Internal(format!("logo check stopped: {e}")).into_page(&ctx)),
     };
     let logo = match checked {
         Ok(logo) => logo,
-        Err(e) => return page(&state, ctx, user.as_ref(), ambito, Some(&Refusal::Logo(e))).await,
+        Err(e) => return Ok(page(&state, ctx, user.as_ref(), ambito, Some(&Refusal::Logo(e))).await),
     };
     let stored = AmbitoLogo { content_type: logo.format.content_type().to_string(), bytes: logo.bytes };
     let audit = crate::audit::entry(
@@ -183,8 +181,8 @@ pub async fn upload(
             "sha256": concerto_domain::sha256_hex(&stored.bytes),
         })),
     );
-    match state.store.set_ambito_logo(ambito.id, &stored, &audit).await {
+    Ok(match state.store.set_ambito_logo(ambito.id, &stored, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{slug}/logo")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -29,6 +29,7 @@ use concerto_domain::{Process, may_enter_workspace, may_use_ambito_profile, visi
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
@@ -150,15 +151,12 @@ async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Opt
     }))
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
     if let Err(answer) = enforce(may_enter_workspace(user.as_ref()), &ctx) {
-        return answer;
+        return Ok(answer);
     }
-    let Some(user) = user else { return WebError::NotFound.into_page(&ctx) };
-    let summaries = match state.store.process_summaries(true).await {
-        Ok(s) => s,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let Some(user) = user else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let summaries = state.store.process_summaries(true).await.or_page(&ctx)?;
     let visible = visible_ambito(&user);
     let now = state.clock.now();
     let summaries: Vec<_> = summaries.into_iter().filter(|s| visible.is_none_or(|id| id == s.ambito_id)).collect();
@@ -166,7 +164,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
     for s in summaries.iter().filter(|s| s.status != concerto_domain::ProcessStatus::Closed) {
         match overview(&state, &s.slug, &ctx).await {
             Ok(found) => overviews.extend(found),
-            Err(e) => return e.into_page(&ctx),
+            Err(e) => return Err(e.into_page(&ctx)),
         }
     }
     let ambiti = match state.store.ambiti().await {
@@ -175,7 +173,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
             .filter(|(id, _, _)| may_use_ambito_profile(Some(&user), *id, false) == concerto_domain::Decision::Allow)
             .map(|(_, slug, name)| (slug, name))
             .collect(),
-        Err(e) => return WebError::from(e).into_page(&ctx),
+        Err(e) => return Err(WebError::from(e).into_page(&ctx)),
     };
     let lines = summaries
         .into_iter()
@@ -195,14 +193,14 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
                 1 => ctx.t("flows2.moderation.one").to_string(),
                 n => ctx.tf("flows2.moderation.many", &[("count", &n.to_string())]),
             }),
-            Err(e) => return WebError::from(e).into_page(&ctx),
+            Err(e) => return Err(WebError::from(e).into_page(&ctx)),
         }
     } else {
         None
     };
     let page =
         Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// A process the user may view, with its current expressions: what the list and the

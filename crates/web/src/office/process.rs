@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use concerto_domain::report::{self, Tally};
 use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::confirm;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
 use crate::page::render;
@@ -175,31 +176,22 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Query(filters): Query<Filters>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
     // The counts come from the areas each expression chose; the rows of the page
     // from the page alone when no filter is set, otherwise from every expression
     // filtered here.
-    let areas_of = match state.store.active_expression_areas(process.id).await {
-        Ok(areas) => areas,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let areas_of = state.store.active_expression_areas(process.id).await.or_page(&ctx)?;
     let requested = Filters::id(&filters.pagina).map_or(1, |n| n.max(1) as usize);
     let (matching, current, expressions) = if filters.is_empty() {
         let matching = areas_of.len();
         let current = requested.min(matching.div_ceil(LIST_PAGE).max(1));
         match state.store.active_expressions_page(process.id, (current - 1) * LIST_PAGE, LIST_PAGE).await {
             Ok(page) => (matching, current, page),
-            Err(e) => return WebError::from(e).into_page(&ctx),
+            Err(e) => return Err(WebError::from(e).into_page(&ctx)),
         }
     } else {
-        let all = match state.store.active_expressions(process.id).await {
-            Ok(all) => all,
-            Err(e) => return WebError::from(e).into_page(&ctx),
-        };
+        let all = state.store.active_expressions(process.id).await.or_page(&ctx)?;
         let chosen: Vec<ReceivedExpression> = all.into_iter().filter(|e| filters.admit(&process, e)).collect();
         let current = requested.min(chosen.len().div_ceil(LIST_PAGE).max(1));
         let matching = chosen.len();
@@ -209,7 +201,7 @@ pub async fn page(
     let pacts: std::collections::HashMap<i64, concerto_domain::PactState> =
         match state.store.pact_states(process.id).await {
             Ok(states) => states.into_iter().collect(),
-            Err(e) => return WebError::from(e).into_page(&ctx),
+            Err(e) => return Err(WebError::from(e).into_page(&ctx)),
         };
     let rows: Vec<Row> = expressions
         .iter()
@@ -220,7 +212,7 @@ pub async fn page(
         .collect();
     let import_warnings = match state.store.open_import_warnings(process.id).await {
         Ok(open) => open.into_iter().map(|w| (w.id, w.text)).collect(),
-        Err(e) => return WebError::from(e).into_page(&ctx),
+        Err(e) => return Err(WebError::from(e).into_page(&ctx)),
     };
     let query = serde_urlencoded_query(&filters);
     let page_href = |n: usize| {
@@ -258,7 +250,7 @@ pub async fn page(
         process,
         ctx,
     };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The filters as a query string, carried over to the export links.
@@ -316,16 +308,13 @@ pub async fn set_status(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
     let code = form.iter().find(|(k, _)| k == "status").map(|(_, v)| v.as_str()).unwrap_or_default();
     let Some(status) = ProcessStatus::from_code(code) else {
-        return (axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response();
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response());
     };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let now = state.clock.now();
     // Publishing and closing reach the public and cannot be taken back quietly:
     // the office confirms them on a page of their own, with any problem found.
@@ -334,7 +323,7 @@ pub async fn set_status(
         let key = status.code();
         let warnings =
             if status == ProcessStatus::Published { publication_warnings(&ctx, &process, now) } else { Vec::new() };
-        return confirm::ask(
+        return Ok(confirm::ask(
             ctx.clone(),
             confirm::Confirmation {
                 title: ctx.tf(&format!("flows.confirm.{key}.title"), &[("process", &process.header.title)]),
@@ -345,7 +334,7 @@ pub async fn set_status(
                 button: ctx.t(&format!("flows.confirm.{key}.button")).to_string(),
                 back: format!("/ufficio/processi/{slug}"),
             },
-        );
+        ));
     }
     let audit = crate::audit::entry(
         who,
@@ -357,8 +346,8 @@ pub async fn set_status(
         Some(&status),
     );
     if let Err(e) = state.store.set_process_status(process.id, status, &audit).await {
-        return WebError::from(e).into_page(&ctx);
+        return Err(WebError::from(e).into_page(&ctx));
     }
     let done = format!("process_{}", status.code());
-    Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}"), &done, None)).into_response()
+    Ok(Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}"), &done, None)).into_response())
 }

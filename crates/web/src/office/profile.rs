@@ -10,6 +10,7 @@ use concerto_store::{AmbitoRecord, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
@@ -104,13 +105,10 @@ pub async fn show(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
-    let ambito = match load(&state, &ctx, user.as_ref(), &slug, false).await {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let ambito = load(&state, &ctx, user.as_ref(), &slug, false).await?;
     let read_only = may_use_ambito_profile(user.as_ref(), ambito.id, true) != concerto_domain::Decision::Allow;
-    page(&ambito, &values_of(&ambito.profile), read_only, ctx).respond()
+    Ok(page(&ambito, &values_of(&ambito.profile), read_only, ctx).respond())
 }
 
 pub async fn save(
@@ -119,16 +117,13 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ambito = match load(&state, &ctx, user.as_ref(), &slug, true).await {
-        Ok(a) => a,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let ambito = load(&state, &ctx, user.as_ref(), &slug, true).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);
     let profile = match read(&values) {
         Ok(p) => p,
-        Err(errors) => return page(&ambito, &values, false, ctx).with_errors(errors).respond(),
+        Err(errors) => return Ok(page(&ambito, &values, false, ctx).with_errors(errors).respond()),
     };
     let audit = crate::audit::entry(
         who,
@@ -139,9 +134,9 @@ pub async fn save(
         Some(&ambito.profile),
         Some(&profile),
     );
-    match state.store.update_ambito_profile(ambito.id, &profile, &audit).await {
+    Ok(match state.store.update_ambito_profile(ambito.id, &profile, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/ambiti/{slug}")).into_response(),
         Err(StoreError::Invalid(errors)) => page(&ambito, &values, false, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
 use crate::page::PageContext;
@@ -141,14 +142,11 @@ pub async fn form(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let form = form_of(&session);
     let page = SessionPage::new(ctx, process, session, form, vec![]);
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 pub async fn save(
@@ -157,31 +155,26 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<SessionForm>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let update = match parse(&form) {
         Ok(update) => update,
         Err(errors) => {
             let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
             let page = SessionPage::new(ctx, process, session, form, errors);
-            return render(&page.ctx, &page)
+            return Ok(render(&page.ctx, &page)
                 .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-                .unwrap_or_else(IntoResponse::into_response);
+                .unwrap_or_else(IntoResponse::into_response));
         }
     };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     // The title and the phase: saved as the calendar's own form saves them.
     let details = match details(&process, &session, &form) {
         Ok(details) => details,
         Err(errors) => {
             let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
             let page = SessionPage::new(ctx, process, session, form, errors);
-            return render(&page.ctx, &page)
-                .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-                .unwrap_or_else(IntoResponse::into_response);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page.ctx, &page)?).into_response());
         }
     };
     let renamed = details.is_some();
@@ -198,7 +191,7 @@ pub async fn save(
             );
             let schedule = concerto_domain::SessionSchedule::default();
             if let Err(e) = state.store.save_session(process.id, Some(session.id), &input, &schedule, &audit).await {
-                return WebError::from(e).into_page(&ctx);
+                return Err(WebError::from(e).into_page(&ctx));
             }
             Session { title: input.title, phase_id: input.phase_id, ..session }
         }
@@ -206,23 +199,17 @@ pub async fn save(
     };
     if !update.changes(&session) {
         let key = if renamed { "session_saved" } else { "nothing_changed" };
-        return Redirect::to(&crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}"), key, None))
-            .into_response();
+        return Ok(Redirect::to(&crate::page::Flash::redirect(&format!("/ufficio/processi/{slug}"), key, None))
+            .into_response());
     }
-    let expressions = match state.store.active_expressions(process.id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     let sequence = session.sequence + 1;
     let base = state.config.public_url.trim_end_matches('/');
     let before = slot(session.date, session.start, session.end, session.venue.clone());
     let after = (!update.cancelled).then(|| slot(update.date, update.start, update.end, update.venue.clone()));
     // Each person's calendar entry follows: the same UID, a higher SEQUENCE, and
     // METHOD:CANCEL once cancelled.
-    let meeting = match state.store.meeting(session.id).await {
-        Ok(m) => m,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let meeting = state.store.meeting(session.id).await.or_page(&ctx)?;
     let moved = Session {
         date: update.date,
         start: update.start,
@@ -275,14 +262,14 @@ pub async fn save(
         Some(&before_json(&session)),
         Some(&after_json(&update)),
     );
-    match state.store.update_session(process.id, session.id, &update, &notices, &audit).await {
+    Ok(match state.store.update_session(process.id, session.id, &update, &notices, &audit).await {
         Ok(_) => {
             state.outbox.wake();
             let path = format!("/ufficio/processi/{slug}");
             Redirect::to(&crate::page::Flash::redirect(&path, "session_saved", Some(notices.len()))).into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 fn before_json(s: &Session) -> serde_json::Value {

@@ -10,6 +10,7 @@ use concerto_store::StoreError;
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -136,16 +137,13 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);
     let settings = match read(&values) {
         Ok(s) => s,
-        Err(errors) => return page(&process, &values, ctx).with_errors(errors).respond(),
+        Err(errors) => return Ok(page(&process, &values, ctx).with_errors(errors).respond()),
     };
     let audit = crate::audit::entry(
         who,
@@ -156,11 +154,11 @@ pub async fn save(
         Some(&ProcessSettings::of(&process)),
         Some(&settings),
     );
-    match state.store.update_process_settings(process.id, &settings, &audit).await {
+    Ok(match state.store.update_process_settings(process.id, &settings, &audit).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
         Err(StoreError::Invalid(errors)) => page(&process, &values, ctx).with_errors(errors).respond(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 #[cfg(test)]

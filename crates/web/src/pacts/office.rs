@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use concerto_documents::Sheet;
 use concerto_domain::{OfficeAction, PactAction, PactRequester, Principal, Process, may_act_on_pact, next_state};
 use concerto_store::{PactEntry, PactStep, StoreError};
@@ -13,6 +13,7 @@ use super::Loaded;
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::office_process;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
@@ -121,13 +122,10 @@ async fn show(
     shown: Shown,
     error: Option<String>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     // A page of the register is read alone; after a change, the whole register is
     // read once to find the page that holds the pact changed.
-    let (total, current, lines) = match register_page(state, &process, shown).await {
-        Ok(found) => found,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let (total, current, lines) = register_page(state, &process, shown).await.or_page(&ctx)?;
     let pages = total.div_ceil(REGISTER_PAGE).max(1);
     let href = |n: usize| format!("/ufficio/processi/{}/patti?pagina={n}", process.header.slug);
     let lines = lines.iter().map(|e| line(e, &ctx)).collect();
@@ -142,10 +140,7 @@ async fn show(
         lines,
         error,
     };
-    match render(&page.ctx, &page) {
-        Ok(response) => (status, response).into_response(),
-        Err(e) => e.into_response(),
-    }
+    Ok((status, render(&page.ctx, &page)?).into_response())
 }
 
 pub async fn register(
@@ -154,11 +149,9 @@ pub async fn register(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     axum::extract::Query(query): axum::extract::Query<RegisterQuery>,
-) -> Response {
-    match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => show(&state, ctx, process, Shown::Page(query.pagina), None, StatusCode::OK).await,
-        Err(answer) => answer,
-    }
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    show(&state, ctx, process, Shown::Page(query.pagina), None, StatusCode::OK).await
 }
 
 /// A pact of `process` with its expression; another process's pact is not found.
@@ -175,24 +168,18 @@ pub async fn countersign(
     ClientAddress(address): ClientAddress,
     Path((slug, id)): Path<(String, i64)>,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
-        Ok(process) => process,
-        Err(answer) => return answer,
-    };
-    let Some(who): Option<&Principal> = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
-    let loaded = match pact_of(&state, process, id).await {
-        Ok(loaded) => loaded,
-        Err(e) => return e.into_page(&ctx),
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Some(who): Option<&Principal> = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let loaded = pact_of(&state, process, id).await.or_page(&ctx)?;
     if let Err(answer) =
         enforce(may_act_on_pact(PactRequester::Account(who), PactAction::Countersign, loaded.pact.ambito_id, &[]), &ctx)
     {
-        return answer;
+        return Ok(answer);
     }
     // Countersigning binds the Ambito and mails the organization: asked first.
     if next_state(loaded.pact.state, PactAction::Countersign).is_ok() && !crate::confirm::confirmed(&form) {
-        return crate::confirm::ask(
+        return Ok(crate::confirm::ask(
             ctx.clone(),
             crate::confirm::Confirmation {
                 title: ctx.t("flows.confirm.countersign.title").to_string(),
@@ -203,7 +190,7 @@ pub async fn countersign(
                 button: ctx.t("flows.confirm.countersign.button").to_string(),
                 back: format!("/ufficio/processi/{slug}/patti"),
             },
-        );
+        ));
     }
     let refuse = |why: String| (Some(why), StatusCode::CONFLICT);
     let (error, status) = match next_state(loaded.pact.state, PactAction::Countersign) {
@@ -242,10 +229,10 @@ pub async fn countersign(
                         "pact_countersigned",
                         Some(emails.len()),
                     );
-                    return Redirect::to(&done).into_response();
+                    return Ok(Redirect::to(&done).into_response());
                 }
                 Err(StoreError::Conflict(why)) => refuse(why),
-                Err(e) => return WebError::from(e).into_page(&ctx),
+                Err(e) => return Err(WebError::from(e).into_page(&ctx)),
             }
         }
     };
@@ -257,18 +244,15 @@ pub async fn signed_file(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
     let found = async {
         let loaded = pact_of(&state, process, id).await?;
         let file = state.store.pact_file(loaded.pact.id).await?.ok_or(WebError::NotFound)?;
         Ok::<_, WebError>((loaded, file))
     }
     .await;
-    match found {
+    Ok(match found {
         Ok((loaded, file)) => {
             let name = concerto_documents::file_name(&format!("patto-firmato-{}", loaded.received.protocol));
             let disposition = crate::security::content_disposition(false, &format!("{name}.{}", file.kind.extension()));
@@ -282,7 +266,7 @@ pub async fn signed_file(
                 .into_response()
         }
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
 const HEADERS: [&str; 10] = [
@@ -320,15 +304,9 @@ fn sheet(entries: &[PactEntry], ctx: &PageContext) -> Sheet {
     Sheet { name: "Patti".into(), headers: HEADERS.iter().map(std::string::ToString::to_string).collect(), rows }
 }
 
-async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug: String, xlsx: bool) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(process) => process,
-        Err(answer) => return answer,
-    };
-    let entries = match state.store.pact_register(process.id).await {
-        Ok(entries) => entries,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug: String, xlsx: bool) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    let entries = state.store.pact_register(process.id).await.or_page(&ctx)?;
     // The sheet is an office record: Italian whatever the reader's language.
     let italian = PageContext { locale: crate::i18n::Locale::It, ..ctx.clone() };
     let sheet = sheet(&entries, &italian);
@@ -337,14 +315,14 @@ async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug
     } else {
         (sheet.to_csv(), "text/csv; charset=utf-8", "csv")
     };
-    match bytes {
+    Ok(match bytes {
         Ok(bytes) => {
             let disposition = crate::security::content_disposition(false, &format!("{slug}-patti.{extension}"));
             ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
                 .into_response()
         }
         Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn csv(
@@ -352,7 +330,7 @@ pub async fn csv(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
+) -> PageResult {
     export(state, ctx, user, slug, false).await
 }
 
@@ -361,6 +339,6 @@ pub async fn xlsx(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
+) -> PageResult {
     export(state, ctx, user, slug, true).await
 }

@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::client::ClientAddress;
 use crate::documents::render_pdf;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
 use crate::page::PageContext;
 use crate::page::render;
@@ -231,7 +232,7 @@ async fn show(
     errors: Vec<(String, String)>,
     typed: Typed,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let page = async {
         let loaded = load(state, holder).await?;
         let pdf = render_pdf(state, &loaded.process, &loaded.received).await?;
@@ -278,20 +279,20 @@ async fn show(
         })
     }
     .await;
-    match page {
+    Ok(match page {
         Ok(page) => match render(&page.ctx, &page) {
             Ok(response) => (status, response).into_response(),
             Err(e) => e.into_response(),
         },
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> Response {
+pub async fn page(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> PageResult {
     show(&state, ctx, &holder, vec![], Typed::default(), StatusCode::OK).await
 }
 
-pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> Response {
+pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder) -> PageResult {
     let outcome = async {
         let loaded = load(&state, &holder).await?;
         let bytes = render_pdf(&state, &loaded.process, &loaded.received).await?;
@@ -299,7 +300,7 @@ pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder
         Ok::<_, WebError>((name, bytes))
     }
     .await;
-    match outcome {
+    Ok(match outcome {
         Ok((name, bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -309,7 +310,7 @@ pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder
         )
             .into_response(),
         Err(e) => e.into_page(&ctx),
-    }
+    })
 }
 
 /// The field errors of one form, anchored to its inputs (`accept-signer`).
@@ -326,11 +327,10 @@ async fn step(
     loaded: &Loaded,
     step: PactStep<'_>,
     typed: Typed,
-) -> Response {
+) -> PageResult {
     let organization = [loaded.received.expression.applicant.email.as_str()];
-    match may_act_on_pact(holder.requester(), step.action, loaded.pact.ambito_id, &organization) {
-        Decision::Allow => {}
-        _ => return WebError::Forbidden.into_page(&ctx),
+    if may_act_on_pact(holder.requester(), step.action, loaded.pact.ambito_id, &organization) != Decision::Allow {
+        return Err(WebError::Forbidden.into_page(&ctx));
     }
     if let Err(e) = next_state(loaded.pact.state, step.action) {
         return show(
@@ -347,7 +347,7 @@ async fn step(
     let email = loaded.email(state, step.action, step.at, step.document_sha256.clone(), Some(&path));
     let emails = [email];
     let step = PactStep { emails: &emails, ..step };
-    match state.store.record_pact_step(&step).await {
+    Ok(match state.store.record_pact_step(&step).await {
         Ok(_) => {
             state.outbox.wake();
             let key = match (step.action, step.signature) {
@@ -359,10 +359,11 @@ async fn step(
             Redirect::to(&crate::page::Flash::redirect(&path, key, Some(step.emails.len()))).into_response()
         }
         Err(StoreError::Conflict(why)) => {
-            show(state, ctx, holder, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT).await
+            return show(state, ctx, holder, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT)
+                .await;
         }
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+        Err(e) => return Err(WebError::from(e).into_page(&ctx)),
+    })
 }
 
 fn capitalised(text: &str) -> String {
@@ -402,17 +403,14 @@ pub async fn accept(
     ClientAddress(address): ClientAddress,
     holder: Holder,
     Form(input): Form<AcceptanceInput>,
-) -> Response {
+) -> PageResult {
     let prepared = async {
         let loaded = load(&state, &holder).await?;
         let pdf = render_pdf(&state, &loaded.process, &loaded.received).await?;
         Ok::<_, WebError>((loaded, sha256_hex(&pdf)))
     }
     .await;
-    let (loaded, sha256) = match prepared {
-        Ok(found) => found,
-        Err(e) => return e.into_page(&ctx),
-    };
+    let (loaded, sha256) = prepared.or_page(&ctx)?;
     let typed = Typed { signer: input.signer.clone(), ..Typed::default() };
     let signer = match validate_acceptance(&input, &sha256) {
         Ok(signer) => signer,
@@ -466,11 +464,8 @@ pub async fn upload(
     ClientAddress(address): ClientAddress,
     holder: Holder,
     multipart: Multipart,
-) -> Response {
-    let loaded = match load(&state, &holder).await {
-        Ok(loaded) => loaded,
-        Err(e) => return e.into_page(&ctx),
-    };
+) -> PageResult {
+    let loaded = load(&state, &holder).await.or_page(&ctx)?;
     let checked = read_file(multipart).await.and_then(|bytes| inspect_signed_file(&bytes).map(|file| (file, bytes)));
     let (file, bytes) = match checked {
         Ok(found) => found,
@@ -505,11 +500,8 @@ pub async fn withdraw(
     ClientAddress(address): ClientAddress,
     holder: Holder,
     Form(input): Form<WithdrawalInput>,
-) -> Response {
-    let loaded = match load(&state, &holder).await {
-        Ok(loaded) => loaded,
-        Err(e) => return e.into_page(&ctx),
-    };
+) -> PageResult {
+    let loaded = load(&state, &holder).await.or_page(&ctx)?;
     let declaration = match validate_withdrawal(&input) {
         Ok(d) => d,
         Err(errors) => {

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::audit;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -73,16 +74,10 @@ pub async fn invite(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
-    let expressions = match state.store.active_expressions(process.id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     let reps: Vec<NewRepresentative> = session_invitees(&session, &expressions)
         .into_iter()
         .map(|i| NewRepresentative {
@@ -92,10 +87,7 @@ pub async fn invite(
             rep_email: i.email,
         })
         .collect();
-    let meeting = match state.store.meeting(session.id).await {
-        Ok(m) => m,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let meeting = state.store.meeting(session.id).await.or_page(&ctx)?;
     let base = state.config.public_url.trim_end_matches('/').to_string();
     let now = state.clock.now();
     let mail = |c: &CheckinEntry| {
@@ -138,14 +130,14 @@ pub async fn invite(
         None::<&()>,
         Some(&serde_json::json!({ "invited": reps.len() })),
     );
-    match state.store.invite_representatives(process.id, &reps, fresh_code, mail, &entry).await {
+    Ok(match state.store.invite_representatives(process.id, &reps, fresh_code, mail, &entry).await {
         Ok(sent) => {
             state.outbox.wake();
             Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/presenze?invitati={}", sent.len()))
                 .into_response()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// One registered representative on the check-in page.
@@ -239,15 +231,12 @@ pub async fn page(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Query(query): Query<CheckinQuery>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match build(&state, ctx.clone(), process, session, query, Fields::default(), FormErrors::default()).await {
-        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_page(&ctx),
-    }
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let page = build(&state, ctx.clone(), process, session, query, Fields::default(), FormErrors::default())
+        .await
+        .or_page(&ctx)?;
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The check-in page again, with the form's errors and what was typed.
@@ -336,16 +325,13 @@ pub async fn by_code(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let codes = match invitees(&state, &process, &session).await {
         Ok((_, codes)) => codes,
-        Err(e) => return e.into_page(&ctx),
+        Err(e) => return Err(e.into_page(&ctx)),
     };
     let mut errors = FieldErrors::default();
     let arrival = match CheckinCode::parse(fields.get("code")) {
@@ -366,7 +352,7 @@ pub async fn by_code(
             }),
         },
     };
-    record(&state, ctx, who, process, session, arrival, fields, "attendance.checkin").await
+    Ok(record(&state, ctx, who, process, session, arrival, fields, "attendance.checkin").await)
 }
 
 pub async fn walk_in(
@@ -375,16 +361,13 @@ pub async fn walk_in(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let arrival = validate_walk_in(fields.get("name"), fields.get("organization"), fields.get("email"))
         .map(|w| NewAttendance { checkin_code_id: None, name: w.name, organization: w.organization, email: w.email });
-    record(&state, ctx, who, process, session, arrival, fields, "attendance.walk_in").await
+    Ok(record(&state, ctx, who, process, session, arrival, fields, "attendance.walk_in").await)
 }
 
 #[derive(Template)]
@@ -404,35 +387,34 @@ pub async fn counts(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    match build(
-        &state,
-        ctx.clone(),
-        process,
-        session,
-        CheckinQuery::default(),
-        Fields::default(),
-        FormErrors::default(),
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    Ok(
+        match build(
+            &state,
+            ctx.clone(),
+            process,
+            session,
+            CheckinQuery::default(),
+            Fields::default(),
+            FormErrors::default(),
+        )
+        .await
+        {
+            Ok(p) => {
+                let page = CountsPage {
+                    ctx: p.ctx,
+                    session: p.session,
+                    expected: p.expected,
+                    by_code: p.by_code,
+                    walk_ins: p.walk_ins,
+                    refresh: COUNTS_REFRESH,
+                };
+                render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+            }
+            Err(e) => e.into_page(&ctx),
+        },
     )
-    .await
-    {
-        Ok(p) => {
-            let page = CountsPage {
-                ctx: p.ctx,
-                session: p.session,
-                expected: p.expected,
-                by_code: p.by_code,
-                walk_ins: p.walk_ins,
-                refresh: COUNTS_REFRESH,
-            };
-            render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
-        }
-        Err(e) => e.into_page(&ctx),
-    }
 }
 
 async fn sheet(
@@ -514,12 +496,9 @@ pub async fn annul(
     CurrentUser(user): CurrentUser,
     Path((slug, id, attendance)): Path<(String, i64, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, session) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let reason = fields.get("reason").trim().to_string();
     let mut errors = FieldErrors::default();
@@ -528,7 +507,7 @@ pub async fn annul(
     }
     errors.check_text("reason", &reason, false);
     if !errors.is_empty() {
-        return reshow(&state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(reshow(&state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     let entry = audit::entry(
         who,
@@ -539,7 +518,7 @@ pub async fn annul(
         None::<&()>,
         Some(&serde_json::json!({ "attendance": attendance, "reason": reason })),
     );
-    match state.store.annul_attendance(session.id, attendance, &who.email, &reason, &entry).await {
+    Ok(match state.store.annul_attendance(session.id, attendance, &who.email, &reason, &entry).await {
         Ok(()) => Redirect::to(&crate::page::Flash::redirect(
             &format!("/ufficio/processi/{slug}/sessioni/{id}/presenze"),
             "attendance_annulled",
@@ -547,5 +526,5 @@ pub async fn annul(
         ))
         .into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -11,6 +11,7 @@ use concerto_store::{AttachmentFile, Minutes};
 
 use crate::audit;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -58,11 +59,8 @@ pub async fn form(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let (process, session, minutes) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, session, minutes) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let fields = Fields(match &minutes {
         Some(m) => vec![
             ("minutes".into(), m.body.clone()),
@@ -79,7 +77,7 @@ pub async fn form(
         fields,
         errors: FormErrors::default(),
     };
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The text fields and the one file of the form.
@@ -114,12 +112,9 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     multipart: Multipart,
-) -> Response {
-    let (process, session, minutes) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, session, minutes) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let (fields, file) = match read(multipart).await {
         Ok(read) => read,
         Err(errors) => {
@@ -138,7 +133,7 @@ pub async fn save(
             if too_large {
                 *answer.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             }
-            return answer;
+            return Ok(answer);
         }
     };
     let mut errors = FieldErrors::default();
@@ -150,7 +145,7 @@ pub async fn save(
     let Some(body) = body.filter(|_| errors.is_empty()) else {
         let errors = FormErrors::of(&errors, &ctx);
         let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields, errors };
-        return unprocessable(&page.ctx, &page);
+        return Ok(unprocessable(&page.ctx, &page));
     };
     let published = fields.get("published") == "1";
     let entry = audit::entry(
@@ -171,10 +166,10 @@ pub async fn save(
         .as_ref()
         .zip(file.as_ref())
         .map(|(a, (_, bytes))| (a.filename.as_str(), a.content_type, bytes.as_slice()));
-    match state.store.save_minutes(session.id, &body, published, upload, &entry).await {
+    Ok(match state.store.save_minutes(session.id, &body, published, upload, &entry).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/verbale")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 fn send(file: AttachmentFile) -> Response {
@@ -199,16 +194,13 @@ pub async fn office_file(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    match state.store.minute_attachment(id).await {
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    Ok(match state.store.minute_attachment(id).await {
         Ok(file) if process.sessions.iter().any(|s| s.id == file.session_id) => send(file),
         Ok(_) => WebError::NotFound.into_page(&ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// An attachment for the public: only of published minutes.
@@ -216,7 +208,7 @@ pub async fn public_file(
     State(state): State<AppState>,
     ctx: PageContext,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
+) -> PageResult {
     let result = async {
         let process = public_process(&state.store, &slug).await?;
         let file = state.store.minute_attachment(id).await?;
@@ -229,10 +221,8 @@ pub async fn public_file(
         }
     }
     .await;
-    match result {
-        Ok(file) => send(file),
-        Err(e) => e.into_page(&ctx),
-    }
+    let file = result.or_page(&ctx)?;
+    Ok(send(file))
 }
 
 #[derive(Template)]
@@ -245,7 +235,7 @@ struct MinutesPage {
     prefix: String,
 }
 
-pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> Response {
+pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(slug): Path<String>) -> PageResult {
     let result = async {
         let process = public_process(&state.store, &slug).await?;
         let mut published = Vec::new();
@@ -263,8 +253,6 @@ pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(s
         })
     }
     .await;
-    match result {
-        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_page(&ctx),
-    }
+    let page = result.or_page(&ctx)?;
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }

@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::audit;
 use crate::confirm::{Confirmation, ask, confirmed};
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
 use crate::guard::office_process;
@@ -186,15 +187,10 @@ pub async fn hub(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
-    let process = match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await {
-        Ok(p) => p,
-        Err(answer) => return answer,
-    };
-    match build(&state, ctx.clone(), process, Fields::default(), FormErrors::default()).await {
-        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_page(&ctx),
-    }
+) -> PageResult {
+    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+    let page = build(&state, ctx.clone(), process, Fields::default(), FormErrors::default()).await.or_page(&ctx)?;
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// Back to the hub's section `anchor`, with the message saying what was saved.
@@ -231,16 +227,10 @@ pub async fn add_proposal(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     let fields = Fields(form);
-    let expressions = match state.store.active_expressions(process.id).await {
-        Ok(e) => e,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     // A registered organization brings its name and address; otherwise they are typed.
     let proposer = expressions.iter().find(|e| e.expression.applicant.tax_code.as_str() == fields.get("proposer"));
     let organization = proposer.map_or(fields.get("organization").to_string(), |e| e.expression.applicant.name.clone());
@@ -257,7 +247,7 @@ pub async fn add_proposal(
         &process_areas,
     ) {
         Ok(d) => d,
-        Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await),
     };
     let proposal = NewTableProposal {
         process_id: process.id,
@@ -276,10 +266,8 @@ pub async fn add_proposal(
         audit::process_subject(&process),
         &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }),
     );
-    match state.store.create_table_proposal(&proposal, &audit).await {
-        Ok(_) => back(&slug, "proposte", "proposal_added"),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    state.store.create_table_proposal(&proposal, &audit).await.or_page(&ctx)?;
+    Ok(back(&slug, "proposte", "proposal_added"))
 }
 
 /// Opens the priority ballot, when the domain's rule allows it now.
@@ -288,11 +276,8 @@ pub async fn open_ballot(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     if let Err(refusal) = may_open_ballot(&process, state.clock.now()) {
         let mut errors = FieldErrors::default();
         let (code, at) = match refusal {
@@ -301,7 +286,7 @@ pub async fn open_ballot(
         };
         let text = ctx.tf(&format!("flows.ballot.{code}"), &[("at", &crate::view::when(at))]);
         errors.push("ballot", code, text);
-        return show(&state, ctx, process, Fields::default(), errors, StatusCode::CONFLICT).await;
+        return Ok(show(&state, ctx, process, Fields::default(), errors, StatusCode::CONFLICT).await);
     }
     let audit = entry(
         &state,
@@ -311,11 +296,11 @@ pub async fn open_ballot(
         audit::process_subject(&process),
         &serde_json::json!({ "opened": true }),
     );
-    match state.store.open_ballot(process.id, &audit).await {
+    Ok(match state.store.open_ballot(process.id, &audit).await {
         Ok(()) => back(&slug, "priorita", "ballot_opened"),
         Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 /// Closes the ballot after a confirmation: the tally is kept as it stands.
@@ -325,14 +310,11 @@ pub async fn close_ballot(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     if !confirmed(&form) {
         let ballots = state.store.ballots(process.id).await.map(|b| b.len()).unwrap_or_default();
-        return ask(
+        return Ok(ask(
             ctx.clone(),
             Confirmation {
                 title: ctx.t("flows.confirm.close_ballot.title").to_string(),
@@ -343,7 +325,7 @@ pub async fn close_ballot(
                 button: ctx.t("tables.ballot.close").to_string(),
                 back: format!("/ufficio/processi/{slug}/tavoli#priorita"),
             },
-        );
+        ));
     }
     let audit = entry(
         &state,
@@ -353,11 +335,11 @@ pub async fn close_ballot(
         audit::process_subject(&process),
         &serde_json::json!({ "closed": true }),
     );
-    match state.store.close_ballot(process.id, &audit).await {
+    Ok(match state.store.close_ballot(process.id, &audit).await {
         Ok(()) => back(&slug, "priorita", "ballot_closed"),
         Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 fn outcome_notice(
@@ -387,22 +369,16 @@ pub async fn publish_summary(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let proposals = match state.store.table_proposals(process.id).await {
-        Ok(p) => p,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let proposals = state.store.table_proposals(process.id).await.or_page(&ctx)?;
     let decided: Vec<bool> = proposals.iter().map(|p| p.outcome.is_some()).collect();
     if let Err(errors) = check_summary_complete(&decided) {
-        return show(&state, ctx, process, Fields::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(show(&state, ctx, process, Fields::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     let emails: Vec<_> = proposals.iter().filter_map(|p| outcome_notice(&state, &process, p, &proposals)).collect();
     if !confirmed(&form) {
-        return ask(
+        return Ok(ask(
             ctx.clone(),
             Confirmation {
                 title: ctx.t("flows.confirm.summary.title").to_string(),
@@ -416,7 +392,7 @@ pub async fn publish_summary(
                 button: ctx.t("tables.summary.publish").to_string(),
                 back: format!("/ufficio/processi/{slug}/tavoli#sintesi"),
             },
-        );
+        ));
     }
     let sent = emails.len();
     let audit = entry(
@@ -427,7 +403,7 @@ pub async fn publish_summary(
         audit::process_subject(&process),
         &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }),
     );
-    match state.store.publish_summary(process.id, &emails, &audit).await {
+    Ok(match state.store.publish_summary(process.id, &emails, &audit).await {
         Ok(()) => {
             state.outbox.wake();
             Redirect::to(&Flash::redirect(&format!("/processi/{slug}/sintesi"), "summary_published", Some(sent)))
@@ -435,7 +411,7 @@ pub async fn publish_summary(
         }
         Err(StoreError::Conflict(_)) => Redirect::to(&format!("/processi/{slug}/sintesi")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn appoint(
@@ -444,11 +420,8 @@ pub async fn appoint(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     let fields = Fields(form);
     let loaded = async {
         let store = &state.store;
@@ -458,10 +431,7 @@ pub async fn appoint(
             store.pact_register(process.id).await?,
         ))
     };
-    let (expressions, board, pacts) = match loaded.await {
-        Ok(found) => found,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let (expressions, board, pacts) = loaded.await.or_page(&ctx)?;
     let tax_code = fields.get("organization");
     let candidate = board_candidates(&expressions, &pacts)
         .into_iter()
@@ -469,7 +439,7 @@ pub async fn appoint(
         .unwrap_or(BoardCandidate { tax_code: tax_code.to_string(), pact_signed: false });
     let appointed: Vec<String> = board.iter().map(|m| m.tax_code.clone()).collect();
     if let Err(errors) = check_appointment(&candidate, fields.get("referent"), &appointed) {
-        return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     let name = expressions
         .iter()
@@ -490,10 +460,10 @@ pub async fn appoint(
         audit::process_subject(&process),
         &serde_json::json!({ "organization": member.organization, "referent": member.referent }),
     );
-    match state.store.appoint_board_member(process.id, &member, &audit).await {
+    Ok(match state.store.appoint_board_member(process.id, &member, &audit).await {
         Ok(()) => back(&slug, "cabina", "board_appointed"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn add_intervention(
@@ -502,11 +472,8 @@ pub async fn add_intervention(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
     let title = fields.get("intervention").trim().to_string();
@@ -516,7 +483,7 @@ pub async fn add_intervention(
     let checked =
         validate_status(fields.get("status"), fields.get("progress")).map_err(|e| errors.errors.extend(e.errors)).ok();
     let Some((status, progress)) = checked.filter(|_| errors.is_empty()) else {
-        return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
     let new = NewIntervention {
         area_id: fields.opt_id("area").filter(|id| process.area(*id).is_some()),
@@ -533,10 +500,8 @@ pub async fn add_intervention(
         audit::process_subject(&process),
         &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }),
     );
-    match state.store.add_intervention(process.id, &new, &audit).await {
-        Ok(_) => back(&slug, "interventi", "intervention_added"),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    state.store.add_intervention(process.id, &new, &audit).await.or_page(&ctx)?;
+    Ok(back(&slug, "interventi", "intervention_added"))
 }
 
 /// Updates an intervention's status and progress, or adds a milestone to it.
@@ -546,16 +511,15 @@ pub async fn update_intervention(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, who) = match editor(&state, &ctx, user, &slug).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, who) = editor(&state, &ctx, user, &slug).await?;
     let fields = Fields(form);
     let subject = format!("intervention:{}:{id}", process.header.slug);
     let saved = if fields.0.iter().any(|(k, _)| k == "milestone") {
         match validate_milestone(fields.get("milestone"), fields.get("due_on")) {
-            Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Err(errors) => {
+                return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
+            }
             Ok((title, due_on)) => {
                 let m = Milestone { title, due_on, done: fields.get("done") == "1" };
                 let audit = entry(
@@ -571,7 +535,9 @@ pub async fn update_intervention(
         }
     } else {
         match validate_status(fields.get("status"), fields.get("progress")) {
-            Err(errors) => return show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+            Err(errors) => {
+                return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
+            }
             Ok((status, progress)) => {
                 let audit = entry(
                     &state,
@@ -585,8 +551,8 @@ pub async fn update_intervention(
             }
         }
     };
-    match saved {
+    Ok(match saved {
         Ok(()) => back(&slug, &format!("intervento-{id}"), "intervention_saved"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -11,6 +11,7 @@ use concerto_store::StoredProposal;
 
 use crate::AppState;
 use crate::audit;
+use crate::error::PageResult;
 use crate::error::WebError;
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
@@ -87,14 +88,11 @@ pub async fn form(
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
-) -> Response {
-    let (process, proposal, all) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let (process, proposal, all) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let fields = fields_of(&proposal);
     let page = page(ctx, process, proposal, &all, fields, FormErrors::default());
-    render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response)
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 pub async fn save(
@@ -103,12 +101,9 @@ pub async fn save(
     CurrentUser(user): CurrentUser,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (process, proposal, all) = match load(&state, &ctx, user.as_ref(), &slug, id).await {
-        Ok(found) => found,
-        Err(answer) => return answer,
-    };
-    let Some(who) = user.as_ref() else { return WebError::NotFound.into_page(&ctx) };
+) -> PageResult {
+    let (process, proposal, all) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let allowed: Vec<i64> = targets(&all, id).into_iter().map(|(t, _)| t).collect();
     let decision = match decide_outcome(
@@ -122,7 +117,7 @@ pub async fn save(
         Err(errors) => {
             let errors = FormErrors::of(&errors, &ctx);
             let page = page(ctx, process, proposal, &all, fields, errors);
-            return unprocessable(&page.ctx, &page);
+            return Ok(unprocessable(&page.ctx, &page));
         }
     };
     let before = proposal.outcome.as_ref().map(|o| serde_json::json!({ "outcome": o.outcome.code(), "motivation": o.motivation, "merged_into": o.merged_into }));
@@ -136,8 +131,8 @@ pub async fn save(
         before.as_ref(),
         Some(&after),
     );
-    match state.store.decide_proposal(process.id, id, &decision, &entry).await {
+    Ok(match state.store.decide_proposal(process.id, id, &decision, &entry).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}/tavoli#proposte")).into_response(),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

@@ -16,6 +16,7 @@ use concerto_store::{Intervention, NewTableProposal, ProgressComment, StoreError
 use crate::AppState;
 use crate::audit::participant_entry;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::page::PageContext;
 use crate::page::render;
@@ -170,15 +171,10 @@ async fn show(
     }
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> Response {
-    let h = match holder(&state, &token).await {
-        Ok(h) => h,
-        Err(e) => return e.into_page(&ctx),
-    };
-    match build(&state, ctx.clone(), &token, h, Fields::default(), FormErrors::default()).await {
-        Ok(page) => render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_page(&ctx),
-    }
+pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> PageResult {
+    let h = holder(&state, &token).await.or_page(&ctx)?;
+    let page = build(&state, ctx.clone(), &token, h, Fields::default(), FormErrors::default()).await.or_page(&ctx)?;
+    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
 }
 
 /// The holder behind `token`, when it may do `action`.
@@ -203,11 +199,8 @@ pub async fn propose(
     ctx: PageContext,
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let h = match allowed(&state, &ctx, &token, TablesAction::Participate).await {
-        Ok(h) => h,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
     let fields = Fields(form);
     let process_areas: Vec<i64> = h.process.areas.iter().map(|a| a.id).collect();
     let e = &h.received.expression;
@@ -219,7 +212,7 @@ pub async fn propose(
         &process_areas,
     ) {
         Ok(d) => d,
-        Err(errors) => return show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => return Ok(show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await),
     };
     let proposal = NewTableProposal {
         process_id: h.process.id,
@@ -238,21 +231,16 @@ pub async fn propose(
         &h.process.ambito.slug,
         &serde_json::json!({ "title": draft.title, "areas": draft.area_ids }),
     );
-    match state.store.create_table_proposal(&proposal, &audit).await {
-        Ok(_) => back(&token, "proposte"),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    state.store.create_table_proposal(&proposal, &audit).await.or_page(&ctx)?;
+    Ok(back(&token, "proposte"))
 }
 
 pub async fn support(
     State(state): State<AppState>,
     ctx: PageContext,
     Path((token, id)): Path<(String, i64)>,
-) -> Response {
-    let h = match allowed(&state, &ctx, &token, TablesAction::Participate).await {
-        Ok(h) => h,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
     let a = &h.received.expression.applicant;
     let audit = participant_entry(
         &h.received,
@@ -262,11 +250,11 @@ pub async fn support(
         &h.process.ambito.slug,
         &serde_json::json!({ "organization": a.name }),
     );
-    match state.store.support_proposal(h.process.id, id, a.tax_code.as_str(), &a.name, &audit).await {
+    Ok(match state.store.support_proposal(h.process.id, id, a.tax_code.as_str(), &a.name, &audit).await {
         // A second support from the same organization changes nothing.
         Ok(()) | Err(StoreError::Conflict(_)) => back(&token, "proposte"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn vote(
@@ -274,16 +262,10 @@ pub async fn vote(
     ctx: PageContext,
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let h = match allowed(&state, &ctx, &token, TablesAction::Participate).await {
-        Ok(h) => h,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
     let fields = Fields(form);
-    let proposals = match state.store.table_proposals(h.process.id).await {
-        Ok(p) => p,
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
+    let proposals = state.store.table_proposals(h.process.id).await.or_page(&ctx)?;
     let areas = participation_areas(&h.received);
     let eligible: Vec<i64> =
         proposals.iter().filter(|p| on_ballot_of(&p.area_ids, merged(p), &areas)).map(|p| p.id).collect();
@@ -294,7 +276,7 @@ pub async fn vote(
         .collect();
     let ballot = match validate_ballot(&sent, &eligible) {
         Ok(b) => b,
-        Err(errors) => return show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => return Ok(show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await),
     };
     let a = &h.received.expression.applicant;
     let audit = participant_entry(
@@ -305,7 +287,7 @@ pub async fn vote(
         &h.process.ambito.slug,
         &serde_json::json!({ "points": ballot.points }),
     );
-    match state.store.cast_ballot(h.process.id, a.tax_code.as_str(), &a.name, &ballot, &audit).await {
+    Ok(match state.store.cast_ballot(h.process.id, a.tax_code.as_str(), &a.name, &ballot, &audit).await {
         Ok(()) => back(&token, "priorita"),
         Err(StoreError::Conflict(_)) => {
             let mut errors = FieldErrors::default();
@@ -318,7 +300,7 @@ pub async fn vote(
             show(&state, ctx, &token, h, fields, errors, StatusCode::CONFLICT).await
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
 
 pub async fn comment(
@@ -326,17 +308,14 @@ pub async fn comment(
     ctx: PageContext,
     Path((token, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let h = match allowed(&state, &ctx, &token, TablesAction::CommentProgress).await {
-        Ok(h) => h,
-        Err(answer) => return answer,
-    };
+) -> PageResult {
+    let h = allowed(&state, &ctx, &token, TablesAction::CommentProgress).await?;
     let fields = Fields(form);
     let body = fields.get("comment").trim().to_string();
     if body.is_empty() || body.chars().count() > 5_000 {
         let mut errors = FieldErrors::default();
         errors.push("comment", "required", "Scrivere il commento (al massimo 5.000 caratteri).");
-        return show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return Ok(show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     let a = &h.received.expression.applicant;
     let now = state.clock.now();
@@ -349,8 +328,8 @@ pub async fn comment(
         &h.process.ambito.slug,
         &serde_json::json!({ "comment": comment.body }),
     );
-    match state.store.add_progress_comment(h.process.id, id, a.tax_code.as_str(), &comment, &audit).await {
+    Ok(match state.store.add_progress_comment(h.process.id, id, a.tax_code.as_str(), &comment, &audit).await {
         Ok(()) => back(&token, "monitoraggio"),
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }
