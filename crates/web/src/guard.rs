@@ -1,7 +1,7 @@
 //! Who a request comes from and what it may do: the signed-in account, and the
 //! answers that authorization decisions turn into.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -84,4 +84,62 @@ pub async fn office_process(
         .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
     enforce(concerto_domain::may_act_on_ambito(user, action, process.ambito.id), ctx)?;
     Ok(process)
+}
+
+/// A request to the workspace about the process its route names (`{slug}`), from an
+/// account that may edit it (`EDIT`) or read it: everything its handler needs. The
+/// login page, 403 or 404 answer the others before the handler runs.
+pub struct Office<const EDIT: bool> {
+    pub state: AppState,
+    pub ctx: PageContext,
+    pub process: Process,
+    pub user: Principal,
+}
+
+/// The workspace's request about a process its account edits.
+pub type Editor = Office<true>;
+/// The workspace's request about a process its account reads.
+pub type Reader = Office<false>;
+
+impl<const EDIT: bool> FromRequestParts<AppState> for Office<EDIT> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let slug = path_param(parts, state, "slug").await.ok_or_else(|| WebError::NotFound.into_page(&ctx))?;
+        let action = if EDIT { OfficeAction::Edit } else { OfficeAction::View };
+        let process = office_process(state, &ctx, user.as_ref(), &slug, action).await?;
+        // Entering the workspace needs an account, so there is one here.
+        let user = user.ok_or_else(|| WebError::NotFound.into_page(&ctx))?;
+        Ok(Office { state: state.clone(), ctx, process, user })
+    }
+}
+
+/// A request to the workspace about one session (`{id}`) of a process its account
+/// edits: the process's, with the session.
+pub struct SessionEditor {
+    pub state: AppState,
+    pub ctx: PageContext,
+    pub process: Process,
+    pub session: concerto_domain::Session,
+    pub user: Principal,
+}
+
+impl FromRequestParts<AppState> for SessionEditor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Editor { state, ctx, process, user } = Editor::from_request_parts(parts, state).await?;
+        let id = path_param(parts, &state, "id").await.and_then(|id| id.parse::<i64>().ok());
+        let session = id.and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned());
+        let session = session.ok_or_else(|| WebError::NotFound.into_page(&ctx))?;
+        Ok(SessionEditor { state, ctx, process, session, user })
+    }
+}
+
+/// The value of the route's parameter `name`, if the route has one.
+async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Option<String> {
+    let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
+    params.iter().find(|(param, _)| *param == name).map(|(_, value)| value.to_string())
 }

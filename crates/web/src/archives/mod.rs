@@ -149,7 +149,7 @@ async fn progress(
         job,
         ctx,
     };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// "1,2 MB", with the Italian decimal comma.

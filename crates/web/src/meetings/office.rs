@@ -17,6 +17,8 @@ use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
+use crate::guard::Editor;
+use crate::guard::SessionEditor;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -129,14 +131,8 @@ async fn build(
     })
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-    Query(notice): Query<Notice>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+pub async fn page(office: SessionEditor, Query(notice): Query<Notice>) -> PageResult {
+    let SessionEditor { state, ctx, process, session, .. } = office;
     let notice = notice
         .esito
         .map(|k| {
@@ -145,18 +141,15 @@ pub async fn page(
         })
         .filter(|t| !t.is_empty());
     let page = build(&state, ctx.clone(), process, session, None, FormErrors::default(), notice).await.or_page(&ctx)?;
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: SessionEditor,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let typed = MeetingForm {
         mode: fields.get("mode"),
@@ -174,7 +167,7 @@ pub async fn save(
     };
     let before = state.store.meeting(session.id).await.ok();
     let entry = audit::entry(
-        who,
+        &who,
         state.clock.now(),
         "session.meeting",
         format!("session:{}:{}", process.header.slug, session.id),
@@ -244,14 +237,12 @@ pub async fn move_seat(
 
 /// The process's reminder timing, set from any of its sessions' meeting pages.
 pub async fn reminder_hours(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let Editor { state, ctx, process, user } = office;
+    let Some(who) = Some(&user) else { return Err(WebError::NotFound.into_page(&ctx)) };
     let fields = Fields(form);
     let back = fields.opt_id("session").filter(|id| process.sessions.iter().any(|s| s.id == *id));
     let hours = match fields.get("hours").trim().parse::<u32>() {

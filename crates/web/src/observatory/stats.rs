@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::IntoResponse;
 use concerto_domain::{ApplicantKind, LegalForm};
 
 use super::{chart, refreshed};
@@ -68,5 +67,5 @@ pub async fn page(State(state): State<AppState>, ctx: PageContext) -> PageResult
     })
     .collect();
     let page = StatsPage { ctx, charts };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }

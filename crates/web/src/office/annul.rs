@@ -4,9 +4,9 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{OfficeAction, Process, ReceivedExpression, validate_annulment_reason};
+use concerto_domain::{Process, ReceivedExpression, validate_annulment_reason};
 use concerto_mail::templates::{RegistrationRef, registration_annulled};
 use concerto_store::Annulment;
 use serde::Deserialize;
@@ -14,8 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::guard::{Editor, Reader};
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::when;
@@ -66,13 +65,8 @@ fn page(ctx: PageContext, process: Process, e: &ReceivedExpression, reason: Stri
     render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+pub async fn form(office: Editor, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Editor { state, ctx, process, .. } = office;
     let e = target(&state, &process, id).await.or_page(&ctx)?;
     Ok(page(ctx, process, &e, String::new(), None))
 }
@@ -83,15 +77,8 @@ pub struct AnnulForm {
     reason: String,
 }
 
-pub async fn annul(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(input): Form<AnnulForm>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn annul(office: Editor, Path((slug, id)): Path<(String, i64)>, Form(input): Form<AnnulForm>) -> PageResult {
+    let Editor { state, ctx, process, user: who } = office;
     let e = target(&state, &process, id).await.or_page(&ctx)?;
     let reason = match validate_annulment_reason(&input.reason) {
         Ok(reason) => reason,
@@ -118,14 +105,8 @@ pub struct DoneQuery {
     fatto: Option<i64>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Query(q): Query<DoneQuery>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn list(office: Reader, Query(q): Query<DoneQuery>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let annulled = state.store.annulled_expressions(process.id).await.or_page(&ctx)?;
     let done = q
         .fatto
@@ -136,5 +117,5 @@ pub async fn list(
         .map(|(e, a)| (e.protocol.to_string(), e.expression.applicant.name, when(a.at), a.by, a.reason))
         .collect();
     let page = AnnulledPage { ctx, process, rows, done };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::IntoResponse;
 use concerto_domain::{ROME, audit_log_scope, italian};
 use concerto_store::AuditFilter;
 use serde::Deserialize;
@@ -115,5 +114,5 @@ pub async fn page(
         older,
         ctx,
     };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }

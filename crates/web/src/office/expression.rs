@@ -3,15 +3,14 @@
 //! the process's list of expressions may open each one.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::IntoResponse;
-use concerto_domain::{OfficeAction, Pact, Process, ReceivedExpression, italian};
+use concerto_domain::{Pact, Process, ReceivedExpression, italian};
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::guard::Reader;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::when;
@@ -84,13 +83,8 @@ async fn target(state: &AppState, process: &Process, id: i64) -> Result<Received
     state.store.expression_by_id(id).await?.filter(|e| e.process_id == process.id).ok_or(WebError::NotFound)
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn page(office: Reader, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let built = async {
         let e = target(&state, &process, id).await?;
         let history = state.store.expression_history(process.id, &e.expression.applicant.tax_code).await?;
@@ -141,17 +135,12 @@ pub async fn page(
         process,
         ctx,
     };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// The receipt of an expression as PDF, the same the applicant has.
-pub async fn receipt_pdf(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn receipt_pdf(office: Reader, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     Ok(match target(&state, &process, id).await {
         Ok(e) => {
             let mut input = concerto_documents::Receipt::new(&process, &e);
@@ -164,13 +153,8 @@ pub async fn receipt_pdf(
 }
 
 /// The pact of an expression as PDF, the version the organization reads.
-pub async fn pact_pdf(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn pact_pdf(office: Reader, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let found = async {
         let e = target(&state, &process, id).await?;
         state.store.pact_of_expression(e.id).await?.ok_or(WebError::NotFound)?;

@@ -1,25 +1,17 @@
 //! The importer's warnings on a draft: listed on the process's page until the
 //! office marks each one resolved (issue 22).
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
-use concerto_domain::OfficeAction;
 
-use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
-use crate::page::{Flash, PageContext};
+use crate::guard::Editor;
+use crate::page::Flash;
 
-pub async fn resolve(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user.as_ref() else {
+pub async fn resolve(office: Editor, Path((slug, id)): Path<(String, i64)>) -> PageResult {
+    let Editor { state, ctx, process, user } = office;
+    let Some(who) = Some(&user) else {
         return Err(WebError::NotFound.into_page(&ctx));
     };
     let audit = crate::audit::entry(

@@ -22,7 +22,7 @@ mod settings;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use concerto_domain::report;
 use concerto_domain::{Process, may_enter_workspace, may_use_ambito_profile, visible_ambito};
@@ -200,7 +200,7 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
     };
     let page =
         Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// A process the user may view, with its current expressions: what the list and the

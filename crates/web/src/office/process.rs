@@ -3,18 +3,16 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect};
 use concerto_domain::report::{self, Tally};
-use concerto_domain::{OfficeAction, Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
+use concerto_domain::{Process, ProcessStatus, PublicationWarning, ROME, ReceivedExpression, italian};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::confirm;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::guard::{Editor, Reader};
 use crate::page::render;
 use crate::page::{Flash, PageContext};
 use crate::view::LIST_PAGE;
@@ -170,14 +168,8 @@ impl Filters {
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Query(filters): Query<Filters>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn page(office: Reader, Query(filters): Query<Filters>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     // The counts come from the areas each expression chose; the rows of the page
     // from the page alone when no filter is set, otherwise from every expression
     // filtered here.
@@ -250,7 +242,7 @@ pub async fn page(
         process,
         ctx,
     };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// The filters as a query string, carried over to the export links.
@@ -303,18 +295,16 @@ fn publication_warnings(
 }
 
 pub async fn set_status(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+    let Editor { state, ctx, process, user } = office;
     let code = form.iter().find(|(k, _)| k == "status").map(|(_, v)| v.as_str()).unwrap_or_default();
     let Some(status) = ProcessStatus::from_code(code) else {
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("office.status.invalid")).into_response());
     };
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let Some(who) = Some(&user) else { return Err(WebError::NotFound.into_page(&ctx)) };
     let now = state.clock.now();
     // Publishing and closing reach the public and cannot be taken back quietly:
     // the office confirms them on a page of their own, with any problem found.

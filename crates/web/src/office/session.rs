@@ -3,19 +3,17 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{NaiveDate, NaiveTime};
-use concerto_domain::{FieldErrors, OfficeAction, Process, Session, SessionUpdate, report};
+use concerto_domain::{FieldErrors, Process, Session, SessionUpdate, report};
 use concerto_mail::templates::{SessionChange, SessionSlot, session_changed};
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::guard::SessionEditor;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -124,50 +122,28 @@ fn slot(
     SessionSlot { date, start, end, venue }
 }
 
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    id: i64,
-) -> Result<(Process, Session), Response> {
-    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session =
-        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    Ok((process, session))
-}
-
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+pub async fn form(office: SessionEditor) -> PageResult {
+    let SessionEditor { ctx, process, session, .. } = office;
     let form = form_of(&session);
     let page = SessionPage::new(ctx, process, session, form, vec![]);
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    office: SessionEditor,
+    Path((slug, _id)): Path<(String, i64)>,
     Form(form): Form<SessionForm>,
 ) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+    let SessionEditor { state, ctx, process, session, user } = office;
     let update = match parse(&form) {
         Ok(update) => update,
         Err(errors) => {
             let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
             let page = SessionPage::new(ctx, process, session, form, errors);
-            return Ok(render(&page.ctx, &page)
-                .map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-                .unwrap_or_else(IntoResponse::into_response));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page.ctx, &page)?).into_response());
         }
     };
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let who = &user;
     // The title and the phase: saved as the calendar's own form saves them.
     let details = match details(&process, &session, &form) {
         Ok(details) => details,

@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
 use crate::guard::CurrentUser;
+use crate::guard::Editor;
 use crate::guard::office_process;
 use crate::page::PageContext;
 
@@ -131,15 +132,9 @@ pub async fn form(
     }
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn save(office: Editor, Path(slug): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    let Editor { state, ctx, process, user } = office;
+    let Some(who) = Some(&user) else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);
     let settings = match read(&values) {
         Ok(s) => s,

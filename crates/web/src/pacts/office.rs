@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
+use crate::guard::Reader;
 use crate::guard::office_process;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
@@ -143,14 +144,8 @@ async fn show(
     Ok((status, render(&page.ctx, &page)?).into_response())
 }
 
-pub async fn register(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    axum::extract::Query(query): axum::extract::Query<RegisterQuery>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn register(office: Reader, axum::extract::Query(query): axum::extract::Query<RegisterQuery>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     show(&state, ctx, process, Shown::Page(query.pagina), None, StatusCode::OK).await
 }
 
@@ -239,13 +234,8 @@ pub async fn countersign(
     show(&state, ctx, loaded.process, Shown::Holding(id), error, status).await
 }
 
-pub async fn signed_file(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn signed_file(office: Reader, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let found = async {
         let loaded = pact_of(&state, process, id).await?;
         let file = state.store.pact_file(loaded.pact.id).await?.ok_or(WebError::NotFound)?;

@@ -19,6 +19,7 @@ use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
+use crate::guard::SessionEditor;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -69,14 +70,8 @@ fn fresh_code() -> Option<String> {
     Some(CheckinCode::from_random(bytes).to_string())
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn invite(office: SessionEditor, Path((slug, id)): Path<(String, i64)>) -> PageResult {
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     let reps: Vec<NewRepresentative> = session_invitees(&session, &expressions)
         .into_iter()
@@ -122,7 +117,7 @@ pub async fn invite(
         }
     };
     let entry = audit::entry(
-        who,
+        &who,
         state.clock.now(),
         "session.invite",
         format!("session:{}:{}", process.header.slug, session.id),
@@ -225,18 +220,12 @@ async fn build(
     })
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-    Query(query): Query<CheckinQuery>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+pub async fn page(office: SessionEditor, Query(query): Query<CheckinQuery>) -> PageResult {
+    let SessionEditor { state, ctx, process, session, .. } = office;
     let page = build(&state, ctx.clone(), process, session, query, Fields::default(), FormErrors::default())
         .await
         .or_page(&ctx)?;
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// The check-in page again, with the form's errors and what was typed.
@@ -320,14 +309,11 @@ async fn record(
 }
 
 pub async fn by_code(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
+    office: SessionEditor,
+    Path((_, _id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let codes = match invitees(&state, &process, &session).await {
         Ok((_, codes)) => codes,
@@ -352,22 +338,15 @@ pub async fn by_code(
             }),
         },
     };
-    Ok(record(&state, ctx, who, process, session, arrival, fields, "attendance.checkin").await)
+    Ok(record(&state, ctx, &who, process, session, arrival, fields, "attendance.checkin").await)
 }
 
-pub async fn walk_in(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn walk_in(office: SessionEditor, Form(form): Form<Vec<(String, String)>>) -> PageResult {
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let arrival = validate_walk_in(fields.get("name"), fields.get("organization"), fields.get("email"))
         .map(|w| NewAttendance { checkin_code_id: None, name: w.name, organization: w.organization, email: w.email });
-    Ok(record(&state, ctx, who, process, session, arrival, fields, "attendance.walk_in").await)
+    Ok(record(&state, ctx, &who, process, session, arrival, fields, "attendance.walk_in").await)
 }
 
 #[derive(Template)]
@@ -382,13 +361,8 @@ struct CountsPage {
 }
 
 /// The counts alone, reloading themselves: for a screen at the entrance.
-pub async fn counts(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+pub async fn counts(office: SessionEditor) -> PageResult {
+    let SessionEditor { state, ctx, process, session, .. } = office;
     Ok(
         match build(
             &state,

@@ -14,6 +14,7 @@ use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
 use crate::guard::CurrentUser;
+use crate::guard::Reader;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -77,7 +78,7 @@ pub async fn form(
         fields,
         errors: FormErrors::default(),
     };
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// The text fields and the one file of the form.
@@ -189,13 +190,8 @@ fn send(file: AttachmentFile) -> Response {
 }
 
 /// An attachment for the office: of a session of a process it may see.
-pub async fn office_file(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn office_file(office: Reader, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     Ok(match state.store.minute_attachment(id).await {
         Ok(file) if process.sessions.iter().any(|s| s.id == file.session_id) => send(file),
         Ok(_) => WebError::NotFound.into_page(&ctx),
@@ -254,5 +250,5 @@ pub async fn public_list(State(state): State<AppState>, ctx: PageContext, Path(s
     }
     .await;
     let page = result.or_page(&ctx)?;
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }

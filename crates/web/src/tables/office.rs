@@ -4,14 +4,14 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{
     BallotRefusal, BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, may_open_ballot,
     pact_lapsed, validate_milestone, validate_proposal, validate_status,
 };
-use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, ReceivedExpression};
+use concerto_domain::{FieldErrors, Principal, Process, ReceivedExpression};
 use concerto_mail::templates::{OutcomeNotice, proposal_outcome};
 use concerto_store::{
     BoardMember, Milestone, NewIntervention, NewTableProposal, PactEntry, StoreError, StoredProposal, TableWork,
@@ -24,8 +24,7 @@ use crate::confirm::{Confirmation, ask, confirmed};
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::guard::{Editor, Reader};
 use crate::page::render;
 use crate::page::{Flash, PageContext};
 
@@ -182,32 +181,15 @@ async fn show(
     }
 }
 
-pub async fn hub(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+pub async fn hub(office: Reader) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let page = build(&state, ctx.clone(), process, Fields::default(), FormErrors::default()).await.or_page(&ctx)?;
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// Back to the hub's section `anchor`, with the message saying what was saved.
 fn back(slug: &str, anchor: &str, done: &str) -> Response {
     Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}/tavoli#{anchor}"), done, None)).into_response()
-}
-
-/// The process and the signed-in editor, or the answer that stops the request.
-async fn editor(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<Principal>,
-    slug: &str,
-) -> Result<(Process, Principal), Response> {
-    let process = office_process(state, ctx, user.as_ref(), slug, OfficeAction::Edit).await?;
-    let who = user.ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    Ok((process, who))
 }
 
 fn entry(
@@ -222,13 +204,11 @@ fn entry(
 }
 
 pub async fn add_proposal(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let Editor { state, ctx, process, user: who } = office;
     let fields = Fields(form);
     let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     // A registered organization brings its name and address; otherwise they are typed.
@@ -271,13 +251,8 @@ pub async fn add_proposal(
 }
 
 /// Opens the priority ballot, when the domain's rule allows it now.
-pub async fn open_ballot(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+pub async fn open_ballot(office: Editor, Path(slug): Path<String>) -> PageResult {
+    let Editor { state, ctx, process, user: who } = office;
     if let Err(refusal) = may_open_ballot(&process, state.clock.now()) {
         let mut errors = FieldErrors::default();
         let (code, at) = match refusal {
@@ -305,13 +280,11 @@ pub async fn open_ballot(
 
 /// Closes the ballot after a confirmation: the tally is kept as it stands.
 pub async fn close_ballot(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let Editor { state, ctx, process, user: who } = office;
     if !confirmed(&form) {
         let ballots = state.store.ballots(process.id).await.map(|b| b.len()).unwrap_or_default();
         return Ok(ask(
@@ -364,13 +337,11 @@ fn outcome_notice(
 }
 
 pub async fn publish_summary(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let Editor { state, ctx, process, user: who } = office;
     let proposals = state.store.table_proposals(process.id).await.or_page(&ctx)?;
     let decided: Vec<bool> = proposals.iter().map(|p| p.outcome.is_some()).collect();
     if let Err(errors) = check_summary_complete(&decided) {
@@ -414,14 +385,8 @@ pub async fn publish_summary(
     })
 }
 
-pub async fn appoint(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+pub async fn appoint(office: Editor, Path(slug): Path<String>, Form(form): Form<Vec<(String, String)>>) -> PageResult {
+    let Editor { state, ctx, process, user: who } = office;
     let fields = Fields(form);
     let loaded = async {
         let store = &state.store;
@@ -467,13 +432,11 @@ pub async fn appoint(
 }
 
 pub async fn add_intervention(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let Editor { state, ctx, process, user: who } = office;
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
     let title = fields.get("intervention").trim().to_string();
@@ -506,13 +469,11 @@ pub async fn add_intervention(
 
 /// Updates an intervention's status and progress, or adds a milestone to it.
 pub async fn update_intervention(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: Editor,
     Path((slug, id)): Path<(String, i64)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, who) = editor(&state, &ctx, user, &slug).await?;
+    let Editor { state, ctx, process, user: who } = office;
     let fields = Fields(form);
     let subject = format!("intervention:{}:{id}", process.header.slug);
     let saved = if fields.0.iter().any(|(k, _)| k == "milestone") {

@@ -92,7 +92,7 @@ pub async fn form(
     let (process, proposal, all) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let fields = fields_of(&proposal);
     let page = page(ctx, process, proposal, &all, fields, FormErrors::default());
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 pub async fn save(

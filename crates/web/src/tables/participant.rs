@@ -174,7 +174,7 @@ async fn show(
 pub async fn page(State(state): State<AppState>, ctx: PageContext, Path(token): Path<String>) -> PageResult {
     let h = holder(&state, &token).await.or_page(&ctx)?;
     let page = build(&state, ctx.clone(), &token, h, Fields::default(), FormErrors::default()).await.or_page(&ctx)?;
-    Ok(render(&page.ctx, &page).unwrap_or_else(IntoResponse::into_response))
+    Ok(render(&page.ctx, &page)?)
 }
 
 /// The holder behind `token`, when it may do `action`.
