@@ -3,10 +3,10 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{Meeting, MeetingForm, OfficeMove, SeatCounts, Viewer, seat_counts};
-use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, Session};
+use concerto_domain::{FieldErrors, Process, Session};
 use concerto_store::StoreError;
 use serde::Deserialize;
 
@@ -16,10 +16,8 @@ use crate::audit;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
-use crate::guard::CurrentUser;
 use crate::guard::Editor;
 use crate::guard::SessionEditor;
-use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::when;
@@ -55,19 +53,6 @@ struct OfficePage {
 #[derive(Deserialize, Default)]
 pub struct Notice {
     esito: Option<String>,
-}
-
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&Principal>,
-    slug: &str,
-    id: i64,
-) -> Result<(Process, Session), Response> {
-    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session =
-        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    Ok((process, session))
 }
 
 fn fields_of(m: &Meeting) -> Fields {
@@ -201,14 +186,11 @@ async fn reshow(
 }
 
 pub async fn move_seat(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: SessionEditor,
     Path((slug, id, seat)): Path<(String, i64, i64)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let Some(to) = OfficeMove::parse(fields.get("to")) else {
         let mut errors = FieldErrors::default();
@@ -216,7 +198,7 @@ pub async fn move_seat(
         return Ok(reshow(&state, ctx, process, session, Fields::default(), &errors).await);
     };
     let entry = audit::entry(
-        who,
+        &who,
         state.clock.now(),
         "seat.move",
         format!("session:{}:{}", process.header.slug, session.id),

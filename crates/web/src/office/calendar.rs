@@ -330,43 +330,19 @@ async fn save(
     };
     let verb = if id.is_some() { "update" } else { "create" };
     let store = &state.store;
+    // What the audit records of the change: the part's values (with a session, its schedule).
+    let after = match &input {
+        Input::Phase(p) => serde_json::to_value(p).ok(),
+        Input::Area(a) => serde_json::to_value(a).ok(),
+        Input::Table(t) => serde_json::to_value(t).ok(),
+        Input::Session(s, schedule) => Some(serde_json::json!({ "session": s, "schedule": schedule })),
+    };
+    let entry = audit(&state, who, &process, part, verb, id, after.as_ref());
     let outcome = match &input {
-        Input::Phase(p) => {
-            store
-                .save_phase(
-                    process.id,
-                    id,
-                    p,
-                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(p).ok().as_ref()),
-                )
-                .await
-        }
-        Input::Area(a) => {
-            store
-                .save_area(
-                    process.id,
-                    id,
-                    a,
-                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(a).ok().as_ref()),
-                )
-                .await
-        }
-        Input::Table(t) => {
-            store
-                .save_table(
-                    process.id,
-                    id,
-                    t,
-                    &audit(&state, who, &process, part, verb, id, serde_json::to_value(t).ok().as_ref()),
-                )
-                .await
-        }
-        Input::Session(s, schedule) => {
-            let after = serde_json::json!({ "session": s, "schedule": schedule });
-            store
-                .save_session(process.id, id, s, schedule, &audit(&state, who, &process, part, verb, id, Some(&after)))
-                .await
-        }
+        Input::Phase(p) => store.save_phase(process.id, id, p, &entry).await,
+        Input::Area(a) => store.save_area(process.id, id, a, &entry).await,
+        Input::Table(t) => store.save_table(process.id, id, t, &entry).await,
+        Input::Session(s, schedule) => store.save_session(process.id, id, s, schedule, &entry).await,
     };
     Ok(match outcome {
         Ok(_) => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),

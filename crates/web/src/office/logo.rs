@@ -9,13 +9,13 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::{LogoError, LogoFormat, MAX_LOGO_BYTES, check_logo};
-use concerto_domain::{Decision, may_enter_workspace, may_use_ambito_profile};
+use concerto_domain::{Decision, may_use_ambito_profile};
 use concerto_store::{AmbitoLogo, AmbitoRecord};
 
 use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::CurrentUser;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -69,26 +69,6 @@ fn describe(logo: &AmbitoLogo) -> String {
     format!("{kind}, {} KB", logo.bytes.len().div_ceil(1024))
 }
 
-/// The Ambito, once `who` may see (or, with `change`, replace) its logo: the same
-/// rule as its profile.
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    change: bool,
-) -> Result<AmbitoRecord, Response> {
-    enforce(may_enter_workspace(user), ctx)?;
-    let ambito = state
-        .store
-        .ambito_profile(slug)
-        .await
-        .map_err(|e| WebError::from(e).into_page(ctx))?
-        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    enforce(may_use_ambito_profile(user, ambito.id, change), ctx)?;
-    Ok(ambito)
-}
-
 async fn page(
     state: &AppState,
     ctx: PageContext,
@@ -116,7 +96,7 @@ pub async fn form(
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
 ) -> Response {
-    match load(&state, &ctx, user.as_ref(), &slug, false).await {
+    match super::ambito_of(&state, &ctx, user.as_ref(), &slug, false).await {
         Ok(ambito) => page(&state, ctx, user.as_ref(), ambito, None).await,
         Err(answer) => answer,
     }
@@ -150,7 +130,7 @@ pub async fn upload(
     Path(slug): Path<String>,
     multipart: Multipart,
 ) -> PageResult {
-    let ambito = load(&state, &ctx, user.as_ref(), &slug, true).await?;
+    let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, true).await?;
     let Some(who) = user.as_ref() else {
         return Err(WebError::NotFound.into_page(&ctx));
     };

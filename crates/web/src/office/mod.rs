@@ -215,3 +215,19 @@ async fn process_with_expressions(
     let expressions = state.store.active_expressions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
     Ok((process, expressions))
 }
+
+/// The Ambito named by `slug`, once `user` may see (or, with `change`, edit) its profile
+/// and its letterhead.
+async fn ambito_of(
+    state: &AppState,
+    ctx: &PageContext,
+    user: Option<&concerto_domain::Principal>,
+    slug: &str,
+    change: bool,
+) -> Result<concerto_store::AmbitoRecord, Response> {
+    enforce(may_enter_workspace(user), ctx)?;
+    let ambito =
+        state.store.ambito_profile(slug).await.or_page(ctx)?.ok_or_else(|| WebError::NotFound.into_page(ctx))?;
+    enforce(may_use_ambito_profile(user, ambito.id, change), ctx)?;
+    Ok(ambito)
+}

@@ -4,15 +4,15 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use concerto_domain::{AmbitoProfile, Contacts, FieldErrors, may_enter_workspace, may_use_ambito_profile};
+use axum::response::{IntoResponse, Redirect};
+use concerto_domain::{AmbitoProfile, Contacts, FieldErrors, may_use_ambito_profile};
 use concerto_store::{AmbitoRecord, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::CurrentUser;
 use crate::page::PageContext;
 
 fn values_of(p: &AmbitoProfile) -> FormValues {
@@ -81,32 +81,13 @@ fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext
     }
 }
 
-/// The Ambito, once `who` may see (or, with `change`, edit) its profile.
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    change: bool,
-) -> Result<AmbitoRecord, Response> {
-    enforce(may_enter_workspace(user), ctx)?;
-    let ambito = state
-        .store
-        .ambito_profile(slug)
-        .await
-        .map_err(|e| WebError::from(e).into_page(ctx))?
-        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    enforce(may_use_ambito_profile(user, ambito.id, change), ctx)?;
-    Ok(ambito)
-}
-
 pub async fn show(
     State(state): State<AppState>,
     ctx: PageContext,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
 ) -> PageResult {
-    let ambito = load(&state, &ctx, user.as_ref(), &slug, false).await?;
+    let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, false).await?;
     let read_only = may_use_ambito_profile(user.as_ref(), ambito.id, true) != concerto_domain::Decision::Allow;
     Ok(page(&ambito, &values_of(&ambito.profile), read_only, ctx).respond())
 }
@@ -118,7 +99,7 @@ pub async fn save(
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let ambito = load(&state, &ctx, user.as_ref(), &slug, true).await?;
+    let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, true).await?;
     let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);
     let profile = match read(&values) {

@@ -5,11 +5,11 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use concerto_store::LinkPurpose;
-use serde::Deserialize;
 
-use super::{LinkPage, checked_hash, gone};
+use super::{LinkPage, PasswordForm, choose_password, gone};
 use crate::AppState;
 use crate::error::WebError;
+use crate::error::{OrPage, PageResult};
 use crate::page::PageContext;
 use crate::secret::token_digest;
 
@@ -31,38 +31,15 @@ async fn form(State(state): State<AppState>, ctx: PageContext, Path(token): Path
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct PasswordForm {
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub confirmation: String,
-}
-
 async fn accept(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(token): Path<String>,
     Form(input): Form<PasswordForm>,
-) -> Response {
-    let digest = token_digest(&token);
-    let now = state.clock.now();
-    let email = match state.store.open_link(&digest, LinkPurpose::Invitation, now).await {
-        Ok(Some(email)) => email,
-        Ok(None) => return gone(ctx),
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
-    let hash = match checked_hash(&input.password, &input.confirmation).await {
-        Ok(h) => h,
-        Err(errors) => return page(ctx, email).with_errors(errors).respond(),
-    };
-    match state.store.accept_invitation(&digest, &hash, now).await {
-        Ok(Some(_)) => {
-            let mut done = LinkPage::new(ctx, "onboarding.invitation.title", "onboarding.invitation.done");
-            done.done = true;
-            done.respond()
-        }
-        Ok(None) => gone(ctx),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    }
+) -> PageResult {
+    let chosen = choose_password(&state, &ctx, &token, LinkPurpose::Invitation, &input, page).await?;
+    Ok(match state.store.accept_invitation(&chosen.digest, &chosen.hash, chosen.now).await.or_page(&ctx)? {
+        Some(_) => LinkPage::done(ctx, "onboarding.invitation.title", "onboarding.invitation.done"),
+        None => gone(ctx),
+    })
 }

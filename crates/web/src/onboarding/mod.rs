@@ -12,10 +12,13 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use concerto_domain::FieldErrors;
+use concerto_store::LinkPurpose;
+use serde::Deserialize;
 
 use crate::AppState;
-use crate::error::{PageError, WebError};
+use crate::error::{OrPage, PageError, WebError};
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -81,6 +84,13 @@ impl LinkPage {
         self
     }
 
+    /// The link's page once its work is done.
+    fn done(ctx: PageContext, heading: &'static str, intro: &'static str) -> Response {
+        let mut page = LinkPage::new(ctx, heading, intro);
+        page.done = true;
+        page.respond()
+    }
+
     fn respond(self) -> Response {
         let status = if self.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         let ctx = self.ctx.clone();
@@ -90,6 +100,42 @@ impl LinkPage {
 
 /// The answer of a link that does not open (unknown, used or expired): a 404, so
 /// that nothing tells a used link from one that never was.
+/// The form of a password chosen through a link: the password, typed twice.
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// A password chosen through a link: the link's digest and address, the new hash.
+struct ChosenPassword {
+    digest: String,
+    email: Option<String>,
+    hash: String,
+    now: DateTime<Utc>,
+}
+
+/// Opens the link of `purpose` behind `token` and checks the password chosen there:
+/// the link's `page` again with the errors, or 404 once the link is used or expired.
+async fn choose_password(
+    state: &AppState,
+    ctx: &PageContext,
+    token: &str,
+    purpose: LinkPurpose,
+    input: &PasswordForm,
+    page: fn(PageContext, Option<String>) -> LinkPage,
+) -> Result<ChosenPassword, Response> {
+    let digest = crate::secret::token_digest(token);
+    let now = state.clock.now();
+    let email = state.store.open_link(&digest, purpose, now).await.or_page(ctx)?.ok_or_else(|| gone(ctx.clone()))?;
+    let hash = checked_hash(&input.password, &input.confirmation)
+        .await
+        .map_err(|errors| page(ctx.clone(), email.clone()).with_errors(errors).respond())?;
+    Ok(ChosenPassword { digest, email, hash, now })
+}
+
 fn gone(ctx: PageContext) -> Response {
     PageError { ctx, error: WebError::NotFound }.into_response()
 }

@@ -96,11 +96,7 @@ async fn create(
         Err(errors) => return shown.with_errors(errors).respond(),
     };
     match state.store.create_first_admin(&digest, &email, &hash, now).await {
-        Ok(Some(_)) => {
-            let mut done = LinkPage::new(ctx, "onboarding.setup.title", "onboarding.setup.done");
-            done.done = true;
-            done.respond()
-        }
+        Ok(Some(_)) => LinkPage::done(ctx, "onboarding.setup.title", "onboarding.setup.done"),
         Ok(None) => gone(ctx),
         Err(e) => WebError::from(e).into_page(&ctx),
     }

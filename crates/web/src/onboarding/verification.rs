@@ -11,11 +11,10 @@ use chrono::Duration;
 use concerto_mail::templates::account_verification;
 use concerto_store::{LinkPurpose, StoreError};
 
-use super::invitation::PasswordForm;
-use super::{LinkPage, checked_hash, gone, link};
+use super::{LinkPage, PasswordForm, choose_password, gone, link};
 use crate::AppState;
 use crate::client::ClientAddress;
-use crate::error::{PageError, WebError};
+use crate::error::{PageError, PageResult, WebError};
 use crate::page::PageContext;
 use crate::secret::token_digest;
 
@@ -89,30 +88,16 @@ async fn create(
     ctx: PageContext,
     Path(token): Path<String>,
     Form(input): Form<PasswordForm>,
-) -> Response {
-    let digest = token_digest(&token);
-    let now = state.clock.now();
-    let email = match state.store.open_link(&digest, LinkPurpose::Verification, now).await {
-        Ok(Some(email)) => email,
-        Ok(None) => return gone(ctx),
-        Err(e) => return WebError::from(e).into_page(&ctx),
-    };
-    let hash = match checked_hash(&input.password, &input.confirmation).await {
-        Ok(h) => h,
-        Err(errors) => return page(ctx, email).with_errors(errors).respond(),
-    };
-    match state.store.complete_verification(&digest, &hash, now).await {
-        Ok(Some(_)) => {
-            let mut done = LinkPage::new(ctx, "onboarding.verification.title", "onboarding.verification.done");
-            done.done = true;
-            done.respond()
-        }
+) -> PageResult {
+    let chosen = choose_password(&state, &ctx, &token, LinkPurpose::Verification, &input, page).await?;
+    Ok(match state.store.complete_verification(&chosen.digest, &chosen.hash, chosen.now).await {
+        Ok(Some(_)) => LinkPage::done(ctx, "onboarding.verification.title", "onboarding.verification.done"),
         Ok(None) => gone(ctx),
         Err(StoreError::Conflict(_)) => {
             let mut errors = concerto_domain::FieldErrors::default();
             errors.push("", "taken", ctx.t("onboarding.verification.taken"));
-            page(ctx, email).with_errors(errors).respond()
+            page(ctx, chosen.email).with_errors(errors).respond()
         }
         Err(e) => WebError::from(e).into_page(&ctx),
-    }
+    })
 }

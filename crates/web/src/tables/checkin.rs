@@ -30,19 +30,6 @@ use crate::view::when;
 /// How often the counts page reloads itself, in seconds.
 const COUNTS_REFRESH: u32 = 15;
 
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&Principal>,
-    slug: &str,
-    id: i64,
-) -> Result<(Process, Session), Response> {
-    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session =
-        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    Ok((process, session))
-}
-
 /// The session's invitees and the codes they hold: the invitees come from the
 /// current expressions, the codes from the invitations sent.
 async fn invitees(
@@ -465,14 +452,11 @@ fn url_encode(text: &str) -> String {
 /// The office undoes a check-in, with a reason: the row stays in the register,
 /// annulled, and the audit log says who and why.
 pub async fn annul(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    office: SessionEditor,
     Path((slug, id, attendance)): Path<(String, i64, i64)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let (process, session) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+    let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let reason = fields.get("reason").trim().to_string();
     let mut errors = FieldErrors::default();
@@ -484,7 +468,7 @@ pub async fn annul(
         return Ok(reshow(&state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
     let entry = audit::entry(
-        who,
+        &who,
         state.clock.now(),
         "attendance.annul",
         format!("session:{}:{}", process.header.slug, session.id),

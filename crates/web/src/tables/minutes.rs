@@ -6,16 +6,15 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{MAX_ATTACHMENT_BYTES, check_attachment, check_minutes};
-use concerto_domain::{FieldErrors, OfficeAction, Process, Session};
+use concerto_domain::{FieldErrors, Process, Session};
 use concerto_store::{AttachmentFile, Minutes};
 
 use crate::audit;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
-use crate::guard::CurrentUser;
 use crate::guard::Reader;
-use crate::guard::office_process;
+use crate::guard::SessionEditor;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::when;
@@ -41,27 +40,9 @@ fn office_prefix(process: &Process) -> String {
     format!("/ufficio/processi/{}", process.header.slug)
 }
 
-async fn load(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    id: i64,
-) -> Result<(Process, Session, Option<Minutes>), Response> {
-    let process = office_process(state, ctx, user, slug, OfficeAction::Edit).await?;
-    let session =
-        process.sessions.iter().find(|s| s.id == id).cloned().ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    let minutes = state.store.minutes(session.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
-    Ok((process, session, minutes))
-}
-
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
-    let (process, session, minutes) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
+pub async fn form(office: SessionEditor) -> PageResult {
+    let SessionEditor { state, ctx, process, session, .. } = office;
+    let minutes = state.store.minutes(session.id).await.or_page(&ctx)?;
     let fields = Fields(match &minutes {
         Some(m) => vec![
             ("minutes".into(), m.body.clone()),
@@ -107,15 +88,9 @@ async fn read(mut multipart: Multipart) -> Result<(Fields, Option<(String, Vec<u
     Ok((Fields(fields), file))
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-    multipart: Multipart,
-) -> PageResult {
-    let (process, session, minutes) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn save(office: SessionEditor, Path((slug, id)): Path<(String, i64)>, multipart: Multipart) -> PageResult {
+    let SessionEditor { state, ctx, process, session, user: who } = office;
+    let minutes = state.store.minutes(session.id).await.or_page(&ctx)?;
     let (fields, file) = match read(multipart).await {
         Ok(read) => read,
         Err(errors) => {
@@ -150,7 +125,7 @@ pub async fn save(
     };
     let published = fields.get("published") == "1";
     let entry = audit::entry(
-        who,
+        &who,
         state.clock.now(),
         "minutes.save",
         format!("session:{}:{}", process.header.slug, session.id),
