@@ -18,24 +18,9 @@ pub enum Role {
     Citizen,
 }
 
+codes!(Role { PlatformAdmin => "platform-admin", AmbitoAdmin => "ambito-admin", AmbitoEditor => "ambito-editor", Representative => "representative", Citizen => "citizen" });
+
 impl Role {
-    pub const ALL: [Role; 5] =
-        [Role::PlatformAdmin, Role::AmbitoAdmin, Role::AmbitoEditor, Role::Representative, Role::Citizen];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform-admin",
-            Role::AmbitoAdmin => "ambito-admin",
-            Role::AmbitoEditor => "ambito-editor",
-            Role::Representative => "representative",
-            Role::Citizen => "citizen",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-
     /// Office roles belong to exactly one Ambito.
     pub fn needs_ambito(self) -> bool {
         matches!(self, Role::AmbitoAdmin | Role::AmbitoEditor)

@@ -29,38 +29,11 @@ pub enum ArchiveState {
     Failed,
 }
 
-impl ArchiveKind {
-    pub const ALL: [ArchiveKind; 2] = [ArchiveKind::Pacts, ArchiveKind::SignInSheets];
+codes!(ArchiveKind { Pacts => "pacts", SignInSheets => "sign_in_sheets" });
 
-    pub fn code(self) -> &'static str {
-        match self {
-            ArchiveKind::Pacts => "pacts",
-            ArchiveKind::SignInSheets => "sign_in_sheets",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ArchiveKind> {
-        ArchiveKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
+codes!(ArchiveState { Queued => "queued", Running => "running", Done => "done", Failed => "failed" });
 
 impl ArchiveState {
-    pub const ALL: [ArchiveState; 4] =
-        [ArchiveState::Queued, ArchiveState::Running, ArchiveState::Done, ArchiveState::Failed];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            ArchiveState::Queued => "queued",
-            ArchiveState::Running => "running",
-            ArchiveState::Done => "done",
-            ArchiveState::Failed => "failed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ArchiveState> {
-        ArchiveState::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// Still to finish: the page keeps refreshing.
     pub fn is_pending(self) -> bool {
         matches!(self, ArchiveState::Queued | ArchiveState::Running)

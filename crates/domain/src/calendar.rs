@@ -49,32 +49,7 @@ pub enum SessionKind {
     Other,
 }
 
-impl SessionKind {
-    pub const ALL: [SessionKind; 6] = [
-        SessionKind::Concertation,
-        SessionKind::Table,
-        SessionKind::Plenary,
-        SessionKind::Institutional,
-        SessionKind::Conference,
-        SessionKind::Other,
-    ];
-
-    /// The stable code used in storage and in the API.
-    pub fn code(self) -> &'static str {
-        match self {
-            SessionKind::Concertation => "concertation",
-            SessionKind::Table => "table",
-            SessionKind::Plenary => "plenary",
-            SessionKind::Institutional => "institutional",
-            SessionKind::Conference => "conference",
-            SessionKind::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<SessionKind> {
-        SessionKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
+codes!(SessionKind { Concertation => "concertation", Table => "table", Plenary => "plenary", Institutional => "institutional", Conference => "conference", Other => "other" });
 
 /// One meeting of the process. Notices often leave a table's date "to be fixed", so
 /// the date and times are optional.

@@ -34,20 +34,6 @@ pub enum LegalForm {
     Other,
 }
 
-macro_rules! codes {
-    ($ty:ty { $($variant:ident => $code:literal),* $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),*];
-            pub fn code(self) -> &'static str {
-                match self { $(<$ty>::$variant => $code),* }
-            }
-            pub fn from_code(code: &str) -> Option<$ty> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 codes!(ApplicantKind { Organization => "organization", Citizen => "citizen", PublicBody => "public_body", Union => "union" });
 codes!(LegalForm {
     Odv => "odv", Aps => "aps", SocialCooperative => "social_cooperative",

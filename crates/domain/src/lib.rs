@@ -3,6 +3,24 @@
 //! Everything here is pure: no I/O, no async, no clock. Callers pass the current
 //! instant in, which keeps every rule testable and lets tests set the time.
 
+/// The stable codes of an enum's variants, as stored and as sent by forms and the
+/// API: `ALL` the variants in order, `code` each one's code, `from_code` the way back.
+macro_rules! codes {
+    ($ty:ident { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl $ty {
+            pub const ALL: [$ty; [$(stringify!($variant)),*].len()] = [$($ty::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $($ty::$variant => $code),* }
+            }
+
+            pub fn from_code(code: &str) -> Option<$ty> {
+                Self::ALL.into_iter().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod ambito;
 pub mod archive;

@@ -22,19 +22,7 @@ pub enum RecordSource {
     Notice,
 }
 
-impl RecordSource {
-    pub fn code(self) -> &'static str {
-        match self {
-            RecordSource::Concerto => "concerto",
-            RecordSource::External => "external",
-            RecordSource::Notice => "notice",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<RecordSource> {
-        [RecordSource::Concerto, RecordSource::External, RecordSource::Notice].into_iter().find(|s| s.code() == code)
-    }
-}
+codes!(RecordSource { Concerto => "concerto", External => "external", Notice => "notice" });
 
 /// The state of the process a record describes (stato del processo).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,20 +34,7 @@ pub enum RecordStatus {
     Concluded,
 }
 
-impl RecordStatus {
-    pub const ALL: [RecordStatus; 2] = [RecordStatus::Ongoing, RecordStatus::Concluded];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            RecordStatus::Ongoing => "ongoing",
-            RecordStatus::Concluded => "concluded",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<RecordStatus> {
-        RecordStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-}
+codes!(RecordStatus { Ongoing => "ongoing", Concluded => "concluded" });
 
 /// What a record says about a process: the fields of seed 004.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,27 +17,9 @@ pub enum AssociationForm {
     AziendaSpeciale,
 }
 
+codes!(AssociationForm { Convenzione => "convenzione", Consorzio => "consorzio", UnioneDiComuni => "unione-di-comuni", AziendaSpeciale => "azienda-speciale" });
+
 impl AssociationForm {
-    pub const ALL: [AssociationForm; 4] = [
-        AssociationForm::Convenzione,
-        AssociationForm::Consorzio,
-        AssociationForm::UnioneDiComuni,
-        AssociationForm::AziendaSpeciale,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AssociationForm::Convenzione => "convenzione",
-            AssociationForm::Consorzio => "consorzio",
-            AssociationForm::UnioneDiComuni => "unione-di-comuni",
-            AssociationForm::AziendaSpeciale => "azienda-speciale",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<AssociationForm> {
-        AssociationForm::ALL.into_iter().find(|f| f.code() == code)
-    }
-
     /// As Italian acts name it.
     pub fn label(self) -> &'static str {
         match self {

@@ -57,20 +57,6 @@ pub enum PactAction {
     Withdraw,
 }
 
-macro_rules! codes {
-    ($ty:ty { $($variant:ident => $code:literal),* $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),*];
-            pub fn code(self) -> &'static str {
-                match self { $(<$ty>::$variant => $code),* }
-            }
-            pub fn from_code(code: &str) -> Option<$ty> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 codes!(PactKind { ParticipationPact => "participation_pact", Memorandum => "memorandum" });
 codes!(PactState { Generated => "generated", Signed => "signed", Countersigned => "countersigned", Withdrawn => "withdrawn" });
 codes!(SignatureMethod { Online => "online", Upload => "upload" });

@@ -28,19 +28,7 @@ pub enum ProcessStatus {
     Closed,
 }
 
-impl ProcessStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            ProcessStatus::Draft => "draft",
-            ProcessStatus::Published => "published",
-            ProcessStatus::Closed => "closed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ProcessStatus> {
-        [ProcessStatus::Draft, ProcessStatus::Published, ProcessStatus::Closed].into_iter().find(|s| s.code() == code)
-    }
-}
+codes!(ProcessStatus { Draft => "draft", Published => "published", Closed => "closed" });
 
 /// Where an expression of interest may be sent. The online form of Concerto is one
 /// more channel, open while the process is published and before the deadline.

@@ -43,27 +43,7 @@ pub enum ExpressionStatus {
     Annulled,
 }
 
-impl ExpressionStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            ExpressionStatus::Active => "active",
-            ExpressionStatus::Superseded => "superseded",
-            ExpressionStatus::Withdrawn => "withdrawn",
-            ExpressionStatus::Annulled => "annulled",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<ExpressionStatus> {
-        [
-            ExpressionStatus::Active,
-            ExpressionStatus::Superseded,
-            ExpressionStatus::Withdrawn,
-            ExpressionStatus::Annulled,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-}
+codes!(ExpressionStatus { Active => "active", Superseded => "superseded", Withdrawn => "withdrawn", Annulled => "annulled" });
 
 /// An expression as the Ambito received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

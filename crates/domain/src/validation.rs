@@ -46,6 +46,13 @@ pub struct FieldErrors {
 }
 
 impl FieldErrors {
+    /// The one error of an input that has only this wrong.
+    pub fn one(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.push(field, code, message);
+        errors
+    }
+
     pub fn push(&mut self, field: impl Into<String>, code: &'static str, message: impl Into<String>) {
         self.errors.push(FieldError { field: field.into(), code, message: message.into() });
     }

@@ -3,15 +3,14 @@
 use chrono::{DateTime, Utc};
 use concerto_domain::{Principal, Role};
 
-use sqlx::Connection;
-
+use crate::audit::{audit_on, audited};
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, on_pool};
 
-/// Appends the audit entry of an account event through `$conn`, inside the
-/// caller's transaction, under the Ambito of the account `$account` (an
-/// `Option<i64>`) so that its office sees it.
-macro_rules! audit_account_on {
+/// The audit entry of an account event, made through `$conn` inside the caller's
+/// transaction under the Ambito of the account `$account` (an `Option<i64>`) so
+/// that its office sees it. Evaluates to a future of the entry.
+macro_rules! account_entry_on {
     ($conn:expr, $account:expr, $subject:expr, $actor:expr, $action:expr, $at:expr, $after:expr) => {
         async {
             let conn = $conn;
@@ -27,7 +26,7 @@ macro_rules! audit_account_on {
                 }
                 None => None,
             };
-            let entry = concerto_domain::AuditEntry {
+            Ok::<_, crate::StoreError>(concerto_domain::AuditEntry {
                 actor: $actor.to_string(),
                 at: $at,
                 action: $action.to_string(),
@@ -35,13 +34,11 @@ macro_rules! audit_account_on {
                 ambito,
                 before: None,
                 after: $after,
-            };
-            crate::audit::audit_on!(&mut *conn, &entry).await?;
-            Ok::<(), crate::StoreError>(())
+            })
         }
     };
 }
-pub(crate) use audit_account_on;
+pub(crate) use account_entry_on;
 
 /// An account to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,37 +105,31 @@ impl Store {
             return Err(StoreError::Conflict(format!("esiste già un account con l'indirizzo {email}")));
         }
         let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id });
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
+        audited!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO accounts (email, display_name, role, ambito_id, password_hash, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                )
-                .bind(&email)
-                .bind(&account.display_name)
-                .bind(account.role.code())
-                .bind(account.ambito_id)
-                .bind(&account.password_hash)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                audit_account_on!(
-                    &mut *tx,
-                    Some(id),
-                    format!("account:{id}"),
-                    actor,
-                    "account.create",
-                    now,
-                    Some(after.to_string())
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(id)
-            }
-        )
+            )
+            .bind(&email)
+            .bind(&account.display_name)
+            .bind(account.role.code())
+            .bind(account.ambito_id)
+            .bind(&account.password_hash)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(id),
+                format!("account:{id}"),
+                actor,
+                "account.create",
+                now,
+                Some(after.to_string())
+            )
+            .await?;
+            (id, entry)
+        })
     }
 
     /// The account behind an e-mail address, for the login.
@@ -205,82 +196,65 @@ impl Store {
         let account = self.credentials(&email).await?.map(|c| c.principal.account_id);
         let subject = account.map_or_else(|| format!("login:{email}"), |id| format!("account:{id}"));
         let after = serde_json::json!({ "address": address }).to_string();
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
-                    .bind(&email)
-                    .bind(address)
-                    .bind(at)
-                    .execute(&mut *tx)
+        audited!(self, |tx| {
+            sqlx::query("INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)")
+                .bind(&email)
+                .bind(address)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            let entry =
+                account_entry_on!(&mut *tx, account, subject, "public", "account.sign_in_failed", at, Some(after))
                     .await?;
-                audit_account_on!(&mut *tx, account, subject, "public", "account.sign_in_failed", at, Some(after))
-                    .await?;
-                tx.commit().await?;
-            }
-        );
-        Ok(())
+            ((), entry)
+        })
     }
 
     /// Records a successful sign-in from `address` (`via` the password or SPID/CIE),
     /// forgetting the account's failures, with its audit entry.
     pub async fn record_sign_in(&self, account_id: i64, via: &str, address: &str, at: DateTime<Utc>) -> Result<()> {
         let after = serde_json::json!({ "address": address, "via": via }).to_string();
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query("DELETE FROM login_failures WHERE email = (SELECT email FROM accounts WHERE id = $1)")
-                    .bind(account_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE accounts SET last_sign_in_at = $2 WHERE id = $1")
-                    .bind(account_id)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                let actor = format!("account:{account_id}");
-                audit_account_on!(
-                    &mut *tx,
-                    Some(account_id),
-                    actor.clone(),
-                    &actor,
-                    "account.sign_in",
-                    at,
-                    Some(after)
-                )
+        audited!(self, |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE email = (SELECT email FROM accounts WHERE id = $1)")
+                .bind(account_id)
+                .execute(&mut *tx)
                 .await?;
-                tx.commit().await?;
-            }
-        );
-        Ok(())
+            sqlx::query("UPDATE accounts SET last_sign_in_at = $2 WHERE id = $1")
+                .bind(account_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            let actor = format!("account:{account_id}");
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(account_id),
+                actor.clone(),
+                &actor,
+                "account.sign_in",
+                at,
+                Some(after)
+            )
+            .await?;
+            ((), entry)
+        })
     }
 
     /// Records a sign-out, with its audit entry.
     pub async fn record_sign_out(&self, account_id: i64, at: DateTime<Utc>) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let actor = format!("account:{account_id}");
-                audit_account_on!(
-                    &mut *tx,
-                    Some(account_id),
-                    actor.clone(),
-                    &actor,
-                    "account.sign_out",
-                    at,
-                    None::<String>
-                )
-                .await?;
-                tx.commit().await?;
-            }
-        );
-        Ok(())
+        audited!(self, |tx| {
+            let actor = format!("account:{account_id}");
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(account_id),
+                actor.clone(),
+                &actor,
+                "account.sign_out",
+                at,
+                None::<String>
+            )
+            .await?;
+            ((), entry)
+        })
     }
 
     /// Failed logins since `since`, with the latest: for this account from this
@@ -369,8 +343,9 @@ impl Store {
                                         .execute(&mut *tx)
                                         .await?;
                                     let subject_of = format!("account:{id}");
-                                    audit_account_on!(&mut *tx, Some(id), subject_of, "spid-cie", "account.link_identity", now, None::<String>)
+                                    let entry = account_entry_on!(&mut *tx, Some(id), subject_of, "spid-cie", "account.link_identity", now, None::<String>)
                                         .await?;
+                                    audit_on!(&mut *tx, &entry).await?;
                                     id
                                 }
                                 Some(_) => {
@@ -391,8 +366,9 @@ impl Store {
                                     .fetch_one(&mut *tx)
                                     .await?;
                                     let after = serde_json::json!({ "email": email, "role": Role::Citizen.code() }).to_string();
-                                    audit_account_on!(&mut *tx, Some(id), format!("account:{id}"), "spid-cie", "account.create", now, Some(after))
+                                    let entry = account_entry_on!(&mut *tx, Some(id), format!("account:{id}"), "spid-cie", "account.create", now, Some(after))
                                         .await?;
+                                    audit_on!(&mut *tx, &entry).await?;
                                     id
                                 }
                             }

@@ -1,9 +1,8 @@
 //! The Ambiti and the profile each office edits in its workspace.
 
 use concerto_domain::{AmbitoIdentity, AmbitoProfile, AssociationForm, AuditEntry, Contacts};
-use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::rows::Columns;
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -83,49 +82,41 @@ impl Store {
     /// which show the profile, are refreshed.
     pub async fn update_ambito_profile(&self, ambito_id: i64, p: &AmbitoProfile, audit: &AuditEntry) -> Result<()> {
         p.validate()?;
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let c = &p.contacts;
-                let updated: Option<i64> = sqlx::query_scalar(
-                    "UPDATE ambiti SET lead_municipality = $2, address = $3, email = $4, pec = $5, phone = $6,
+        audited!(self, audit, |tx| {
+            let c = &p.contacts;
+            let updated: Option<i64> = sqlx::query_scalar(
+                "UPDATE ambiti SET lead_municipality = $2, address = $3, email = $4, pec = $5, phone = $6,
                  website = $7, privacy_notice = $8, letterhead = $9 WHERE id = $1 RETURNING id",
-                )
+            )
+            .bind(ambito_id)
+            .bind(&p.lead_municipality)
+            .bind(&p.address)
+            .bind(&c.email)
+            .bind(&c.pec)
+            .bind(&c.phone)
+            .bind(&c.website)
+            .bind(&p.privacy_notice)
+            .bind(&p.letterhead)
+            .fetch_optional(&mut *tx)
+            .await?;
+            updated.ok_or(StoreError::NotFound)?;
+            sqlx::query("DELETE FROM ambito_municipalities WHERE ambito_id = $1")
                 .bind(ambito_id)
-                .bind(&p.lead_municipality)
-                .bind(&p.address)
-                .bind(&c.email)
-                .bind(&c.pec)
-                .bind(&c.phone)
-                .bind(&c.website)
-                .bind(&p.privacy_notice)
-                .bind(&p.letterhead)
-                .fetch_optional(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-                updated.ok_or(StoreError::NotFound)?;
-                sqlx::query("DELETE FROM ambito_municipalities WHERE ambito_id = $1")
+            for (position, name) in p.municipalities.iter().enumerate() {
+                sqlx::query("INSERT INTO ambito_municipalities (ambito_id, position, name) VALUES ($1, $2, $3)")
                     .bind(ambito_id)
+                    .bind(position as i32)
+                    .bind(name)
                     .execute(&mut *tx)
                     .await?;
-                for (position, name) in p.municipalities.iter().enumerate() {
-                    sqlx::query("INSERT INTO ambito_municipalities (ambito_id, position, name) VALUES ($1, $2, $3)")
-                        .bind(ambito_id)
-                        .bind(position as i32)
-                        .bind(name)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
-                    .bind(ambito_id)
-                    .execute(&mut *tx)
-                    .await?;
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
             }
-        )
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
+                .bind(ambito_id)
+                .execute(&mut *tx)
+                .await?;
+        })
     }
 }
 
@@ -226,15 +217,9 @@ impl Store {
             errors.push("slug", "taken", format!("L'indirizzo breve «{}» è già di un altro Ambito.", identity.slug));
             return Err(errors.into());
         }
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let c = &profile.contacts;
-                    let id: i64 = sqlx::query_scalar(
+        audited!(self, audit, |tx| {
+            let c = &profile.contacts;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO ambiti (slug, name, province, region, lead_municipality, address, email, pec, phone, website,
                     privacy_notice, letterhead, short_code, association_form, retention_years, source)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
@@ -257,21 +242,16 @@ impl Store {
             .bind(&identity.source)
             .fetch_one(&mut *tx)
             .await?;
-                    for (position, name) in profile.municipalities.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO ambito_municipalities (ambito_id, position, name) VALUES ($1, $2, $3)",
-                        )
-                        .bind(id)
-                        .bind(position as i32)
-                        .bind(name)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(id)
-                }
-        )
+            for (position, name) in profile.municipalities.iter().enumerate() {
+                sqlx::query("INSERT INTO ambito_municipalities (ambito_id, position, name) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(position as i32)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            id
+        })
     }
 
     /// Saves an Ambito's identity, audited; its processes' pages are refreshed.
@@ -288,14 +268,8 @@ impl Store {
             errors.push("slug", "taken", format!("L'indirizzo breve «{}» è già di un altro Ambito.", identity.slug));
             return Err(errors.into());
         }
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let updated: Option<i64> = sqlx::query_scalar(
+        audited!(self, audit, |tx| {
+            let updated: Option<i64> = sqlx::query_scalar(
                 "UPDATE ambiti SET slug = $2, name = $3, province = $4, region = $5, short_code = $6, association_form = $7,
                     retention_years = $8, source = $9 WHERE id = $1 RETURNING id",
             )
@@ -310,40 +284,28 @@ impl Store {
             .bind(&identity.source)
             .fetch_optional(&mut *tx)
             .await?;
-                    updated.ok_or(StoreError::NotFound)?;
-                    sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
-                        .bind(ambito_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(())
-                }
-        )
+            updated.ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
+                .bind(ambito_id)
+                .execute(&mut *tx)
+                .await?;
+        })
     }
 
     /// Replaces an Ambito's letterhead logo (already checked by its content), audited.
     pub async fn set_ambito_logo(&self, ambito_id: i64, logo: &AmbitoLogo, audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query("UPDATE ambiti SET logo = $2, logo_type = $3 WHERE id = $1")
-                    .bind(ambito_id)
-                    .bind(&logo.bytes)
-                    .bind(&logo.content_type)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
-                    .bind(ambito_id)
-                    .execute(&mut *tx)
-                    .await?;
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        )
+        audited!(self, audit, |tx| {
+            sqlx::query("UPDATE ambiti SET logo = $2, logo_type = $3 WHERE id = $1")
+                .bind(ambito_id)
+                .bind(&logo.bytes)
+                .bind(&logo.content_type)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE processes SET revision = revision + 1 WHERE ambito_id = $1")
+                .bind(ambito_id)
+                .execute(&mut *tx)
+                .await?;
+        })
     }
 
     pub async fn ambito_logo(&self, ambito_id: i64) -> Result<Option<AmbitoLogo>> {

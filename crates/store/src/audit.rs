@@ -158,6 +158,50 @@ macro_rules! audit_on {
 }
 pub(crate) use audit_on;
 
+/// Runs `$body` in a write transaction `$tx`, writes `$audit` in the same
+/// transaction and commits: the one shape of every audited write. `$body` gives
+/// the result; its `?` returns from the enclosing function, as in [`on_pool!`].
+///
+/// - `audited!(store, audit, |tx| body)`: `audit` is a `&AuditEntry`, the last
+///   write before the commit.
+/// - `audited!(store, audit, |tx| body, then after)`: `after` runs between the
+///   entry and the commit, for the writes that follow their entry.
+/// - `audited!(store, maybe audit, |tx| body)`: `audit` is an
+///   `Option<&AuditEntry>`, for the writes audited only when the caller asks.
+/// - `audited!(store, |tx| body)`: `body` gives `(result, entry)`, for the
+///   entries made inside the transaction from what it wrote or read.
+macro_rules! audited {
+    (@in $store:expr, |$tx:ident| $result_and_entry:expr $(, then $after:expr)?) => {
+        $crate::on_pool!(
+            $store,
+            write | pool | {
+                let mut conn = pool.acquire().await?;
+                let mut $tx = sqlx::Connection::begin(&mut *conn).await?;
+                let (result, entry) = $result_and_entry;
+                if let Some(entry) = entry {
+                    $crate::audit::audit_on!(&mut *$tx, &entry).await?;
+                }
+                $($after;)?
+                $tx.commit().await?;
+                Ok::<_, $crate::StoreError>(result)
+            }
+        )
+    };
+    ($store:expr, maybe $audit:expr, |$tx:ident| $body:expr) => {
+        $crate::audit::audited!(@in $store, |$tx| ($body, $audit))
+    };
+    ($store:expr, |$tx:ident| $body:expr) => {
+        $crate::audit::audited!(@in $store, |$tx| {
+            let (result, entry) = $body;
+            (result, Some(entry))
+        })
+    };
+    ($store:expr, $audit:expr, |$tx:ident| $body:expr $(, then $after:expr)?) => {
+        $crate::audit::audited!(@in $store, |$tx| ($body, Some($audit)) $(, then $after)?)
+    };
+}
+pub(crate) use audited;
+
 fn stored_from_row(row: &impl Columns) -> Result<StoredAuditEntry> {
     Ok(StoredAuditEntry {
         sequence: row.int("sequence")?,

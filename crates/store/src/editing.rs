@@ -6,10 +6,8 @@
 use concerto_domain::{
     AreaInput, AuditEntry, PhaseInput, ProcessSettings, SessionInput, SessionSchedule, TableInput, may_remove_area,
 };
-use sqlx::Connection;
 
-use crate::audit::audit_on;
-use crate::{Result, Store, StoreError, on_pool};
+use crate::{Result, Store, StoreError};
 
 /// A kind of part of a process's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,21 +36,14 @@ const AREA_USE: &str = "SELECT (SELECT COUNT(*) FROM expression_participations W
     + (SELECT COUNT(*) FROM proposal_areas WHERE area_id = $1)";
 
 /// Runs `$body` in a write transaction `$tx`, then moves the revision of
-/// `$process_id`, writes `$audit` and commits. `$body` gives the result.
+/// `$process_id` and writes `$audit`, through `audited!`. `$body` gives the result.
 macro_rules! edit {
     ($store:expr, $process_id:expr, $audit:expr, |$tx:ident| $body:expr) => {
-        on_pool!(
-            $store,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut $tx = conn.begin().await?;
-                let result = $body;
-                sqlx::query(BUMP_REVISION).bind($process_id).bind($audit.at).execute(&mut *$tx).await?;
-                audit_on!(&mut *$tx, $audit).await?;
-                $tx.commit().await?;
-                Ok(result)
-            }
-        )
+        $crate::audit::audited!($store, $audit, |$tx| {
+            let result = $body;
+            sqlx::query(BUMP_REVISION).bind($process_id).bind($audit.at).execute(&mut *$tx).await?;
+            result
+        })
     };
 }
 

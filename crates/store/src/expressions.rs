@@ -10,7 +10,7 @@ use concerto_domain::{
 };
 use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::{audit_on, audited};
 use crate::outbox::enqueue_on;
 use crate::pacts::{end_pact_of_expression, pact_follows_expression};
 use crate::rows::{Columns, Key, corrupt};
@@ -619,30 +619,23 @@ impl Store {
             before: None,
             after: Some(serde_json::json!({ "protocol": current.protocol.to_string() }).to_string()),
         };
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                // Inserted only while that version is still the current one.
-                let added = sqlx::query(
-                    "INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id)
+        audited!(self, &entry, |tx| {
+            // Inserted only while that version is still the current one.
+            let added = sqlx::query(
+                "INSERT INTO expression_links (digest, expression_id, issued_at, issued_for_id)
                  SELECT $1, id, $3, id FROM expressions WHERE id = $2 AND status = 'active'",
-                )
-                .bind(digest)
-                .bind(current.id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-                if added.rows_affected() != 1 {
-                    return Ok(false);
-                }
-                enqueue_on!(&mut *tx, message, at).await?;
-                audit_on!(&mut *tx, &entry).await?;
-                tx.commit().await?;
-                Ok(true)
+            )
+            .bind(digest)
+            .bind(current.id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if added.rows_affected() != 1 {
+                return Ok(false);
             }
-        )
+            enqueue_on!(&mut *tx, message, at).await?;
+            true
+        })
     }
 
     /// Withdraws the current expression behind a management link, and its pact with it.
@@ -660,27 +653,19 @@ impl Store {
             ),
             after: Some(serde_json::json!({ "status": "withdrawn" }).to_string()),
         };
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let moved = sqlx::query(
+        audited!(self, &entry, |tx| {
+            let moved = sqlx::query(
                 "UPDATE expressions SET status = 'withdrawn', withdrawn_at = $2 WHERE id = $1 AND status = 'active'",
             )
             .bind(current.id)
             .bind(at)
             .execute(&mut *tx)
             .await?;
-                if moved.rows_affected() != 1 {
-                    return Err(StoreError::NotFound);
-                }
-                end_pact_of_expression!(&mut *tx, current.id, at, "manifestazione di interesse ritirata").await?;
-                audit_on!(&mut *tx, &entry).await?;
-                tx.commit().await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
             }
-        );
-        Ok(())
+            end_pact_of_expression!(&mut *tx, current.id, at, "manifestazione di interesse ritirata").await?;
+        })
     }
 
     /// Annuls a registration of the process `a.process_id` (DPR 445/2000, art. 54):
@@ -713,12 +698,8 @@ impl Store {
             ),
             after: Some(serde_json::json!({ "status": "annulled", "reason": a.reason }).to_string()),
         };
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let moved = sqlx::query(
+        audited!(self, &entry, |tx| {
+            let moved = sqlx::query(
                 "UPDATE expressions SET status = 'withdrawn', annulled_at = $2, annulled_by = $3, annulment_reason = $4
                  WHERE id = $1 AND status = $5 AND annulled_at IS NULL",
             )
@@ -729,17 +710,13 @@ impl Store {
             .bind(target.status.code())
             .execute(&mut *tx)
             .await?;
-                if moved.rows_affected() != 1 {
-                    return Err(StoreError::Conflict(
-                        "la manifestazione di interesse è stata modificata nel frattempo".into(),
-                    ));
-                }
-                end_pact_of_expression!(&mut *tx, target.id, a.at, "registrazione annullata dall'ufficio").await?;
-                audit_on!(&mut *tx, &entry).await?;
-                enqueue_on!(&mut *tx, message, a.at).await?;
-                tx.commit().await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "la manifestazione di interesse è stata modificata nel frattempo".into(),
+                ));
             }
-        );
+            end_pact_of_expression!(&mut *tx, target.id, a.at, "registrazione annullata dall'ufficio").await?;
+        }, then enqueue_on!(&mut *tx, message, a.at).await?)?;
         self.expression_by_id(target.id).await?.ok_or(StoreError::NotFound)
     }
 

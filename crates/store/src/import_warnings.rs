@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use concerto_domain::AuditEntry;
 use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::rows::Columns;
 use crate::{Result, Store, on_pool};
 
@@ -67,28 +67,21 @@ impl Store {
     /// Marks the warning `id` of the process resolved, with its audit entry. False
     /// when it was resolved already or belongs to another process.
     pub async fn resolve_import_warning(&self, process_id: i64, id: i64, by: &str, audit: &AuditEntry) -> Result<bool> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE import_warnings SET resolved_at = $3, resolved_by = $4
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "UPDATE import_warnings SET resolved_at = $3, resolved_by = $4
                  WHERE id = $1 AND process_id = $2 AND resolved_at IS NULL",
-                )
-                .bind(id)
-                .bind(process_id)
-                .bind(audit.at)
-                .bind(by)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
-                    return Ok(false);
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(true)
+            )
+            .bind(id)
+            .bind(process_id)
+            .bind(audit.at)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
             }
-        )
+            true
+        })
     }
 }

@@ -3,6 +3,27 @@
 //! Each query is written once, in SQL that both backends accept, and run on the
 //! typed pool of the backend in use through [`on_pool!`]. The few statements that
 //! differ live in [`dialect`]. All SQL of the project lives in this crate.
+//!
+//! The store's macros, by the module that defines them. Those ending in `_on` work
+//! through a connection (or pool) the caller gives, and evaluate to a future:
+//! - `on_pool!` (here): runs a body on the read or the write pool of the backend in use.
+//! - `audited!` (`audit`): runs a body in a write transaction with its audit entry, and commits.
+//! - `audit_on!` (`audit`): appends an audit entry to the hash chain.
+//! - `edit!` (`editing`): `audited!` for an edit of a process, moving its revision.
+//! - `account_entry_on!` (`accounts`): makes the audit entry of an account event.
+//! - `spend_link_on!` (`onboarding`): spends an open single-use account link.
+//! - `enqueue_on!` (`outbox`): queues an e-mail with its attachments.
+//! - `attach_on!` (`outbox`): fills in the attachments of e-mails read from the queue.
+//! - `lock_on!` (`tables::meetings`): takes a session's lock on PostgreSQL.
+//! - `rebalance_on!` (`tables::meetings`): offers a session's free seats to those waiting.
+//! - `form_proposal_follows!` (`tables::proposals`): keeps the form's proposal at the tables.
+//! - `pact_follows_expression!` (`pacts`): makes, keeps or ends the pact of a new expression.
+//! - `end_pact_of_expression!` (`pacts`): withdraws the pact of an expression.
+//! - `end_pact_on!` (`pacts`): withdraws a pact by the system.
+//! - `bind_content!` (`observatory`): binds a record's search columns to a query.
+//! - `index_version!` (`observatory`): writes a record's areas and kept version.
+//! - `apply_pending!` (`migrate`): applies the migrations not yet recorded.
+//! - `impl_columns!` (`rows`): implements `Columns` for a backend's row type.
 
 mod accounts;
 mod ambiti;

@@ -15,7 +15,7 @@ use concerto_domain::observatory::{
 use concerto_domain::{AuditEntry, ProcessStatus};
 use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, on_pool};
@@ -303,29 +303,20 @@ impl Store {
         for content in contents {
             content.validate()?;
         }
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
-                let mut ids = Vec::with_capacity(contents.len());
-                for content in contents {
-                    let json = to_json(content)?;
-                    let query =
-                        sqlx::query_scalar(INSERT_RECORD).bind(None::<i64>).bind(source.code()).bind(None::<i32>);
-                    let id: i64 =
-                        bind_content!(query, content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
-                    index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
-                    ids.push(id);
-                }
-                if let Some(entry) = audit {
-                    audit_on!(&mut *tx, entry).await?;
-                }
-                tx.commit().await?;
-                Ok(ids)
+        audited!(self, maybe audit, |tx| {
+            let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+            let mut ids = Vec::with_capacity(contents.len());
+            for content in contents {
+                let json = to_json(content)?;
+                let query =
+                    sqlx::query_scalar(INSERT_RECORD).bind(None::<i64>).bind(source.code()).bind(None::<i32>);
+                let id: i64 =
+                    bind_content!(query, content, &json).bind(now).bind(stamp).fetch_one(&mut *tx).await?;
+                index_version!(&mut *tx, id, 1i32, content, &json, now, source.code()).await?;
+                ids.push(id);
             }
-        )
+            ids
+        })
     }
 
     /// A listed record.
@@ -466,48 +457,39 @@ impl Store {
         message: Option<crate::NewEmail>,
     ) -> Result<()> {
         let now = audit.at;
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let decided = sqlx::query(
-                    "UPDATE observatory_corrections SET status = $2, decided_at = $3, decided_by = $4, reason = $5
+        audited!(self, audit, |tx| {
+            let decided = sqlx::query(
+                "UPDATE observatory_corrections SET status = $2, decided_at = $3, decided_by = $4, reason = $5
                  WHERE id = $1 AND status = 'pending' RETURNING record_id, completion",
-                )
-                .bind(correction_id)
-                .bind(decision.code())
-                .bind(now)
-                .bind(moderator)
-                .bind(decision.reason())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-                if matches!(decision, Moderation::Accept { .. }) {
-                    let id = decided.int("record_id")?;
-                    let completion: Completion = from_json("completion", &decided.text("completion")?)?;
-                    let row = sqlx::query("SELECT version, content FROM observatory_records WHERE id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let version = row.small("version")? + 1;
-                    let current: RecordContent = from_json("content", &row.text("content")?)?;
-                    let content = current.completed(&completion);
-                    let json = to_json(&content)?;
-                    let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
-                    let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version);
-                    bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
-                    let note = format!("correction:{correction_id}");
-                    index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
-                }
-                audit_on!(&mut *tx, audit).await?;
-                if let Some(message) = &message {
-                    enqueue_on!(&mut *tx, *message, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+            )
+            .bind(correction_id)
+            .bind(decision.code())
+            .bind(now)
+            .bind(moderator)
+            .bind(decision.reason())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            if matches!(decision, Moderation::Accept { .. }) {
+                let id = decided.int("record_id")?;
+                let completion: Completion = from_json("completion", &decided.text("completion")?)?;
+                let row = sqlx::query("SELECT version, content FROM observatory_records WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let version = row.small("version")? + 1;
+                let current: RecordContent = from_json("content", &row.text("content")?)?;
+                let content = current.completed(&completion);
+                let json = to_json(&content)?;
+                let stamp: i64 = sqlx::query_scalar(BUMP_REVISION).fetch_one(&mut *tx).await?;
+                let query = sqlx::query(UPDATE_RECORD).bind(id).bind(version);
+                bind_content!(query, &content, &json).bind(now).bind(stamp).execute(&mut *tx).await?;
+                let note = format!("correction:{correction_id}");
+                index_version!(&mut *tx, id, version, &content, &json, now, note).await?;
             }
-        )
+        }, then if let Some(message) = &message {
+            enqueue_on!(&mut *tx, *message, now).await?;
+        })
     }
 
     /// The anonymised figures of a process per area: counts of its current

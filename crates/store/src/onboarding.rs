@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use concerto_domain::{AccountChange, Role, keeps_a_platform_admin};
 use sqlx::Connection;
 
-use crate::accounts::{NewAccount, audit_account_on, normalise};
+use crate::accounts::{NewAccount, account_entry_on, normalise};
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -164,43 +165,37 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
         let email = normalise(email);
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                if spend_link_on!(tx, digest, LinkPurpose::Setup, now).await?.is_none() {
-                    return Ok(None);
-                }
-                let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&mut *tx).await?;
-                if accounts > 0 {
-                    return Ok(None);
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO accounts (email, display_name, role, password_hash, created_at, terms_accepted_at)
-                 VALUES ($1, $1, 'platform-admin', $2, $3, $3) RETURNING id",
-                )
-                .bind(&email)
-                .bind(password_hash)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let after =
-                    serde_json::json!({ "email": email, "role": "platform-admin", "terms_accepted": true }).to_string();
-                audit_account_on!(
-                    &mut *tx,
-                    Some(id),
-                    format!("account:{id}"),
-                    "setup",
-                    "account.create",
-                    now,
-                    Some(after)
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(Some(id))
+        audited!(self, |tx| {
+            if spend_link_on!(tx, digest, LinkPurpose::Setup, now).await?.is_none() {
+                return Ok(None);
             }
-        )
+            let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&mut *tx).await?;
+            if accounts > 0 {
+                return Ok(None);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO accounts (email, display_name, role, password_hash, created_at, terms_accepted_at)
+                 VALUES ($1, $1, 'platform-admin', $2, $3, $3) RETURNING id",
+            )
+            .bind(&email)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let after =
+                serde_json::json!({ "email": email, "role": "platform-admin", "terms_accepted": true }).to_string();
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(id),
+                format!("account:{id}"),
+                "setup",
+                "account.create",
+                now,
+                Some(after)
+            )
+            .await?;
+            (Some(id), entry)
+        })
     }
 
     /// Creates an invited account without a password, its invitation link and the
@@ -220,14 +215,8 @@ impl Store {
         }
         let after = serde_json::json!({ "email": email, "role": account.role.code(), "ambito_id": account.ambito_id })
             .to_string();
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let id: i64 = sqlx::query_scalar(
+        audited!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (email, display_name, role, ambito_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(&email)
@@ -237,7 +226,7 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-                    sqlx::query(
+            sqlx::query(
                 "INSERT INTO account_links (digest, purpose, account_id, created_at, expires_at) VALUES ($1, 'invitation', $2, $3, $4)",
             )
             .bind(digest)
@@ -246,21 +235,19 @@ impl Store {
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-                    enqueue_on!(&mut *tx, message, now).await?;
-                    audit_account_on!(
-                        &mut *tx,
-                        Some(id),
-                        format!("account:{id}"),
-                        actor,
-                        "account.invite",
-                        now,
-                        Some(after)
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    Ok(id)
-                }
-        )
+            enqueue_on!(&mut *tx, message, now).await?;
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(id),
+                format!("account:{id}"),
+                actor,
+                "account.invite",
+                now,
+                Some(after)
+            )
+            .await?;
+            (id, entry)
+        })
     }
 
     /// Uses an invitation: sets the account's password, audited. `None` when the
@@ -271,36 +258,30 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let Some((Some(id), _)) = spend_link_on!(tx, digest, LinkPurpose::Invitation, now).await? else {
-                    return Ok(None);
-                };
-                sqlx::query(
-                    "UPDATE accounts SET password_hash = $2, session_generation = session_generation + 1 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(password_hash)
-                .execute(&mut *tx)
-                .await?;
-                let subject = format!("account:{id}");
-                audit_account_on!(
-                    &mut *tx,
-                    Some(id),
-                    subject,
-                    "holder:invitation-link",
-                    "account.invitation_used",
-                    now,
-                    None::<String>
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(Some(id))
-            }
-        )
+        audited!(self, |tx| {
+            let Some((Some(id), _)) = spend_link_on!(tx, digest, LinkPurpose::Invitation, now).await? else {
+                return Ok(None);
+            };
+            sqlx::query(
+                "UPDATE accounts SET password_hash = $2, session_generation = session_generation + 1 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+            let subject = format!("account:{id}");
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(id),
+                subject,
+                "holder:invitation-link",
+                "account.invitation_used",
+                now,
+                None::<String>
+            )
+            .await?;
+            (Some(id), entry)
+        })
     }
 
     /// Records a link to verify `email` before a representative's account is made
@@ -346,27 +327,20 @@ impl Store {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let Some((_, Some(email))) = spend_link_on!(tx, digest, LinkPurpose::Verification, now).await?
-                    else {
-                        return Ok(None);
-                    };
-                    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
-                        .bind(&email)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if taken.is_some() {
-                        return Err(StoreError::Conflict(format!(
-                            "esiste già un account con l'indirizzo {email}: accedere con la sua password"
-                        )));
-                    }
-                    let id: i64 = sqlx::query_scalar(
+        audited!(self, |tx| {
+            let Some((_, Some(email))) = spend_link_on!(tx, digest, LinkPurpose::Verification, now).await? else {
+                return Ok(None);
+            };
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::Conflict(format!(
+                    "esiste già un account con l'indirizzo {email}: accedere con la sua password"
+                )));
+            }
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (email, display_name, role, password_hash, created_at) VALUES ($1, $1, 'representative', $2, $3) RETURNING id",
             )
             .bind(&email)
@@ -374,22 +348,19 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-                    let after =
-                        serde_json::json!({ "email": email, "role": "representative", "verified": true }).to_string();
-                    audit_account_on!(
-                        &mut *tx,
-                        Some(id),
-                        format!("account:{id}"),
-                        "holder:verification-link",
-                        "account.create",
-                        now,
-                        Some(after)
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    Ok(Some(id))
-                }
-        )
+            let after = serde_json::json!({ "email": email, "role": "representative", "verified": true }).to_string();
+            let entry = account_entry_on!(
+                &mut *tx,
+                Some(id),
+                format!("account:{id}"),
+                "holder:verification-link",
+                "account.create",
+                now,
+                Some(after)
+            )
+            .await?;
+            (Some(id), entry)
+        })
     }
 
     /// The accounts of an Ambito (`Some`) or every account (`None`), by e-mail.
@@ -425,40 +396,34 @@ impl Store {
     /// leave no active platform administrator. Deactivating ends its sessions at
     /// once; a role that needs an Ambito keeps the account's, a platform role drops it.
     pub async fn change_account(&self, id: i64, change: AccountChange, actor: &str, now: DateTime<Utc>) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let row = sqlx::query("SELECT role, disabled, ambito_id FROM accounts WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    let code = row.text("role")?;
-                    let current = Role::from_code(&code).ok_or_else(|| corrupt("role", &code))?;
-                    let disabled = row.flag("disabled")?;
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM accounts WHERE role = 'platform-admin' AND NOT disabled AND id <> $1",
-                    )
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    keeps_a_platform_admin(current, disabled, change, others)?;
-                    let (action, after) = match change {
-                        AccountChange::Role(role) => {
-                            if role.needs_ambito() && row.opt_int("ambito_id")?.is_none() {
-                                let mut errors = concerto_domain::FieldErrors::default();
-                                errors.push(
-                                    "role",
-                                    "needs_ambito",
-                                    "Questo ruolo richiede un Ambito: invitare la persona dall'Ambito.",
-                                );
-                                return Err(errors.into());
-                            }
-                            sqlx::query(
+        audited!(self, |tx| {
+            let row = sqlx::query("SELECT role, disabled, ambito_id FROM accounts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let code = row.text("role")?;
+            let current = Role::from_code(&code).ok_or_else(|| corrupt("role", &code))?;
+            let disabled = row.flag("disabled")?;
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM accounts WHERE role = 'platform-admin' AND NOT disabled AND id <> $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            keeps_a_platform_admin(current, disabled, change, others)?;
+            let (action, after) = match change {
+                AccountChange::Role(role) => {
+                    if role.needs_ambito() && row.opt_int("ambito_id")?.is_none() {
+                        let mut errors = concerto_domain::FieldErrors::default();
+                        errors.push(
+                            "role",
+                            "needs_ambito",
+                            "Questo ruolo richiede un Ambito: invitare la persona dall'Ambito.",
+                        );
+                        return Err(errors.into());
+                    }
+                    sqlx::query(
                         "UPDATE accounts SET role = $2, ambito_id = CASE WHEN $3 THEN ambito_id ELSE NULL END WHERE id = $1",
                     )
                     .bind(id)
@@ -466,28 +431,27 @@ impl Store {
                     .bind(role.needs_ambito())
                     .execute(&mut *tx)
                     .await?;
-                            ("account.role", serde_json::json!({ "from": current.code(), "to": role.code() }))
-                        }
-                        AccountChange::Deactivate => {
-                            sqlx::query("UPDATE accounts SET disabled = TRUE, session_generation = session_generation + 1 WHERE id = $1")
+                    ("account.role", serde_json::json!({ "from": current.code(), "to": role.code() }))
+                }
+                AccountChange::Deactivate => {
+                    sqlx::query("UPDATE accounts SET disabled = TRUE, session_generation = session_generation + 1 WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                    ("account.deactivate", serde_json::json!({ "disabled": true }))
+                }
+                AccountChange::Reactivate => {
+                    sqlx::query("UPDATE accounts SET disabled = FALSE WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                            ("account.deactivate", serde_json::json!({ "disabled": true }))
-                        }
-                        AccountChange::Reactivate => {
-                            sqlx::query("UPDATE accounts SET disabled = FALSE WHERE id = $1")
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                            ("account.reactivate", serde_json::json!({ "disabled": false }))
-                        }
-                    };
-                    let subject = format!("account:{id}");
-                    audit_account_on!(&mut *tx, Some(id), subject, actor, action, now, Some(after.to_string())).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    ("account.reactivate", serde_json::json!({ "disabled": false }))
                 }
-        )
+            };
+            let subject = format!("account:{id}");
+            let entry =
+                account_entry_on!(&mut *tx, Some(id), subject, actor, action, now, Some(after.to_string())).await?;
+            ((), entry)
+        })
     }
 }

@@ -2,14 +2,16 @@
 //! expression in its own transaction, then each step recorded with its event, the
 //! uploaded file or the withdrawal declaration, the messages and the audit entry.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use concerto_domain::{
     AuditEntry, Pact, PactAction, PactKind, PactState, ProtocolNumber, SignatureMethod, SignedFile, SignedFileKind,
     WithdrawalDeclaration, next_state,
 };
-use sqlx::{Connection, Row};
+use sqlx::Row;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -33,6 +35,27 @@ pub struct PactStep<'a> {
     pub emails: &'a [NewEmail],
     /// The audit entry of an office action.
     pub audit: Option<&'a AuditEntry>,
+}
+
+impl PactStep<'_> {
+    /// The step `action` on pact `pact_id`, by `actor` from `address`, with nothing
+    /// attached: no document, file, declaration, e-mail or audit entry.
+    pub fn new(pact_id: i64, action: PactAction, at: DateTime<Utc>, actor: String, address: String) -> Self {
+        PactStep {
+            pact_id,
+            action,
+            at,
+            actor,
+            address: Some(address),
+            document_sha256: None,
+            detail: None,
+            signature: None,
+            file: None,
+            withdrawal: None,
+            emails: &[],
+            audit: None,
+        }
+    }
 }
 
 /// An uploaded signed file that passed its checks.
@@ -254,36 +277,30 @@ impl Store {
             "UPDATE pacts SET state = $3, {column} = $4,
              signature_method = COALESCE($5, signature_method) WHERE id = $1 AND state = $2"
         );
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let moved = sqlx::query(&update)
-                        .bind(pact.id)
-                        .bind(pact.state.code())
-                        .bind(to.code())
-                        .bind(step.at)
-                        .bind(step.signature.map(SignatureMethod::code))
-                        .execute(&mut *tx)
-                        .await?;
-                    if moved.rows_affected() != 1 {
-                        return Err(StoreError::Conflict("il patto è stato modificato nel frattempo".into()));
-                    }
-                    sqlx::query(INSERT_EVENT)
-                        .bind(pact.id)
-                        .bind(step.at)
-                        .bind(step.action.code())
-                        .bind(&step.actor)
-                        .bind(&step.address)
-                        .bind(&step.document_sha256)
-                        .bind(&step.detail)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(f) = &step.file {
-                        sqlx::query(
+        audited!(self, |tx| {
+            let moved = sqlx::query(&update)
+                .bind(pact.id)
+                .bind(pact.state.code())
+                .bind(to.code())
+                .bind(step.at)
+                .bind(step.signature.map(SignatureMethod::code))
+                .execute(&mut *tx)
+                .await?;
+            if moved.rows_affected() != 1 {
+                return Err(StoreError::Conflict("il patto è stato modificato nel frattempo".into()));
+            }
+            sqlx::query(INSERT_EVENT)
+                .bind(pact.id)
+                .bind(step.at)
+                .bind(step.action.code())
+                .bind(&step.actor)
+                .bind(&step.address)
+                .bind(&step.document_sha256)
+                .bind(&step.detail)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(f) = &step.file {
+                sqlx::query(
                     "INSERT INTO pact_files (pact_id, uploaded_at, file_kind, signature_detected, size, sha256, content)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
@@ -296,9 +313,9 @@ impl Store {
                 .bind(f.content)
                 .execute(&mut *tx)
                 .await?;
-                    }
-                    if let Some(w) = step.withdrawal {
-                        sqlx::query(
+            }
+            if let Some(w) = step.withdrawal {
+                sqlx::query(
                     "INSERT INTO pact_withdrawals (pact_id, declared_at, declarant, capacity, reason) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(pact.id)
@@ -308,28 +325,24 @@ impl Store {
                 .bind(&w.reason)
                 .execute(&mut *tx)
                 .await?;
-                    }
-                    for email in step.emails {
-                        enqueue_on!(&mut *tx, email, step.at).await?;
-                    }
-                    // Every step is audited: the office's with its own entry, the
-                    // organization's with one made from the step.
-                    let own_entry;
-                    let entry = match step.audit {
-                        Some(entry) => entry,
-                        None => {
-                            let ambito: String = sqlx::query_scalar("SELECT slug FROM ambiti WHERE id = $1")
-                                .bind(pact.ambito_id)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            own_entry = step_entry(step, &pact, to, ambito);
-                            &own_entry
-                        }
-                    };
-                    audit_on!(&mut *tx, entry).await?;
-                    tx.commit().await?;
+            }
+            for email in step.emails {
+                enqueue_on!(&mut *tx, email, step.at).await?;
+            }
+            // Every step is audited: the office's with its own entry, the
+            // organization's with one made from the step.
+            let entry = match step.audit {
+                Some(entry) => Cow::Borrowed(entry),
+                None => {
+                    let ambito: String = sqlx::query_scalar("SELECT slug FROM ambiti WHERE id = $1")
+                        .bind(pact.ambito_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    Cow::Owned(step_entry(step, &pact, to, ambito))
                 }
-        );
+            };
+            ((), entry)
+        })?;
         self.pact(pact.id).await?.ok_or(StoreError::NotFound)
     }
 

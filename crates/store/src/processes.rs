@@ -11,7 +11,7 @@ use concerto_domain::{
 };
 use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, Key, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -126,130 +126,121 @@ impl Store {
         // In a block of its own, so that the `?`s below end the block and the map_err
         // after it sees every error.
         let outcome: Result<i64> = async {
-            on_pool!(
-                self,
-                write | pool | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let process_id: i64 = sqlx::query_scalar(INSERT_PROCESS)
-                        .bind(ambito_id)
-                        .bind(&h.slug)
-                        .bind(&h.title)
-                        .bind(h.cycle.from)
-                        .bind(h.cycle.to)
-                        .bind(&h.regional_plan)
-                        .bind(h.legal_references.join("\n"))
-                        .bind(h.status.code())
-                        .bind(h.deadline.map(|d| d.instant()))
-                        .bind(&h.channels.email)
-                        .bind(&h.channels.pec)
-                        .bind(&h.channels.url)
-                        .bind(h.channels.online_form)
-                        .bind(&h.contact_person)
-                        .bind(&h.description)
-                        .bind(&h.eligibility)
-                        .bind(h.signatory.as_ref().map(|s| s.role.as_str()))
-                        .bind(h.signatory.as_ref().map(|s| s.name.as_str()))
-                        .bind(h.minimum_age.map(|m| m.years as i32))
-                        .bind(h.minimum_age.map(|m| m.reference_date))
-                        .bind(Utc::now())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    // A process created closed (the demo's, an import of an old one) starts
-                    // its retention period now, the first moment Concerto knows it closed.
-                    sqlx::query("UPDATE processes SET closed_at = created_at WHERE id = $1 AND status = 'closed'")
-                        .bind(process_id)
-                        .execute(&mut *tx)
-                        .await?;
+            audited!(self, maybe audit, |tx| {
+                let process_id: i64 = sqlx::query_scalar(INSERT_PROCESS)
+                    .bind(ambito_id)
+                    .bind(&h.slug)
+                    .bind(&h.title)
+                    .bind(h.cycle.from)
+                    .bind(h.cycle.to)
+                    .bind(&h.regional_plan)
+                    .bind(h.legal_references.join("\n"))
+                    .bind(h.status.code())
+                    .bind(h.deadline.map(|d| d.instant()))
+                    .bind(&h.channels.email)
+                    .bind(&h.channels.pec)
+                    .bind(&h.channels.url)
+                    .bind(h.channels.online_form)
+                    .bind(&h.contact_person)
+                    .bind(&h.description)
+                    .bind(&h.eligibility)
+                    .bind(h.signatory.as_ref().map(|s| s.role.as_str()))
+                    .bind(h.signatory.as_ref().map(|s| s.name.as_str()))
+                    .bind(h.minimum_age.map(|m| m.years as i32))
+                    .bind(h.minimum_age.map(|m| m.reference_date))
+                    .bind(Utc::now())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                // A process created closed (the demo's, an import of an old one) starts
+                // its retention period now, the first moment Concerto knows it closed.
+                sqlx::query("UPDATE processes SET closed_at = created_at WHERE id = $1 AND status = 'closed'")
+                    .bind(process_id)
+                    .execute(&mut *tx)
+                    .await?;
 
-                    let mut phase_ids = Vec::with_capacity(process.phases.len());
-                    for (position, phase) in process.phases.iter().enumerate() {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO phases (process_id, position, name, description, starts_on, ends_on)
+                let mut phase_ids = Vec::with_capacity(process.phases.len());
+                for (position, phase) in process.phases.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO phases (process_id, position, name, description, starts_on, ends_on)
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        )
-                        .bind(process_id)
-                        .bind(position as i32)
-                        .bind(&phase.name)
-                        .bind(&phase.description)
-                        .bind(phase.starts_on)
-                        .bind(phase.ends_on)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        phase_ids.push(id);
-                    }
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&phase.name)
+                    .bind(&phase.description)
+                    .bind(phase.starts_on)
+                    .bind(phase.ends_on)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    phase_ids.push(id);
+                }
 
-                    let mut area_ids = Vec::with_capacity(process.areas.len());
-                    for (position, area) in process.areas.iter().enumerate() {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO areas (process_id, position, name, catalogue_code)
+                let mut area_ids = Vec::with_capacity(process.areas.len());
+                for (position, area) in process.areas.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO areas (process_id, position, name, catalogue_code)
                          VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(process_id)
-                        .bind(position as i32)
-                        .bind(&area.name)
-                        .bind(&area.catalogue_code)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        area_ids.push(id);
-                    }
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&area.name)
+                    .bind(&area.catalogue_code)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    area_ids.push(id);
+                }
 
-                    let mut table_ids = Vec::with_capacity(process.tables.len());
-                    for (position, table) in process.tables.iter().enumerate() {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO process_tables (process_id, position, label, title)
+                let mut table_ids = Vec::with_capacity(process.tables.len());
+                for (position, table) in process.tables.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO process_tables (process_id, position, label, title)
                          VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(process_id)
-                        .bind(position as i32)
-                        .bind(&table.label)
-                        .bind(&table.title)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        for &area in &table.areas {
-                            sqlx::query("INSERT INTO table_areas (table_id, area_id) VALUES ($1, $2)")
-                                .bind(id)
-                                .bind(area_ids[area])
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                        table_ids.push(id);
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(&table.label)
+                    .bind(&table.title)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for &area in &table.areas {
+                        sqlx::query("INSERT INTO table_areas (table_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area_ids[area])
+                            .execute(&mut *tx)
+                            .await?;
                     }
+                    table_ids.push(id);
+                }
 
-                    for (position, s) in process.sessions.iter().enumerate() {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO calendar_sessions (process_id, position, phase_id, table_id, kind,
+                for (position, s) in process.sessions.iter().enumerate() {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO calendar_sessions (process_id, position, phase_id, table_id, kind,
                             title, date, start_time, end_time, venue, invited)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                        )
-                        .bind(process_id)
-                        .bind(position as i32)
-                        .bind(s.phase.map(|p| phase_ids[p]))
-                        .bind(s.table.map(|t| table_ids[t]))
-                        .bind(s.kind.code())
-                        .bind(&s.title)
-                        .bind(s.date)
-                        .bind(s.start)
-                        .bind(s.end)
-                        .bind(&s.venue)
-                        .bind(&s.invited)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        for &area in &s.areas {
-                            sqlx::query("INSERT INTO session_areas (session_id, area_id) VALUES ($1, $2)")
-                                .bind(id)
-                                .bind(area_ids[area])
-                                .execute(&mut *tx)
-                                .await?;
-                        }
+                    )
+                    .bind(process_id)
+                    .bind(position as i32)
+                    .bind(s.phase.map(|p| phase_ids[p]))
+                    .bind(s.table.map(|t| table_ids[t]))
+                    .bind(s.kind.code())
+                    .bind(&s.title)
+                    .bind(s.date)
+                    .bind(s.start)
+                    .bind(s.end)
+                    .bind(&s.venue)
+                    .bind(&s.invited)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for &area in &s.areas {
+                        sqlx::query("INSERT INTO session_areas (session_id, area_id) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(area_ids[area])
+                            .execute(&mut *tx)
+                            .await?;
                     }
-                    if let Some(entry) = audit {
-                        audit_on!(&mut *tx, entry).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(process_id)
                 }
-            )
+                process_id
+            })
         }
         .await;
         outcome.map_err(|e| match e {
@@ -299,29 +290,21 @@ impl Store {
 
     /// Publishes, unpublishes (back to draft) or closes a process, with its audit entry.
     pub async fn set_process_status(&self, process_id: i64, status: ProcessStatus, audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                // `closed_at` starts the retention period (issue 16): a second close keeps
-                // the first date, and reopening clears it.
-                sqlx::query(
-                    "UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3,
+        audited!(self, audit, |tx| {
+            // `closed_at` starts the retention period (issue 16): a second close keeps
+            // the first date, and reopening clears it.
+            sqlx::query(
+                "UPDATE processes SET status = $2, revision = revision + 1, updated_at = $3,
                  closed_at = CASE WHEN $2 <> 'closed' THEN NULL
                                   WHEN status = 'closed' AND closed_at IS NOT NULL THEN closed_at ELSE $3 END
                  WHERE id = $1",
-                )
-                .bind(process_id)
-                .bind(status.code())
-                .bind(audit.at)
-                .execute(&mut *tx)
-                .await?;
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-            }
-        );
-        Ok(())
+            )
+            .bind(process_id)
+            .bind(status.code())
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?;
+        })
     }
 
     /// Moves or cancels a session: its SEQUENCE goes up for calendar programs, the
@@ -337,38 +320,31 @@ impl Store {
     ) -> Result<i32> {
         let now = audit.at;
         update.validate()?;
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let sequence: Option<i32> = sqlx::query_scalar(
-                    "UPDATE calendar_sessions SET date = $3, start_time = $4, end_time = $5, venue = $6,
+        audited!(self, audit, |tx| {
+            let sequence: Option<i32> = sqlx::query_scalar(
+                "UPDATE calendar_sessions SET date = $3, start_time = $4, end_time = $5, venue = $6,
                  cancelled = $7, sequence = sequence + 1 WHERE id = $1 AND process_id = $2 RETURNING sequence",
-                )
-                .bind(session_id)
+            )
+            .bind(session_id)
+            .bind(process_id)
+            .bind(update.date)
+            .bind(update.start)
+            .bind(update.end)
+            .bind(&update.venue)
+            .bind(update.cancelled)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let sequence = sequence.ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE processes SET revision = revision + 1, updated_at = $2 WHERE id = $1")
                 .bind(process_id)
-                .bind(update.date)
-                .bind(update.start)
-                .bind(update.end)
-                .bind(&update.venue)
-                .bind(update.cancelled)
-                .fetch_optional(&mut *tx)
+                .bind(now)
+                .execute(&mut *tx)
                 .await?;
-                let sequence = sequence.ok_or(StoreError::NotFound)?;
-                sqlx::query("UPDATE processes SET revision = revision + 1, updated_at = $2 WHERE id = $1")
-                    .bind(process_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                for email in notices {
-                    enqueue_on!(&mut *tx, email, now).await?;
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(sequence)
+            for email in notices {
+                enqueue_on!(&mut *tx, email, now).await?;
             }
-        )
+            sequence
+        })
     }
 
     /// The regional catalogue of thematic areas: (code, name), in catalogue order.

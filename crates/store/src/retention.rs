@@ -10,9 +10,8 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::{ANONYMISED_TEXT, AuditEntry, ProcessStatus, ProtocolNumber, anonymisation_due};
-use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, on_pool};
 
@@ -248,63 +247,56 @@ impl Store {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Vec<RetentionRow>> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                // Listed inside the transaction, so the audit entry names exactly the
-                // rows this transaction rewrites.
-                let mut rows = Vec::new();
-                for (table, sql) in PENDING {
-                    for r in sqlx::query(sql).bind(due.process_id).fetch_all(&mut *tx).await? {
-                        rows.push(retention_row(table, &r)?);
-                    }
+        audited!(self, |tx| {
+            // Listed inside the transaction, so the audit entry names exactly the
+            // rows this transaction rewrites.
+            let mut rows = Vec::new();
+            for (table, sql) in PENDING {
+                for r in sqlx::query(sql).bind(due.process_id).fetch_all(&mut *tx).await? {
+                    rows.push(retention_row(table, &r)?);
                 }
-                if rows.is_empty() {
-                    return Ok(rows);
-                }
-                for (binds, sql) in ANONYMISE {
-                    let query = sqlx::query(sql).bind(due.process_id);
-                    let query = match binds {
-                        Binds::Process => query,
-                        Binds::ProcessAt => query.bind(at),
-                        Binds::ProcessText => query.bind(ANONYMISED_TEXT),
-                        Binds::All => query.bind(at).bind(ANONYMISED_TEXT),
-                    };
-                    query.execute(&mut *tx).await?;
-                }
-                // The signed files are the holder's signatures: their bytes go, their size
-                // and SHA-256 stay as the trace that they came.
-                sqlx::query(
-                    "UPDATE pact_files SET content = $2 WHERE pact_id IN (SELECT id FROM pacts WHERE process_id = $1)",
-                )
-                .bind(due.process_id)
-                .bind(Vec::<u8>::new())
-                .execute(&mut *tx)
-                .await?;
-                let mut counts = serde_json::Map::new();
-                for row in &rows {
-                    let n = counts.entry(row.table.table()).or_insert(serde_json::json!(0));
-                    *n = serde_json::json!(n.as_i64().unwrap_or(0) + 1);
-                }
-                let entry = AuditEntry {
-                    actor: actor.to_string(),
-                    at,
-                    action: "retention.anonymise".into(),
-                    subject: format!("process:{}", due.slug),
-                    ambito: Some(due.ambito_slug.clone()),
-                    before: Some(
-                        serde_json::json!({ "closed_at": due.closed_at, "retention_years": due.retention_years })
-                            .to_string(),
-                    ),
-                    after: Some(serde_json::Value::Object(counts).to_string()),
-                };
-                audit_on!(&mut *tx, &entry).await?;
-                tx.commit().await?;
-                Ok(rows)
             }
-        )
+            if rows.is_empty() {
+                return Ok(rows);
+            }
+            for (binds, sql) in ANONYMISE {
+                let query = sqlx::query(sql).bind(due.process_id);
+                let query = match binds {
+                    Binds::Process => query,
+                    Binds::ProcessAt => query.bind(at),
+                    Binds::ProcessText => query.bind(ANONYMISED_TEXT),
+                    Binds::All => query.bind(at).bind(ANONYMISED_TEXT),
+                };
+                query.execute(&mut *tx).await?;
+            }
+            // The signed files are the holder's signatures: their bytes go, their size
+            // and SHA-256 stay as the trace that they came.
+            sqlx::query(
+                "UPDATE pact_files SET content = $2 WHERE pact_id IN (SELECT id FROM pacts WHERE process_id = $1)",
+            )
+            .bind(due.process_id)
+            .bind(Vec::<u8>::new())
+            .execute(&mut *tx)
+            .await?;
+            let mut counts = serde_json::Map::new();
+            for row in &rows {
+                let n = counts.entry(row.table.table()).or_insert(serde_json::json!(0));
+                *n = serde_json::json!(n.as_i64().unwrap_or(0) + 1);
+            }
+            let entry = AuditEntry {
+                actor: actor.to_string(),
+                at,
+                action: "retention.anonymise".into(),
+                subject: format!("process:{}", due.slug),
+                ambito: Some(due.ambito_slug.clone()),
+                before: Some(
+                    serde_json::json!({ "closed_at": due.closed_at, "retention_years": due.retention_years })
+                        .to_string(),
+                ),
+                after: Some(serde_json::Value::Object(counts).to_string()),
+            };
+            (rows, entry)
+        })
     }
 
     /// One pass of retention at `now`: each due process anonymised (or, with

@@ -13,14 +13,14 @@ use axum::routing::get;
 use concerto_documents::{
     AttendanceCertificate, Attendee, Notice, Receipt, RenderError, SessionLine, SignInSheet, file_name,
 };
-use concerto_domain::{OfficeAction, Process, ROME, ReceivedExpression, Session};
+use concerto_domain::{Process, ROME, ReceivedExpression, Session};
 use concerto_store::{Attendance, CheckinEntry, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
+use crate::guard::SessionReader;
 use crate::page::PageContext;
 use crate::secret::token_digest;
 
@@ -155,23 +155,6 @@ pub(crate) async fn sign_in_sheet_data(
     Ok(sheet)
 }
 
-/// A session of a process the user may view in the workspace.
-async fn office_session(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-    id: &str,
-) -> Result<(Process, Session), Response> {
-    let process = crate::guard::office_process(state, ctx, user, slug, OfficeAction::View).await?;
-    let session = id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned())
-        .ok_or_else(|| WebError::NotFound.into_page(ctx))?;
-    Ok((process, session))
-}
-
 /// The session's registered representatives with their presence.
 async fn registered(state: &AppState, process: &Process, session: &Session) -> Result<Vec<(Attendee, bool)>, WebError> {
     let expressions = state.store.active_expressions(process.id).await?;
@@ -193,13 +176,9 @@ struct SessionDocumentsPage {
 
 /// The session's documents: its sign-in sheet and one certificate per registered
 /// representative who was present.
-async fn session_page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, String)>,
-) -> PageResult {
-    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
+async fn session_page(office: SessionReader) -> PageResult {
+    let SessionReader { state, ctx, process, session, .. } = office;
+    let slug = process.header.slug.clone();
     Ok(match registered(&state, &process, &session).await {
         Ok(attendees) => {
             let page = SessionDocumentsPage {
@@ -216,15 +195,11 @@ async fn session_page(
     })
 }
 
-async fn sign_in_sheet(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, String)>,
-) -> PageResult {
-    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
+async fn sign_in_sheet(office: SessionReader) -> PageResult {
+    let SessionReader { state, ctx, process, session, .. } = office;
     let input = sign_in_sheet_data(&state, &process, &session).await.or_page(&ctx)?;
-    Ok(pdf(&ctx, &format!("foglio-firme-{slug}-{id}"), input, concerto_documents::sign_in_sheet).await)
+    let name = format!("foglio-firme-{}-{}", process.header.slug, session.id);
+    Ok(pdf(&ctx, &name, input, concerto_documents::sign_in_sheet).await)
 }
 
 #[derive(Deserialize)]
@@ -289,14 +264,8 @@ async fn certificate(
     })
 }
 
-async fn attendance_certificate(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, String)>,
-    Query(query): Query<CertificateQuery>,
-) -> PageResult {
-    let (process, session) = office_session(&state, &ctx, user.as_ref(), &slug, &id).await?;
+async fn attendance_certificate(office: SessionReader, Query(query): Query<CertificateQuery>) -> PageResult {
+    let SessionReader { state, ctx, process, session, .. } = office;
     let (Some(expression), Some(area)) = (wanted(&query.manifestazione), wanted(&query.area)) else {
         return Err(WebError::NotFound.into_page(&ctx));
     };

@@ -3,13 +3,18 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use concerto_domain::FieldErrors;
+use concerto_domain::{FieldError, FieldErrors};
+
+use crate::i18n::Locale;
 
 use crate::page::{PageContext, render};
 
 /// A form's fields as sent: repeated names (several areas) are kept.
 #[derive(Debug, Clone, Default)]
 pub struct Fields(pub Vec<(String, String)>);
+
+/// A submitted form as its pairs: names may repeat.
+pub type Pairs = axum::Form<Vec<(String, String)>>;
 
 impl Fields {
     pub fn get(&self, name: &str) -> &str {
@@ -40,9 +45,7 @@ pub struct FormErrors(pub Vec<(String, String)>);
 
 impl FormErrors {
     pub fn of(errors: &FieldErrors, ctx: &PageContext) -> FormErrors {
-        FormErrors(
-            errors.errors.iter().map(|e| (e.field.clone(), message(ctx, &e.field, e.code, &e.message))).collect(),
-        )
+        FormErrors(localized(errors, ctx))
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -54,15 +57,21 @@ impl FormErrors {
     }
 }
 
-/// The message of an error in the reader's language: `tables.err.{field}.{code}`,
-/// with the field's numeric part left out (`points.12` → `points`).
-fn message(ctx: &PageContext, field: &str, code: &str, italian: &str) -> String {
-    let base = field.split('.').next().unwrap_or(field);
-    let key = format!("tables.err.{base}.{code}");
-    match ctx.locale.t(&key) {
-        "" => italian.to_string(),
-        text => text.to_string(),
-    }
+/// Each error as its field and its message in the reader's language.
+pub fn localized(errors: &FieldErrors, ctx: &PageContext) -> Vec<(String, String)> {
+    errors.errors.iter().map(|e| (e.field.clone(), message(e, ctx))).collect()
+}
+
+/// The message of an error in the reader's language: the form's own text for its
+/// field and code (`tables.err.{field}.{code}`, the field's numeric part left out:
+/// `points.12` → `points`); else the domain's message on Italian pages, which names
+/// its limits, and the text of the code (`err.{code}`) in another language.
+pub fn message(error: &FieldError, ctx: &PageContext) -> String {
+    let locale = ctx.locale;
+    let base = error.field.split('.').next().unwrap_or(&error.field);
+    let own = locale.find(&format!("tables.err.{base}.{}", error.code));
+    let by_code = || (locale != Locale::It).then(|| locale.find(&format!("err.{}", error.code))).flatten();
+    own.or_else(by_code).map_or_else(|| error.message.clone(), str::to_string)
 }
 
 /// A page shown again with its errors: 422.

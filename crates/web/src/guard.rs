@@ -9,6 +9,8 @@ use concerto_domain::{Decision, OfficeAction, Principal, Process};
 use tower_sessions::Session;
 
 use crate::AppState;
+use crate::audit::{self, Auditor};
+use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
 use crate::page::PageContext;
 
@@ -47,6 +49,42 @@ impl FromRequestParts<AppState> for CurrentUser {
                 Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
             }
         }
+    }
+}
+
+/// A page request's basics: the state, the page's context and the account signed
+/// in, if any. Each handler still enforces its own decision about that account.
+pub struct Caller {
+    pub state: AppState,
+    pub ctx: PageContext,
+    pub user: Option<Principal>,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Caller { state: state.clone(), ctx, user })
+    }
+}
+
+/// A page request from anyone: the state, the page's context and the client's
+/// address, which bounds what one address may write.
+pub struct Visitor {
+    pub state: AppState,
+    pub ctx: PageContext,
+    pub client: String,
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
+        let Ok(ClientAddress(client)) = ClientAddress::from_request_parts(parts, state).await;
+        Ok(Visitor { state: state.clone(), ctx, client })
     }
 }
 
@@ -116,9 +154,21 @@ impl<const EDIT: bool> FromRequestParts<AppState> for Office<EDIT> {
     }
 }
 
+impl<const EDIT: bool> Office<EDIT> {
+    /// The audit entries of this request, about its process.
+    pub fn auditor(&self) -> Auditor {
+        Auditor::new(
+            &self.user,
+            self.state.clock.now(),
+            &self.process.ambito.slug,
+            audit::process_subject(&self.process),
+        )
+    }
+}
+
 /// A request to the workspace about one session (`{id}`) of a process its account
-/// edits: the process's, with the session.
-pub struct SessionEditor {
+/// edits (`EDIT`) or reads: the process's, with the session.
+pub struct OfficeSession<const EDIT: bool> {
     pub state: AppState,
     pub ctx: PageContext,
     pub process: Process,
@@ -126,20 +176,33 @@ pub struct SessionEditor {
     pub user: Principal,
 }
 
-impl FromRequestParts<AppState> for SessionEditor {
+/// The workspace's request about a session its account edits.
+pub type SessionEditor = OfficeSession<true>;
+/// The workspace's request about a session its account reads.
+pub type SessionReader = OfficeSession<false>;
+
+impl<const EDIT: bool> FromRequestParts<AppState> for OfficeSession<EDIT> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Editor { state, ctx, process, user } = Editor::from_request_parts(parts, state).await?;
+        let Office::<EDIT> { state, ctx, process, user } = Office::from_request_parts(parts, state).await?;
         let id = path_param(parts, &state, "id").await.and_then(|id| id.parse::<i64>().ok());
         let session = id.and_then(|id| process.sessions.iter().find(|s| s.id == id).cloned());
         let session = session.ok_or_else(|| WebError::NotFound.into_page(&ctx))?;
-        Ok(SessionEditor { state, ctx, process, session, user })
+        Ok(OfficeSession { state, ctx, process, session, user })
+    }
+}
+
+impl<const EDIT: bool> OfficeSession<EDIT> {
+    /// The audit entries of this request, about its session.
+    pub fn auditor(&self) -> Auditor {
+        let subject = audit::session_subject(&self.process, &self.session);
+        Auditor::new(&self.user, self.state.clock.now(), &self.process.ambito.slug, subject)
     }
 }
 
 /// The value of the route's parameter `name`, if the route has one.
-async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Option<String> {
+pub async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Option<String> {
     let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
     params.iter().find(|(param, _)| *param == name).map(|(_, value)| value.to_string())
 }

@@ -50,6 +50,15 @@ impl Locale {
         })
     }
 
+    /// The text of `key` where the catalog has one: for texts that may be absent.
+    pub fn find(self, key: &str) -> Option<&'static str> {
+        let catalog = match self {
+            Locale::It => &*IT,
+            Locale::En => &*EN,
+        };
+        catalog.get(key).copied()
+    }
+
     /// A text with `{name}` placeholders filled in.
     pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
         args.iter().fold(self.t(key).to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))

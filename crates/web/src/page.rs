@@ -151,6 +151,24 @@ pub fn send_file(
     }
 }
 
+/// How a spreadsheet is downloaded.
+#[derive(Clone, Copy)]
+pub enum SheetFormat {
+    Csv,
+    Xlsx,
+}
+
+/// `sheet` as the download `{stem}.csv` or `{stem}.xlsx`.
+pub fn send_sheet(sheet: &concerto_documents::Sheet, format: SheetFormat, stem: &str, ctx: &PageContext) -> Response {
+    let (bytes, content_type, extension) = match format {
+        SheetFormat::Csv => (sheet.to_csv(), "text/csv; charset=utf-8", "csv"),
+        SheetFormat::Xlsx => {
+            (sheet.to_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
+    };
+    send_file(bytes, content_type, format!("{stem}.{extension}"), ctx)
+}
+
 #[cfg(test)]
 mod flash_tests {
     use super::Flash;

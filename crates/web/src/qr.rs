@@ -8,6 +8,7 @@ use qrcode::{Color, QrCode};
 use crate::AppState;
 use crate::error::WebError;
 use crate::page::PageContext;
+use crate::view::html_escape;
 
 /// Pixels per module of the PNG, and the quiet zone around the symbol in modules.
 const PNG_SCALE: usize = 7;
@@ -19,7 +20,7 @@ pub fn svg(code: &str, label: &str) -> String {
         Ok(qr) => {
             let image = qr.render::<svg::Color<'_>>().min_dimensions(160, 160).quiet_zone(true).build();
             // The renderer writes a bare <svg>; the page needs it named for screen readers.
-            let named = format!("<svg role=\"img\" aria-label=\"{}\"", escape(label));
+            let named = format!("<svg role=\"img\" aria-label=\"{}\"", html_escape(label));
             image
                 .split_once("?>")
                 .map_or(image.clone(), |(_, rest)| rest.trim_start().to_string())
@@ -63,11 +64,6 @@ pub fn png(code: &str) -> Vec<u8> {
     if written.is_ok() { out } else { Vec::new() }
 }
 
-/// Text for an XML attribute or element.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// A representative's check-in code, with its QR symbol.
 pub struct CodeView {
     pub name: String,
@@ -100,7 +96,7 @@ mod tests {
     fn the_symbol_is_named_and_drawn() {
         let image = svg("ABC234", "Codice <ABC234>");
         assert!(
-            image.starts_with("<svg role=\"img\" aria-label=\"Codice &lt;ABC234&gt;\""),
+            image.starts_with("<svg role=\"img\" aria-label=\"Codice &#60;ABC234&#62;\""),
             "{}",
             &image[..80.min(image.len())]
         );

@@ -127,13 +127,7 @@ pub fn content_disposition(inline: bool, name: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_graphic() && !"\"\\/%;".contains(c) || c == ' ' { c } else { '_' })
         .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let encoded = crate::view::url_encode(name);
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 

@@ -186,3 +186,25 @@ pub fn role_name(role: concerto_domain::Role) -> &'static str {
 /// Rows of the office's long lists per page: an office with thousands of expressions
 /// gets pages rather than one table of thousands of rows.
 pub const LIST_PAGE: usize = 100;
+
+/// The characters a URL carries as they are (RFC 3986's unreserved ones).
+const UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Text for a query value or a header's `filename*`, percent-encoded as UTF-8.
+pub fn url_encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+/// Text for HTML written by hand (an SVG chart, marked search results), escaped as
+/// the templates escape theirs.
+pub fn html_escape(text: &str) -> String {
+    let Ok(escaped) = askama::filters::escape(text, askama::filters::Html);
+    escaped.to_string()
+}
+
+/// A message as a sentence: capital first letter, full stop.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str() + ".").unwrap_or_default()
+}

@@ -596,3 +596,22 @@ async fn one_session_form_edits_title_date_times_venue_and_phase_together() {
         log.iter().any(|e| e.entry.action == "session.update") && log.iter().any(|e| e.entry.action == "session.move")
     );
 }
+
+/// A form shown in English names its errors in English, by each error's code; the
+/// Italian page keeps the domain's own message.
+#[tokio::test]
+async fn english_pages_show_english_field_errors() {
+    let app = app().await;
+    let area = first_area(&app).await;
+    let mut pairs = organization_pairs(area, "");
+    pairs.retain(|(k, _)| k != "privacy_accepted");
+    let english = post_pairs(&app, &format!("/processi/{SLUG}/manifestazione?lang=en"), &pairs).await;
+    assert_eq!(english.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(english.body.contains("This field is required."), "{}", english.body);
+    assert!(english.body.contains("Tick the box to confirm."), "{}", english.body);
+    assert!(!english.body.contains("Campo obbligatorio"), "{}", english.body);
+    let italian = post_pairs(&app, &format!("/processi/{SLUG}/manifestazione?lang=it"), &pairs).await;
+    assert_eq!(italian.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!italian.body.contains("This field is required."), "{}", italian.body);
+    assert!(italian.body.contains("informativa"), "{}", italian.body);
+}

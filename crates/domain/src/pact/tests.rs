@@ -27,13 +27,13 @@ fn every_transition_of_the_life_is_allowed_or_named() {
 #[test]
 fn codes_round_trip() {
     for s in PactState::ALL {
-        assert_eq!(PactState::from_code(s.code()), Some(*s));
+        assert_eq!(PactState::from_code(s.code()), Some(s));
     }
     for k in PactKind::ALL {
-        assert_eq!(PactKind::from_code(k.code()), Some(*k));
+        assert_eq!(PactKind::from_code(k.code()), Some(k));
     }
     for m in SignatureMethod::ALL {
-        assert_eq!(SignatureMethod::from_code(m.code()), Some(*m));
+        assert_eq!(SignatureMethod::from_code(m.code()), Some(m));
     }
     assert_eq!(PactState::from_code("lost"), None);
 }

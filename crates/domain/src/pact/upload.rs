@@ -16,18 +16,9 @@ pub enum SignedFileKind {
     P7m,
 }
 
+codes!(SignedFileKind { Pdf => "pdf", P7m => "p7m" });
+
 impl SignedFileKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            SignedFileKind::Pdf => "pdf",
-            SignedFileKind::P7m => "p7m",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<SignedFileKind> {
-        [SignedFileKind::Pdf, SignedFileKind::P7m].into_iter().find(|k| k.code() == code)
-    }
-
     pub fn content_type(self) -> &'static str {
         match self {
             SignedFileKind::Pdf => "application/pdf",

@@ -15,22 +15,9 @@ pub enum Outcome {
     Merged,
 }
 
+codes!(Outcome { Accepted => "accepted", PartlyAccepted => "partly_accepted", NotAccepted => "not_accepted", Merged => "merged" });
+
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Outcome::Accepted, Outcome::PartlyAccepted, Outcome::NotAccepted, Outcome::Merged];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::Accepted => "accepted",
-            Outcome::PartlyAccepted => "partly_accepted",
-            Outcome::NotAccepted => "not_accepted",
-            Outcome::Merged => "merged",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.code() == code)
-    }
-
     /// Italian label, as the summary prints it.
     pub fn label(self) -> &'static str {
         match self {

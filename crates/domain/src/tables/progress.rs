@@ -20,27 +20,7 @@ pub enum InterventionStatus {
     Completed,
 }
 
-impl InterventionStatus {
-    pub const ALL: [InterventionStatus; 4] = [
-        InterventionStatus::Planned,
-        InterventionStatus::InProgress,
-        InterventionStatus::Suspended,
-        InterventionStatus::Completed,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            InterventionStatus::Planned => "planned",
-            InterventionStatus::InProgress => "in_progress",
-            InterventionStatus::Suspended => "suspended",
-            InterventionStatus::Completed => "completed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<InterventionStatus> {
-        InterventionStatus::ALL.into_iter().find(|s| s.code() == code)
-    }
-}
+codes!(InterventionStatus { Planned => "planned", InProgress => "in_progress", Suspended => "suspended", Completed => "completed" });
 
 /// An intervention as far as progress cares.
 #[derive(Debug, Clone, PartialEq, Eq)]

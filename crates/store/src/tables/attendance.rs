@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::AuditEntry;
-use sqlx::Connection;
 
 use super::conflict;
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::Columns;
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -93,35 +92,28 @@ impl Store {
         email: impl Fn(&CheckinEntry) -> NewEmail,
         audit: &AuditEntry,
     ) -> Result<Vec<CheckinEntry>> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let mut entries = Vec::with_capacity(representatives.len());
-                    for rep in representatives {
-                        let select =
-                            format!("{SELECT_CODES} WHERE process_id = $1 AND tax_code = $2 AND rep_email = $3");
-                        let mut found = None;
-                        for _ in 0..CODE_ATTEMPTS {
-                            let existing = sqlx::query(&select)
-                                .bind(process_id)
-                                .bind(&rep.tax_code)
-                                .bind(&rep.rep_email)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                            if let Some(row) = existing {
-                                found = Some(entry_from_row(&row)?);
-                                break;
-                            }
-                            let code = new_code().ok_or_else(|| StoreError::Corrupt {
-                                column: "code",
-                                detail: "nessuna fonte casuale per i codici di accesso".into(),
-                            })?;
-                            // A code already given to someone else is skipped, not an error.
-                            sqlx::query(
+        audited!(self, audit, |tx| {
+            let mut entries = Vec::with_capacity(representatives.len());
+            for rep in representatives {
+                let select = format!("{SELECT_CODES} WHERE process_id = $1 AND tax_code = $2 AND rep_email = $3");
+                let mut found = None;
+                for _ in 0..CODE_ATTEMPTS {
+                    let existing = sqlx::query(&select)
+                        .bind(process_id)
+                        .bind(&rep.tax_code)
+                        .bind(&rep.rep_email)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = existing {
+                        found = Some(entry_from_row(&row)?);
+                        break;
+                    }
+                    let code = new_code().ok_or_else(|| StoreError::Corrupt {
+                        column: "code",
+                        detail: "nessuna fonte casuale per i codici di accesso".into(),
+                    })?;
+                    // A code already given to someone else is skipped, not an error.
+                    sqlx::query(
                         "INSERT INTO checkin_codes (process_id, tax_code, organization, rep_name, rep_email, code, created_at)
                          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                     )
@@ -134,16 +126,13 @@ impl Store {
                     .bind(audit.at)
                     .execute(&mut *tx)
                     .await?;
-                        }
-                        let entry = found.ok_or_else(|| StoreError::Conflict("codice di accesso".into()))?;
-                        enqueue_on!(&mut *tx, email(&entry), audit.at).await?;
-                        entries.push(entry);
-                    }
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(entries)
                 }
-        )
+                let entry = found.ok_or_else(|| StoreError::Conflict("codice di accesso".into()))?;
+                enqueue_on!(&mut *tx, email(&entry), audit.at).await?;
+                entries.push(entry);
+            }
+            entries
+        })
     }
 
     /// Every check-in code of a process, by organization and name.
@@ -160,14 +149,8 @@ impl Store {
 
     /// Records someone at a session. A code checked in twice is a conflict.
     pub async fn record_attendance(&self, session_id: i64, who: &NewAttendance, audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    sqlx::query(
+        audited!(self, audit, |tx| {
+            sqlx::query(
                 "INSERT INTO attendances (session_id, checkin_code_id, name, organization, email, walk_in, checked_in_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -181,11 +164,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(conflict("presenza già registrata"))?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                }
-        );
-        Ok(())
+        })
     }
 
     /// Undoes a check-in of a session: the row stays, with who undid it, when and
@@ -198,31 +177,23 @@ impl Store {
         reason: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE attendances SET annulled_at = $3, annulled_by = $4, annulment_reason = $5,
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "UPDATE attendances SET annulled_at = $3, annulled_by = $4, annulment_reason = $5,
                  annulled_code_id = checkin_code_id, checkin_code_id = NULL
                  WHERE id = $1 AND session_id = $2 AND annulled_at IS NULL",
-                )
-                .bind(attendance_id)
-                .bind(session_id)
-                .bind(audit.at)
-                .bind(by)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+            )
+            .bind(attendance_id)
+            .bind(session_id)
+            .bind(audit.at)
+            .bind(by)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
             }
-        );
-        Ok(())
+        })
     }
 
     /// Who was at the sessions of a process, session by session in arrival order.

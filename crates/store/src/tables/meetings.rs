@@ -7,10 +7,9 @@ use concerto_domain::AuditEntry;
 use concerto_domain::tables::{
     Meeting, MeetingMode, OfficeMove, Seat, SeatChange, SeatState, place_for_new, rebalance,
 };
-use sqlx::Connection;
 
 use super::NewRepresentative;
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{Backend, NewEmail, Result, Store, StoreError, on_pool};
@@ -201,16 +200,10 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    lock_on!(tx, lock, session_id).await?;
-                    let count = |n: Option<u32>| n.map(i64::from);
-                    sqlx::query(
+        audited!(self, audit, |tx| {
+            lock_on!(tx, lock, session_id).await?;
+            let count = |n: Option<u32>| n.map(i64::from);
+            sqlx::query(
                 "INSERT INTO session_meetings (session_id, mode, meeting_link, accessibility, agenda, capacity, overflow_venue,
                                                overflow_capacity, confirm_hours, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -231,12 +224,8 @@ impl Store {
             .bind(audit.at)
             .execute(&mut *tx)
             .await?;
-                    let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(offered)
-                }
-        )
+            rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
+        })
     }
 
     /// The registrations of a session, in order of arrival.
@@ -289,35 +278,27 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<SeatState> {
         let lock = lock_session(self.backend());
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    lock_on!(tx, lock, session_id).await?;
-                    let meeting = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1")
-                        .bind(session_id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .map(|r| meeting_from_row(&r))
-                        .transpose()?
-                        .unwrap_or_default();
-                    let sql = format!(
-                        "SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id"
-                    );
-                    let rows = sqlx::query(&sql).bind(session_id).fetch_all(&mut *tx).await?;
-                    let seats: Vec<SeatRecord> = rows.iter().map(seat_from_row).collect::<Result<_>>()?;
-                    if let Some(mine) =
-                        seats.iter().find(|s| s.tax_code == who.tax_code && s.rep_email == who.rep_email)
-                        && mine.state.is_active()
-                    {
-                        return Err(StoreError::Conflict("già iscritto alla sessione".into()));
-                    }
-                    let rule: Vec<Seat> = seats.iter().map(SeatRecord::rule).collect();
-                    let state = place_for_new(&rule, meeting.seats());
-                    sqlx::query(
+        audited!(self, audit, |tx| {
+            lock_on!(tx, lock, session_id).await?;
+            let meeting = sqlx::query("SELECT * FROM session_meetings WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| meeting_from_row(&r))
+                .transpose()?
+                .unwrap_or_default();
+            let sql =
+                format!("SELECT {SEAT_COLUMNS} FROM session_seats WHERE session_id = $1 ORDER BY requested_at, id");
+            let rows = sqlx::query(&sql).bind(session_id).fetch_all(&mut *tx).await?;
+            let seats: Vec<SeatRecord> = rows.iter().map(seat_from_row).collect::<Result<_>>()?;
+            if let Some(mine) = seats.iter().find(|s| s.tax_code == who.tax_code && s.rep_email == who.rep_email)
+                && mine.state.is_active()
+            {
+                return Err(StoreError::Conflict("già iscritto alla sessione".into()));
+            }
+            let rule: Vec<Seat> = seats.iter().map(SeatRecord::rule).collect();
+            let state = place_for_new(&rule, meeting.seats());
+            sqlx::query(
                 "INSERT INTO session_seats (session_id, tax_code, organization, rep_name, rep_email, state, requested_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
                  ON CONFLICT (session_id, tax_code, rep_email) DO UPDATE SET state = excluded.state,
@@ -333,11 +314,8 @@ impl Store {
             .bind(audit.at)
             .execute(&mut *tx)
             .await?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(state)
-                }
-        )
+            state
+        })
     }
 
     /// Cancels the registration of `tax_code`/`email` for a session; the seat it
@@ -352,15 +330,9 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    lock_on!(tx, lock, session_id).await?;
-                    let done = sqlx::query(
+        audited!(self, audit, |tx| {
+            lock_on!(tx, lock, session_id).await?;
+            let done = sqlx::query(
                 "UPDATE session_seats SET state = 'cancelled', updated_at = $4
                  WHERE session_id = $1 AND tax_code = $2 AND rep_email = $3 AND state IN ('confirmed', 'offered', 'waiting')",
             )
@@ -371,41 +343,29 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-                    if done == 0 {
-                        return Err(StoreError::NotFound);
-                    }
-                    let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(offered)
-                }
-        )
+            if done == 0 {
+                return Err(StoreError::NotFound);
+            }
+            rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
+        })
     }
 
     /// Confirms the seat offered to registration `seat_id`, if still offered and in time.
     pub async fn confirm_seat(&self, seat_id: i64, audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE session_seats SET state = 'confirmed', updated_at = $2
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "UPDATE session_seats SET state = 'confirmed', updated_at = $2
                  WHERE id = $1 AND state = 'offered' AND offered_until > $2",
-                )
-                .bind(seat_id)
-                .bind(audit.at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if done == 0 {
-                    return Err(StoreError::Conflict("il posto non è più disponibile".into()));
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+            )
+            .bind(seat_id)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(StoreError::Conflict("il posto non è più disponibile".into()));
             }
-        );
-        Ok(())
+        })
     }
 
     /// The office moves a registration by hand; a seat freed goes to the first waiting.
@@ -419,37 +379,29 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                lock_on!(tx, lock, session_id).await?;
-                let done = sqlx::query(
-                    "UPDATE session_seats SET state = $3, offered_until = NULL, updated_at = $4
+        audited!(self, audit, |tx| {
+            lock_on!(tx, lock, session_id).await?;
+            let done = sqlx::query(
+                "UPDATE session_seats SET state = $3, offered_until = NULL, updated_at = $4
                  WHERE id = $1 AND session_id = $2",
-                )
-                .bind(seat_id)
-                .bind(session_id)
-                .bind(to.target().as_str())
-                .bind(audit.at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if done == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                // A person sent back to wait is not offered their own seat again at once.
-                let offered = if to == OfficeMove::Wait {
-                    Vec::new()
-                } else {
-                    rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
-                };
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(offered)
+            )
+            .bind(seat_id)
+            .bind(session_id)
+            .bind(to.target().as_str())
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(StoreError::NotFound);
             }
-        )
+            // A person sent back to wait is not offered their own seat again at once.
+            if to == OfficeMove::Wait {
+                Vec::new()
+            } else {
+                rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
+            }
+        })
     }
 
     /// The process a session belongs to.
@@ -492,17 +444,9 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<Vec<SeatRecord>> {
         let lock = lock_session(self.backend());
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                lock_on!(tx, lock, session_id).await?;
-                let offered = rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?;
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(offered)
-            }
-        )
+        audited!(self, audit, |tx| {
+            lock_on!(tx, lock, session_id).await?;
+            rebalance_on!(&mut *tx, session_id, audit.at, tokens, email).await?
+        })
     }
 }

@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use concerto_domain::AuditEntry;
-use sqlx::Connection;
 
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::rows::Columns;
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -45,40 +44,32 @@ impl Store {
         attachment: Option<(&str, &str, &[u8])>,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query(
-                    "INSERT INTO session_minutes (session_id, body, published, updated_at) VALUES ($1, $2, $3, $4)
+        audited!(self, audit, |tx| {
+            sqlx::query(
+                "INSERT INTO session_minutes (session_id, body, published, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (session_id) DO UPDATE SET body = excluded.body, published = excluded.published,
                  updated_at = excluded.updated_at",
+            )
+            .bind(session_id)
+            .bind(body)
+            .bind(published)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?;
+            if let Some((filename, content_type, content)) = attachment {
+                sqlx::query(
+                    "INSERT INTO minute_attachments (session_id, filename, content_type, content, uploaded_at)
+                     VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(session_id)
-                .bind(body)
-                .bind(published)
+                .bind(filename)
+                .bind(content_type)
+                .bind(content)
                 .bind(audit.at)
                 .execute(&mut *tx)
                 .await?;
-                if let Some((filename, content_type, content)) = attachment {
-                    sqlx::query(
-                        "INSERT INTO minute_attachments (session_id, filename, content_type, content, uploaded_at)
-                     VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(session_id)
-                    .bind(filename)
-                    .bind(content_type)
-                    .bind(content)
-                    .bind(audit.at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
             }
-        );
-        Ok(())
+        })
     }
 
     /// The minutes of a session, when written.

@@ -3,10 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use concerto_domain::AuditEntry;
 use concerto_domain::tables::InterventionStatus;
-use sqlx::Connection;
 
 use super::conflict;
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::rows::{Columns, corrupt};
 use crate::{Result, Store, StoreError, on_pool};
 
@@ -58,14 +57,8 @@ pub struct Intervention {
 impl Store {
     /// Appoints an organization's referent; a second one for it is a conflict.
     pub async fn appoint_board_member(&self, process_id: i64, member: &BoardMember, audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    sqlx::query(
+        audited!(self, audit, |tx| {
+            sqlx::query(
                 "INSERT INTO board_members (process_id, tax_code, organization, referent, appointed_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(process_id)
@@ -76,11 +69,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(conflict("referente già nominato per l'organizzazione"))?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                }
-        );
-        Ok(())
+        })
     }
 
     pub async fn board_members(&self, process_id: i64) -> Result<Vec<BoardMember>> {
@@ -107,38 +96,31 @@ impl Store {
 
     /// Adds an intervention; its parent must be one of the same process.
     pub async fn add_intervention(&self, process_id: i64, new: &NewIntervention, audit: &AuditEntry) -> Result<i64> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                if let Some(parent) = new.parent_id {
-                    let found: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM interventions WHERE id = $1 AND process_id = $2")
-                            .bind(parent)
-                            .bind(process_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    found.ok_or(StoreError::NotFound)?;
-                }
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO interventions (process_id, area_id, parent_id, title, status, progress, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(process_id)
-                .bind(new.area_id)
-                .bind(new.parent_id)
-                .bind(&new.title)
-                .bind(new.status.code())
-                .bind(i32::from(new.progress))
-                .bind(audit.at)
-                .fetch_one(&mut *tx)
-                .await?;
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-                Ok(id)
+        audited!(self, audit, |tx| {
+            if let Some(parent) = new.parent_id {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM interventions WHERE id = $1 AND process_id = $2")
+                        .bind(parent)
+                        .bind(process_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                found.ok_or(StoreError::NotFound)?;
             }
-        )
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO interventions (process_id, area_id, parent_id, title, status, progress, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(process_id)
+            .bind(new.area_id)
+            .bind(new.parent_id)
+            .bind(&new.title)
+            .bind(new.status.code())
+            .bind(i32::from(new.progress))
+            .bind(audit.at)
+            .fetch_one(&mut *tx)
+            .await?;
+            id
+        })
     }
 
     /// Records an intervention's status and progress.
@@ -150,14 +132,8 @@ impl Store {
         progress: u8,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let done = sqlx::query("UPDATE interventions SET status = $3, progress = $4, updated_at = $5 WHERE id = $1 AND process_id = $2")
+        audited!(self, audit, |tx| {
+            let done = sqlx::query("UPDATE interventions SET status = $3, progress = $4, updated_at = $5 WHERE id = $1 AND process_id = $2")
                 .bind(id)
                 .bind(process_id)
                 .bind(status.code())
@@ -165,14 +141,10 @@ impl Store {
                 .bind(audit.at)
                 .execute(&mut *tx)
                 .await?;
-                    if done.rows_affected() == 0 {
-                        return Err(StoreError::NotFound);
-                    }
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                }
-        );
-        Ok(())
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+        })
     }
 
     /// Adds a milestone to an intervention of the process.
@@ -183,30 +155,22 @@ impl Store {
         m: &Milestone,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "INSERT INTO milestones (intervention_id, title, due_on, done)
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "INSERT INTO milestones (intervention_id, title, due_on, done)
                  SELECT id, $3, $4, $5 FROM interventions WHERE id = $1 AND process_id = $2",
-                )
-                .bind(intervention_id)
-                .bind(process_id)
-                .bind(&m.title)
-                .bind(m.due_on)
-                .bind(m.done)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+            )
+            .bind(intervention_id)
+            .bind(process_id)
+            .bind(&m.title)
+            .bind(m.due_on)
+            .bind(m.done)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
             }
-        );
-        Ok(())
+        })
     }
 
     /// A board member's comment on an intervention of the process.
@@ -218,31 +182,23 @@ impl Store {
         comment: &ProgressComment,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "INSERT INTO progress_comments (intervention_id, tax_code, organization, body, written_at)
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "INSERT INTO progress_comments (intervention_id, tax_code, organization, body, written_at)
                  SELECT id, $3, $4, $5, $6 FROM interventions WHERE id = $1 AND process_id = $2",
-                )
-                .bind(intervention_id)
-                .bind(process_id)
-                .bind(tax_code)
-                .bind(&comment.organization)
-                .bind(&comment.body)
-                .bind(comment.written_at)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+            )
+            .bind(intervention_id)
+            .bind(process_id)
+            .bind(tax_code)
+            .bind(&comment.organization)
+            .bind(&comment.body)
+            .bind(comment.written_at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
             }
-        );
-        Ok(())
+        })
     }
 
     /// The interventions of a process in the order they were added, with milestones and comments.

@@ -3,10 +3,9 @@
 use chrono::{DateTime, Utc};
 use concerto_domain::AuditEntry;
 use concerto_domain::tables::{Ballot, Candidate, Outcome, OutcomeDecision, ProposalDraft, Ranked, tally};
-use sqlx::Connection;
 
 use super::conflict;
-use crate::audit::audit_on;
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::rows::{Columns, corrupt};
 use crate::{NewEmail, Result, Store, StoreError, on_pool};
@@ -192,14 +191,8 @@ pub(crate) use form_proposal_follows;
 impl Store {
     /// Records a proposal with its areas. Returns its id.
     pub async fn create_table_proposal(&self, p: &NewTableProposal<'_>, audit: &AuditEntry) -> Result<i64> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let id: i64 = sqlx::query_scalar(
+        audited!(self, audit, |tx| {
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO table_proposals (process_id, session_id, source, title, body, organization, tax_code,
                  proposer_email, submitted_at, public_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
@@ -215,18 +208,15 @@ impl Store {
             .bind(p.public_name)
             .fetch_one(&mut *tx)
             .await?;
-                    for area in &p.draft.area_ids {
-                        sqlx::query("INSERT INTO table_proposal_areas (proposal_id, area_id) VALUES ($1, $2)")
-                            .bind(id)
-                            .bind(area)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                    Ok(id)
-                }
-        )
+            for area in &p.draft.area_ids {
+                sqlx::query("INSERT INTO table_proposal_areas (proposal_id, area_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(area)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            id
+        })
     }
 
     /// The proposals of a process in the order they came, with areas, supports and outcomes.
@@ -286,21 +276,15 @@ impl Store {
         organization: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let found: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM table_proposals WHERE id = $1 AND process_id = $2")
-                            .bind(proposal_id)
-                            .bind(process_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    found.ok_or(StoreError::NotFound)?;
-                    sqlx::query("INSERT INTO proposal_supports (proposal_id, tax_code, organization, supported_at) VALUES ($1, $2, $3, $4)")
+        audited!(self, audit, |tx| {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM table_proposals WHERE id = $1 AND process_id = $2")
+                    .bind(proposal_id)
+                    .bind(process_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            found.ok_or(StoreError::NotFound)?;
+            sqlx::query("INSERT INTO proposal_supports (proposal_id, tax_code, organization, supported_at) VALUES ($1, $2, $3, $4)")
                 .bind(proposal_id)
                 .bind(tax_code)
                 .bind(organization)
@@ -308,11 +292,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(conflict("sostegno già espresso"))?;
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                }
-        );
-        Ok(())
+        })
     }
 
     /// Records the outcome of a proposal of the process.
@@ -323,31 +303,23 @@ impl Store {
         d: &OutcomeDecision,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                let done = sqlx::query(
-                    "UPDATE table_proposals SET outcome = $3, motivation = $4, merged_into_id = $5, decided_at = $6
+        audited!(self, audit, |tx| {
+            let done = sqlx::query(
+                "UPDATE table_proposals SET outcome = $3, motivation = $4, merged_into_id = $5, decided_at = $6
                  WHERE id = $1 AND process_id = $2",
-                )
-                .bind(proposal_id)
-                .bind(process_id)
-                .bind(d.outcome.code())
-                .bind(&d.motivation)
-                .bind(d.merged_into)
-                .bind(audit.at)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+            )
+            .bind(proposal_id)
+            .bind(process_id)
+            .bind(d.outcome.code())
+            .bind(&d.motivation)
+            .bind(d.merged_into)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
             }
-        );
-        Ok(())
+        })
     }
 
     pub async fn table_work(&self, process_id: i64) -> Result<TableWork> {
@@ -379,34 +351,27 @@ impl Store {
         ballot: &Ballot,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write
-                | pool
-                | {
-                    let mut conn = pool.acquire().await?;
-                    let mut tx = conn.begin().await?;
-                    let work =
-                        sqlx::query("SELECT ballot_opened_at, ballot_closed_at FROM table_work WHERE process_id = $1")
-                            .bind(process_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let (opened, closed) = match &work {
-                        Some(r) => (r.opt_instant("ballot_opened_at")?, r.opt_instant("ballot_closed_at")?),
-                        None => (None, None),
-                    };
-                    if opened.is_none() {
-                        return Err(StoreError::Conflict("la votazione delle priorità non è ancora aperta".into()));
-                    }
-                    if closed.is_some() {
-                        return Err(StoreError::Conflict("la votazione delle priorità è chiusa".into()));
-                    }
-                    sqlx::query("DELETE FROM priority_ballots WHERE process_id = $1 AND tax_code = $2")
-                        .bind(process_id)
-                        .bind(tax_code)
-                        .execute(&mut *tx)
-                        .await?;
-                    let id: i64 = sqlx::query_scalar(
+        audited!(self, audit, |tx| {
+            let work = sqlx::query("SELECT ballot_opened_at, ballot_closed_at FROM table_work WHERE process_id = $1")
+                .bind(process_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (opened, closed) = match &work {
+                Some(r) => (r.opt_instant("ballot_opened_at")?, r.opt_instant("ballot_closed_at")?),
+                None => (None, None),
+            };
+            if opened.is_none() {
+                return Err(StoreError::Conflict("la votazione delle priorità non è ancora aperta".into()));
+            }
+            if closed.is_some() {
+                return Err(StoreError::Conflict("la votazione delle priorità è chiusa".into()));
+            }
+            sqlx::query("DELETE FROM priority_ballots WHERE process_id = $1 AND tax_code = $2")
+                .bind(process_id)
+                .bind(tax_code)
+                .execute(&mut *tx)
+                .await?;
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO priority_ballots (process_id, tax_code, organization, submitted_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(process_id)
@@ -415,19 +380,15 @@ impl Store {
             .bind(audit.at)
             .fetch_one(&mut *tx)
             .await?;
-                    for (proposal, points) in &ballot.points {
-                        sqlx::query("INSERT INTO priority_points (ballot_id, proposal_id, points) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(proposal)
-                            .bind(i32::try_from(*points).unwrap_or(i32::MAX))
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    audit_on!(&mut *tx, audit).await?;
-                    tx.commit().await?;
-                }
-        );
-        Ok(())
+            for (proposal, points) in &ballot.points {
+                sqlx::query("INSERT INTO priority_points (ballot_id, proposal_id, points) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(proposal)
+                    .bind(i32::try_from(*points).unwrap_or(i32::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        })
     }
 
     /// The ballots cast in a process.
@@ -484,54 +445,46 @@ impl Store {
     /// published result is this snapshot, whatever is merged or decided later.
     pub async fn close_ballot(&self, process_id: i64, audit: &AuditEntry) -> Result<()> {
         let ballots = self.ballots(process_id).await?;
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
-                let done = sqlx::query(
-                    "UPDATE table_work SET ballot_closed_at = $2
+        audited!(self, audit, |tx| {
+            sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
+            let done = sqlx::query(
+                "UPDATE table_work SET ballot_closed_at = $2
                  WHERE process_id = $1 AND ballot_opened_at IS NOT NULL AND ballot_closed_at IS NULL",
+            )
+            .bind(process_id)
+            .bind(audit.at)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict("la votazione non è aperta".into()));
+            }
+            // Ballots are cast only while the vote is open; once the row above is
+            // closed in this transaction no other ballot can join the ones read.
+            let rows = sqlx::query(
+                "SELECT id, submitted_at FROM table_proposals WHERE process_id = $1 AND merged_into_id IS NULL",
+            )
+            .bind(process_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut candidates = Vec::with_capacity(rows.len());
+            for r in &rows {
+                candidates.push(Candidate { id: r.int("id")?, submitted_at: r.instant("submitted_at")? });
+            }
+            let cast: Vec<Ballot> = ballots.into_iter().map(|b| b.ballot).collect();
+            for r in tally(&candidates, &cast) {
+                sqlx::query(
+                    "INSERT INTO ballot_results (process_id, proposal_id, position, points, first_preferences)
+                     VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(process_id)
-                .bind(audit.at)
+                .bind(r.proposal_id)
+                .bind(i32::try_from(r.position).unwrap_or(i32::MAX))
+                .bind(i32::try_from(r.points).unwrap_or(i32::MAX))
+                .bind(i32::try_from(r.first_preferences).unwrap_or(i32::MAX))
                 .execute(&mut *tx)
                 .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("la votazione non è aperta".into()));
-                }
-                // Ballots are cast only while the vote is open; once the row above is
-                // closed in this transaction no other ballot can join the ones read.
-                let rows = sqlx::query(
-                    "SELECT id, submitted_at FROM table_proposals WHERE process_id = $1 AND merged_into_id IS NULL",
-                )
-                .bind(process_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut candidates = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    candidates.push(Candidate { id: r.int("id")?, submitted_at: r.instant("submitted_at")? });
-                }
-                let cast: Vec<Ballot> = ballots.into_iter().map(|b| b.ballot).collect();
-                for r in tally(&candidates, &cast) {
-                    sqlx::query(
-                        "INSERT INTO ballot_results (process_id, proposal_id, position, points, first_preferences)
-                     VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(process_id)
-                    .bind(r.proposal_id)
-                    .bind(i32::try_from(r.position).unwrap_or(i32::MAX))
-                    .bind(i32::try_from(r.points).unwrap_or(i32::MAX))
-                    .bind(i32::try_from(r.first_preferences).unwrap_or(i32::MAX))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
             }
-        );
-        Ok(())
+        })
     }
 
     /// The tally kept when the ballot closed, by position; empty while it is open.
@@ -571,23 +524,15 @@ impl Store {
     /// Sets one instant of `table_work` once, with its messages and audit entry;
     /// a second time is a conflict.
     async fn mark_work(&self, process_id: i64, update: &str, emails: &[NewEmail], audit: &AuditEntry) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
-                let done = sqlx::query(update).bind(process_id).bind(audit.at).execute(&mut *tx).await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("operazione già eseguita".into()));
-                }
-                for email in emails {
-                    enqueue_on!(&mut *tx, email, audit.at).await?;
-                }
-                audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
+        audited!(self, audit, |tx| {
+            sqlx::query(ENSURE_WORK).bind(process_id).execute(&mut *tx).await?;
+            let done = sqlx::query(update).bind(process_id).bind(audit.at).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict("operazione già eseguita".into()));
             }
-        );
-        Ok(())
+            for email in emails {
+                enqueue_on!(&mut *tx, email, audit.at).await?;
+            }
+        })
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use concerto_domain::tables::DEFAULT_REMINDER_HOURS;
 use sqlx::Connection;
 
+use crate::audit::audited;
 use crate::outbox::enqueue_on;
 use crate::{NewEmail, Result, Store, on_pool};
 
@@ -32,24 +33,16 @@ impl Store {
         hours: u32,
         audit: &concerto_domain::AuditEntry,
     ) -> Result<()> {
-        on_pool!(
-            self,
-            write | pool | {
-                let mut conn = pool.acquire().await?;
-                let mut tx = conn.begin().await?;
-                sqlx::query(
-                    "INSERT INTO process_reminders (process_id, hours_before) VALUES ($1, $2)
+        audited!(self, audit, |tx| {
+            sqlx::query(
+                "INSERT INTO process_reminders (process_id, hours_before) VALUES ($1, $2)
                  ON CONFLICT (process_id) DO UPDATE SET hours_before = excluded.hours_before",
-                )
-                .bind(process_id)
-                .bind(i64::from(hours))
-                .execute(&mut *tx)
-                .await?;
-                crate::audit::audit_on!(&mut *tx, audit).await?;
-                tx.commit().await?;
-            }
-        );
-        Ok(())
+            )
+            .bind(process_id)
+            .bind(i64::from(hours))
+            .execute(&mut *tx)
+            .await?;
+        })
     }
 
     /// Claims the reminder of (`session_id`, `tax_code`, `rep_email`) and queues

@@ -9,7 +9,7 @@ mod worker;
 pub use worker::{build_due_archives, run_archive_worker};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::CurrentUser;
+use crate::guard::Caller;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -52,9 +52,7 @@ pub struct StartForm {
 
 /// Queues the archive (or joins the one under way) and shows its progress.
 async fn start(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path(slug): Path<String>,
     Form(form): Form<StartForm>,
 ) -> PageResult {
@@ -124,9 +122,7 @@ impl ProgressPage {
 }
 
 async fn progress(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path((slug, id)): Path<(String, String)>,
     Query(query): Query<ProgressQuery>,
 ) -> PageResult {
@@ -157,12 +153,7 @@ fn megabytes(bytes: i64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0).replace('.', ",")
 }
 
-async fn download(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, String)>,
-) -> PageResult {
+async fn download(Caller { state, ctx, user }: Caller, Path((slug, id)): Path<(String, String)>) -> PageResult {
     let job = match office_job(&state, &ctx, user.as_ref(), &slug, &id).await {
         Ok((_, job)) => job,
         Err(answer) => return Ok(answer),

@@ -13,6 +13,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
+use crate::guard::Caller;
 use crate::guard::CurrentUser;
 use crate::limits::Door;
 use crate::page::PageContext;
@@ -81,12 +82,7 @@ pub(super) fn page(
     render(&page.ctx, &page).map(|r| (status, r).into_response())
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Query(q): Query<NextQuery>,
-) -> Result<Response, PageError> {
+pub async fn form(Caller { state, ctx, user }: Caller, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
     let page = LoginPage {
         email: String::new(),
         next: safe_next(q.next.as_deref()),

@@ -16,8 +16,8 @@ use concerto_store::ResetRequest;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
+use crate::guard::Visitor;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -91,9 +91,7 @@ struct RequestForm {
 }
 
 async fn request(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(address): ClientAddress,
+    Visitor { state, ctx, client: address }: Visitor,
     Form(input): Form<RequestForm>,
 ) -> Result<Response, PageError> {
     let fail = |error: WebError| PageError { ctx: ctx.clone(), error };
@@ -180,7 +178,7 @@ async fn choose(
         return expired(ctx);
     }
     if let Err(errors) = check_new_password(&input.password, &input.confirmation) {
-        let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+        let errors = crate::form::localized(&errors, &ctx);
         return show(ctx, Step::Choose, String::new(), errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let password = input.password;

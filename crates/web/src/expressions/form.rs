@@ -15,8 +15,8 @@ use concerto_domain::{
 
 use super::{SubmitError, caught_in_trap, receipt_path, receive};
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::error::{PageError, WebError, conflict_errors};
+use crate::guard::Visitor;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::secret::token_digest;
@@ -123,11 +123,11 @@ impl FormState {
     }
 
     /// Puts each domain error beside the form field it is about.
-    fn with_errors(mut self, errors: FieldErrors, chosen: &[i64]) -> FormState {
-        for e in errors.errors {
-            let field = form_field(&e.field, chosen);
+    fn with_errors(mut self, errors: &FieldErrors, chosen: &[i64], ctx: &PageContext) -> FormState {
+        for (field, message) in crate::form::localized(errors, ctx) {
+            let field = form_field(&field, chosen);
             if self.error(&field).is_none() {
-                self.errors.push((field, e.message));
+                self.errors.push((field, message));
             }
         }
         self
@@ -433,7 +433,7 @@ async fn handle(
         Ok(done) => Ok(Redirect::to(&receipt_path(&done.token)).into_response()),
         Err(SubmitError::Refused(conflict)) => {
             let registered = conflict == SubmissionConflict::AlreadyRegistered;
-            let form = form.with_errors(conflict_errors(conflict), &chosen);
+            let form = form.with_errors(&conflict_errors(conflict), &chosen, &ctx);
             shown(ctx, process, form, amend_token, registered, None).map(|r| with_status(r, StatusCode::CONFLICT))
         }
         // Past the deadline (or closed): the plain explanation, not an error summary.
@@ -441,7 +441,10 @@ async fn handle(
             let closed = closed_view(&ctx, &process, state.clock.now(), amend_token.is_some());
             shown(ctx, process, form, amend_token, false, closed).map(|r| with_status(r, StatusCode::CONFLICT))
         }
-        Err(SubmitError::Invalid(errors)) => page(ctx, process, form.with_errors(errors, &chosen), amend_token),
+        Err(SubmitError::Invalid(errors)) => {
+            let form = form.with_errors(&errors, &chosen, &ctx);
+            page(ctx, process, form, amend_token)
+        }
         // Everything typed stays on the page, with when to try again.
         Err(SubmitError::Web(WebError::TooManyRequests(wait))) => {
             form.errors.push(("form".into(), ctx.t("error.too_many.text").into()));
@@ -459,9 +462,7 @@ fn with_status(mut response: Response, status: StatusCode) -> Response {
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(client): ClientAddress,
+    Visitor { state, ctx, client }: Visitor,
     Path(slug): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
@@ -499,7 +500,7 @@ pub async fn amend_form(
     let mut form = FormState::from_expression(&received.expression);
     let mut closed = None;
     if let Err(conflict) = concerto_domain::amendable(received.status) {
-        form = form.with_errors(conflict_errors(conflict), &[]);
+        form = form.with_errors(&conflict_errors(conflict), &[], &ctx);
     } else {
         closed = closed_view(&ctx, &process, state.clock.now(), true);
     }
@@ -507,9 +508,7 @@ pub async fn amend_form(
 }
 
 pub async fn amend(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(client): ClientAddress,
+    Visitor { state, ctx, client }: Visitor,
     Path(token): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {

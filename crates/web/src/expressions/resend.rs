@@ -12,8 +12,9 @@ use concerto_mail::templates::{RegistrationRef, link_resent};
 
 use super::{caught_in_trap, manage_path};
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::error::{PageError, WebError};
+use crate::form::Pairs;
+use crate::guard::Visitor;
 use crate::limits::Door;
 use crate::page::PageContext;
 use crate::page::render;
@@ -39,11 +40,9 @@ pub async fn form(
 }
 
 pub async fn send(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(client): ClientAddress,
+    Visitor { state, ctx, client }: Visitor,
     Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Pairs,
 ) -> Result<Response, PageError> {
     let fail = |error: WebError| PageError { ctx: ctx.clone(), error };
     let process = crate::public_process(&state.store, &slug).await.map_err(fail)?;

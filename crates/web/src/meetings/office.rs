@@ -12,10 +12,9 @@ use serde::Deserialize;
 
 use super::{mode_label, offer_mail, offer_token, state_label};
 use crate::AppState;
-use crate::audit;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::form::{Fields, FormErrors, unprocessable};
+use crate::form::{Fields, FormErrors, Pairs, unprocessable};
 use crate::guard::Editor;
 use crate::guard::SessionEditor;
 use crate::page::PageContext;
@@ -129,12 +128,9 @@ pub async fn page(office: SessionEditor, Query(notice): Query<Notice>) -> PageRe
     Ok(render(&page.ctx, &page)?)
 }
 
-pub async fn save(
-    office: SessionEditor,
-    Path((slug, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
+pub async fn save(office: SessionEditor, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let SessionEditor { state, ctx, process, session, .. } = office;
     let fields = Fields(form);
     let typed = MeetingForm {
         mode: fields.get("mode"),
@@ -151,23 +147,31 @@ pub async fn save(
         Err(errors) => return Ok(reshow(&state, ctx, process, session, fields, &errors).await),
     };
     let before = state.store.meeting(session.id).await.ok();
-    let entry = audit::entry(
-        &who,
-        state.clock.now(),
-        "session.meeting",
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        before.as_ref(),
-        Some(&meeting),
-    );
+    let entry = audit.change("session.meeting", before.as_ref(), Some(&meeting));
     let mail = offer_mail(&state.config.public_url, &process, &session);
-    Ok(match state.store.save_meeting(session.id, &meeting, offer_token, mail, &entry).await {
+    let saved = state.store.save_meeting(session.id, &meeting, offer_token, mail, &entry).await;
+    Ok(mailed(&state, &ctx, &process, &session, saved, "salvato"))
+}
+
+/// Back to the session's meeting page once `saved`, saying what was done (`outcome`);
+/// the e-mails the change queued leave now.
+fn mailed<T>(
+    state: &AppState,
+    ctx: &PageContext,
+    process: &Process,
+    session: &Session,
+    saved: Result<T, StoreError>,
+    outcome: &str,
+) -> Response {
+    match saved {
         Ok(_) => {
             state.outbox.wake();
-            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=salvato")).into_response()
+            let (slug, id) = (&process.header.slug, session.id);
+            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito={outcome}")).into_response()
         }
-        Err(e) => WebError::from(e).into_page(&ctx),
-    })
+        Err(StoreError::NotFound) => WebError::NotFound.into_page(ctx),
+        Err(e) => WebError::from(e).into_page(ctx),
+    }
 }
 
 async fn reshow(
@@ -187,44 +191,29 @@ async fn reshow(
 
 pub async fn move_seat(
     office: SessionEditor,
-    Path((slug, id, seat)): Path<(String, i64, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Path((_, _, seat)): Path<(String, i64, i64)>,
+    Form(form): Pairs,
 ) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
+    let audit = office.auditor();
+    let SessionEditor { state, ctx, process, session, .. } = office;
     let fields = Fields(form);
     let Some(to) = OfficeMove::parse(fields.get("to")) else {
         let mut errors = FieldErrors::default();
         errors.push("to", "invalid_move", "Spostamento non valido.");
         return Ok(reshow(&state, ctx, process, session, Fields::default(), &errors).await);
     };
-    let entry = audit::entry(
-        &who,
-        state.clock.now(),
-        "seat.move",
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        Some(&serde_json::json!({ "seat": seat })),
-        Some(&serde_json::json!({ "seat": seat, "state": to.target() })),
-    );
+    let (before, after) =
+        (serde_json::json!({ "seat": seat }), serde_json::json!({ "seat": seat, "state": to.target() }));
+    let entry = audit.change("seat.move", Some(&before), Some(&after));
     let mail = offer_mail(&state.config.public_url, &process, &session);
-    Ok(match state.store.move_seat(session.id, seat, to, offer_token, mail, &entry).await {
-        Ok(_) => {
-            state.outbox.wake();
-            Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=spostato")).into_response()
-        }
-        Err(StoreError::NotFound) => WebError::NotFound.into_page(&ctx),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    })
+    let moved = state.store.move_seat(session.id, seat, to, offer_token, mail, &entry).await;
+    Ok(mailed(&state, &ctx, &process, &session, moved, "spostato"))
 }
 
 /// The process's reminder timing, set from any of its sessions' meeting pages.
-pub async fn reminder_hours(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let Editor { state, ctx, process, user } = office;
-    let Some(who) = Some(&user) else { return Err(WebError::NotFound.into_page(&ctx)) };
+pub async fn reminder_hours(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let fields = Fields(form);
     let back = fields.opt_id("session").filter(|id| process.sessions.iter().any(|s| s.id == *id));
     let hours = match fields.get("hours").trim().parse::<u32>() {
@@ -239,15 +228,8 @@ pub async fn reminder_hours(
         }
     };
     let before = state.store.reminder_hours(process.id).await.ok();
-    let entry = audit::entry(
-        who,
-        state.clock.now(),
-        "process.reminders",
-        audit::process_subject(&process),
-        &process.ambito.slug,
-        Some(&serde_json::json!({ "hours_before": before })),
-        Some(&serde_json::json!({ "hours_before": hours })),
-    );
+    let (before, after) = (serde_json::json!({ "hours_before": before }), serde_json::json!({ "hours_before": hours }));
+    let entry = audit.change("process.reminders", Some(&before), Some(&after));
     Ok(match state.store.set_reminder_hours(process.id, hours, &entry).await {
         Ok(()) => match back {
             Some(id) => Redirect::to(&format!("/ufficio/processi/{slug}/sessioni/{id}/incontro?esito=promemoria"))

@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::audit::participant_entry;
 use crate::error::WebError;
 use crate::form::Fields;
+use crate::form::Pairs;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::secret::token_digest;
@@ -141,7 +142,7 @@ pub async fn act(
     State(state): State<AppState>,
     ctx: PageContext,
     Path((token, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Pairs,
 ) -> Response {
     let fields = Fields(form);
     let outcome = async {

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::{Sheet, read_rows};
@@ -18,7 +18,8 @@ use crate::AppState;
 use crate::audit;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
+use crate::form::Pairs;
+use crate::guard::Caller;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -75,9 +76,7 @@ fn show(ctx: PageContext, process: Process, status: StatusCode, fill: impl FnOnc
 }
 
 pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path(slug): Path<String>,
     Query(notice): Query<Notice>,
 ) -> Response {
@@ -90,12 +89,7 @@ pub async fn page(
 }
 
 /// The template: one row per intervention as it stands, columns of [`SHEET_HEADERS`].
-pub async fn template(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
+pub async fn template(Caller { state, ctx, user }: Caller, Path(slug): Path<String>) -> PageResult {
     let (process, interventions) = load(&state, &ctx, user.as_ref(), &slug).await?;
     let sheet = Sheet {
         name: "Avanzamento".into(),
@@ -147,9 +141,7 @@ fn known(interventions: &[Intervention]) -> Vec<(i64, concerto_domain::tables::I
 }
 
 pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path(slug): Path<String>,
     mut multipart: Multipart,
 ) -> PageResult {
@@ -190,13 +182,7 @@ pub async fn upload(
 }
 
 /// Applies the rows shown in the preview, checked again as they may have changed.
-pub async fn confirm(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn confirm(Caller { state, ctx, user }: Caller, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
     let (process, interventions) = load(&state, &ctx, user.as_ref(), &slug).await?;
     let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let raw = form.iter().find(|(k, _)| k == "righe").map(|(_, v)| v.as_str()).unwrap_or("");

@@ -18,6 +18,7 @@ use concerto_store::{MARK_END, MARK_START};
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Locale;
+use crate::view::html_escape;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,35 +44,9 @@ async fn refreshed(state: &AppState) -> Result<(), WebError> {
     state.store.refresh_observatory(state.clock.now()).await.map_err(WebError::from)
 }
 
-/// Text for HTML: the five characters that matter, escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A text the search marked, as HTML: escaped first, then the marks become `<mark>`.
 fn marked(text: &str) -> String {
-    escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-}
-
-/// Percent-encoding for links that carry a search.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    html_escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 }
 
 fn status_label(status: RecordStatus, locale: Locale) -> &'static str {
@@ -93,7 +68,6 @@ fn source_label(source: RecordSource, locale: Locale) -> &'static str {
 mod tests {
     #[test]
     fn marked_text_is_escaped_before_the_marks_become_html() {
-        assert_eq!(super::marked("<b>\u{2}Nardò\u{3}</b> & co"), "&lt;b&gt;<mark>Nardò</mark>&lt;/b&gt; &amp; co");
-        assert_eq!(super::encode("L'area è"), "L%27area%20%C3%A8");
+        assert_eq!(super::marked("<b>\u{2}Nardò\u{3}</b> & co"), "&#60;b&#62;<mark>Nardò</mark>&#60;/b&#62; &#38; co");
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -19,6 +19,7 @@ use super::{refreshed, status_label};
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
+use crate::guard::Caller;
 use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
@@ -115,7 +116,7 @@ async fn queue_page(state: &AppState, ctx: PageContext, error: Option<(i64, Stri
     Ok((status, render(&page.ctx, &page)?).into_response())
 }
 
-pub async fn queue(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
+pub async fn queue(Caller { state, ctx, user }: Caller) -> PageResult {
     moderator(user, &ctx)?;
     refreshed(&state).await.or_page(&ctx)?;
     queue_page(&state, ctx, None).await
@@ -130,9 +131,7 @@ pub struct DecisionForm {
 }
 
 pub async fn decide(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path(id): Path<i64>,
     Form(form): Form<DecisionForm>,
 ) -> PageResult {
@@ -140,7 +139,7 @@ pub async fn decide(
     let decision = match Moderation::parse(&form.decision, &form.reason) {
         Ok(d) => d,
         Err(errors) => {
-            let message = errors.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+            let message = errors.errors.first().map(|e| crate::form::message(e, &ctx)).unwrap_or_default();
             return queue_page(&state, ctx, Some((id, message))).await;
         }
     };
@@ -362,9 +361,7 @@ fn suggest_from_notice(values: &mut HashMap<String, String>, draft: &ProcessDraf
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Form(mut values): Form<HashMap<String, String>>,
 ) -> PageResult {
     let who = moderator(user, &ctx)?;
@@ -386,7 +383,7 @@ pub async fn create(
     let content = match content_from(&values) {
         Ok(content) => content,
         Err(errors) => {
-            let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = crate::form::localized(&errors, &ctx);
             return Ok(new_page(ctx, &values, errors, Vec::new()));
         }
     };

@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use super::{refreshed, source_label, status_label};
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
+use crate::guard::Visitor;
 use crate::limits::Door;
 use crate::page::PageContext;
 use crate::page::render;
@@ -190,9 +190,7 @@ pub struct PostedCompletion {
 }
 
 pub async fn propose(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(client): ClientAddress,
+    Visitor { state, ctx, client }: Visitor,
     Path(id): Path<String>,
     Form(posted): Form<PostedCompletion>,
 ) -> PageResult {
@@ -233,7 +231,7 @@ pub async fn propose(
                 email: input.email,
                 privacy_accepted: input.privacy_accepted,
                 completion: input.completion,
-                errors: errors.errors.into_iter().map(|e| (e.field, e.message)).collect(),
+                errors: crate::form::localized(&errors, &ctx),
             };
             show(ctx, loaded, None, form, false)
         }

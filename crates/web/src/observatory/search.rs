@@ -11,11 +11,12 @@ use concerto_domain::{FieldErrors, PlanCycle};
 use concerto_store::{FacetCount, SearchPage};
 use serde::{Deserialize, Serialize};
 
-use super::{encode, marked, refreshed, source_label, status_label};
+use super::{marked, refreshed, source_label, status_label};
 use crate::AppState;
 use crate::error::{ApiError, WebError};
 use crate::page::PageContext;
 use crate::page::render;
+use crate::view::url_encode;
 
 /// The query string as sent: every field optional, read as text so that a bad
 /// value is a field error instead of a rejected request.
@@ -115,7 +116,7 @@ impl SearchParams {
 }
 
 fn link(pairs: &[(String, String)]) -> String {
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     if query.is_empty() { "/osservatorio".into() } else { format!("/osservatorio?{}", query.join("&")) }
 }
 
@@ -202,7 +203,7 @@ async fn run(state: &AppState, query: &RecordQuery) -> Result<SearchPage, WebErr
 pub async fn page(State(state): State<AppState>, ctx: PageContext, Query(params): Query<SearchParams>) -> Response {
     let (query, errors) = match params.to_query() {
         Ok(query) => (query, Vec::new()),
-        Err(errors) => (RecordQuery::default(), errors.errors.into_iter().map(|e| (e.field, e.message)).collect()),
+        Err(errors) => (RecordQuery::default(), crate::form::localized(&errors, &ctx)),
     };
     let found = if errors.is_empty() {
         match run(&state, &query).await {

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use concerto_domain::{
@@ -18,7 +18,9 @@ use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::{CurrentUser, enforce};
+use crate::form::Pairs;
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::role_name;
@@ -94,7 +96,7 @@ async fn list_page(
     Ok(render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
+pub async fn list(Caller { state, ctx, user }: Caller) -> PageResult {
     let (who, scope) = administrator(user, &ctx)?;
     list_page(&state, ctx, &who, scope, None).await
 }
@@ -127,7 +129,7 @@ async fn invite_page(state: &AppState, who: &Principal, v: &FormValues, ctx: Pag
     }
 }
 
-pub async fn invite_form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn invite_form(Caller { state, ctx, user }: Caller) -> Response {
     match administrator(user, &ctx) {
         Ok((who, _)) => invite_page(&state, &who, &FormValues::default(), ctx).await.respond(),
         Err(answer) => answer,
@@ -189,12 +191,7 @@ async fn read_invitation(
     errors.into_result((NewAccount { email, display_name, role, ambito_id, password_hash: None }, ambito_name))
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn invite(Caller { state, ctx, user }: Caller, Form(pairs): Pairs) -> PageResult {
     let (who, _) = administrator(user, &ctx)?;
     let values = FormValues(pairs);
     let (account, ambito_name) = match read_invitation(&state, &who, &values).await {
@@ -252,9 +249,7 @@ async fn managed(state: &AppState, ctx: &PageContext, who: &Principal, id: i64) 
 }
 
 async fn apply(
-    state: AppState,
-    ctx: PageContext,
-    user: Option<Principal>,
+    Caller { state, ctx, user }: Caller,
     id: i64,
     change: impl FnOnce(&Principal, &AccountLine) -> Result<AccountChange, FieldErrors>,
 ) -> PageResult {
@@ -263,14 +258,16 @@ async fn apply(
     let change = match change(&who, &line) {
         Ok(c) => c,
         Err(errors) => {
-            return list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await;
+            let message = errors.errors.first().map(|e| crate::form::message(e, &ctx));
+            return list_page(&state, ctx, &who, scope, message).await;
         }
     };
     let actor = format!("account:{} <{}>", who.account_id, who.email);
     Ok(match state.store.change_account(id, change, &actor, state.clock.now()).await {
         Ok(()) => Redirect::to("/ufficio/utenti").into_response(),
         Err(StoreError::Invalid(errors)) => {
-            return list_page(&state, ctx, &who, scope, errors.errors.first().map(|e| e.message.clone())).await;
+            let message = errors.errors.first().map(|e| crate::form::message(e, &ctx));
+            return list_page(&state, ctx, &who, scope, message).await;
         }
         Err(e) => return Err(WebError::from(e).into_page(&ctx)),
     })
@@ -282,22 +279,11 @@ pub struct RoleForm {
     role: String,
 }
 
-pub async fn set_role(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
-    Form(input): Form<RoleForm>,
-) -> PageResult {
-    apply(state, ctx, user, id, |who, _| {
-        let mut errors = FieldErrors::default();
-        match Role::from_code(&input.role).filter(|r| assignable_roles(who).contains(r)) {
-            Some(role) => Ok(AccountChange::Role(role)),
-            None => {
-                errors.push("role", "invalid_choice", "Scegliere un ruolo tra quelli proposti.");
-                Err(errors)
-            }
-        }
+pub async fn set_role(caller: Caller, Path(id): Path<i64>, Form(input): Form<RoleForm>) -> PageResult {
+    apply(caller, id, |who, _| {
+        let role = Role::from_code(&input.role).filter(|r| assignable_roles(who).contains(r));
+        role.map(AccountChange::Role)
+            .ok_or_else(|| FieldErrors::one("role", "invalid_choice", "Scegliere un ruolo tra quelli proposti."))
     })
     .await
 }
@@ -308,23 +294,11 @@ pub struct StateForm {
     azione: String,
 }
 
-pub async fn set_state(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(id): Path<i64>,
-    Form(input): Form<StateForm>,
-) -> PageResult {
-    apply(state, ctx, user, id, |_, _| {
-        let mut errors = FieldErrors::default();
-        match input.azione.as_str() {
-            "disattiva" => Ok(AccountChange::Deactivate),
-            "riattiva" => Ok(AccountChange::Reactivate),
-            _ => {
-                errors.push("azione", "invalid_choice", "Azione non prevista.");
-                Err(errors)
-            }
-        }
+pub async fn set_state(caller: Caller, Path(id): Path<i64>, Form(input): Form<StateForm>) -> PageResult {
+    apply(caller, id, |_, _| match input.azione.as_str() {
+        "disattiva" => Ok(AccountChange::Deactivate),
+        "riattiva" => Ok(AccountChange::Reactivate),
+        _ => Err(FieldErrors::one("azione", "invalid_choice", "Azione non prevista.")),
     })
     .await
 }

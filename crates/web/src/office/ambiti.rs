@@ -5,10 +5,10 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::{
-    AmbitoIdentity, AmbitoProfile, AssociationForm, Contacts, DEFAULT_RETENTION_YEARS, FieldErrors, Principal,
+    AmbitoIdentity, AmbitoProfile, AssociationForm, DEFAULT_RETENTION_YEARS, FieldErrors, Principal,
     may_administer_platform,
 };
 use concerto_store::{AmbitoLine, StoreError};
@@ -17,7 +17,9 @@ use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::{CurrentUser, enforce};
+use crate::form::Pairs;
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -34,7 +36,7 @@ fn platform_admin(user: Option<Principal>, ctx: &PageContext) -> Result<Principa
     user.ok_or_else(|| WebError::NotFound.into_page(ctx))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn list(Caller { state, ctx, user }: Caller) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -154,7 +156,7 @@ fn new_page(v: &FormValues, ctx: PageContext) -> FormPage {
     }
 }
 
-pub async fn new_form(State(_state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn new_form(Caller { state: _, ctx, user }: Caller) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -173,19 +175,7 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
         municipalities.retain(|m| !m.eq_ignore_ascii_case(&lead));
         municipalities.insert(0, lead.clone());
     }
-    let profile = AmbitoProfile {
-        municipalities,
-        lead_municipality: lead,
-        address: r.optional("address"),
-        contacts: Contacts {
-            email: r.optional("email"),
-            pec: r.optional("pec"),
-            phone: r.optional("phone"),
-            website: r.optional("website"),
-        },
-        privacy_notice: r.optional("privacy_notice"),
-        letterhead: None,
-    };
+    let profile = super::profile::profile_of(&r, municipalities, lead);
     let mut extra = FieldErrors::default();
     concerto_domain::onboarding::check_municipalities(
         "municipalities",
@@ -203,12 +193,7 @@ fn read_new(v: &FormValues) -> Result<(AmbitoIdentity, AmbitoProfile), FieldErro
     })
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn create(Caller { state, ctx, user }: Caller, Form(pairs): Pairs) -> PageResult {
     let who = platform_admin(user, &ctx)?;
     let mut values = FormValues(pairs);
     // The first step sends the province alone: the full form follows, with defaults.
@@ -278,12 +263,7 @@ async fn load_identity(state: &AppState, ctx: &PageContext, slug: &str) -> Resul
         .ok_or_else(|| WebError::NotFound.into_page(ctx))
 }
 
-pub async fn identity_form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> Response {
+pub async fn identity_form(Caller { state, ctx, user }: Caller, Path(slug): Path<String>) -> Response {
     if let Err(answer) = platform_admin(user, &ctx) {
         return answer;
     }
@@ -294,11 +274,9 @@ pub async fn identity_form(
 }
 
 pub async fn save_identity(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Pairs,
 ) -> PageResult {
     let who = platform_admin(user, &ctx)?;
     let (id, before) = load_identity(&state, &ctx, &slug).await?;

@@ -83,7 +83,7 @@ pub async fn annul(office: Editor, Path((slug, id)): Path<(String, i64)>, Form(i
     let reason = match validate_annulment_reason(&input.reason) {
         Ok(reason) => reason,
         Err(errors) => {
-            let message = errors.errors.first().map(|e| e.message.clone());
+            let message = errors.errors.first().map(|e| crate::form::message(e, &ctx));
             return Ok(page(ctx, process, &e, input.reason, message));
         }
     };

@@ -3,15 +3,15 @@
 //! Ambito's administrator only that Ambito's.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use concerto_domain::{ROME, audit_log_scope, italian};
 use concerto_store::AuditFilter;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -53,12 +53,7 @@ fn filled(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Query(q): Query<AuditQuery>,
-) -> PageResult {
+pub async fn page(Caller { state, ctx, user }: Caller, Query(q): Query<AuditQuery>) -> PageResult {
     let scope = match audit_log_scope(user.as_ref()) {
         Ok(scope) => scope,
         Err(decision) => {
@@ -83,7 +78,7 @@ pub async fn page(
         let last = entries.last().map_or(0, |e| e.sequence);
         let pairs = [("ambito", filter.ambito), ("actor", filter.actor), ("action", filter.action)];
         let mut query: Vec<String> =
-            pairs.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={}", super::process::encode(v)))).collect();
+            pairs.iter().filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::view::url_encode(v)))).collect();
         query.push(format!("before={last}"));
         query.join("&")
     });

@@ -4,13 +4,13 @@
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use concerto_domain::{
-    AreaInput, FieldErrors, OfficeAction, PhaseInput, Principal, Process, SessionInput, SessionKind, SessionSchedule,
-    TableInput, may_remove_session,
+    AreaInput, FieldErrors, PhaseInput, Process, SessionInput, SessionKind, SessionSchedule, TableInput,
+    may_remove_session,
 };
 use concerto_store::{CalendarPart, StoreError};
 use serde::Serialize;
@@ -19,8 +19,8 @@ use super::form::{Field, FormPage, FormValues, Kind, Reader};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
-use crate::guard::office_process;
+use crate::form::Pairs;
+use crate::guard::Editor;
 use crate::page::PageContext;
 use crate::view;
 
@@ -56,9 +56,8 @@ fn heading_key(part: CalendarPart, new: bool) -> &'static str {
     }
 }
 
-type St = State<AppState>;
-/// A submitted form: names may repeat.
-type Pairs = Form<Vec<(String, String)>>;
+/// The route of one part: the process's slug and the part's id.
+type PartPath = Path<(String, i64)>;
 
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new();
@@ -67,31 +66,18 @@ pub fn routes() -> Router<AppState> {
         router = router
             .route(
                 &format!("{base}/nuova"),
-                get(move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>| {
-                    show(part, s, c, u, slug, None)
-                })
-                .post(
-                    move |s: St, c: PageContext, u: CurrentUser, Path(slug): Path<String>, f: Pairs| {
-                        save(part, s, c, u, slug, None, f)
-                    },
-                ),
+                get(move |office: Editor| show(part, office, None))
+                    .post(move |office: Editor, form: Pairs| save(part, office, None, form)),
             )
             .route(
                 &format!("{base}/{{id}}/modifica"),
-                get(move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>| {
-                    show(part, s, c, u, slug, Some(id))
-                })
-                .post(
-                    move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>, f: Pairs| {
-                        save(part, s, c, u, slug, Some(id), f)
-                    },
+                get(move |Path((_, id)): PartPath, office: Editor| show(part, office, Some(id))).post(
+                    move |Path((_, id)): PartPath, office: Editor, form: Pairs| save(part, office, Some(id), form),
                 ),
             )
             .route(
                 &format!("{base}/{{id}}/elimina"),
-                post(move |s: St, c: PageContext, u: CurrentUser, Path((slug, id)): Path<(String, i64)>| {
-                    remove(part, s, c, u, slug, id)
-                }),
+                post(move |Path((_, id)): PartPath, office: Editor| remove(part, office, id)),
             );
     }
     router
@@ -191,15 +177,8 @@ fn page(process: &Process, part: CalendarPart, id: Option<i64>, values: &FormVal
     }
 }
 
-async fn show(
-    part: CalendarPart,
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    slug: String,
-    id: Option<i64>,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
+async fn show(part: CalendarPart, office: Editor, id: Option<i64>) -> PageResult {
+    let Editor { ctx, process, .. } = office;
     let values = match id {
         None => FormValues::default(),
         Some(id) => match stored_values(&process, part, id) {
@@ -284,52 +263,34 @@ fn before(process: &Process, part: CalendarPart, id: i64) -> Option<serde_json::
     }
 }
 
+/// The audit entry of `verb` on the part: its subject names the part (and its id).
 fn audit(
-    state: &AppState,
-    who: &Principal,
-    process: &Process,
+    office: &Editor,
     part: CalendarPart,
     verb: &str,
     id: Option<i64>,
     after: Option<&serde_json::Value>,
 ) -> concerto_domain::AuditEntry {
+    let process = &office.process;
     let before = id.and_then(|id| before(process, part, id));
     let subject = match id {
         Some(id) => format!("{}:{}:{id}", audit_name(part), process.header.slug),
         None => format!("{}:{}", audit_name(part), process.header.slug),
     };
-    crate::audit::entry(
-        who,
-        state.clock.now(),
-        &format!("{}.{verb}", audit_name(part)),
-        subject,
-        &process.ambito.slug,
-        before.as_ref(),
-        after,
-    )
+    office.auditor().about(subject).change(&format!("{}.{verb}", audit_name(part)), before.as_ref(), after)
 }
 
-async fn save(
-    part: CalendarPart,
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    slug: String,
-    id: Option<i64>,
-    Form(pairs): Pairs,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
-    if id.is_some_and(|id| stored_values(&process, part, id).is_none()) {
-        return Err(WebError::NotFound.into_page(&ctx));
+async fn save(part: CalendarPart, office: Editor, id: Option<i64>, Form(pairs): Pairs) -> PageResult {
+    let process = &office.process;
+    if id.is_some_and(|id| stored_values(process, part, id).is_none()) {
+        return Err(WebError::NotFound.into_page(&office.ctx));
     }
     let values = FormValues(pairs);
-    let input = match read(&process, part, id.is_none(), &values) {
+    let input = match read(process, part, id.is_none(), &values) {
         Ok(input) => input,
-        Err(errors) => return Ok(page(&process, part, id, &values, ctx).with_errors(errors).respond()),
+        Err(errors) => return Ok(page(process, part, id, &values, office.ctx).with_errors(errors).respond()),
     };
     let verb = if id.is_some() { "update" } else { "create" };
-    let store = &state.store;
     // What the audit records of the change: the part's values (with a session, its schedule).
     let after = match &input {
         Input::Phase(p) => serde_json::to_value(p).ok(),
@@ -337,7 +298,9 @@ async fn save(
         Input::Table(t) => serde_json::to_value(t).ok(),
         Input::Session(s, schedule) => Some(serde_json::json!({ "session": s, "schedule": schedule })),
     };
-    let entry = audit(&state, who, &process, part, verb, id, after.as_ref());
+    let entry = audit(&office, part, verb, id, after.as_ref());
+    let Editor { state, ctx, process, .. } = office;
+    let (store, slug) = (&state.store, &process.header.slug);
     let outcome = match &input {
         Input::Phase(p) => store.save_phase(process.id, id, p, &entry).await,
         Input::Area(a) => store.save_area(process.id, id, a, &entry).await,
@@ -351,17 +314,13 @@ async fn save(
     })
 }
 
-async fn remove(
-    part: CalendarPart,
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    slug: String,
-    id: i64,
-) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
-    let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
-    let Some(values) = stored_values(&process, part, id) else { return Err(WebError::NotFound.into_page(&ctx)) };
+async fn remove(part: CalendarPart, office: Editor, id: i64) -> PageResult {
+    let Some(values) = stored_values(&office.process, part, id) else {
+        return Err(WebError::NotFound.into_page(&office.ctx));
+    };
+    let entry = audit(&office, part, "remove", Some(id), None);
+    let Editor { state, ctx, process, .. } = office;
+    let slug = &process.header.slug;
     // Shown on the part's own form, which stays as it was.
     let refuse = |message: String| {
         let mut form = page(&process, part, Some(id), &values, ctx.clone());
@@ -371,18 +330,11 @@ async fn remove(
     if part == CalendarPart::Session
         && let Err(refused) = may_remove_session(&process, id)
     {
-        return Ok(refuse(capitalised(&refused.to_string())));
+        return Ok(refuse(crate::view::sentence(&refused.to_string())));
     }
-    let entry = audit(&state, who, &process, part, "remove", Some(id), None);
     Ok(match state.store.remove_calendar_part(process.id, part, id, &entry).await {
         Ok(()) => Redirect::to(&format!("/ufficio/processi/{slug}")).into_response(),
-        Err(StoreError::Conflict(message)) => refuse(capitalised(&message)),
+        Err(StoreError::Conflict(message)) => refuse(crate::view::sentence(&message)),
         Err(e) => WebError::from(e).into_page(&ctx),
     })
-}
-
-/// A reason as a sentence: capital first letter, full stop.
-fn capitalised(reason: &str) -> String {
-    let mut chars = reason.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str() + ".").unwrap_or_default()
 }

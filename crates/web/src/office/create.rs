@@ -3,7 +3,7 @@
 //! starts as a draft for the office to review.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::template::{blank, next_cycle, regional_template};
@@ -12,7 +12,8 @@ use concerto_notice::ProcessDraft;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -76,7 +77,7 @@ async fn new_page(
     render(&page.ctx, &page).map(|r| (status, r).into_response()).unwrap_or_else(IntoResponse::into_response)
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn form(Caller { state, ctx, user }: Caller) -> Response {
     if let Err(answer) = enforce(may_enter_workspace(user.as_ref()), &ctx) {
         return answer;
     }
@@ -180,12 +181,7 @@ async fn build(
     }
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    multipart: Multipart,
-) -> Response {
+pub async fn create(Caller { state, ctx, user }: Caller, multipart: Multipart) -> Response {
     if let Err(answer) = enforce(may_enter_workspace(user.as_ref()), &ctx) {
         return answer;
     }
@@ -242,8 +238,12 @@ pub async fn create(
                 .unwrap_or_else(IntoResponse::into_response)
         }
         Err(concerto_store::StoreError::Invalid(errors)) => {
-            let message =
-                errors.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join(" ");
+            let message = errors
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, crate::form::message(e, &ctx)))
+                .collect::<Vec<_>>()
+                .join(" ");
             new_page(&state, ctx, &user, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(concerto_store::StoreError::Conflict(message)) => {

@@ -1,21 +1,17 @@
 //! The office's exports of expressions: one row per representative or one per
 //! organization, as CSV or XLSX, with the list's filters applied.
 
-use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::Query;
 use concerto_documents::Sheet;
 use concerto_domain::{Process, ROME, ReceivedExpression};
 use serde::Deserialize;
 
 use super::process::Filters;
-use super::process_with_expressions;
-use crate::AppState;
+use crate::error::OrPage;
 use crate::error::PageResult;
-use crate::error::WebError;
-use crate::guard::CurrentUser;
+use crate::guard::Reader;
 use crate::i18n::Locale::It;
-use crate::page::PageContext;
+use crate::page::{SheetFormat, send_sheet};
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
@@ -107,50 +103,20 @@ fn sheet(process: &Process, expressions: &[&ReceivedExpression], per_organizatio
     Sheet { name: if per_organization { "Organizzazioni".into() } else { "Rappresentanti".into() }, headers, rows }
 }
 
-async fn export(
-    state: AppState,
-    ctx: PageContext,
-    user: Option<concerto_domain::Principal>,
-    slug: String,
-    query: ExportQuery,
-    xlsx: bool,
-) -> PageResult {
-    let (process, expressions) = process_with_expressions(&state, &ctx, user.as_ref(), &slug).await?;
+async fn export(office: Reader, query: ExportQuery, format: SheetFormat) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
+    let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     let chosen: Vec<&ReceivedExpression> = expressions.iter().filter(|e| query.filters.admit(&process, e)).collect();
     let per_organization = query.per.as_deref() == Some("organizzazioni");
-    let sheet = sheet(&process, &chosen, per_organization);
-    let (bytes, content_type, extension) = if xlsx {
-        (sheet.to_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-    } else {
-        (sheet.to_csv(), "text/csv; charset=utf-8", "csv")
-    };
-    Ok(match bytes {
-        Ok(bytes) => {
-            let what = if per_organization { "organizzazioni" } else { "rappresentanti" };
-            let disposition = crate::security::content_disposition(false, &format!("{slug}-{what}.{extension}"));
-            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-                .into_response()
-        }
-        Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
-    })
+    let what = if per_organization { "organizzazioni" } else { "rappresentanti" };
+    let stem = format!("{}-{what}", process.header.slug);
+    Ok(send_sheet(&sheet(&process, &chosen, per_organization), format, &stem, &ctx))
 }
 
-pub async fn csv(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Query(query): Query<ExportQuery>,
-) -> PageResult {
-    export(state, ctx, user, slug, query, false).await
+pub async fn csv(office: Reader, Query(query): Query<ExportQuery>) -> PageResult {
+    export(office, query, SheetFormat::Csv).await
 }
 
-pub async fn xlsx(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Query(query): Query<ExportQuery>,
-) -> PageResult {
-    export(state, ctx, user, slug, query, true).await
+pub async fn xlsx(office: Reader, Query(query): Query<ExportQuery>) -> PageResult {
+    export(office, query, SheetFormat::Xlsx).await
 }

@@ -261,7 +261,7 @@ impl FormPage {
     }
 
     pub fn with_errors(mut self, errors: FieldErrors) -> Self {
-        self.errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+        self.errors = crate::form::localized(&errors, &self.ctx);
         self
     }
 

@@ -5,7 +5,7 @@
 //! run its scripts, and the office sees its logo on the documents themselves.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::{LogoError, LogoFormat, MAX_LOGO_BYTES, check_logo};
@@ -15,7 +15,7 @@ use concerto_store::{AmbitoLogo, AmbitoRecord};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
+use crate::guard::Caller;
 use crate::page::PageContext;
 use crate::page::render;
 
@@ -90,12 +90,7 @@ async fn page(
     }
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> Response {
+pub async fn form(Caller { state, ctx, user }: Caller, Path(slug): Path<String>) -> Response {
     match super::ambito_of(&state, &ctx, user.as_ref(), &slug, false).await {
         Ok(ambito) => page(&state, ctx, user.as_ref(), ambito, None).await,
         Err(answer) => answer,
@@ -123,13 +118,7 @@ async fn read_logo(mut multipart: Multipart) -> Result<Vec<u8>, Refusal> {
     file.ok_or(Refusal::Missing)
 }
 
-pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    multipart: Multipart,
-) -> PageResult {
+pub async fn upload(Caller { state, ctx, user }: Caller, Path(slug): Path<String>, multipart: Multipart) -> PageResult {
     let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, true).await?;
     let Some(who) = user.as_ref() else {
         return Err(WebError::NotFound.into_page(&ctx));

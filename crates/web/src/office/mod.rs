@@ -21,16 +21,16 @@ mod settings;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use concerto_domain::report;
-use concerto_domain::{Process, may_enter_workspace, may_use_ambito_profile, visible_ambito};
+use concerto_domain::{may_enter_workspace, may_use_ambito_profile, visible_ambito};
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::{self, DeadlineView};
@@ -151,7 +151,7 @@ async fn overview(state: &AppState, slug: &str, ctx: &PageContext) -> Result<Opt
     }))
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> PageResult {
+async fn dashboard(Caller { state, ctx, user }: Caller) -> PageResult {
     if let Err(answer) = enforce(may_enter_workspace(user.as_ref()), &ctx) {
         return Ok(answer);
     }
@@ -201,19 +201,6 @@ async fn dashboard(State(state): State<AppState>, ctx: PageContext, CurrentUser(
     let page =
         Dashboard { admin_links: admin_links(&user), moderation, email: user.email, lines, overviews, ambiti, ctx };
     Ok(render(&page.ctx, &page)?)
-}
-
-/// A process the user may view, with its current expressions: what the list and the
-/// exports both show.
-async fn process_with_expressions(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&concerto_domain::Principal>,
-    slug: &str,
-) -> Result<(Process, Vec<concerto_domain::ReceivedExpression>), Response> {
-    let process = crate::guard::office_process(state, ctx, user, slug, concerto_domain::OfficeAction::View).await?;
-    let expressions = state.store.active_expressions(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
-    Ok((process, expressions))
 }
 
 /// The Ambito named by `slug`, once `user` may see (or, with `change`, edit) its profile

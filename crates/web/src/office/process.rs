@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::confirm;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
+use crate::form::Pairs;
 use crate::guard::{Editor, Reader};
 use crate::page::render;
 use crate::page::{Flash, PageContext};
@@ -250,18 +251,11 @@ fn serde_urlencoded_query(f: &Filters) -> String {
     let pairs = [("area", &f.area), ("table", &f.table), ("q", &f.q), ("eligible", &f.eligible)];
     pairs
         .iter()
-        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .filter_map(|(k, v)| {
+            v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::view::url_encode(v)))
+        })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-pub(super) fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `13/06/2022, 09:30` in Rome.
@@ -294,11 +288,7 @@ fn publication_warnings(
         .collect()
 }
 
-pub async fn set_status(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn set_status(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
     let Editor { state, ctx, process, user } = office;
     let code = form.iter().find(|(k, _)| k == "status").map(|(_, v)| v.as_str()).unwrap_or_default();
     let Some(status) = ProcessStatus::from_code(code) else {

@@ -3,16 +3,16 @@
 //! and the platform's change it.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
 use concerto_domain::{AmbitoProfile, Contacts, FieldErrors, may_use_ambito_profile};
 use concerto_store::{AmbitoRecord, StoreError};
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
-use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
+use crate::form::Pairs;
+use crate::guard::Caller;
 use crate::page::PageContext;
 
 fn values_of(p: &AmbitoProfile) -> FormValues {
@@ -32,15 +32,19 @@ fn values_of(p: &AmbitoProfile) -> FormValues {
 
 fn read(v: &FormValues) -> Result<AmbitoProfile, FieldErrors> {
     let r = Reader::new(v);
-    let profile = AmbitoProfile {
-        municipalities: r
-            .text("municipalities")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect(),
-        lead_municipality: r.text("lead_municipality"),
+    let municipalities =
+        r.text("municipalities").lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+    let mut profile = profile_of(&r, municipalities, r.text("lead_municipality"));
+    profile.letterhead = r.optional("letterhead");
+    r.finish(profile, AmbitoProfile::validate)
+}
+
+/// The profile the form's address, contacts and privacy notice give, for these
+/// municipalities led by `lead`, without a letterhead.
+pub(super) fn profile_of(r: &Reader, municipalities: Vec<String>, lead: String) -> AmbitoProfile {
+    AmbitoProfile {
+        municipalities,
+        lead_municipality: lead,
         address: r.optional("address"),
         contacts: Contacts {
             email: r.optional("email"),
@@ -49,9 +53,8 @@ fn read(v: &FormValues) -> Result<AmbitoProfile, FieldErrors> {
             website: r.optional("website"),
         },
         privacy_notice: r.optional("privacy_notice"),
-        letterhead: r.optional("letterhead"),
-    };
-    r.finish(profile, AmbitoProfile::validate)
+        letterhead: None,
+    }
 }
 
 fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext) -> FormPage {
@@ -81,24 +84,13 @@ fn page(ambito: &AmbitoRecord, v: &FormValues, read_only: bool, ctx: PageContext
     }
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
+pub async fn show(Caller { state, ctx, user }: Caller, Path(slug): Path<String>) -> PageResult {
     let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, false).await?;
     let read_only = may_use_ambito_profile(user.as_ref(), ambito.id, true) != concerto_domain::Decision::Allow;
     Ok(page(&ambito, &values_of(&ambito.profile), read_only, ctx).respond())
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult {
+pub async fn save(Caller { state, ctx, user }: Caller, Path(slug): Path<String>, Form(pairs): Pairs) -> PageResult {
     let ambito = super::ambito_of(&state, &ctx, user.as_ref(), &slug, true).await?;
     let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);

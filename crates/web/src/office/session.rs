@@ -138,7 +138,7 @@ pub async fn save(
     let update = match parse(&form) {
         Ok(update) => update,
         Err(errors) => {
-            let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = crate::form::localized(&errors, &ctx);
             let page = SessionPage::new(ctx, process, session, form, errors);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page.ctx, &page)?).into_response());
         }
@@ -148,7 +148,7 @@ pub async fn save(
     let details = match details(&process, &session, &form) {
         Ok(details) => details,
         Err(errors) => {
-            let errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+            let errors = crate::form::localized(&errors, &ctx);
             let page = SessionPage::new(ctx, process, session, form, errors);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page.ctx, &page)?).into_response());
         }

@@ -2,17 +2,17 @@
 //! Europe/Rome), how to apply and the minimum age of organizations.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveTime;
 use concerto_domain::{ApplicationChannels, Deadline, FieldErrors, MinimumAge, OfficeAction, Process, ProcessSettings};
 use concerto_store::StoreError;
 
 use super::form::{Field, FormPage, FormValues, Kind, Reader};
-use crate::AppState;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::guard::CurrentUser;
+use crate::form::Pairs;
+use crate::guard::Caller;
 use crate::guard::Editor;
 use crate::guard::office_process;
 use crate::page::PageContext;
@@ -120,19 +120,14 @@ fn page(process: &Process, v: &FormValues, ctx: PageContext) -> FormPage {
     }
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> Response {
+pub async fn form(Caller { state, ctx, user }: Caller, Path(slug): Path<String>) -> Response {
     match office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await {
         Ok(process) => page(&process, &values_of(&ProcessSettings::of(&process)), ctx).respond(),
         Err(answer) => answer,
     }
 }
 
-pub async fn save(office: Editor, Path(slug): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+pub async fn save(office: Editor, Path(slug): Path<String>, Form(pairs): Pairs) -> PageResult {
     let Editor { state, ctx, process, user } = office;
     let Some(who) = Some(&user) else { return Err(WebError::NotFound.into_page(&ctx)) };
     let values = FormValues(pairs);

@@ -80,7 +80,7 @@ impl LinkPage {
     }
 
     fn with_errors(mut self, errors: FieldErrors) -> LinkPage {
-        self.errors = errors.errors.into_iter().map(|e| (e.field, e.message)).collect();
+        self.errors = crate::form::localized(&errors, &self.ctx);
         self
     }
 

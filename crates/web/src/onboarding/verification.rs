@@ -13,8 +13,8 @@ use concerto_store::{LinkPurpose, StoreError};
 
 use super::{LinkPage, PasswordForm, choose_password, gone, link};
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::error::{PageError, PageResult, WebError};
+use crate::guard::Visitor;
 use crate::page::PageContext;
 use crate::secret::token_digest;
 
@@ -29,12 +29,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Sends the verification link to the representative's address of the expression
 /// behind `token` (its management link), then shows that it went.
-async fn request(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(address): ClientAddress,
-    Path(token): Path<String>,
-) -> Response {
+async fn request(Visitor { state, ctx, client: address }: Visitor, Path(token): Path<String>) -> Response {
     let fail = |error: WebError| PageError { ctx: ctx.clone(), error }.into_response();
     if let Err(e) = state.limiter.admit(crate::limits::Door::LinkResend, &address) {
         return fail(e);

@@ -2,14 +2,13 @@
 //! for, across processes, each linked to its page for the account.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use concerto_domain::may_list_own_pacts;
 
 use super::own_pact_path;
-use crate::AppState;
 use crate::error::WebError;
-use crate::guard::{CurrentUser, enforce};
+use crate::guard::Caller;
+use crate::guard::enforce;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::view::when;
@@ -34,7 +33,7 @@ struct OwnPactsPage {
     lines: Vec<OwnPactLine>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, CurrentUser(user): CurrentUser) -> Response {
+pub async fn list(Caller { state, ctx, user }: Caller) -> Response {
     if let Err(answer) = enforce(may_list_own_pacts(user.as_ref()), &ctx) {
         return answer;
     }

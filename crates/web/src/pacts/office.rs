@@ -2,7 +2,7 @@
 //! countersignature (controfirma), the signed files, and the register as CSV/XLSX.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use concerto_documents::Sheet;
@@ -14,11 +14,14 @@ use crate::AppState;
 use crate::client::ClientAddress;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
+use crate::form::Pairs;
+use crate::guard::Caller;
 use crate::guard::Reader;
+use crate::guard::enforce;
 use crate::guard::office_process;
-use crate::guard::{CurrentUser, enforce};
 use crate::page::PageContext;
 use crate::page::render;
+use crate::page::{SheetFormat, send_sheet};
 use crate::view::when;
 use crate::view::{pact_kind_label, pact_state_label};
 
@@ -157,12 +160,10 @@ async fn pact_of(state: &AppState, process: Process, id: i64) -> Result<Loaded, 
 }
 
 pub async fn countersign(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     ClientAddress(address): ClientAddress,
     Path((slug, id)): Path<(String, i64)>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    axum::Form(form): Pairs,
 ) -> PageResult {
     let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::Edit).await?;
     let Some(who): Option<&Principal> = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };
@@ -203,18 +204,9 @@ pub async fn countersign(
             );
             let emails = [loaded.email(&state, PactAction::Countersign, now, None, None)];
             let step = PactStep {
-                pact_id: loaded.pact.id,
-                action: PactAction::Countersign,
-                at: now,
-                actor: audit.actor.clone(),
-                address: Some(address),
-                document_sha256: None,
-                detail: None,
-                signature: None,
-                file: None,
-                withdrawal: None,
                 emails: &emails,
                 audit: Some(&audit),
+                ..PactStep::new(loaded.pact.id, PactAction::Countersign, now, audit.actor.clone(), address)
             };
             match state.store.record_pact_step(&step).await {
                 Ok(_) => {
@@ -294,41 +286,19 @@ fn sheet(entries: &[PactEntry], ctx: &PageContext) -> Sheet {
     Sheet { name: "Patti".into(), headers: HEADERS.iter().map(std::string::ToString::to_string).collect(), rows }
 }
 
-async fn export(state: AppState, ctx: PageContext, user: Option<Principal>, slug: String, xlsx: bool) -> PageResult {
-    let process = office_process(&state, &ctx, user.as_ref(), &slug, OfficeAction::View).await?;
+async fn export(office: Reader, format: SheetFormat) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
     let entries = state.store.pact_register(process.id).await.or_page(&ctx)?;
     // The sheet is an office record: Italian whatever the reader's language.
     let italian = PageContext { locale: crate::i18n::Locale::It, ..ctx.clone() };
-    let sheet = sheet(&entries, &italian);
-    let (bytes, content_type, extension) = if xlsx {
-        (sheet.to_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-    } else {
-        (sheet.to_csv(), "text/csv; charset=utf-8", "csv")
-    };
-    Ok(match bytes {
-        Ok(bytes) => {
-            let disposition = crate::security::content_disposition(false, &format!("{slug}-patti.{extension}"));
-            ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-                .into_response()
-        }
-        Err(e) => WebError::Internal(e.to_string()).into_page(&ctx),
-    })
+    let stem = format!("{}-patti", process.header.slug);
+    Ok(send_sheet(&sheet(&entries, &italian), format, &stem, &ctx))
 }
 
-pub async fn csv(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
-    export(state, ctx, user, slug, false).await
+pub async fn csv(office: Reader) -> PageResult {
+    export(office, SheetFormat::Csv).await
 }
 
-pub async fn xlsx(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> PageResult {
-    export(state, ctx, user, slug, true).await
+pub async fn xlsx(office: Reader) -> PageResult {
+    export(office, SheetFormat::Xlsx).await
 }

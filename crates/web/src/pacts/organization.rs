@@ -19,11 +19,11 @@ use concerto_store::{NewPactFile, PactStep, StoreError};
 
 use super::{Loaded, pact_path};
 use crate::AppState;
-use crate::client::ClientAddress;
 use crate::documents::render_pdf;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::guard::CurrentUser;
+use crate::guard::Visitor;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::secret::token_digest;
@@ -314,8 +314,11 @@ pub async fn pdf(State(state): State<AppState>, ctx: PageContext, holder: Holder
 }
 
 /// The field errors of one form, anchored to its inputs (`accept-signer`).
-fn anchored(form: &str, errors: FieldErrors) -> Vec<(String, String)> {
-    errors.errors.into_iter().map(|e| (format!("{form}-{}", e.field), e.message)).collect()
+fn anchored(form: &str, errors: &FieldErrors, ctx: &PageContext) -> Vec<(String, String)> {
+    crate::form::localized(errors, ctx)
+        .into_iter()
+        .map(|(field, message)| (format!("{form}-{field}"), message))
+        .collect()
 }
 
 /// Takes one step for the organization: checks the request may, and that the
@@ -337,7 +340,7 @@ async fn step(
             state,
             ctx,
             holder,
-            vec![("form".into(), capitalised(&e.to_string()))],
+            vec![("form".into(), crate::view::sentence(&e.to_string()))],
             typed,
             StatusCode::CONFLICT,
         )
@@ -359,19 +362,18 @@ async fn step(
             Redirect::to(&crate::page::Flash::redirect(&path, key, Some(step.emails.len()))).into_response()
         }
         Err(StoreError::Conflict(why)) => {
-            return show(state, ctx, holder, vec![("form".into(), capitalised(&why))], typed, StatusCode::CONFLICT)
-                .await;
+            return show(
+                state,
+                ctx,
+                holder,
+                vec![("form".into(), crate::view::sentence(&why))],
+                typed,
+                StatusCode::CONFLICT,
+            )
+            .await;
         }
         Err(e) => return Err(WebError::from(e).into_page(&ctx)),
     })
-}
-
-fn capitalised(text: &str) -> String {
-    let mut out = text.to_string();
-    if let Some(first) = out.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    out + "."
 }
 
 fn base_step(
@@ -381,26 +383,11 @@ fn base_step(
     actor: String,
     address: String,
 ) -> PactStep<'static> {
-    PactStep {
-        pact_id: loaded.pact.id,
-        action,
-        at: state.clock.now(),
-        actor,
-        address: Some(address),
-        document_sha256: None,
-        detail: None,
-        signature: None,
-        file: None,
-        withdrawal: None,
-        emails: &[],
-        audit: None,
-    }
+    PactStep::new(loaded.pact.id, action, state.clock.now(), actor, address)
 }
 
 pub async fn accept(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(address): ClientAddress,
+    Visitor { state, ctx, client: address }: Visitor,
     holder: Holder,
     Form(input): Form<AcceptanceInput>,
 ) -> PageResult {
@@ -415,8 +402,8 @@ pub async fn accept(
     let signer = match validate_acceptance(&input, &sha256) {
         Ok(signer) => signer,
         Err(errors) => {
-            return show(&state, ctx, &holder, anchored("accept", errors), typed, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            let errors = anchored("accept", &errors, &ctx);
+            return show(&state, ctx, &holder, errors, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let s = PactStep {
@@ -459,9 +446,7 @@ async fn read_file(mut multipart: Multipart) -> Result<Vec<u8>, UploadError> {
 }
 
 pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(address): ClientAddress,
+    Visitor { state, ctx, client: address }: Visitor,
     holder: Holder,
     multipart: Multipart,
 ) -> PageResult {
@@ -495,9 +480,7 @@ pub async fn upload(
 }
 
 pub async fn withdraw(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientAddress(address): ClientAddress,
+    Visitor { state, ctx, client: address }: Visitor,
     holder: Holder,
     Form(input): Form<WithdrawalInput>,
 ) -> PageResult {
@@ -506,8 +489,8 @@ pub async fn withdraw(
         Ok(d) => d,
         Err(errors) => {
             let typed = Typed { withdrawal: input, ..Typed::default() };
-            return show(&state, ctx, &holder, anchored("withdraw", errors), typed, StatusCode::UNPROCESSABLE_ENTITY)
-                .await;
+            let errors = anchored("withdraw", &errors, &ctx);
+            return show(&state, ctx, &holder, errors, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let s = PactStep {

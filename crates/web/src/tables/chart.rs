@@ -1,7 +1,7 @@
 //! Horizontal bar charts drawn on the server as SVG: the page needs no script, and
 //! the figures come from the same numbers as the data table printed beside them.
 
-use crate::qr::escape;
+use crate::view::html_escape as escape;
 
 /// One bar: its label, its value and the text printed after it.
 pub struct Bar {
@@ -64,7 +64,7 @@ mod tests {
             &[Bar { label: "A<b>".into(), value: 5, text: "5 punti".into() }],
             10,
         );
-        assert!(svg.contains("<title id=\"c-title\">Titolo &amp; co</title>"));
-        assert!(svg.contains("width=\"200\"") && svg.contains("<title>A&lt;b&gt;: 5 punti</title>"));
+        assert!(svg.contains("<title id=\"c-title\">Titolo &#38; co</title>"));
+        assert!(svg.contains("width=\"200\"") && svg.contains("<title>A&#60;b&#62;: 5 punti</title>"));
     }
 }

@@ -3,27 +3,24 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_documents::Sheet;
 use concerto_domain::tables::{CheckinCode, CheckinRefusal, Invitee, session_invitees, validate_walk_in};
-use concerto_domain::{FieldErrors, OfficeAction, Principal, Process, Session, italian};
+use concerto_domain::{FieldErrors, Process, Session, italian};
 use concerto_mail::templates::{Invitation, invitation};
 use concerto_store::{Attendance, CheckinEntry, NewAttendance, NewRepresentative, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::audit;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::form::{Fields, FormErrors, unprocessable};
-use crate::guard::CurrentUser;
-use crate::guard::SessionEditor;
-use crate::guard::office_process;
+use crate::form::{Fields, FormErrors, Pairs, unprocessable};
+use crate::guard::{Reader, SessionEditor};
 use crate::page::PageContext;
 use crate::page::render;
-use crate::page::send_file;
+use crate::page::{SheetFormat, send_sheet};
 use crate::qr;
 use crate::view::when;
 
@@ -58,7 +55,8 @@ fn fresh_code() -> Option<String> {
 }
 
 pub async fn invite(office: SessionEditor, Path((slug, id)): Path<(String, i64)>) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
+    let audit = office.auditor();
+    let SessionEditor { state, ctx, process, session, .. } = office;
     let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     let reps: Vec<NewRepresentative> = session_invitees(&session, &expressions)
         .into_iter()
@@ -103,15 +101,7 @@ pub async fn invite(office: SessionEditor, Path((slug, id)): Path<(String, i64)>
             None => email,
         }
     };
-    let entry = audit::entry(
-        &who,
-        state.clock.now(),
-        "session.invite",
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        None::<&()>,
-        Some(&serde_json::json!({ "invited": reps.len() })),
-    );
+    let entry = audit.after("session.invite", &serde_json::json!({ "invited": reps.len() }));
     Ok(match state.store.invite_representatives(process.id, &reps, fresh_code, mail, &entry).await {
         Ok(sent) => {
             state.outbox.wake();
@@ -236,17 +226,15 @@ async fn reshow(
 }
 
 /// Records one arrival, or shows the page again with the form's error.
-#[allow(clippy::too_many_arguments)]
 async fn record(
-    state: &AppState,
-    ctx: PageContext,
-    who: &Principal,
-    process: Process,
-    session: Session,
+    office: SessionEditor,
     arrival: Result<NewAttendance, FieldErrors>,
     fields: Fields,
     kind: &str,
 ) -> Response {
+    let audit = office.auditor();
+    let SessionEditor { state, ctx, process, session, .. } = office;
+    let state = &state;
     let arrival = match arrival {
         Ok(a) => a,
         Err(errors) => {
@@ -267,23 +255,14 @@ async fn record(
         errors.push("code", "outside_window", text);
         return reshow(state, ctx, process, session, fields, errors, StatusCode::CONFLICT).await;
     }
-    let entry = audit::entry(
-        who,
-        state.clock.now(),
-        kind,
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        None::<&()>,
-        Some(
-            &serde_json::json!({ "name": arrival.name, "organization": arrival.organization, "code": arrival.checkin_code_id }),
-        ),
-    );
+    let after = serde_json::json!({ "name": arrival.name, "organization": arrival.organization, "code": arrival.checkin_code_id });
+    let entry = audit.after(kind, &after);
     match state.store.record_attendance(session.id, &arrival, &entry).await {
         Ok(()) => Redirect::to(&format!(
             "/ufficio/processi/{}/sessioni/{}/presenze?registrato={}",
             process.header.slug,
             session.id,
-            url_encode(&arrival.name)
+            crate::view::url_encode(&arrival.name)
         ))
         .into_response(),
         Err(StoreError::Conflict(_)) => {
@@ -295,17 +274,9 @@ async fn record(
     }
 }
 
-pub async fn by_code(
-    office: SessionEditor,
-    Path((_, _id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
+pub async fn by_code(office: SessionEditor, Form(form): Pairs) -> PageResult {
     let fields = Fields(form);
-    let codes = match invitees(&state, &process, &session).await {
-        Ok((_, codes)) => codes,
-        Err(e) => return Err(e.into_page(&ctx)),
-    };
+    let (_, codes) = invitees(&office.state, &office.process, &office.session).await.or_page(&office.ctx)?;
     let mut errors = FieldErrors::default();
     let arrival = match CheckinCode::parse(fields.get("code")) {
         None => {
@@ -325,15 +296,14 @@ pub async fn by_code(
             }),
         },
     };
-    Ok(record(&state, ctx, &who, process, session, arrival, fields, "attendance.checkin").await)
+    Ok(record(office, arrival, fields, "attendance.checkin").await)
 }
 
-pub async fn walk_in(office: SessionEditor, Form(form): Form<Vec<(String, String)>>) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
+pub async fn walk_in(office: SessionEditor, Form(form): Pairs) -> PageResult {
     let fields = Fields(form);
     let arrival = validate_walk_in(fields.get("name"), fields.get("organization"), fields.get("email"))
         .map(|w| NewAttendance { checkin_code_id: None, name: w.name, organization: w.organization, email: w.email });
-    Ok(record(&state, ctx, &who, process, session, arrival, fields, "attendance.walk_in").await)
+    Ok(record(office, arrival, fields, "attendance.walk_in").await)
 }
 
 #[derive(Template)]
@@ -378,15 +348,11 @@ pub async fn counts(office: SessionEditor) -> PageResult {
     )
 }
 
-async fn sheet(
-    state: &AppState,
-    ctx: &PageContext,
-    user: Option<&Principal>,
-    slug: &str,
-) -> Result<(Process, Sheet), Response> {
-    let process = office_process(state, ctx, user, slug, OfficeAction::View).await?;
-    let attendances = state.store.attendances(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
-    let codes = state.store.checkin_codes(process.id).await.map_err(|e| WebError::from(e).into_page(ctx))?;
+/// The register of attendances of every session, as a download.
+async fn sheet(office: Reader, format: SheetFormat) -> PageResult {
+    let Reader { state, ctx, process, .. } = office;
+    let attendances = state.store.attendances(process.id).await.or_page(&ctx)?;
+    let codes = state.store.checkin_codes(process.id).await.or_page(&ctx)?;
     let rows = attendances
         .iter()
         .map(|a| {
@@ -407,46 +373,16 @@ async fn sheet(
         })
         .collect();
     let headers = ["sessione", "data", "nome", "organizzazione", "email", "accesso", "codice", "registrato_il"];
-    Ok((process, Sheet { name: "Presenze".into(), headers: headers.map(String::from).to_vec(), rows }))
+    let sheet = Sheet { name: "Presenze".into(), headers: headers.map(String::from).to_vec(), rows };
+    Ok(send_sheet(&sheet, format, &format!("presenze-{}", process.header.slug), &ctx))
 }
 
-pub async fn csv(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> Response {
-    match sheet(&state, &ctx, user.as_ref(), &slug).await {
-        Ok((p, s)) => send_file(s.to_csv(), "text/csv; charset=utf-8", format!("presenze-{}.csv", p.header.slug), &ctx),
-        Err(answer) => answer,
-    }
+pub async fn csv(office: Reader) -> PageResult {
+    sheet(office, SheetFormat::Csv).await
 }
 
-pub async fn xlsx(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path(slug): Path<String>,
-) -> Response {
-    match sheet(&state, &ctx, user.as_ref(), &slug).await {
-        Ok((p, s)) => send_file(
-            s.to_xlsx(),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("presenze-{}.xlsx", p.header.slug),
-            &ctx,
-        ),
-        Err(answer) => answer,
-    }
-}
-
-/// Percent-encoding for a query value.
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+pub async fn xlsx(office: Reader) -> PageResult {
+    sheet(office, SheetFormat::Xlsx).await
 }
 
 /// The office undoes a check-in, with a reason: the row stays in the register,
@@ -454,8 +390,9 @@ fn url_encode(text: &str) -> String {
 pub async fn annul(
     office: SessionEditor,
     Path((slug, id, attendance)): Path<(String, i64, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Pairs,
 ) -> PageResult {
+    let audit = office.auditor();
     let SessionEditor { state, ctx, process, session, user: who } = office;
     let fields = Fields(form);
     let reason = fields.get("reason").trim().to_string();
@@ -467,15 +404,7 @@ pub async fn annul(
     if !errors.is_empty() {
         return Ok(reshow(&state, ctx, process, session, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
     }
-    let entry = audit::entry(
-        &who,
-        state.clock.now(),
-        "attendance.annul",
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        None::<&()>,
-        Some(&serde_json::json!({ "attendance": attendance, "reason": reason })),
-    );
+    let entry = audit.after("attendance.annul", &serde_json::json!({ "attendance": attendance, "reason": reason }));
     Ok(match state.store.annul_attendance(session.id, attendance, &who.email, &reason, &entry).await {
         Ok(()) => Redirect::to(&crate::page::Flash::redirect(
             &format!("/ufficio/processi/{slug}/sessioni/{id}/presenze"),

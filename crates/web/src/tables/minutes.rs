@@ -9,7 +9,6 @@ use concerto_domain::tables::{MAX_ATTACHMENT_BYTES, check_attachment, check_minu
 use concerto_domain::{FieldErrors, Process, Session};
 use concerto_store::{AttachmentFile, Minutes};
 
-use crate::audit;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
 use crate::form::{Fields, FormErrors, unprocessable};
@@ -36,13 +35,18 @@ struct MinutesForm {
     prefix: String,
 }
 
-fn office_prefix(process: &Process) -> String {
-    format!("/ufficio/processi/{}", process.header.slug)
+impl MinutesForm {
+    /// The office's form for `session`'s minutes, with what was typed and what is wrong with it.
+    fn of(office: SessionEditor, minutes: Option<Minutes>, fields: Fields, errors: &FieldErrors) -> Self {
+        let SessionEditor { ctx, process, session, .. } = office;
+        let errors = FormErrors::of(errors, &ctx);
+        let prefix = format!("/ufficio/processi/{}", process.header.slug);
+        MinutesForm { ctx, process, session, minutes, fields, errors, prefix }
+    }
 }
 
 pub async fn form(office: SessionEditor) -> PageResult {
-    let SessionEditor { state, ctx, process, session, .. } = office;
-    let minutes = state.store.minutes(session.id).await.or_page(&ctx)?;
+    let minutes = office.state.store.minutes(office.session.id).await.or_page(&office.ctx)?;
     let fields = Fields(match &minutes {
         Some(m) => vec![
             ("minutes".into(), m.body.clone()),
@@ -50,15 +54,7 @@ pub async fn form(office: SessionEditor) -> PageResult {
         ],
         None => vec![],
     });
-    let page = MinutesForm {
-        prefix: office_prefix(&process),
-        ctx,
-        process,
-        session,
-        minutes,
-        fields,
-        errors: FormErrors::default(),
-    };
+    let page = MinutesForm::of(office, minutes, fields, &FieldErrors::default());
     Ok(render(&page.ctx, &page)?)
 }
 
@@ -88,23 +84,13 @@ async fn read(mut multipart: Multipart) -> Result<(Fields, Option<(String, Vec<u
     Ok((Fields(fields), file))
 }
 
-pub async fn save(office: SessionEditor, Path((slug, id)): Path<(String, i64)>, multipart: Multipart) -> PageResult {
-    let SessionEditor { state, ctx, process, session, user: who } = office;
-    let minutes = state.store.minutes(session.id).await.or_page(&ctx)?;
+pub async fn save(office: SessionEditor, multipart: Multipart) -> PageResult {
+    let minutes = office.state.store.minutes(office.session.id).await.or_page(&office.ctx)?;
     let (fields, file) = match read(multipart).await {
         Ok(read) => read,
         Err(errors) => {
             let too_large = errors.errors.iter().any(|e| e.code == "too_large");
-            let errors = FormErrors::of(&errors, &ctx);
-            let page = MinutesForm {
-                prefix: office_prefix(&process),
-                ctx,
-                process,
-                session,
-                minutes,
-                fields: Fields::default(),
-                errors,
-            };
+            let page = MinutesForm::of(office, minutes, Fields::default(), &errors);
             let mut answer = unprocessable(&page.ctx, &page);
             if too_large {
                 *answer.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
@@ -119,25 +105,16 @@ pub async fn save(office: SessionEditor, Path((slug, id)): Path<(String, i64)>, 
         Some((name, bytes)) => check_attachment(name, bytes).map_err(|e| errors.errors.extend(e.errors)).ok(),
     };
     let Some(body) = body.filter(|_| errors.is_empty()) else {
-        let errors = FormErrors::of(&errors, &ctx);
-        let page = MinutesForm { prefix: office_prefix(&process), ctx, process, session, minutes, fields, errors };
+        let page = MinutesForm::of(office, minutes, fields, &errors);
         return Ok(unprocessable(&page.ctx, &page));
     };
     let published = fields.get("published") == "1";
-    let entry = audit::entry(
-        &who,
-        state.clock.now(),
-        "minutes.save",
-        format!("session:{}:{}", process.header.slug, session.id),
-        &process.ambito.slug,
-        minutes
-            .as_ref()
-            .map(|m| serde_json::json!({ "published": m.published, "chars": m.body.chars().count() }))
-            .as_ref(),
-        Some(
-            &serde_json::json!({ "published": published, "chars": body.chars().count(), "attachment": attachment.as_ref().map(|a| &a.filename) }),
-        ),
-    );
+    let before =
+        minutes.as_ref().map(|m| serde_json::json!({ "published": m.published, "chars": m.body.chars().count() }));
+    let after = serde_json::json!({ "published": published, "chars": body.chars().count(), "attachment": attachment.as_ref().map(|a| &a.filename) });
+    let entry = office.auditor().change("minutes.save", before.as_ref(), Some(&after));
+    let SessionEditor { state, ctx, process, session, .. } = office;
+    let (slug, id) = (&process.header.slug, session.id);
     let upload = attachment
         .as_ref()
         .zip(file.as_ref())

@@ -11,7 +11,7 @@ use concerto_domain::tables::{
     BallotRefusal, BoardCandidate, InterventionStatus, check_appointment, check_summary_complete, may_open_ballot,
     pact_lapsed, validate_milestone, validate_proposal, validate_status,
 };
-use concerto_domain::{FieldErrors, Principal, Process, ReceivedExpression};
+use concerto_domain::{FieldErrors, Process, ReceivedExpression};
 use concerto_mail::templates::{OutcomeNotice, proposal_outcome};
 use concerto_store::{
     BoardMember, Milestone, NewIntervention, NewTableProposal, PactEntry, StoreError, StoredProposal, TableWork,
@@ -19,11 +19,10 @@ use concerto_store::{
 
 use super::public::{ProgressLine, RankLine, progress_chart, progress_lines, ranking, summary_lines};
 use crate::AppState;
-use crate::audit;
 use crate::confirm::{Confirmation, ask, confirmed};
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::form::{Fields, FormErrors, unprocessable};
+use crate::form::{Fields, FormErrors, Pairs, unprocessable};
 use crate::guard::{Editor, Reader};
 use crate::page::render;
 use crate::page::{Flash, PageContext};
@@ -192,23 +191,9 @@ fn back(slug: &str, anchor: &str, done: &str) -> Response {
     Redirect::to(&Flash::redirect(&format!("/ufficio/processi/{slug}/tavoli#{anchor}"), done, None)).into_response()
 }
 
-fn entry(
-    state: &AppState,
-    who: &Principal,
-    process: &Process,
-    action: &str,
-    subject: String,
-    after: &impl serde::Serialize,
-) -> concerto_domain::AuditEntry {
-    audit::entry(who, state.clock.now(), action, subject, &process.ambito.slug, None::<&()>, Some(after))
-}
-
-pub async fn add_proposal(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+pub async fn add_proposal(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let fields = Fields(form);
     let expressions = state.store.active_expressions(process.id).await.or_page(&ctx)?;
     // A registered organization brings its name and address; otherwise they are typed.
@@ -238,21 +223,28 @@ pub async fn add_proposal(
         proposer_email: email,
         public_name: proposer.is_none_or(|e| e.expression.named_in_public()),
     };
-    let audit = entry(
-        &state,
-        &who,
-        &process,
+    let entry = audit.after(
         "proposal.create",
-        audit::process_subject(&process),
         &serde_json::json!({ "title": draft.title, "organization": draft.organization, "session": session_id }),
     );
-    state.store.create_table_proposal(&proposal, &audit).await.or_page(&ctx)?;
+    state.store.create_table_proposal(&proposal, &entry).await.or_page(&ctx)?;
     Ok(back(&slug, "proposte", "proposal_added"))
+}
+
+/// Back to the ballot's section once `saved`; a ballot already in the state asked
+/// for changes nothing, and says so.
+fn ballot_saved(saved: Result<(), StoreError>, ctx: &PageContext, slug: &str, done: &str) -> Response {
+    match saved {
+        Ok(()) => back(slug, "priorita", done),
+        Err(StoreError::Conflict(_)) => back(slug, "priorita", "nothing_changed"),
+        Err(e) => WebError::from(e).into_page(ctx),
+    }
 }
 
 /// Opens the priority ballot, when the domain's rule allows it now.
 pub async fn open_ballot(office: Editor, Path(slug): Path<String>) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     if let Err(refusal) = may_open_ballot(&process, state.clock.now()) {
         let mut errors = FieldErrors::default();
         let (code, at) = match refusal {
@@ -263,28 +255,15 @@ pub async fn open_ballot(office: Editor, Path(slug): Path<String>) -> PageResult
         errors.push("ballot", code, text);
         return Ok(show(&state, ctx, process, Fields::default(), errors, StatusCode::CONFLICT).await);
     }
-    let audit = entry(
-        &state,
-        &who,
-        &process,
-        "ballot.open",
-        audit::process_subject(&process),
-        &serde_json::json!({ "opened": true }),
-    );
-    Ok(match state.store.open_ballot(process.id, &audit).await {
-        Ok(()) => back(&slug, "priorita", "ballot_opened"),
-        Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    })
+    let entry = audit.after("ballot.open", &serde_json::json!({ "opened": true }));
+    let saved = state.store.open_ballot(process.id, &entry).await;
+    Ok(ballot_saved(saved, &ctx, &slug, "ballot_opened"))
 }
 
 /// Closes the ballot after a confirmation: the tally is kept as it stands.
-pub async fn close_ballot(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+pub async fn close_ballot(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     if !confirmed(&form) {
         let ballots = state.store.ballots(process.id).await.map(|b| b.len()).unwrap_or_default();
         return Ok(ask(
@@ -300,19 +279,9 @@ pub async fn close_ballot(
             },
         ));
     }
-    let audit = entry(
-        &state,
-        &who,
-        &process,
-        "ballot.close",
-        audit::process_subject(&process),
-        &serde_json::json!({ "closed": true }),
-    );
-    Ok(match state.store.close_ballot(process.id, &audit).await {
-        Ok(()) => back(&slug, "priorita", "ballot_closed"),
-        Err(StoreError::Conflict(_)) => back(&slug, "priorita", "nothing_changed"),
-        Err(e) => WebError::from(e).into_page(&ctx),
-    })
+    let entry = audit.after("ballot.close", &serde_json::json!({ "closed": true }));
+    let saved = state.store.close_ballot(process.id, &entry).await;
+    Ok(ballot_saved(saved, &ctx, &slug, "ballot_closed"))
 }
 
 fn outcome_notice(
@@ -336,12 +305,9 @@ fn outcome_notice(
     }))
 }
 
-pub async fn publish_summary(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+pub async fn publish_summary(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let proposals = state.store.table_proposals(process.id).await.or_page(&ctx)?;
     let decided: Vec<bool> = proposals.iter().map(|p| p.outcome.is_some()).collect();
     if let Err(errors) = check_summary_complete(&decided) {
@@ -366,15 +332,9 @@ pub async fn publish_summary(
         ));
     }
     let sent = emails.len();
-    let audit = entry(
-        &state,
-        &who,
-        &process,
-        "summary.publish",
-        audit::process_subject(&process),
-        &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }),
-    );
-    Ok(match state.store.publish_summary(process.id, &emails, &audit).await {
+    let entry =
+        audit.after("summary.publish", &serde_json::json!({ "proposals": proposals.len(), "notices": emails.len() }));
+    Ok(match state.store.publish_summary(process.id, &emails, &entry).await {
         Ok(()) => {
             state.outbox.wake();
             Redirect::to(&Flash::redirect(&format!("/processi/{slug}/sintesi"), "summary_published", Some(sent)))
@@ -385,8 +345,9 @@ pub async fn publish_summary(
     })
 }
 
-pub async fn appoint(office: Editor, Path(slug): Path<String>, Form(form): Form<Vec<(String, String)>>) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+pub async fn appoint(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let fields = Fields(form);
     let loaded = async {
         let store = &state.store;
@@ -417,26 +378,19 @@ pub async fn appoint(office: Editor, Path(slug): Path<String>, Form(form): Form<
         referent: fields.get("referent").trim().to_string(),
         appointed_at: state.clock.now(),
     };
-    let audit = entry(
-        &state,
-        &who,
-        &process,
+    let entry = audit.after(
         "board.appoint",
-        audit::process_subject(&process),
         &serde_json::json!({ "organization": member.organization, "referent": member.referent }),
     );
-    Ok(match state.store.appoint_board_member(process.id, &member, &audit).await {
+    Ok(match state.store.appoint_board_member(process.id, &member, &entry).await {
         Ok(()) => back(&slug, "cabina", "board_appointed"),
         Err(e) => WebError::from(e).into_page(&ctx),
     })
 }
 
-pub async fn add_intervention(
-    office: Editor,
-    Path(slug): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+pub async fn add_intervention(office: Editor, Path(slug): Path<String>, Form(form): Pairs) -> PageResult {
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
     let title = fields.get("intervention").trim().to_string();
@@ -455,15 +409,8 @@ pub async fn add_intervention(
         status,
         progress,
     };
-    let audit = entry(
-        &state,
-        &who,
-        &process,
-        "intervention.add",
-        audit::process_subject(&process),
-        &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }),
-    );
-    state.store.add_intervention(process.id, &new, &audit).await.or_page(&ctx)?;
+    let entry = audit.after("intervention.add", &serde_json::json!({ "title": new.title, "parent": new.parent_id, "status": status.code(), "progress": progress }));
+    state.store.add_intervention(process.id, &new, &entry).await.or_page(&ctx)?;
     Ok(back(&slug, "interventi", "intervention_added"))
 }
 
@@ -471,11 +418,12 @@ pub async fn add_intervention(
 pub async fn update_intervention(
     office: Editor,
     Path((slug, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Pairs,
 ) -> PageResult {
-    let Editor { state, ctx, process, user: who } = office;
+    let audit = office.auditor();
+    let Editor { state, ctx, process, .. } = office;
     let fields = Fields(form);
-    let subject = format!("intervention:{}:{id}", process.header.slug);
+    let audit = audit.about(format!("intervention:{}:{id}", process.header.slug));
     let saved = if fields.0.iter().any(|(k, _)| k == "milestone") {
         match validate_milestone(fields.get("milestone"), fields.get("due_on")) {
             Err(errors) => {
@@ -483,15 +431,8 @@ pub async fn update_intervention(
             }
             Ok((title, due_on)) => {
                 let m = Milestone { title, due_on, done: fields.get("done") == "1" };
-                let audit = entry(
-                    &state,
-                    &who,
-                    &process,
-                    "milestone.add",
-                    subject,
-                    &serde_json::json!({ "title": m.title, "due_on": m.due_on }),
-                );
-                state.store.add_milestone(process.id, id, &m, &audit).await
+                let entry = audit.after("milestone.add", &serde_json::json!({ "title": m.title, "due_on": m.due_on }));
+                state.store.add_milestone(process.id, id, &m, &entry).await
             }
         }
     } else {
@@ -500,15 +441,11 @@ pub async fn update_intervention(
                 return Ok(show(&state, ctx, process, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await);
             }
             Ok((status, progress)) => {
-                let audit = entry(
-                    &state,
-                    &who,
-                    &process,
+                let entry = audit.after(
                     "intervention.update",
-                    subject,
                     &serde_json::json!({ "status": status.code(), "progress": progress }),
                 );
-                state.store.update_intervention(process.id, id, status, progress, &audit).await
+                state.store.update_intervention(process.id, id, status, progress, &entry).await
             }
         }
     };

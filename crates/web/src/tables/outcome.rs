@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use concerto_domain::tables::{Outcome, decide_outcome};
 use concerto_domain::{OfficeAction, Process};
@@ -13,8 +13,8 @@ use crate::AppState;
 use crate::audit;
 use crate::error::PageResult;
 use crate::error::WebError;
-use crate::form::{Fields, FormErrors, unprocessable};
-use crate::guard::CurrentUser;
+use crate::form::{Fields, FormErrors, Pairs, unprocessable};
+use crate::guard::Caller;
 use crate::guard::office_process;
 use crate::page::PageContext;
 use crate::page::render;
@@ -83,12 +83,7 @@ fn page(
     }
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
-    Path((slug, id)): Path<(String, i64)>,
-) -> PageResult {
+pub async fn form(Caller { state, ctx, user }: Caller, Path((slug, id)): Path<(String, i64)>) -> PageResult {
     let (process, proposal, all) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let fields = fields_of(&proposal);
     let page = page(ctx, process, proposal, &all, fields, FormErrors::default());
@@ -96,11 +91,9 @@ pub async fn form(
 }
 
 pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    CurrentUser(user): CurrentUser,
+    Caller { state, ctx, user }: Caller,
     Path((slug, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Pairs,
 ) -> PageResult {
     let (process, proposal, all) = load(&state, &ctx, user.as_ref(), &slug, id).await?;
     let Some(who) = user.as_ref() else { return Err(WebError::NotFound.into_page(&ctx)) };

@@ -4,20 +4,24 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use concerto_domain::tables::{BALLOT_POINTS, on_ballot_of, validate_ballot, validate_proposal};
 use concerto_domain::{
-    Decision, ExpressionStatus, FieldErrors, Process, ReceivedExpression, TablesAction, may_act_at_tables,
+    AuditEntry, Decision, ExpressionStatus, FieldErrors, Process, ReceivedExpression, TablesAction, may_act_at_tables,
 };
 use concerto_store::{Intervention, NewTableProposal, ProgressComment, StoreError, StoredProposal};
+use serde::Serialize;
 
 use crate::AppState;
 use crate::audit::participant_entry;
 use crate::error::WebError;
 use crate::error::{OrPage, PageResult};
-use crate::form::{Fields, FormErrors, unprocessable};
+use crate::form::{Fields, FormErrors, Pairs, unprocessable};
+use crate::guard::path_param;
 use crate::page::PageContext;
 use crate::page::render;
 use crate::qr::{CodeView, codes_of};
@@ -62,6 +66,34 @@ struct ParticipantPage {
 struct Holder {
     process: Process,
     received: ReceivedExpression,
+}
+
+impl Holder {
+    /// The audit entry of a change the holder made through their link, about `subject`.
+    fn entry(&self, at: DateTime<Utc>, action: &str, subject: String, after: &impl Serialize) -> AuditEntry {
+        participant_entry(&self.received, at, action, subject, &self.process.ambito.slug, after)
+    }
+}
+
+/// A request through a management link (`{token}`) whose holder may take part in
+/// the tables: everything its handler needs. A link not found, or a holder who may
+/// not take part, is answered before the handler runs.
+pub struct Participant {
+    state: AppState,
+    ctx: PageContext,
+    token: String,
+    h: Holder,
+}
+
+impl FromRequestParts<AppState> for Participant {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Ok(ctx) = PageContext::from_request_parts(parts, state).await;
+        let token = path_param(parts, state, "token").await.unwrap_or_default();
+        let h = allowed(state, &ctx, &token, TablesAction::Participate).await?;
+        Ok(Participant { state: state.clone(), ctx, token, h })
+    }
 }
 
 async fn holder(state: &AppState, token: &str) -> Result<Holder, WebError> {
@@ -194,13 +226,8 @@ fn back(token: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/manifestazioni/{token}/tavoli#{anchor}")).into_response()
 }
 
-pub async fn propose(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
+pub async fn propose(participant: Participant, Form(form): Pairs) -> PageResult {
+    let Participant { state, ctx, token, h } = participant;
     let fields = Fields(form);
     let process_areas: Vec<i64> = h.process.areas.iter().map(|a| a.id).collect();
     let e = &h.received.expression;
@@ -223,31 +250,23 @@ pub async fn propose(
         proposer_email: Some(e.applicant.email.clone()),
         public_name: e.named_in_public(),
     };
-    let audit = participant_entry(
-        &h.received,
+    let audit = h.entry(
         state.clock.now(),
         "proposal.submit",
         format!("process:{}", h.process.header.slug),
-        &h.process.ambito.slug,
         &serde_json::json!({ "title": draft.title, "areas": draft.area_ids }),
     );
     state.store.create_table_proposal(&proposal, &audit).await.or_page(&ctx)?;
     Ok(back(&token, "proposte"))
 }
 
-pub async fn support(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((token, id)): Path<(String, i64)>,
-) -> PageResult {
-    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
+pub async fn support(participant: Participant, Path((_, id)): Path<(String, i64)>) -> PageResult {
+    let Participant { state, ctx, token, h } = participant;
     let a = &h.received.expression.applicant;
-    let audit = participant_entry(
-        &h.received,
+    let audit = h.entry(
         state.clock.now(),
         "proposal.support",
         format!("proposal:{}:{id}", h.process.header.slug),
-        &h.process.ambito.slug,
         &serde_json::json!({ "organization": a.name }),
     );
     Ok(match state.store.support_proposal(h.process.id, id, a.tax_code.as_str(), &a.name, &audit).await {
@@ -257,13 +276,8 @@ pub async fn support(
     })
 }
 
-pub async fn vote(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(token): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let h = allowed(&state, &ctx, &token, TablesAction::Participate).await?;
+pub async fn vote(participant: Participant, Form(form): Pairs) -> PageResult {
+    let Participant { state, ctx, token, h } = participant;
     let fields = Fields(form);
     let proposals = state.store.table_proposals(h.process.id).await.or_page(&ctx)?;
     let areas = participation_areas(&h.received);
@@ -279,12 +293,10 @@ pub async fn vote(
         Err(errors) => return Ok(show(&state, ctx, &token, h, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await),
     };
     let a = &h.received.expression.applicant;
-    let audit = participant_entry(
-        &h.received,
+    let audit = h.entry(
         state.clock.now(),
         "ballot.cast",
         format!("process:{}", h.process.header.slug),
-        &h.process.ambito.slug,
         &serde_json::json!({ "points": ballot.points }),
     );
     Ok(match state.store.cast_ballot(h.process.id, a.tax_code.as_str(), &a.name, &ballot, &audit).await {
@@ -307,7 +319,7 @@ pub async fn comment(
     State(state): State<AppState>,
     ctx: PageContext,
     Path((token, id)): Path<(String, i64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Form(form): Pairs,
 ) -> PageResult {
     let h = allowed(&state, &ctx, &token, TablesAction::CommentProgress).await?;
     let fields = Fields(form);
@@ -320,12 +332,10 @@ pub async fn comment(
     let a = &h.received.expression.applicant;
     let now = state.clock.now();
     let comment = ProgressComment { organization: a.name.clone(), body, written_at: now };
-    let audit = participant_entry(
-        &h.received,
+    let audit = h.entry(
         now,
         "progress.comment",
         format!("intervention:{}:{id}", h.process.header.slug),
-        &h.process.ambito.slug,
         &serde_json::json!({ "comment": comment.body }),
     );
     Ok(match state.store.add_progress_comment(h.process.id, id, a.tax_code.as_str(), &comment, &audit).await {
