@@ -77,13 +77,7 @@ impl Summary {
                 title: p.title.to_owned(),
                 body: p.body.to_owned(),
                 organization: p.organization.to_owned(),
-                areas: p
-                    .area_ids
-                    .iter()
-                    .filter_map(|&a| process.area(a))
-                    .map(|a| a.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                areas: process.area_names(p.area_ids).join("; "),
                 supporters: p.supporters,
                 outcome: p.outcome.map_or("In valutazione", |o| o.outcome.label()).to_owned(),
                 motivation: p.outcome.and_then(|o| o.motivation.clone()).unwrap_or_default(),

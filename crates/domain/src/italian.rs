@@ -3,7 +3,8 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 
-const MONTHS: [&str; 12] = [
+/// The months' names, January first, as dates are written and as notices write them.
+pub const MONTHS: [&str; 12] = [
     "gennaio",
     "febbraio",
     "marzo",

@@ -167,6 +167,11 @@ impl Process {
         self.areas.iter().find(|a| a.id == id)
     }
 
+    /// The names of the areas `ids` names, in that order; an id of no area is left out.
+    pub fn area_names(&self, ids: &[i64]) -> Vec<&str> {
+        ids.iter().filter_map(|&id| self.area(id)).map(|a| a.name.as_str()).collect()
+    }
+
     pub fn table(&self, id: i64) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
     }

@@ -3,6 +3,7 @@
 //! and the completion of dates whose year the notice leaves implicit.
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use concerto_domain::italian::MONTHS;
 use regex::{Captures, Regex};
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -27,21 +28,6 @@ pub struct DateMention {
     /// "dal … al …": a period of work, not a single meeting day.
     pub is_range: bool,
 }
-
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

@@ -482,8 +482,8 @@ impl Store {
                         out.push(Vec::new());
                         last = Some(id);
                     }
-                    if let Some(area) = row.opt_int("area_id")? {
-                        out.last_mut().expect("pushed above").push(area);
+                    if let (Some(areas), Some(area)) = (out.last_mut(), row.opt_int("area_id")?) {
+                        areas.push(area);
                     }
                 }
                 Ok(out)

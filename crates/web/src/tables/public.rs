@@ -201,13 +201,7 @@ pub fn summary_lines(ctx: &PageContext, process: &Process, proposals: &[StoredPr
             id: p.id,
             title: p.title.clone(),
             organization: p.organization.clone(),
-            areas: p
-                .area_ids
-                .iter()
-                .filter_map(|&a| process.area(a))
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            areas: process.area_names(&p.area_ids).join(", "),
             outcome: p
                 .outcome
                 .as_ref()
